@@ -1,0 +1,62 @@
+# DocuFlow OCR. `make up` runs the product locally; `make test` runs every test.
+# Both install what they need first (scripts/bootstrap.sh).
+
+SHELL := /bin/bash
+UV ?= uv
+RUN := $(UV) run --frozen
+# Where the shared Textract fixtures live (read in place, never copied into the repo).
+export DOCUFLOW_SHARED_DIR ?= $(abspath ../shared)
+PYTEST_WORKERS ?= 2
+
+.PHONY: bootstrap up seed test test-unit test-static test-web test-e2e lint fmt \
+        bench-parse bench-e2e bench-ocr eval deploy destroy clean
+
+bootstrap:
+	@./scripts/bootstrap.sh
+
+## Run the whole stack on the Docker-free local cloud (Ctrl-C stops it).
+up: bootstrap
+	$(RUN) docuflow up
+
+## Upload the fixture documents to a running `make up`, so there are real jobs to look at.
+seed:
+	$(RUN) docuflow seed
+
+## Every test: lint, unit and handler tests, static checks, web tests, end to end.
+test: bootstrap lint test-unit test-static test-web test-e2e
+
+test-unit:
+	$(RUN) pytest -n $(PYTEST_WORKERS) tests
+
+test-static:
+	$(RUN) pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/static --override-ini testpaths=tests/static
+
+test-web:
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi
+
+test-e2e:
+	$(RUN) python -m docuflow.localcloud.run_suite
+
+lint:
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+	terraform fmt -check -recursive infra
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent lint && npm run --silent typecheck; fi
+
+fmt:
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+	terraform fmt -recursive infra
+
+bench-parse:
+	$(RUN) python -m docuflow.bench.parse
+
+bench-e2e:
+	$(RUN) python -m docuflow.bench.e2e
+
+bench-ocr:
+	$(RUN) python -m docuflow.bench.ocr
+
+clean:
+	rm -rf .localcloud .generated .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The job model, its status rules and the domain errors."""

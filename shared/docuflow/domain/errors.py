@@ -1,0 +1,74 @@
+"""Domain errors. Each maps to one HTTP status in one place (the API's error handler)."""
+
+from __future__ import annotations
+
+
+class DocuflowError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code: str = "INTERNAL_ERROR"
+
+
+class ValidationFailed(DocuflowError):
+    """Client input that does not satisfy the request model (HTTP 400/422)."""
+
+    code = "VALIDATION_ERROR"
+
+
+class JobNotFound(DocuflowError):
+    code = "JOB_NOT_FOUND"
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"No job with id {job_id!r}.")
+        self.job_id = job_id
+
+
+class ResultNotReady(DocuflowError):
+    code = "RESULT_NOT_READY"
+
+
+class InvalidTransition(DocuflowError):
+    """A status change the status model does not allow (HTTP 409)."""
+
+    code = "INVALID_TRANSITION"
+
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(f"A job in status {current} cannot move to {target}.")
+        self.current = current
+        self.target = target
+
+
+class ConcurrentUpdate(DocuflowError):
+    """Someone else changed the job first: the conditional write lost (HTTP 409)."""
+
+    code = "CONCURRENT_UPDATE"
+
+
+class UnsupportedDocument(DocuflowError):
+    """Not a PDF, PNG, JPEG or TIFF, judged by declared type or by magic bytes (415)."""
+
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class DocumentTooLarge(DocuflowError):
+    """Declared or actual size over the limit, or too many pages (413)."""
+
+    code = "DOCUMENT_TOO_LARGE"
+
+
+class DocumentMissing(DocuflowError):
+    """The uploaded object is not in the bucket."""
+
+    code = "DOCUMENT_MISSING"
+
+
+class OcrFailed(DocuflowError):
+    """Textract reported a failed job or returned something unreadable."""
+
+    code = "OCR_FAILED"
+
+
+class UnreadableResponse(DocuflowError):
+    """Input to the parser that is not a Textract response it can read."""
+
+    code = "UNREADABLE_RESPONSE"

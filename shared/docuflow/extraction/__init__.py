@@ -1,0 +1,1 @@
+"""Reading Textract output into normalized invoice fields, checking them and routing."""
