@@ -26,10 +26,10 @@ seed:
 test: bootstrap lint test-unit test-static test-web test-e2e
 
 test-unit:
-	$(RUN) pytest -n $(PYTEST_WORKERS) tests
+	$(RUN) pytest -n $(PYTEST_WORKERS) tests --ignore=tests/static
 
 test-static:
-	$(RUN) pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/static --override-ini testpaths=tests/static
+	$(RUN) pytest -n $(PYTEST_WORKERS) tests/static
 
 test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi

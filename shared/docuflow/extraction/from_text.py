@@ -2,21 +2,584 @@
 
 Owned by the offline-OCR work (issue 6); the parser calls `fields_from_lines` for every
 document and uses what it returns only where Textract offered nothing better.
+
+How a field is found:
+- a label the extraction tables know (`labels.field_for_label`, plus the few wordings
+  below), with its value after a colon on the same line, in the line to its right, or
+  (for non-money fields) in the line under it;
+- totals prefer the label-value pair lowest on the last page;
+- the vendor is the most prominent line of page 1's letterhead that is not a title, a
+  label, or part of a bill-to / ship-to block; its address is the lines under it;
+- remit-to name and address are the lines under a remit-to label.
+
+Confidences are deliberately below what Textract reports for the same evidence (at most
+85, less for a weaker pairing, a generic label or an ambiguous date), so a field read this
+way only completes a document when its evidence is strong.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from docuflow.extraction.labels import field_for_label, label_key, party_for_label
 from docuflow.extraction.lines import TextLine
-from docuflow.extraction.result import Candidate
+from docuflow.extraction.normalize import (
+    clean_text,
+    date_orders,
+    normalize_currency,
+    normalize_date,
+    normalize_money,
+)
+from docuflow.extraction.result import (
+    DATE_FIELDS,
+    MONEY_FIELDS,
+    BoundingBox,
+    Candidate,
+    FieldSource,
+)
+
+# The ceiling for anything read from lines: under Textract's typical 95+ for the same text.
+MAX_CONFIDENCE = 85.0
+
+# Wordings the shared label table does not hold yet (credit notes, Dutch, French variants).
+_EXTRA_LABELS: dict[str, str] = {
+    label_key(text): field
+    for text, field in [
+        ("credit note no", "invoice_number"),
+        ("credit note number", "invoice_number"),
+        ("gutschrift nr", "invoice_number"),
+        ("gutschriftsnummer", "invoice_number"),
+        ("avoir n", "invoice_number"),
+        ("numéro d'avoir", "invoice_number"),
+        ("creditnotanummer", "invoice_number"),
+        ("factuur nr", "invoice_number"),
+        ("rechnungs-nr", "invoice_number"),
+        ("invoice n°", "invoice_number"),
+        ("uiterste betaaldatum", "due_date"),
+        ("fällig", "due_date"),
+        ("date d'échéance", "due_date"),
+        ("ihre bestellung", "purchase_order"),
+        ("commande n", "purchase_order"),
+        ("inkoopordernummer", "purchase_order"),
+        ("po-nummer", "purchase_order"),
+        ("uw referentie", "purchase_order"),
+        ("règlement", "payment_terms"),
+        ("betalingstermijn", "payment_terms"),
+        ("totaal excl btw", "subtotal"),
+        ("total hors taxes", "subtotal"),
+        ("totaal incl btw", "total_amount"),
+        ("offener betrag", "amount_due"),
+        ("reste à payer", "amount_due"),
+        ("openstaand bedrag", "amount_due"),
+        ("tva intracommunautaire", "vendor_tax_id"),
+        ("btw nr", "vendor_tax_id"),
+        ("vat reg no", "vendor_tax_id"),
+        ("email", "remittance_email"),
+        ("e mail", "remittance_email"),
+        ("courriel", "remittance_email"),
+        ("phone", "remittance_phone"),
+        ("tel", "remittance_phone"),
+        ("telefon", "remittance_phone"),
+        ("telefoon", "remittance_phone"),
+        ("téléphone", "remittance_phone"),
+        ("tél", "remittance_phone"),
+    ]
+}
+# Labels a generic contact line gives: a little less sure than "Remittance email".
+_CONTACT_FIELDS = frozenset({"remittance_email", "remittance_phone"})
+_REMIT_LABELS = frozenset(
+    label_key(text)
+    for text in (
+        "please remit payment to",
+        "remit payment to",
+        "remit to",
+        "payment details",
+        "bankverbindung",
+        "zahlung an",
+        "coordonnées bancaires",
+        "paiement à",
+        "betaalgegevens",
+        "gelieve te betalen aan",
+    )
+)
+_RECEIVER_LABELS = frozenset(
+    label_key(text)
+    for text in (
+        "rechnungsadresse",
+        "facturé à",
+        "adresse de facturation",
+        "factuuradres",
+        "gefactureerd aan",
+        "invoice to",
+        "ship to",
+    )
+)
+_TAX_WORDS = frozenset(
+    {"vat", "tax", "mwst", "ust", "tva", "btw", "gst", "iva", "sales", "zzgl", "incl", "inkl"}
+)
+_TITLES = frozenset(
+    label_key(text)
+    for text in (
+        "invoice",
+        "tax invoice",
+        "credit note",
+        "rechnung",
+        "gutschrift",
+        "facture",
+        "avoir",
+        "factuur",
+        "creditnota",
+        "receipt",
+        "quittung",
+        "reçu",
+        "bon",
+    )
+)
+_COMPANY_SUFFIX = re.compile(
+    r"\b(GmbH|AG|KG|Ltd|LLC|Inc|Corp|Co|SARL|SAS|SA|B\.?V|N\.?V|V\.?O\.?F|PLC|LLP|S\.?p\.?A)\b\.?",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
+_HAS_DIGIT = re.compile(r"\d")
+_RATE = re.compile(r"\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%\s*\)?")
+_PO_BOX = re.compile(r"^(box|bus|postfach)\b", re.IGNORECASE)
+_PHONE = re.compile(r"^\+?[\d ()./-]{6,}$")
+_STARTS_LIKE_VALUE = re.compile(r"^[-−(+]?\s*(?:[$€£]|[A-Z]{3}\s)?\s*\d")
+
+
+@dataclass(frozen=True)
+class _Found:
+    field: str
+    value: str
+    text: str
+    confidence: float
+    line: TextLine
+    label: str | None
+    bbox: BoundingBox | None
 
 
 def fields_from_lines(lines: Sequence[TextLine], page_count: int) -> dict[str, list[Candidate]]:
-    """Candidates per normalized field name found in `lines` (source `text`), best first.
+    """Candidates per normalized field name found in `lines` (source `text`), best first."""
+    ordered = sorted(lines, key=lambda line: (line.page, _top(line), _left(line)))
+    day_first = _day_first(ordered)
+    found: list[_Found] = []
+    receivers = _receiver_lines(ordered)
+    for index, line in enumerate(ordered):
+        found.extend(_labelled(line, index, ordered, day_first))
+    found.extend(_vendor(ordered, receivers))
+    found.extend(_remit_to(ordered))
+    found.extend(_unlabelled_contacts(ordered, {id(f.line) for f in found}))
+    result: dict[str, list[Candidate]] = {}
+    for name in sorted({f.field for f in found}):
+        ranked = sorted(
+            (f for f in found if f.field == name),
+            key=lambda f: f.confidence + _position_bonus(name, f.line, page_count),
+            reverse=True,
+        )
+        seen: set[str] = set()
+        candidates: list[Candidate] = []
+        for item in ranked:
+            if item.value in seen:
+                continue
+            seen.add(item.value)
+            candidates.append(
+                Candidate(
+                    value=item.value,
+                    text=item.text,
+                    confidence=round(min(item.confidence, MAX_CONFIDENCE), 2),
+                    page=item.line.page,
+                    bbox=item.bbox,
+                    source=FieldSource.TEXT,
+                    label=item.label,
+                )
+            )
+        result[name] = candidates
+    return result
 
-    Placeholder until the text finder lands: finds nothing, so the parser's behaviour
-    does not depend on it yet.
-    """
-    del lines, page_count
-    return {}
+
+# ------------------------------------------------------------------ labels and values
+
+
+def _field_for(label: str) -> tuple[str | None, float]:
+    """The field a label names and how surely (0-1)."""
+    field, sureness = field_for_label(label)
+    if field is not None:
+        return field, sureness
+    key = label_key(label)
+    extra = _EXTRA_LABELS.get(key)
+    if extra is not None:
+        return extra, 0.8 if extra in _CONTACT_FIELDS else 1.0  # checked by form below
+    # "MwSt. 19%", "VAT (20 %)", "zzgl. 19% MwSt.": tax words around a rate.
+    words = [word for word in key.split() if not word.isdigit()]
+    if words and set(words) <= _TAX_WORDS and set(words) - {"sales", "zzgl", "incl", "inkl"}:
+        return "tax_amount", 1.0
+    return None, 0.0
+
+
+def _split_label(text: str) -> tuple[str, str] | None:
+    """("Label", "value") when `text` starts with a known label, else None."""
+    head, colon, rest = text.partition(":")
+    if colon and 0 < len(head.split()) <= 6:
+        field, _ = _field_for(head)
+        if field is not None:
+            return head.strip(), rest.strip()
+    words = text.split()
+    for size in range(min(6, len(words) - 1), 0, -1):
+        label, value = " ".join(words[:size]), " ".join(words[size:])
+        field, _ = _field_for(label)
+        if field is None:
+            continue
+        if field in MONEY_FIELDS:
+            if not _STARTS_LIKE_VALUE.match(_RATE.sub(" ", value).strip()):
+                continue
+        elif not _HAS_DIGIT.search(value) and field not in ("payment_terms", "remittance_email"):
+            continue
+        return label, value
+    return None
+
+
+def _labelled(
+    line: TextLine, index: int, lines: list[TextLine], day_first: bool | None
+) -> list[_Found]:
+    text = line.text.strip()
+    split = _split_label(text)
+    if split is not None:
+        label, value_text = split
+        if value_text:
+            return _reading(label, value_text, line, line, 1.0, day_first)
+    if text.endswith(":") or _field_for(text)[0] is not None:
+        label = text.rstrip(" :")
+        field, _ = _field_for(label)
+        if field is None:
+            return []
+        beside = _beside(line, lines)
+        if beside is not None:
+            found = _reading(label, beside.text, line, beside, 0.97, day_first)
+            if found:
+                return found
+        if field not in MONEY_FIELDS:
+            below = _below(line, index, lines)
+            if below is not None:
+                return _reading(label, below.text, line, below, 0.92, day_first)
+    return []
+
+
+def _reading(
+    label: str,
+    value_text: str,
+    label_line: TextLine,
+    value_line: TextLine,
+    pairing: float,
+    day_first: bool | None,
+) -> list[_Found]:
+    field, sureness = _field_for(label)
+    if field is None:
+        return []
+    base = (
+        min(label_line.confidence, value_line.confidence)
+        * 0.85
+        * pairing
+        * (0.9 if sureness < 1 else 1.0)
+    )
+    value_text = value_text.strip()
+    bbox = value_line.bbox
+    out: list[_Found] = []
+
+    def add(name: str, value: str, text: str, confidence: float) -> None:
+        out.append(_Found(name, value, text, confidence, value_line, label, bbox))
+
+    try:
+        if field in MONEY_FIELDS:
+            # A rate ("MwSt. 19%", "TVA (20 %)") is not an amount; what follows it may be.
+            value_text = _RATE.sub(" ", value_text).strip()
+            if not _HAS_DIGIT.search(value_text):
+                return []
+            money = normalize_money(value_text)
+            add(field, money.value, value_text, base)
+            if money.currency:
+                add("currency", money.currency, money.symbol or money.currency, base * 0.95)
+        elif field in DATE_FIELDS:
+            date = normalize_date(value_text, day_first=day_first)
+            add(field, date.value, value_text, base * (0.75 if date.ambiguous else 1.0))
+        elif field == "currency":
+            code = normalize_currency(value_text)
+            if code:
+                add(field, code, value_text, base)
+        elif field == "remittance_email":
+            match = _EMAIL.search(value_text)
+            if match:
+                # An address of the strict form, printed after an e-mail label: its text
+                # checks itself, so it is as sure as a specific label.
+                add(field, match[0], match[0], base / 0.8 if sureness < 1 else base)
+        elif field == "remittance_phone":
+            if _PHONE.match(value_text) and sum(ch.isdigit() for ch in value_text) >= 7:
+                add(field, value_text, value_text, base / 0.8 if sureness < 1 else base)
+        elif field == "bank_account":
+            iban = _IBAN.search(value_text.upper())
+            value = iban[0] if iban else clean_text(value_text)
+            if value and _HAS_DIGIT.search(value):
+                add(field, value, value_text, base)
+        elif field in ("invoice_number", "purchase_order", "vendor_tax_id"):
+            if field == "purchase_order" and _PO_BOX.match(value_text):
+                return []  # "PO Box 9012" is a postal address, not a purchase order
+            token = next((t for t in value_text.split() if _HAS_DIGIT.search(t)), None)
+            if token:
+                token = token.strip(".,;")
+                add(field, token, token, base)
+        else:
+            value = clean_text(value_text)
+            if value:
+                add(field, value, value_text, base)
+    except ValueError:
+        return []
+    return out
+
+
+def _beside(label: TextLine, lines: list[TextLine]) -> TextLine | None:
+    """The nearest line to the right of `label` on the same row."""
+    if label.bbox is None:
+        return None
+    box = label.bbox
+    best: TextLine | None = None
+    for other in lines:
+        if other is label or other.page != label.page or other.bbox is None:
+            continue
+        ob = other.bbox
+        overlap = min(ob.top + ob.height, box.top + box.height) - max(ob.top, box.top)
+        gap = ob.left - (box.left + box.width)
+        if overlap > 0.5 * min(ob.height, box.height) and -0.005 <= gap < 0.45:
+            if best is None or best.bbox is None or ob.left < best.bbox.left:
+                best = other
+    return best
+
+
+def _below(label: TextLine, index: int, lines: list[TextLine]) -> TextLine | None:
+    """The line just under `label`, starting in the same column."""
+    if label.bbox is None:
+        return None
+    box = label.bbox
+    for other in lines[index + 1 : index + 12]:
+        if other.page != label.page or other.bbox is None:
+            continue
+        ob = other.bbox
+        if ob.top < box.top + box.height * 0.5:
+            continue
+        if ob.top - (box.top + box.height) > 2.0 * box.height:
+            return None
+        if abs(ob.left - box.left) < 0.015:
+            return other
+    return None
+
+
+# ------------------------------------------------------------------ parties
+
+
+def _receiver_lines(lines: list[TextLine]) -> set[int]:
+    """Lines that belong to a bill-to / ship-to block (never the vendor)."""
+    out: set[int] = set()
+    for index, line in enumerate(lines):
+        key = label_key(line.text.split(":")[0])
+        if not (party_for_label(key) == "receiver" or key in _RECEIVER_LABELS):
+            continue
+        out.add(id(line))
+        out.update(id(member) for member in _block_under(line, index, lines, limit=6))
+    return out
+
+
+def _block_under(
+    label: TextLine, index: int, lines: list[TextLine], *, limit: int
+) -> list[TextLine]:
+    """Lines under `label` in its column, until a gap or another label."""
+    if label.bbox is None:
+        return []
+    block: list[TextLine] = []
+    last = label.bbox
+    for other in lines[index + 1 :]:
+        if len(block) >= limit or other.page != label.page:
+            break
+        if other.bbox is None:
+            continue
+        ob = other.bbox
+        if abs(ob.left - label.bbox.left) > 0.015:
+            continue
+        if ob.top - (last.top + last.height) > 1.6 * last.height:
+            break
+        if ":" in other.text and _field_for(other.text.split(":")[0])[0] is not None:
+            break
+        block.append(other)
+        last = ob
+    return block
+
+
+def _vendor(lines: list[TextLine], receivers: set[int]) -> list[_Found]:
+    first = [line for line in lines if line.page == 1 and line.bbox is not None]
+    if not first:
+        return []
+    heights = sorted(line.bbox.height for line in first if line.bbox is not None)
+    typical = heights[len(heights) // 2]
+    candidates: list[tuple[float, TextLine]] = []
+    for line in first:
+        assert line.bbox is not None
+        text = line.text.strip()
+        if line.bbox.top > 0.3 or id(line) in receivers or ":" in text:
+            continue
+        if label_key(text) in _TITLES or not re.search(r"[^\W\d_]{2}", text):
+            continue
+        if sum(ch.isdigit() for ch in text) > 2 or _EMAIL.search(text) or "www." in text.lower():
+            continue
+        if _field_for(text)[0] is not None or party_for_label(text) is not None:
+            continue
+        if line.bbox.height < 0.8 * typical:
+            continue  # small print: a sender line above the address window, a footnote
+        prominence = line.bbox.height / typical
+        score = prominence + (0.6 if _COMPANY_SUFFIX.search(text) else 0) - line.bbox.top
+        candidates.append((score, line))
+    if not candidates:
+        return []
+    candidates.sort(key=lambda pair: pair[0], reverse=True)
+    out: list[_Found] = []
+    for rank, (_, line) in enumerate(candidates[:2]):
+        evidence = 72.0 + (6 if _COMPANY_SUFFIX.search(line.text) else 0) + (4 if rank == 0 else -8)
+        confidence = min(evidence, line.confidence * 0.82)
+        name = clean_text(line.text)
+        out.append(_Found("vendor_name", name, line.text, confidence, line, None, line.bbox))
+        if rank == 0:
+            out.extend(_vendor_address(line, lines, confidence))
+    return out
+
+
+def _vendor_address(name: TextLine, lines: list[TextLine], confidence: float) -> list[_Found]:
+    assert name.bbox is not None
+    box = name.bbox
+    parts: list[TextLine] = []
+    last = box
+    for other in lines:
+        if other.page != 1 or other.bbox is None or other is name or other.bbox.top <= box.top:
+            continue
+        ob = other.bbox
+        gap = ob.top - (last.top + last.height)
+        if gap > 1.8 * ob.height:
+            break
+        same_column = (
+            abs(ob.left - box.left) < 0.015
+            or abs((ob.left + ob.width) - (box.left + box.width)) < 0.015
+            or abs((ob.left + ob.width / 2) - (box.left + box.width / 2)) < 0.015
+        )
+        if not same_column or gap < -0.5 * ob.height:
+            continue
+        text = other.text
+        if ":" in text or _EMAIL.search(text) or len(parts) >= 4:
+            break
+        parts.append(other)
+        last = ob
+    if not parts:
+        return []
+    text = ", ".join(part.text.replace(" · ", ", ").strip() for part in parts)
+    boxes = [p.bbox for p in parts if p.bbox is not None]
+    bbox = BoundingBox(
+        left=min(b.left for b in boxes),
+        top=min(b.top for b in boxes),
+        width=max(b.left + b.width for b in boxes) - min(b.left for b in boxes),
+        height=max(b.top + b.height for b in boxes) - min(b.top for b in boxes),
+    )
+    # Lines right under the letterhead name, in its column, that read like an address
+    # (house numbers, postcodes): as sure as the name; otherwise a little less.
+    looks_like_address = any(_HAS_DIGIT.search(part.text) for part in parts)
+    sureness = confidence if looks_like_address else confidence - 6
+    return [_Found("vendor_address", clean_text(text), text, sureness, parts[0], None, bbox)]
+
+
+def _remit_to(lines: list[TextLine]) -> list[_Found]:
+    out: list[_Found] = []
+    for index, line in enumerate(lines):
+        key = label_key(line.text.split(":")[0])
+        if not (party_for_label(key) == "remit_to" or key in _REMIT_LABELS):
+            continue
+        block = [
+            member
+            for member in _block_under(line, index, lines, limit=5)
+            if ":" not in member.text and not _IBAN.search(member.text.upper())
+        ]
+        if not block:
+            continue
+        confidence = min(line.confidence, block[0].confidence) * 0.78
+        label = line.text.rstrip(" :")
+        out.append(
+            _Found(
+                "remit_to_name",
+                clean_text(block[0].text),
+                block[0].text,
+                confidence,
+                block[0],
+                label,
+                block[0].bbox,
+            )
+        )
+        if len(block) > 1:
+            text = ", ".join(member.text for member in block[1:])
+            out.append(
+                _Found(
+                    "remit_to_address",
+                    clean_text(text),
+                    text,
+                    confidence - 4,
+                    block[1],
+                    label,
+                    block[1].bbox,
+                )
+            )
+    return out
+
+
+def _unlabelled_contacts(lines: list[TextLine], labelled: set[int]) -> list[_Found]:
+    """An email address printed without a label is still the likeliest remittance email."""
+    out: list[_Found] = []
+    for line in lines:
+        if id(line) in labelled:
+            continue
+        match = _EMAIL.search(line.text)
+        if match:
+            out.append(
+                _Found(
+                    "remittance_email",
+                    match[0],
+                    match[0],
+                    line.confidence * 0.7,
+                    line,
+                    None,
+                    line.bbox,
+                )
+            )
+    return out
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _day_first(lines: list[TextLine]) -> bool | None:
+    """Day/month order the document's own numeric dates prove (31/01 proves day first)."""
+    proven: set[str] = set()
+    for line in lines:
+        proven |= date_orders(line.text)
+    if len(proven) == 1:
+        return proven == {"DMY"}
+    return None
+
+
+def _top(line: TextLine) -> float:
+    return line.bbox.top if line.bbox else 0.5
+
+
+def _left(line: TextLine) -> float:
+    return line.bbox.left if line.bbox else 0.0
+
+
+def _position_bonus(name: str, line: TextLine, pages: int) -> float:
+    """Totals sit at the foot of the last page, header fields at the top of the first."""
+    page_share = line.page / max(pages, 1)
+    if name in MONEY_FIELDS:
+        return 2.0 * page_share + 2.0 * _top(line)
+    return 2.0 * (1 - page_share) + 1.0 * (1 - _top(line))

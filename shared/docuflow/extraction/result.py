@@ -49,7 +49,12 @@ FIELD_NAMES: tuple[str, ...] = (
 
 MONEY_FIELDS: frozenset[str] = frozenset({"subtotal", "tax_amount", "total_amount", "amount_due"})
 DATE_FIELDS: frozenset[str] = frozenset({"document_date", "due_date"})
-REQUIRED_FIELDS: tuple[str, ...] = ("vendor_name", "invoice_number", "document_date", "total_amount")
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "vendor_name",
+    "invoice_number",
+    "document_date",
+    "total_amount",
+)
 
 Confidence = Annotated[float, Field(ge=0, le=100, description="0-100, as Textract reports it")]
 Fraction = Annotated[float, Field(description="A fraction of the page's width or height")]

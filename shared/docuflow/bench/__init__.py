@@ -1,0 +1,1 @@
+"""Benchmarks printed by `make bench-*`: figures are measured and printed, never asserted."""
