@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 export DOCUFLOW_SHARED_DIR ?= $(abspath ../shared)
 PYTEST_WORKERS ?= 2
 
-.PHONY: bootstrap up seed test test-unit test-static test-web test-e2e lint fmt \
+.PHONY: bootstrap up seed test test-unit test-py312 test-static test-web test-e2e lint fmt \
         bench-parse bench-e2e bench-ocr eval deploy destroy clean
 
 bootstrap:
@@ -23,10 +23,15 @@ seed:
 	$(RUN) docuflow seed
 
 ## Every test: lint, unit and handler tests, static checks, web tests, end to end.
-test: bootstrap lint test-unit test-static test-web test-e2e
+test: bootstrap lint test-unit test-py312 test-static test-web test-e2e
 
 test-unit:
 	$(RUN) pytest -n $(PYTEST_WORKERS) tests --ignore=tests/static
+
+## The unit and handler tests again on Python 3.12 (the Lambda runtime); 3.11 is the default.
+test-py312:
+	UV_PROJECT_ENVIRONMENT=.venv312 UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --quiet --python "$$(./scripts/find-python.sh 3.12)"
+	.venv312/bin/python -m pytest -n $(PYTEST_WORKERS) -q -p no:cacheprovider tests --ignore=tests/static
 
 test-static:
 	$(RUN) pytest -n $(PYTEST_WORKERS) tests/static
@@ -57,6 +62,13 @@ bench-e2e:
 
 bench-ocr:
 	$(RUN) python -m docuflow.bench.ocr
+
+## Build and push the Lambda image to ECR and apply Terraform with its digest (docs/deploy-aws.md).
+deploy:
+	./scripts/deploy.sh
+
+destroy:
+	./scripts/destroy.sh
 
 clean:
 	rm -rf .localcloud .generated .pytest_cache .mypy_cache .ruff_cache
