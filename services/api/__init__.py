@@ -1,0 +1,1 @@
+"""The HTTP API: uploads, jobs, the review queue and decisions."""

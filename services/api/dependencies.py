@@ -1,0 +1,25 @@
+"""What the API's logic runs against, built once per container and replaceable in tests."""
+
+from __future__ import annotations
+
+from services.api.config import get_settings, get_upload_settings
+from services.common.ports import Processing, Storage, processing_from, storage_from
+from services.common.wiring import Provider
+
+
+def _processing() -> Processing:
+    settings = get_upload_settings()
+    return processing_from(settings, settings.state_machine_arn)
+
+
+storage: Provider[Storage] = Provider(lambda: storage_from(get_settings()))
+"""Tables and bucket: the queries and the review routes."""
+
+processing: Provider[Processing] = Provider(_processing)
+"""Also the state machine: the upload and start routes."""
+
+
+def reset() -> None:
+    """Forget every built dependency (tests)."""
+    storage.reset()
+    processing.reset()

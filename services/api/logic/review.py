@@ -1,0 +1,131 @@
+"""The finance review queue and reviewer decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from docuflow.dal.models import AuditRecord, FieldCorrection, JobItem, Page, utc_now
+from docuflow.domain.errors import InvalidTransition
+from docuflow.domain.status import JobStatus
+from docuflow.extraction import invoice_key, normalize_field_value
+from docuflow.extraction.result import FIELD_NAMES, ExtractionResult
+
+from services.api.logic.jobs import load_result
+from services.common.errors import InvalidCorrection
+from services.common.ports import Storage
+
+_TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
+
+
+@dataclass(frozen=True)
+class ReviewPackage:
+    job: JobItem
+    result: ExtractionResult | None
+    audit: list[AuditRecord]
+    document_url: str
+    document_url_expires_at: str
+
+
+def review_queue(ports: Storage, *, limit: int, start_key: dict[str, str] | None) -> Page[JobItem]:
+    """Jobs waiting for a person, newest first."""
+    return ports.jobs.list_by_status(JobStatus.NEEDS_REVIEW, limit=limit, start_key=start_key)
+
+
+def review_package(ports: Storage, job_id: str, *, link_ttl_seconds: int) -> ReviewPackage:
+    """A job with its result, audit trail and a short-lived link to the document."""
+    job = ports.jobs.get(job_id)
+    result = load_result(ports, job) if job.result_key else None
+    expires_at = datetime.now(UTC) + timedelta(seconds=link_ttl_seconds)
+    return ReviewPackage(
+        job=job,
+        result=result,
+        audit=ports.audit.list(job_id),
+        document_url=ports.documents.presign_get(job.s3_key, link_ttl_seconds),
+        document_url_expires_at=expires_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+    )
+
+
+def corrections_for(
+    result: ExtractionResult | None, corrected: Mapping[str, str]
+) -> dict[str, FieldCorrection]:
+    """Normalize each corrected value and pair it with what the parser had found.
+
+    InvalidCorrection (422) for a name that is not a field or a value that does not
+    normalize (e.g. a date that is no date).
+    """
+    corrections: dict[str, FieldCorrection] = {}
+    for name, text in corrected.items():
+        if name not in FIELD_NAMES:
+            raise InvalidCorrection(
+                f"{name!r} is not a field that can be corrected; use one of: "
+                f"{', '.join(FIELD_NAMES)}."
+            )
+        try:
+            value = normalize_field_value(name, text)
+        except ValueError as exc:
+            raise InvalidCorrection(f"{name}: {text!r} is not a valid value ({exc}).") from exc
+        found = result.fields.get(name) if result is not None else None
+        corrections[name] = FieldCorrection(before=found.value if found else None, after=value)
+    return corrections
+
+
+def decide(
+    ports: Storage,
+    job_id: str,
+    *,
+    decision: str,
+    reviewer: str,
+    corrected_fields: Mapping[str, str],
+    reason: str | None,
+    expected_version: int | None,
+) -> JobItem:
+    """Approve or reject a job in review, with corrections, as one conditional write.
+
+    The write is conditional on NEEDS_REVIEW and on the version the reviewer saw
+    (`expected_version`, else the version just read): of two reviewers deciding at
+    once one wins, the other gets InvalidTransition or ConcurrentUpdate (409).
+    """
+    target = _TARGET[decision]
+    job = ports.jobs.get(job_id)
+    if job.status is not JobStatus.NEEDS_REVIEW:
+        raise InvalidTransition(current=job.status.value, target=target.value)
+    result = load_result(ports, job) if job.result_key and corrected_fields else None
+    corrections = corrections_for(result, corrected_fields)
+    key = job.invoice_key
+    if result is not None and {"vendor_name", "invoice_number"} & corrections.keys():
+        # The duplicate index follows the corrected vendor and invoice number.
+        values: dict[str, str] = {name: f.value for name, f in result.fields.items()}
+        values.update({name: c.after for name, c in corrections.items()})
+        key = invoice_key(values)
+    decided = ports.jobs.transition(
+        job_id,
+        current=JobStatus.NEEDS_REVIEW,
+        target=target,
+        expected_version=job.version if expected_version is None else expected_version,
+        set_fields={
+            "decision": decision,
+            "reviewer": reviewer,
+            "decision_reason": reason,
+            "decided_at": utc_now(),
+            "corrections": {name: c.model_dump() for name, c in corrections.items()},
+            "invoice_key": key,
+        },
+    )
+    if corrections:
+        ports.audit.record(
+            job_id,
+            "corrected",
+            actor=reviewer,
+            details={"fields": sorted(corrections)},
+            before={name: c.before for name, c in corrections.items()},
+            after={name: c.after for name, c in corrections.items()},
+        )
+    ports.audit.record(
+        job_id,
+        "approved" if target is JobStatus.APPROVED else "rejected",
+        actor=reviewer,
+        details={"reason": reason, "version": decided.version},
+    )
+    return decided

@@ -1,0 +1,39 @@
+"""Opaque cursors: a DynamoDB LastEvaluatedKey as URL-safe base64 JSON."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from docuflow.domain.errors import ValidationFailed
+
+_MAX_CURSOR_CHARS = 2048
+
+
+def encode_cursor(last_key: dict[str, str] | None) -> str | None:
+    if not last_key:
+        return None
+    raw = json.dumps(last_key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, str] | None:
+    """The key a cursor stands for; ValidationFailed (400) for anything not made by us."""
+    if not cursor:
+        return None
+    if len(cursor) > _MAX_CURSOR_CHARS:
+        raise ValidationFailed("The cursor is not valid.")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = json.loads(raw)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationFailed("The cursor is not valid.") from exc
+    if (
+        not isinstance(key, dict)
+        or not key
+        or len(key) > 4
+        or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in key.items())
+    ):
+        raise ValidationFailed("The cursor is not valid.")
+    return key

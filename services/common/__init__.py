@@ -1,0 +1,1 @@
+"""Code shared by the services: wiring, the start of processing, service-level errors."""

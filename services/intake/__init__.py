@@ -1,0 +1,1 @@
+"""S3 ObjectCreated events (through the intake queue) to started executions."""

@@ -1,0 +1,1 @@
+"""The rules of the domain; storage goes through docuflow.dal."""

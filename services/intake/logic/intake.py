@@ -1,0 +1,53 @@
+"""From "an object was created under raw/" to a started execution."""
+
+from __future__ import annotations
+
+from docuflow.dal.models import JobItem
+from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition
+from docuflow.observability import logger, set_job_id
+
+from services.common.errors import UnknownDocumentKey
+from services.common.ports import Processing
+from services.common.processing import advance
+
+ACTOR = "intake"
+_ATTEMPTS = 3
+
+
+def job_id_from_key(key: str) -> str:
+    """The job id in `raw/{owner_id}/{job_id}/{filename}`; UnknownDocumentKey otherwise."""
+    parts = key.split("/")
+    if len(parts) != 4 or parts[0] != "raw" or not all(parts[1:]):
+        raise UnknownDocumentKey(f"{key!r} is not a document key (raw/<owner>/<job>/<file>).")
+    return parts[2]
+
+
+def accept_object(ports: Processing, bucket: str, key: str) -> JobItem | None:
+    """Mark the job UPLOADED (size, SHA-256) and start its execution.
+
+    Returns the started job, or None when the event changes nothing (a duplicate of an
+    event already handled). An object that belongs to no job raises UnknownDocumentKey,
+    so the message fails visibly instead of vanishing.
+    """
+    if bucket != ports.documents.bucket:
+        raise UnknownDocumentKey(f"s3://{bucket}/{key} is not in the documents bucket.")
+    job_id = job_id_from_key(key)
+    set_job_id(job_id)
+    for _ in range(_ATTEMPTS):
+        job = ports.jobs.find(job_id)
+        if job is None:
+            raise UnknownDocumentKey(f"s3://{bucket}/{key} names job {job_id}, which is unknown.")
+        if job.s3_key != key:
+            raise UnknownDocumentKey(
+                f"s3://{bucket}/{key} is not the document of job {job_id} ({job.s3_key})."
+            )
+        try:
+            started = advance(ports, job, actor=ACTOR, retry_failed=False)
+        except (InvalidTransition, ConcurrentUpdate):
+            # Someone (a duplicate event, POST /start) moved the job meanwhile: look again.
+            logger.info("Job changed while starting it; reading it again")
+            continue
+        if started is None:
+            logger.info("Nothing to do for this event", extra={"status": job.status.value})
+        return started
+    raise ConcurrentUpdate(f"Job {job_id} kept changing while intake tried to start it.")

@@ -1,0 +1,28 @@
+"""What the workflow steps run against, built once per container and replaceable in tests."""
+
+from __future__ import annotations
+
+from docuflow.dal import clients
+from docuflow.dal.executions import WorkflowGateway
+from docuflow.dal.queues import DeadLetterQueue
+
+from services.common.ports import Storage, Tables, storage_from, tables_from
+from services.common.wiring import Provider
+from services.workflow.config import get_failure_settings, get_settings, get_table_settings
+from services.workflow.textract import TextractGateway
+
+tables: Provider[Tables] = Provider(lambda: tables_from(get_table_settings()))
+storage: Provider[Storage] = Provider(lambda: storage_from(get_settings()))
+textract: Provider[TextractGateway] = Provider(lambda: TextractGateway(clients.textract()))
+# Answering task tokens needs no state machine ARN.
+workflow: Provider[WorkflowGateway] = Provider(lambda: WorkflowGateway(clients.stepfunctions()))
+dead_letters: Provider[DeadLetterQueue] = Provider(
+    lambda: DeadLetterQueue(clients.sqs(), get_failure_settings().dlq_url)
+)
+failure_tables: Provider[Tables] = Provider(lambda: tables_from(get_failure_settings()))
+
+
+def reset() -> None:
+    """Forget every built dependency (tests)."""
+    for provider in (tables, storage, textract, workflow, dead_letters, failure_tables):
+        provider.reset()

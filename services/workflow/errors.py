@@ -1,0 +1,18 @@
+"""Errors of the workflow steps. Their class names are the error names the state
+machine's Retry and Catch match (Lambda reports the class name as `errorType`)."""
+
+from __future__ import annotations
+
+from docuflow.domain.errors import DocuflowError
+
+
+class TextractThrottled(DocuflowError):
+    """Textract refused a call for rate or concurrency limits; the state machine retries."""
+
+    code = "TEXTRACT_THROTTLED"
+
+
+class OcrTimedOut(DocuflowError):
+    """No completion notification and polling ran out (raised by the state machine itself)."""
+
+    code = "OCR_TIMED_OUT"

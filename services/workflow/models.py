@@ -1,0 +1,112 @@
+"""Inputs and outputs of the workflow steps.
+
+The state machine passes the whole execution state to each step (its ResultPaths keep
+the original input), so inputs ignore fields they do not use.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PipelineState(_In):
+    """The execution input: {"job_id", "bucket", "key", "attempt"}."""
+
+    job_id: Annotated[str, Field(min_length=1)]
+    bucket: Annotated[str, Field(min_length=1)]
+    key: Annotated[str, Field(min_length=1)]
+    attempt: Annotated[int, Field(ge=1)] = 1
+
+
+class DocumentFacts(_Out):
+    """validate-document's output ($.document)."""
+
+    content_type: str
+    size_bytes: int
+    pages: int | None
+
+
+class StartOcrInput(PipelineState):
+    task_token: Annotated[str, Field(min_length=1)]
+
+
+class OcrJobs(_Out):
+    """start-ocr's output, and the output the callback sends with the task token ($.ocr)."""
+
+    job_id: str
+    ocr_jobs: dict[str, str]
+
+
+class PollInput(PipelineState):
+    polls: Annotated[int, Field(ge=0)] = 0
+
+
+OcrStatus = Literal["SUCCEEDED", "IN_PROGRESS", "FAILED"]
+
+
+class PollResult(_Out):
+    """poll-ocr's output ($.poll), read by the Choice state."""
+
+    ocr_status: OcrStatus
+    polls: int
+    ocr_jobs: dict[str, str]
+    reason: str = ""
+
+
+class StoredOcr(_Out):
+    """store-ocr's output ($.stored): the S3 keys of every raw OCR page, in order."""
+
+    keys: list[str]
+    pages: int
+
+
+class ParseInput(PipelineState):
+    stored: StoredOcr
+
+
+class ParseOutcome(_Out):
+    """parse-and-score's output ($.parsed)."""
+
+    job_id: str
+    status: Literal["COMPLETED", "NEEDS_REVIEW"]
+    result_key: str
+    invoice_key: str | None
+    reasons: list[str]
+
+
+class StepError(_In):
+    """What a Catch puts at $.error."""
+
+    error: Annotated[str, Field(alias="Error")] = "States.ALL"
+    cause: Annotated[str | None, Field(alias="Cause")] = None
+
+
+class FailureInput(PipelineState):
+    error: StepError = Field(default_factory=StepError)
+
+
+class FailureOutcome(_Out):
+    job_id: str
+    status: Literal["FAILED"] = "FAILED"
+    error: str
+    reason: str
+
+
+class TextractNotification(_In):
+    """Textract's completion message (the SNS Message, as JSON)."""
+
+    job_id: Annotated[str, Field(alias="JobId", min_length=1)]
+    status: Annotated[str, Field(alias="Status", min_length=1)]
+    api: Annotated[str, Field(alias="API")]
+    job_tag: Annotated[str, Field(alias="JobTag", min_length=1)]
+    timestamp: Annotated[int | None, Field(alias="Timestamp")] = None

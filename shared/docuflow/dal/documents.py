@@ -1,0 +1,117 @@
+"""The raw bucket: uploaded documents, raw OCR pages and normalized results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from docuflow.domain.errors import DocumentMissing
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+_MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size_bytes: int
+    content_type: str | None
+
+
+@dataclass(frozen=True)
+class ObjectDigest:
+    size_bytes: int
+    sha256: str
+
+
+def document_key(owner_id: str, job_id: str, safe_filename: str) -> str:
+    return f"raw/{owner_id}/{job_id}/{safe_filename}"
+
+
+def ocr_page_key(job_id: str, attempt: int, api: str, page: int) -> str:
+    return f"ocr/{job_id}/{attempt}/{api}/{page:04d}.json"
+
+
+def result_key(job_id: str) -> str:
+    return f"results/{job_id}.json"
+
+
+def _is_missing(exc: ClientError) -> bool:
+    return str(exc.response.get("Error", {}).get("Code", "")) in _MISSING
+
+
+class DocumentStore:
+    """Reads, writes and presigns objects of one bucket."""
+
+    def __init__(self, client: S3Client, bucket: str) -> None:
+        self._s3 = client
+        self.bucket = bucket
+
+    def presign_put(self, key: str, content_type: str, expires_in: int) -> str:
+        """A URL the browser PUTs the document to; the Content-Type header must match."""
+        return self._s3.generate_presigned_url(
+            "put_object",
+            Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
+            ExpiresIn=expires_in,
+        )
+
+    def presign_get(self, key: str, expires_in: int) -> str:
+        return self._s3.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in
+        )
+
+    def head(self, key: str) -> ObjectInfo | None:
+        """Size and type of an object, or None if it is not there."""
+        try:
+            response = self._s3.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _is_missing(exc):
+                return None
+            raise
+        return ObjectInfo(
+            key=key,
+            size_bytes=int(response.get("ContentLength", 0)),
+            content_type=response.get("ContentType"),
+        )
+
+    def digest(self, key: str) -> ObjectDigest:
+        """Size and SHA-256 of an object, streamed so a large file never sits in memory."""
+        try:
+            response = self._s3.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if _is_missing(exc):
+                raise DocumentMissing(f"s3://{self.bucket}/{key} does not exist.") from exc
+            raise
+        sha = hashlib.sha256()
+        size = 0
+        for chunk in response["Body"].iter_chunks(_CHUNK):
+            sha.update(chunk)
+            size += len(chunk)
+        return ObjectDigest(size_bytes=size, sha256=sha.hexdigest())
+
+    def read(self, key: str, *, first_bytes: int | None = None) -> bytes:
+        """An object's bytes (or only its first bytes); DocumentMissing if absent."""
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if first_bytes is not None:
+            kwargs["Range"] = f"bytes=0-{first_bytes - 1}"
+        try:
+            response = self._s3.get_object(**kwargs)
+        except ClientError as exc:
+            if _is_missing(exc):
+                raise DocumentMissing(f"s3://{self.bucket}/{key} does not exist.") from exc
+            raise
+        return response["Body"].read()
+
+    def put_json(self, key: str, document: Any) -> None:
+        body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
+
+    def get_json(self, key: str) -> Any:
+        return json.loads(self.read(key))

@@ -1,0 +1,275 @@
+"""The jobs table: every status write is conditional on the status it leaves.
+
+`transition` is the only way a job's status changes. It asks `ensure_transition` first,
+then writes with `ConditionExpression` on the current status (and, for reviewer
+decisions, on the version the reviewer saw) and increments `version`, so of two writers
+only one can win; the loser gets `InvalidTransition` or `ConcurrentUpdate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
+
+from docuflow.dal.items import from_dynamo, to_dynamo
+from docuflow.dal.models import JobItem, Page, utc_now
+from docuflow.domain.errors import (
+    ConcurrentUpdate,
+    InvalidTransition,
+    JobNotFound,
+    ValidationFailed,
+)
+from docuflow.domain.status import JobStatus, ensure_transition
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+STATUS_INDEX = "status-created_at-index"
+OWNER_INDEX = "owner_id-created_at-index"
+FILE_SHA256_INDEX = "file_sha256-index"
+INVOICE_KEY_INDEX = "invoice_key-index"
+
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+# The attributes of a LastEvaluatedKey on each paginated index: a cursor must have them.
+_PAGE_KEYS: dict[str, frozenset[str]] = {
+    STATUS_INDEX: frozenset({"job_id", "status", "created_at"}),
+    OWNER_INDEX: frozenset({"job_id", "owner_id", "created_at"}),
+}
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+class JobRepository:
+    """Reads and conditional writes of the jobs table."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def create(self, job: JobItem) -> None:
+        """Write a new job; fails with ConcurrentUpdate if the id is taken."""
+        item = to_dynamo(job.model_dump(mode="json", exclude_none=True))
+        try:
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(job_id)")
+        except ClientError as exc:
+            if _error_code(exc) == _CONDITION_FAILED:
+                raise ConcurrentUpdate(f"A job with id {job.job_id!r} exists already.") from exc
+            raise
+
+    def find(self, job_id: str) -> JobItem | None:
+        response = self._table.get_item(Key={"job_id": job_id}, ConsistentRead=True)
+        item = response.get("Item")
+        return None if item is None else JobItem.model_validate(from_dynamo(item))
+
+    def get(self, job_id: str) -> JobItem:
+        """The job, or JobNotFound."""
+        job = self.find(job_id)
+        if job is None:
+            raise JobNotFound(job_id)
+        return job
+
+    def transition(
+        self,
+        job_id: str,
+        *,
+        current: JobStatus,
+        target: JobStatus,
+        expected_version: int | None = None,
+        set_fields: Mapping[str, Any] | None = None,
+        remove_fields: Sequence[str] = (),
+    ) -> JobItem:
+        """Move a job from `current` to `target`, conditionally; returns the job as written."""
+        ensure_transition(current, target)
+        fields = {**(set_fields or {}), "status": target.value}
+        condition = "#status = :expected_status"
+        values: dict[str, Any] = {":expected_status": current.value}
+        if expected_version is not None:
+            condition += " AND #version = :expected_version"
+            values[":expected_version"] = expected_version
+        try:
+            return self._update(job_id, fields, remove_fields, condition, values)
+        except ClientError as exc:
+            if _error_code(exc) != _CONDITION_FAILED:
+                raise
+            raise self._why_condition_failed(job_id, current, target, expected_version) from exc
+
+    def update(
+        self,
+        job_id: str,
+        *,
+        expected_status: JobStatus,
+        set_fields: Mapping[str, Any],
+        remove_fields: Sequence[str] = (),
+    ) -> JobItem:
+        """Change attributes other than the status, only while the job is in `expected_status`."""
+        if "status" in set_fields:
+            raise ValueError("use transition() to change a job's status")
+        try:
+            return self._update(
+                job_id,
+                set_fields,
+                remove_fields,
+                "#status = :expected_status",
+                {":expected_status": expected_status.value},
+            )
+        except ClientError as exc:
+            if _error_code(exc) != _CONDITION_FAILED:
+                raise
+            raise self._why_condition_failed(job_id, expected_status, None, None) from exc
+
+    def record_ocr_status(self, job_id: str, textract_job_id: str, status: str) -> JobItem | None:
+        """Note what Textract reported for one of the job's OCR jobs.
+
+        Returns the job after the write, or None when the job is not waiting for OCR
+        (unknown, or not PROCESSING): a late or duplicate notification.
+        """
+        try:
+            response = self._table.update_item(
+                Key={"job_id": job_id},
+                UpdateExpression="SET ocr_statuses.#textract_job = :status, updated_at = :now",
+                ConditionExpression="#status = :processing AND attribute_exists(ocr_statuses)",
+                ExpressionAttributeNames={"#textract_job": textract_job_id, "#status": "status"},
+                ExpressionAttributeValues={
+                    ":status": status,
+                    ":now": utc_now(),
+                    ":processing": JobStatus.PROCESSING.value,
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if _error_code(exc) == _CONDITION_FAILED:
+                return None
+            raise
+        return JobItem.model_validate(from_dynamo(response["Attributes"]))
+
+    def list_by_status(
+        self, status: JobStatus, *, limit: int, start_key: dict[str, str] | None = None
+    ) -> Page[JobItem]:
+        """Jobs in `status`, newest first."""
+        return self._query(STATUS_INDEX, Key("status").eq(status.value), None, limit, start_key)
+
+    def list_by_owner(
+        self,
+        owner_id: str,
+        *,
+        status: JobStatus | None = None,
+        limit: int,
+        start_key: dict[str, str] | None = None,
+    ) -> Page[JobItem]:
+        """One owner's jobs, newest first, optionally only those in `status`."""
+        filter_ = Attr("status").eq(status.value) if status is not None else None
+        return self._query(OWNER_INDEX, Key("owner_id").eq(owner_id), filter_, limit, start_key)
+
+    def job_ids_with_file(self, file_sha256: str) -> list[str]:
+        """Ids of every job whose document has this SHA-256."""
+        return self._ids_on(FILE_SHA256_INDEX, Key("file_sha256").eq(file_sha256))
+
+    def job_ids_with_invoice_key(self, invoice_key: str) -> list[str]:
+        """Ids of every job parsed to this vendor and invoice number."""
+        return self._ids_on(INVOICE_KEY_INDEX, Key("invoice_key").eq(invoice_key))
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _update(
+        self,
+        job_id: str,
+        set_fields: Mapping[str, Any],
+        remove_fields: Sequence[str],
+        condition: str,
+        condition_values: dict[str, Any],
+    ) -> JobItem:
+        names: dict[str, str] = {"#status": "status", "#version": "version"}
+        values: dict[str, Any] = {**condition_values, ":one": 1, ":now": utc_now()}
+        assignments = ["#version = #version + :one", "#updated_at = :now"]
+        names["#updated_at"] = "updated_at"
+        for index, (name, value) in enumerate(set_fields.items()):
+            if value is None:
+                continue
+            names[f"#f{index}"] = name
+            values[f":v{index}"] = to_dynamo(value)
+            assignments.append(f"#f{index} = :v{index}")
+        removals = []
+        to_remove = [*remove_fields, *(n for n, v in set_fields.items() if v is None)]
+        for index, name in enumerate(to_remove):
+            names[f"#r{index}"] = name
+            removals.append(f"#r{index}")
+        expression = "SET " + ", ".join(assignments)
+        if removals:
+            expression += " REMOVE " + ", ".join(removals)
+        response = self._table.update_item(
+            Key={"job_id": job_id},
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
+        return JobItem.model_validate(from_dynamo(response["Attributes"]))
+
+    def _why_condition_failed(
+        self,
+        job_id: str,
+        expected: JobStatus,
+        target: JobStatus | None,
+        expected_version: int | None,
+    ) -> Exception:
+        actual = self.find(job_id)
+        if actual is None:
+            return JobNotFound(job_id)
+        if actual.status != expected:
+            return InvalidTransition(current=actual.status.value, target=(target or expected).value)
+        return ConcurrentUpdate(
+            f"Job {job_id} changed since it was read (version {expected_version}, "
+            f"now {actual.version}); reload it and try again."
+        )
+
+    def _query(
+        self,
+        index: str,
+        key_condition: Any,
+        filter_: Any,
+        limit: int,
+        start_key: dict[str, str] | None,
+    ) -> Page[JobItem]:
+        kwargs: dict[str, Any] = {
+            "IndexName": index,
+            "KeyConditionExpression": key_condition,
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if filter_ is not None:
+            kwargs["FilterExpression"] = filter_
+        if start_key:
+            if set(start_key) != _PAGE_KEYS[index]:
+                raise ValidationFailed("The cursor is not valid for this query.")
+            kwargs["ExclusiveStartKey"] = start_key
+        try:
+            response = self._table.query(**kwargs)
+        except ClientError as exc:
+            if _error_code(exc) == "ValidationException" and start_key:
+                raise ValidationFailed("The cursor is not valid for this query.") from exc
+            raise
+        items = [JobItem.model_validate(from_dynamo(item)) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        last_key = {str(k): str(v) for k, v in last.items()} if last else None
+        return Page[JobItem](items=items, last_key=last_key)
+
+    def _ids_on(self, index: str, key_condition: Any) -> list[str]:
+        ids: list[str] = []
+        kwargs: dict[str, Any] = {
+            "IndexName": index,
+            "KeyConditionExpression": key_condition,
+            "ProjectionExpression": "job_id",
+        }
+        while True:
+            response = self._table.query(**kwargs)
+            ids.extend(str(item["job_id"]) for item in response.get("Items", []))
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return ids
+            kwargs["ExclusiveStartKey"] = last

@@ -1,0 +1,84 @@
+"""Stored items: what the jobs and audit tables hold, as pydantic models.
+
+Repositories convert between these and DynamoDB items explicitly; nothing above the
+DAL sees a raw item.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from docuflow.domain.status import JobStatus
+
+
+def utc_now() -> str:
+    """ISO-8601 UTC with milliseconds: sortable as a string, as the GSIs need."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class FieldCorrection(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    before: str | None
+    after: str
+
+
+class JobItem(BaseModel):
+    """One row of the jobs table."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job_id: str
+    status: JobStatus
+    owner_id: str
+    created_at: str
+    updated_at: str
+    version: Annotated[int, Field(ge=0)] = 0
+    filename: str
+    content_type: str
+    size_bytes: Annotated[int | None, Field(ge=0)] = None
+    s3_key: str
+    file_sha256: str | None = None
+    invoice_key: str | None = None
+    attempt: Annotated[int, Field(ge=1)] = 1
+    execution_arn: str | None = None
+    task_token: str | None = None
+    ocr_apis: list[str] = Field(default_factory=list)
+    ocr_jobs: dict[str, str] = Field(default_factory=dict)
+    ocr_statuses: dict[str, str] = Field(default_factory=dict)
+    failure_reason: str | None = None
+    result_key: str | None = None
+    routing_reasons: list[dict[str, Any]] = Field(default_factory=list)
+    decision: str | None = None
+    reviewer: str | None = None
+    decision_reason: str | None = None
+    decided_at: str | None = None
+    corrections: dict[str, FieldCorrection] = Field(default_factory=dict)
+
+
+class AuditRecord(BaseModel):
+    """One immutable audit event."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    job_id: str
+    sk: str
+    event: str
+    actor: str
+    at: str
+    details: dict[str, Any] = Field(default_factory=dict)
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a query and the key to continue from (None on the last page)."""
+
+    items: list[T]
+    last_key: dict[str, str] | None = None

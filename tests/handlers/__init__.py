@@ -1,0 +1,1 @@
+"""In-process handler tests against moto."""

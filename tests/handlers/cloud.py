@@ -1,0 +1,411 @@
+"""Test helpers: AWS resources in moto, API Gateway v2 events, a Lambda context and a fake
+Textract (the workflow's own port: moto's Textract mock cannot paginate or fail jobs)."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+from docuflow.dal.jobs import FILE_SHA256_INDEX, INVOICE_KEY_INDEX, OWNER_INDEX, STATUS_INDEX
+from docuflow.dal.models import JobItem
+from docuflow.paths import REPO_ROOT
+
+FUNCTIONS_JSON = REPO_ROOT / "services" / "functions.json"
+ASL_TEMPLATE = REPO_ROOT / "services" / "workflow" / "statemachine" / "invoice_pipeline.asl.json"
+OPENAPI = REPO_ROOT / "services" / "api" / "openapi.yaml"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+def functions() -> dict[str, Any]:
+    return json.loads(FUNCTIONS_JSON.read_text())["functions"]
+
+
+def template_values() -> dict[str, str]:
+    """Sample values for every placeholder of the ASL template (ARNs as Terraform makes them)."""
+    values = {
+        f"{name.replace('-', '_')}_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:test-{name}"
+        for name, spec in functions().items()
+        if spec["trigger"] == "states"
+    }
+    values.update(ocr_wait_timeout_seconds="900", poll_interval_seconds="30", max_polls="20")
+    return values
+
+
+def render_asl(values: dict[str, str] | None = None) -> str:
+    """What Terraform's templatefile() makes of the ASL file: plain ${name} substitution."""
+    values = values or template_values()
+    text = ASL_TEMPLATE.read_text()
+    missing = set(re.findall(r"\$\{(\w+)\}", text)) - values.keys()
+    if missing:
+        raise KeyError(f"no value for placeholders {sorted(missing)}")
+    return re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], text)
+
+
+# The tables as infra/tables.tf declares them (keys, GSIs, projection ALL).
+def _gsi(name: str, hash_key: str, range_key: str | None = None) -> dict[str, Any]:
+    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
+    if range_key:
+        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
+    return {"IndexName": name, "KeySchema": schema, "Projection": {"ProjectionType": "ALL"}}
+
+
+JOBS_TABLE_DEFINITION: dict[str, Any] = {
+    "BillingMode": "PAY_PER_REQUEST",
+    "KeySchema": [{"AttributeName": "job_id", "KeyType": "HASH"}],
+    "AttributeDefinitions": [
+        {"AttributeName": name, "AttributeType": "S"}
+        for name in ("job_id", "status", "owner_id", "created_at", "file_sha256", "invoice_key")
+    ],
+    "GlobalSecondaryIndexes": [
+        _gsi(STATUS_INDEX, "status", "created_at"),
+        _gsi(OWNER_INDEX, "owner_id", "created_at"),
+        _gsi(FILE_SHA256_INDEX, "file_sha256"),
+        _gsi(INVOICE_KEY_INDEX, "invoice_key"),
+    ],
+}
+AUDIT_TABLE_DEFINITION: dict[str, Any] = {
+    "BillingMode": "PAY_PER_REQUEST",
+    "KeySchema": [
+        {"AttributeName": "job_id", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ],
+    "AttributeDefinitions": [
+        {"AttributeName": "job_id", "AttributeType": "S"},
+        {"AttributeName": "sk", "AttributeType": "S"},
+    ],
+}
+
+
+@dataclass
+class Cloud:
+    """Names of the resources one test runs against (unique per test: xdist-safe)."""
+
+    jobs_table: str
+    audit_table: str
+    bucket: str
+    dlq_url: str
+    state_machine_arn: str
+    session: Any
+    _clients: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service, region_name=REGION)
+        return self._clients[service]
+
+    def table(self, name: str) -> Any:
+        key = f"table:{name}"
+        if key not in self._clients:
+            resource = self.session.resource("dynamodb", region_name=REGION)
+            self._clients[key] = resource.Table(name)
+        return self._clients[key]
+
+    def put_job(self, job: JobItem) -> None:
+        self.table(self.jobs_table).put_item(Item=job.model_dump(mode="json", exclude_none=True))
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        return self.table(self.jobs_table).get_item(Key={"job_id": job_id}, ConsistentRead=True)[
+            "Item"
+        ]
+
+    def audit(self, job_id: str) -> list[dict[str, Any]]:
+        from boto3.dynamodb.conditions import Key
+
+        table = self.table(self.audit_table)
+        return table.query(KeyConditionExpression=Key("job_id").eq(job_id))["Items"]
+
+    def put_object(self, key: str, body: bytes, content_type: str = "application/pdf") -> None:
+        self.client("s3").put_object(
+            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type
+        )
+
+    def get_json(self, key: str) -> Any:
+        return json.loads(self.client("s3").get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def dlq_messages(self) -> list[dict[str, Any]]:
+        response = self.client("sqs").receive_message(
+            QueueUrl=self.dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+        )
+        return [json.loads(m["Body"]) for m in response.get("Messages", [])]
+
+    def executions(self) -> list[dict[str, Any]]:
+        return self.client("stepfunctions").list_executions(stateMachineArn=self.state_machine_arn)[
+            "executions"
+        ]
+
+
+def create_cloud(session: Any) -> Cloud:
+    """Tables, bucket, dead-letter queue and state machine with unique names."""
+    suffix = uuid.uuid4().hex[:10]
+    dynamodb = session.client("dynamodb", region_name=REGION)
+    jobs_table, audit_table = f"jobs-{suffix}", f"audit-{suffix}"
+    dynamodb.create_table(TableName=jobs_table, **JOBS_TABLE_DEFINITION)
+    dynamodb.create_table(TableName=audit_table, **AUDIT_TABLE_DEFINITION)
+    bucket = f"raw-{suffix}"
+    session.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
+    dlq_url = session.client("sqs", region_name=REGION).create_queue(QueueName=f"dlq-{suffix}")[
+        "QueueUrl"
+    ]
+    machine = session.client("stepfunctions", region_name=REGION).create_state_machine(
+        name=f"pipeline-{suffix}",
+        definition=render_asl(),
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/pipeline-{suffix}",
+    )
+    return Cloud(
+        jobs_table=jobs_table,
+        audit_table=audit_table,
+        bucket=bucket,
+        dlq_url=dlq_url,
+        state_machine_arn=machine["stateMachineArn"],
+        session=session,
+    )
+
+
+def http_event(
+    method: str,
+    route: str,
+    *,
+    path_params: dict[str, str] | None = None,
+    body: Any = None,
+    raw_body: str | None = None,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    base64_body: bool = False,
+) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload format 2.0) event for `method route`."""
+    path = route
+    for name, value in (path_params or {}).items():
+        path = path.replace("{" + name + "}", value)
+    text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
+    if text is not None and base64_body:
+        text = base64.b64encode(text.encode()).decode()
+    all_headers = {"content-type": "application/json", "origin": "http://localhost:5173"}
+    all_headers.update(headers or {})
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": f"{method} {route}",
+        "rawPath": path,
+        "rawQueryString": "&".join(f"{k}={v}" for k, v in (query or {}).items()),
+        "headers": all_headers,
+        "requestContext": {
+            "accountId": ACCOUNT,
+            "apiId": "testapi",
+            "domainName": "testapi.execute-api.us-east-1.amazonaws.com",
+            "domainPrefix": "testapi",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "pytest",
+            },
+            "requestId": uuid.uuid4().hex,
+            "routeKey": f"{method} {route}",
+            "stage": "$default",
+            "time": "28/Nov/2026:12:00:00 +0000",
+            "timeEpoch": 1795867200000,
+        },
+        "isBase64Encoded": base64_body,
+    }
+    if query:
+        event["queryStringParameters"] = query
+    if path_params:
+        event["pathParameters"] = path_params
+    if text is not None:
+        event["body"] = text
+    return event
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "test-function"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:test-function"
+    aws_request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def call(handler: Any, event: dict[str, Any]) -> dict[str, Any]:
+    """Invoke a handler in-process; for HTTP responses, decode the JSON body."""
+    response = handler(event, LambdaContext())
+    if isinstance(response, dict) and "statusCode" in response:
+        body = response.get("body")
+        response["json"] = json.loads(body) if body else None
+    return response
+
+
+def sqs_event(bodies: Iterable[str], queue: str = "intake") -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": f"msg-{index}-{uuid.uuid4().hex[:6]}",
+                "receiptHandle": "handle",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}",
+                "awsRegion": REGION,
+            }
+            for index, body in enumerate(bodies)
+        ]
+    }
+
+
+def s3_notification(bucket: str, key: str, size: int = 1) -> str:
+    """The body S3 puts on the intake queue for one ObjectCreated:Put (key URL-encoded)."""
+    from urllib.parse import quote_plus
+
+    return json.dumps(
+        {
+            "Records": [
+                {
+                    "eventVersion": "2.1",
+                    "eventSource": "aws:s3",
+                    "awsRegion": REGION,
+                    "eventTime": "2026-11-28T12:00:00.000Z",
+                    "eventName": "ObjectCreated:Put",
+                    "s3": {
+                        "s3SchemaVersion": "1.0",
+                        "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                        "object": {"key": quote_plus(key, safe="/"), "size": size},
+                    },
+                }
+            ]
+        }
+    )
+
+
+def _client_error(code: str, operation: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": f"fake {code}"}}, operation)
+
+
+class FakeTextract:
+    """The four Textract calls the workflow makes, with recorded responses as results.
+
+    `results[api]` is the list of Get* pages an analysis returns (NextToken is set
+    between them); `fail` makes a job FAILED; `throttle` raises the given error code
+    on the next N start calls.
+    """
+
+    def __init__(self, results: dict[str, list[dict[str, Any]]] | None = None) -> None:
+        self.results = results or {}
+        self.status: dict[str, str] = {}
+        self.jobs: dict[str, tuple[str, str]] = {}  # JobId -> (api, client token)
+        self.tokens: dict[str, str] = {}
+        self.start_calls: list[dict[str, Any]] = []
+        self.throttle: list[str] = []
+        self.fail_apis: set[str] = set()
+        self.in_progress_apis: set[str] = set()
+
+    def _start(self, api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        self.start_calls.append({"api": api, **kwargs})
+        if self.throttle:
+            raise _client_error(self.throttle.pop(0), f"Start{api.title()}Analysis")
+        token = kwargs["ClientRequestToken"]
+        if token in self.tokens:
+            return {"JobId": self.tokens[token]}
+        job_id = uuid.uuid4().hex
+        self.tokens[token] = job_id
+        self.jobs[job_id] = (api, token)
+        return {"JobId": job_id}
+
+    def start_expense_analysis(self, **kwargs: Any) -> dict[str, Any]:
+        return self._start("expense", kwargs)
+
+    def start_document_analysis(self, **kwargs: Any) -> dict[str, Any]:
+        return self._start("document", kwargs)
+
+    def _get(self, expected_api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        job_id = kwargs["JobId"]
+        if job_id not in self.jobs or self.jobs[job_id][0] != expected_api:
+            raise _client_error("InvalidJobIdException", "Get")
+        if expected_api in self.fail_apis:
+            return {"JobStatus": "FAILED", "StatusMessage": "Unable to process the document."}
+        if expected_api in self.in_progress_apis:
+            return {"JobStatus": "IN_PROGRESS"}
+        pages = self.results[expected_api]
+        index = int(kwargs.get("NextToken") or 0)
+        page = copy.deepcopy(pages[index])
+        page.pop("NextToken", None)
+        page["JobStatus"] = "SUCCEEDED"
+        if index + 1 < len(pages):
+            page["NextToken"] = str(index + 1)
+        return page
+
+    def get_expense_analysis(self, **kwargs: Any) -> dict[str, Any]:
+        return self._get("expense", kwargs)
+
+    def get_document_analysis(self, **kwargs: Any) -> dict[str, Any]:
+        return self._get("document", kwargs)
+
+
+def load_fixture(relative: str) -> dict[str, Any]:
+    from docuflow.paths import textract_fixtures_dir
+
+    path: Path = textract_fixtures_dir() / relative
+    return json.loads(path.read_text())
+
+
+def make_job(
+    cloud: Cloud,
+    *,
+    status: str = "NEEDS_REVIEW",
+    owner_id: str = "clerk-1",
+    created_at: str | None = None,
+    fixture: str | None = "analyze_document/sample-invoice.json",
+    version: int = 5,
+    **extra: Any,
+) -> JobItem:
+    """A job stored directly in `status`; with a fixture, its result is what the parser
+    makes of that recorded Textract response."""
+    from docuflow.dal.models import utc_now
+    from docuflow.extraction import analyze
+
+    job_id = str(uuid.uuid4())
+    key = f"raw/{owner_id}/{job_id}/invoice.pdf"
+    fields: dict[str, Any] = {}
+    if fixture is not None:
+        result = analyze([load_fixture(fixture)])
+        result_key = f"results/{job_id}.json"
+        cloud.client("s3").put_object(
+            Bucket=cloud.bucket,
+            Key=result_key,
+            Body=result.model_dump_json(exclude_none=True).encode(),
+        )
+        fields = {
+            "result_key": result_key,
+            "routing_reasons": [
+                r.model_dump(mode="json", exclude_none=True) for r in result.routing.reasons
+            ],
+        }
+    now = created_at or utc_now()
+    job = JobItem(
+        job_id=job_id,
+        status=status,  # type: ignore[arg-type]
+        owner_id=owner_id,
+        created_at=now,
+        updated_at=now,
+        version=version,
+        filename="invoice.pdf",
+        content_type="application/pdf",
+        size_bytes=100,
+        s3_key=key,
+        attempt=1,
+        **fields,
+        **extra,
+    )
+    cloud.put_job(job)
+    return job

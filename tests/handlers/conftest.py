@@ -1,0 +1,81 @@
+"""Every handler test runs against fresh moto resources with unique names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from docuflow.dal import clients
+from moto import mock_aws
+
+from tests.handlers.cloud import REGION, Cloud, FakeTextract, create_cloud
+
+# One session for the whole run: it caches the service models every client loads.
+_SESSION = boto3.session.Session()
+
+
+def _reset_services() -> None:
+    """Forget cached settings, clients, repositories and resolvers between tests."""
+    from services.api import config as api_config
+    from services.api import dependencies as api_dependencies
+    from services.api.handlers import jobs, review, uploads
+    from services.intake import config as intake_config
+    from services.intake.handlers import s3_events
+    from services.workflow import config as workflow_config
+    from services.workflow import dependencies as workflow_dependencies
+
+    clients.reset_clients()
+    for cached in (
+        api_config.get_settings,
+        api_config.get_upload_settings,
+        intake_config.get_settings,
+        workflow_config.get_settings,
+        workflow_config.get_table_settings,
+        workflow_config.get_start_ocr_settings,
+        workflow_config.get_failure_settings,
+    ):
+        cached.cache_clear()
+    api_dependencies.reset()
+    workflow_dependencies.reset()
+    s3_events.ports.reset()
+    for module in (jobs, review, uploads):
+        module.app.reset()
+
+
+@pytest.fixture
+def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "DocuFlowTests")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    with mock_aws():
+        created = create_cloud(_SESSION)
+        monkeypatch.setenv("JOBS_TABLE", created.jobs_table)
+        monkeypatch.setenv("AUDIT_TABLE", created.audit_table)
+        monkeypatch.setenv("RAW_BUCKET", created.bucket)
+        monkeypatch.setenv("STATE_MACHINE_ARN", created.state_machine_arn)
+        monkeypatch.setenv("DLQ_URL", created.dlq_url)
+        monkeypatch.setenv("TEXTRACT_SNS_TOPIC_ARN", f"arn:aws:sns:{REGION}:123456789012:textract")
+        monkeypatch.setenv("TEXTRACT_ROLE_ARN", "arn:aws:iam::123456789012:role/textract")
+        monkeypatch.setenv("MAX_UPLOAD_BYTES", "1000000")
+        monkeypatch.setenv("MAX_PAGES", "5")
+        _reset_services()
+        yield created
+        _reset_services()
+
+
+@pytest.fixture
+def textract(cloud: Cloud) -> FakeTextract:
+    """A fake Textract injected into the workflow steps."""
+    from services.workflow import dependencies
+    from services.workflow.textract import TextractGateway
+
+    fake = FakeTextract()
+    dependencies.textract.override(TextractGateway(fake))  # type: ignore[arg-type]
+    return fake

@@ -1,0 +1,92 @@
+"""Client input never produces a 500: arbitrary JSON bodies, query strings and path ids
+get a 2xx or a 4xx with the error shape, never an exception."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.api.handlers.jobs import lambda_handler as jobs
+from services.api.handlers.review import lambda_handler as review
+from services.api.handlers.uploads import lambda_handler as uploads
+from tests.handlers.cloud import Cloud, call, http_event, make_job
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+upload_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "filename": json_values | st.text(max_size=300),
+        "content_type": json_values
+        | st.sampled_from(["application/pdf", "image/png", "text/html", "image/tiff; x=1"]),
+        "owner_id": json_values | st.from_regex(r"[A-Za-z0-9._@+-]{1,20}", fullmatch=True),
+        "size_bytes": json_values | st.integers(min_value=-5, max_value=10**9),
+    },
+)
+decision_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "decision": json_values | st.sampled_from(["APPROVE", "REJECT"]),
+        "reviewer": json_values,
+        "corrected_fields": json_values
+        | st.dictionaries(
+            st.sampled_from(["total_amount", "document_date", "currency", "nope"]),
+            json_values,
+            max_size=3,
+        ),
+        "reason": json_values,
+        "expected_version": json_values,
+    },
+)
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def assert_client_answer(response: dict[str, Any]) -> None:
+    assert response["statusCode"] < 500, response
+    if response["statusCode"] >= 400:
+        assert set(response["json"]["error"]) == {"code", "message"}
+
+
+@FUZZ
+@given(body=upload_like | json_values, raw=st.none() | st.text(max_size=30))
+def test_upload_requests_never_500(cloud: Cloud, body: Any, raw: str | None) -> None:
+    event = http_event("POST", "/uploads", raw_body=raw if raw is not None else json.dumps(body))
+    assert_client_answer(call(uploads, event))
+
+
+@FUZZ
+@given(body=decision_like | json_values)
+def test_decisions_never_500(cloud: Cloud, body: Any) -> None:
+    job = make_job(cloud)
+    event = http_event(
+        "POST", "/review/jobs/{job_id}/decision", path_params={"job_id": job.job_id}, body=body
+    )
+    assert_client_answer(call(review, event))
+
+
+@FUZZ
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["owner_id", "status", "limit", "cursor", "other"]),
+        st.text(max_size=40),
+        max_size=4,
+    ),
+    job_id=st.text(min_size=1, max_size=80).filter(lambda s: "/" not in s),
+)
+def test_queries_never_500(cloud: Cloud, query: dict[str, str], job_id: str) -> None:
+    assert_client_answer(call(jobs, http_event("GET", "/jobs", query=query)))
+    assert_client_answer(call(review, http_event("GET", "/review/jobs", query=query)))
+    for route in ("/jobs/{job_id}", "/jobs/{job_id}/result", "/jobs/{job_id}/audit"):
+        assert_client_answer(call(jobs, http_event("GET", route, path_params={"job_id": job_id})))

@@ -1,0 +1,133 @@
+"""GET /jobs, /jobs/{job_id}, /jobs/{job_id}/result, /jobs/{job_id}/audit (api-jobs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.api.handlers.jobs import lambda_handler as jobs
+from tests.handlers.cloud import Cloud, call, http_event, make_job
+from tests.handlers.openapi_check import assert_matches_openapi
+
+
+def get(route: str, *, job_id: str | None = None, query: dict[str, str] | None = None) -> dict:
+    event = http_event(
+        "GET", route, path_params={"job_id": job_id} if job_id else None, query=query
+    )
+    response = call(jobs, event)
+    assert_matches_openapi(route, "get", response)
+    return response
+
+
+def test_get_job_returns_its_view(cloud: Cloud) -> None:
+    job = make_job(cloud)
+    response = get("/jobs/{job_id}", job_id=job.job_id)
+    assert response["statusCode"] == 200
+    body = response["json"]
+    assert body["job_id"] == job.job_id and body["status"] == "NEEDS_REVIEW"
+    assert body["has_result"] is True
+    assert body["review_reasons"] and body["review_reasons"][0]["code"]
+    # Never the stored item as it is: no task token or S3 internals leak out
+    assert "task_token" not in body and "result_key" not in body
+
+
+@pytest.mark.parametrize(
+    "route", ["/jobs/{job_id}", "/jobs/{job_id}/result", "/jobs/{job_id}/audit"]
+)
+def test_unknown_job_is_404(cloud: Cloud, route: str) -> None:
+    response = get(route, job_id="00000000-0000-0000-0000-000000000000")
+    assert response["statusCode"] == 404
+    assert response["json"]["error"]["code"] == "JOB_NOT_FOUND"
+
+
+def test_result_is_the_normalized_result(cloud: Cloud) -> None:
+    job = make_job(cloud, fixture="analyze_document/sample-invoice.json")
+    response = get("/jobs/{job_id}/result", job_id=job.job_id)
+    assert response["statusCode"] == 200
+    fields = response["json"]["fields"]
+    assert fields["invoice_number"]["value"] == "INV-3337"
+    assert fields["total_amount"]["value"] == "93.50"
+    assert response["json"]["routing"]["status"] in ("COMPLETED", "NEEDS_REVIEW")
+
+
+def test_result_before_parsing_is_409(cloud: Cloud) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    response = get("/jobs/{job_id}/result", job_id=job.job_id)
+    assert response["statusCode"] == 409
+    assert response["json"]["error"]["code"] == "RESULT_NOT_READY"
+
+
+def test_audit_trail_lists_events_oldest_first(cloud: Cloud) -> None:
+    from docuflow.dal.audit import AuditRepository
+
+    job = make_job(cloud)
+    audit = AuditRepository(cloud.table(cloud.audit_table))
+    audit.record(job.job_id, "created", actor="clerk-1")
+    audit.record(job.job_id, "routed", actor="workflow", details={"status": "NEEDS_REVIEW"})
+    response = get("/jobs/{job_id}/audit", job_id=job.job_id)
+    assert response["statusCode"] == 200
+    assert [e["event"] for e in response["json"]["items"]] == ["created", "routed"]
+    assert response["json"]["items"][1]["details"] == {"status": "NEEDS_REVIEW"}
+
+
+def test_list_by_owner_is_newest_first_and_paginates(cloud: Cloud) -> None:
+    # Given five jobs of one owner (and one of another)
+    made = [
+        make_job(cloud, owner_id="alice", created_at=f"2026-11-0{day}T10:00:00.000Z", fixture=None)
+        for day in range(1, 6)
+    ]
+    make_job(cloud, owner_id="bob", fixture=None)
+    # When listing two at a time
+    seen: list[str] = []
+    cursor = None
+    for _ in range(5):
+        query = {"owner_id": "alice", "limit": "2"} | ({"cursor": cursor} if cursor else {})
+        response = get("/jobs", query=query)
+        assert response["statusCode"] == 200
+        seen += [item["job_id"] for item in response["json"]["items"]]
+        cursor = response["json"]["next_cursor"]
+        if cursor is None:
+            break
+    # Then every job of alice comes once, newest first
+    assert seen == [job.job_id for job in reversed(made)]
+
+
+def test_list_by_owner_and_status(cloud: Cloud) -> None:
+    failed = make_job(cloud, owner_id="carol", status="FAILED", fixture=None)
+    make_job(cloud, owner_id="carol", status="COMPLETED", fixture=None)
+    response = get("/jobs", query={"owner_id": "carol", "status": "FAILED", "limit": "100"})
+    assert [item["job_id"] for item in response["json"]["items"]] == [failed.job_id]
+
+
+def test_list_by_status_alone(cloud: Cloud) -> None:
+    done = make_job(cloud, status="APPROVED", fixture=None)
+    response = get("/jobs", query={"status": "APPROVED"})
+    assert [item["job_id"] for item in response["json"]["items"]] == [done.job_id]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"owner_id": "alice", "limit": "0"},
+        {"owner_id": "alice", "limit": "many"},
+        {"owner_id": "alice", "limit": "101"},
+        {"status": "SLEEPING"},
+        {"owner_id": "alice", "cursor": "not-a-cursor"},
+        {"owner_id": "alice", "cursor": "eyJ4IjogMX0"},
+        {"owner_id": "alice", "cursor": "eyJqb2JfaWQiOiAiYSJ9"},
+    ],
+    ids=[
+        "no-filter",
+        "zero",
+        "nan",
+        "too-many",
+        "bad-status",
+        "garbage-cursor",
+        "cursor-not-strings",
+        "cursor-wrong-keys",
+    ],
+)
+def test_bad_list_queries_are_400(cloud: Cloud, query: dict[str, str]) -> None:
+    response = get("/jobs", query=query)
+    assert response["statusCode"] == 400, response["json"]
+    assert response["json"]["error"]["code"] == "VALIDATION_ERROR"

@@ -1,0 +1,262 @@
+"""The state machine as Terraform renders it, run by the local cloud's Step Functions
+engine with the real handlers in worker processes and the Textract stand-in: the
+callback path, the polling fallback, throttling retries and the catch path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from docuflow.paths import textract_fixtures_dir
+
+from tests.handlers.cloud import (
+    AUDIT_TABLE_DEFINITION,
+    JOBS_TABLE_DEFINITION,
+    functions,
+    render_asl,
+)
+
+pytestmark = pytest.mark.localcloud
+
+REGION = "us-east-1"
+
+
+@dataclass
+class Stack:
+    endpoint: str
+    suffix: str
+    machines: dict[str, str]
+    dlq_url: str
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+    @property
+    def jobs_table(self) -> str:
+        return f"jobs-{self.suffix}"
+
+    @property
+    def audit_table(self) -> str:
+        return f"audit-{self.suffix}"
+
+    @property
+    def bucket(self) -> str:
+        return f"raw-{self.suffix}"
+
+    def faults(self, **settings: Any) -> None:
+        response = requests.post(
+            f"{self.endpoint}/_docuflow/textract/faults", json=settings, timeout=10
+        )
+        response.raise_for_status()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    from docuflow.localcloud.emulator import LocalCloud
+
+    local = LocalCloud(port=_free_port(), textract_latency=0.3, log=lambda name, line: None)
+    local.start()
+    try:
+        yield _deploy(Stack(local.endpoint, uuid.uuid4().hex[:8], {}, ""))
+    finally:
+        local.stop()
+
+
+def _deploy(stack: Stack) -> Stack:
+    """What Terraform creates, reduced to what the pipeline touches."""
+    c = stack.client
+    c("dynamodb").create_table(TableName=stack.jobs_table, **JOBS_TABLE_DEFINITION)
+    c("dynamodb").create_table(TableName=stack.audit_table, **AUDIT_TABLE_DEFINITION)
+    c("s3").create_bucket(Bucket=stack.bucket)
+    stack.dlq_url = c("sqs").create_queue(QueueName=f"dlq-{stack.suffix}")["QueueUrl"]
+    ocr_queue = c("sqs").create_queue(QueueName=f"ocr-{stack.suffix}")["QueueUrl"]
+    ocr_queue_arn = c("sqs").get_queue_attributes(QueueUrl=ocr_queue, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    topic = c("sns").create_topic(Name=f"textract-{stack.suffix}")["TopicArn"]
+    c("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=ocr_queue_arn)
+    role = c("iam").create_role(RoleName=f"role-{stack.suffix}", AssumeRolePolicyDocument="{}")[
+        "Role"
+    ]["Arn"]
+    env = {
+        "JOBS_TABLE": stack.jobs_table,
+        "AUDIT_TABLE": stack.audit_table,
+        "RAW_BUCKET": stack.bucket,
+        "DLQ_URL": stack.dlq_url,
+        "OCR_MODE": "document",
+        "TEXTRACT_SNS_TOPIC_ARN": topic,
+        "TEXTRACT_ROLE_ARN": role,
+        "POWERTOOLS_METRICS_NAMESPACE": "DocuFlowTests",
+    }
+    arns: dict[str, str] = {}
+    for name, spec in functions().items():
+        if spec["trigger"] not in ("states", "sqs:ocr-completion"):
+            continue
+        created = c("lambda").create_function(
+            FunctionName=f"{name}-{stack.suffix}",
+            Role=role,
+            PackageType="Image",
+            Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/docuflow:test"},
+            ImageConfig={"Command": [spec["handler"]]},
+            Timeout=spec["timeout"],
+            Environment={"Variables": env},
+        )
+        arns[f"{name.replace('-', '_')}_arn"] = created["FunctionArn"]
+    c("lambda").create_event_source_mapping(
+        EventSourceArn=ocr_queue_arn,
+        FunctionName=f"ocr-callback-{stack.suffix}",
+        BatchSize=10,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    arns.pop("ocr_callback_arn")
+    # Two machines: one that waits for the callback, one whose wait runs out at once.
+    for label, wait in (("callback", "60"), ("polling", "1")):
+        values = {
+            **arns,
+            "ocr_wait_timeout_seconds": wait,
+            "poll_interval_seconds": "1",
+            "max_polls": "15",
+        }
+        stack.machines[label] = c("stepfunctions").create_state_machine(
+            name=f"pipeline-{label}-{stack.suffix}", definition=render_asl(values), roleArn=role
+        )["stateMachineArn"]
+    return stack
+
+
+def run_pipeline(stack: Stack, document: bytes, machine: str = "callback") -> dict[str, Any]:
+    """Store the document and a PROCESSING job, run one execution to its end."""
+    job_id = str(uuid.uuid4())
+    key = f"raw/clerk/{job_id}/doc.pdf"
+    stack.client("s3").put_object(Bucket=stack.bucket, Key=key, Body=document)
+    now = "2026-11-28T10:00:00.000Z"
+    item = {
+        "job_id": job_id,
+        "status": "PROCESSING",
+        "owner_id": "clerk",
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+        "filename": "doc.pdf",
+        "content_type": "application/pdf",
+        "s3_key": key,
+        "attempt": 1,
+        "file_sha256": hashlib.sha256(document).hexdigest(),
+    }
+    stack.client("dynamodb").put_item(
+        TableName=stack.jobs_table, Item={k: _attr(v) for k, v in item.items()}
+    )
+    sfn = stack.client("stepfunctions")
+    arn = sfn.start_execution(
+        stateMachineArn=stack.machines[machine],
+        name=job_id,
+        input=json.dumps({"job_id": job_id, "bucket": stack.bucket, "key": key, "attempt": 1}),
+    )["executionArn"]
+    deadline = time.monotonic() + 90
+    while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
+        assert time.monotonic() < deadline, "execution did not finish within 90 s"
+        time.sleep(0.2)
+    history = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    job = stack.client("dynamodb").get_item(
+        TableName=stack.jobs_table, Key={"job_id": {"S": job_id}}, ConsistentRead=True
+    )["Item"]
+    return {
+        "job_id": job_id,
+        "status": described["status"],
+        "states": [
+            e["stateEnteredEventDetails"]["name"]
+            for e in history
+            if "stateEnteredEventDetails" in e
+        ],
+        "errors": [
+            details["error"]
+            for e in history
+            for key, details in e.items()
+            if key.endswith("FailedEventDetails") and "error" in details
+        ],
+        "job_status": job["status"]["S"],
+        "failure_reason": job.get("failure_reason", {}).get("S"),
+    }
+
+
+def _attr(value: Any) -> dict[str, str]:
+    return {"N": str(value)} if isinstance(value, int) else {"S": str(value)}
+
+
+def _document(name: str) -> bytes:
+    return (textract_fixtures_dir() / "documents" / name).read_bytes()
+
+
+def test_callback_path_routes_the_invoice(stack: Stack) -> None:
+    run = run_pipeline(stack, _document("sample-invoice.pdf"))
+    assert run["status"] == "SUCCEEDED"
+    assert run["states"] == ["ValidateDocument", "StartOcr", "StoreOcr", "ParseAndScore", "Done"]
+    assert run["job_status"] == "NEEDS_REVIEW"  # '$' alone does not settle the currency
+    result = json.loads(
+        stack.client("s3")
+        .get_object(Bucket=stack.bucket, Key=f"results/{run['job_id']}.json")["Body"]
+        .read()
+    )
+    assert result["fields"]["invoice_number"]["value"] == "INV-3337"
+
+
+def test_polling_takes_over_when_no_notification_comes_in_time(stack: Stack) -> None:
+    stack.faults(latency_seconds=3)
+    try:
+        run = run_pipeline(stack, _document("sample-invoice.pdf"), machine="polling")
+    finally:
+        stack.faults(reset=True)
+    assert run["status"] == "SUCCEEDED"
+    assert "PollOcr" in run["states"] and "WaitForOcr" in run["states"]
+    assert run["states"][-3:] == ["StoreOcr", "ParseAndScore", "Done"]
+
+
+def test_throttled_starts_are_retried(stack: Stack) -> None:
+    stack.faults(throttle_next_starts=1)
+    run = run_pipeline(stack, _document("sample-invoice.pdf"))
+    assert run["status"] == "SUCCEEDED"
+    assert run["states"].count("StartOcr") == 1  # retried inside the state
+    assert "TextractThrottled" in run["errors"]
+    assert run["job_status"] == "NEEDS_REVIEW"
+
+
+def test_textract_failure_goes_to_the_catch_path(stack: Stack) -> None:
+    stack.faults(fail_next_jobs=1)
+    run = run_pipeline(stack, _document("sample-invoice.pdf"))
+    assert run["status"] == "FAILED"
+    assert run["states"][-2:] == ["MarkFailed", "Failed"]
+    assert run["job_status"] == "FAILED"
+    assert "OcrFailed" in run["errors"]
+    assert run["failure_reason"] == "Text recognition (Textract) could not read this document."
+
+
+def test_unsupported_document_is_failed_with_a_reason_and_reported(stack: Stack) -> None:
+    run = run_pipeline(stack, b"Dear supplier, this is a letter, not an invoice.")
+    assert run["states"] == ["ValidateDocument", "MarkFailed", "Failed"]
+    assert run["failure_reason"] == "The file is not a PDF, PNG, JPEG or TIFF document."
+    messages = (
+        stack.client("sqs")
+        .receive_message(QueueUrl=stack.dlq_url, MaxNumberOfMessages=10)
+        .get("Messages", [])
+    )
+    assert run["job_id"] in {json.loads(m["Body"])["job_id"] for m in messages}

@@ -1,0 +1,300 @@
+"""POST /uploads and POST /jobs/{job_id}/start, through the api-uploads handler."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.api.handlers.uploads import lambda_handler as uploads
+from tests.handlers.cloud import Cloud, call, http_event
+from tests.handlers.openapi_check import assert_matches_openapi
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n"
+
+
+def create(body: dict, **kwargs) -> dict:
+    response = call(uploads, http_event("POST", "/uploads", body=body, **kwargs))
+    assert_matches_openapi("/uploads", "post", response)
+    return response
+
+
+def start(job_id: str, body: dict | None = None) -> dict:
+    response = call(
+        uploads,
+        http_event("POST", "/jobs/{job_id}/start", path_params={"job_id": job_id}, body=body),
+    )
+    assert_matches_openapi("/jobs/{job_id}/start", "post", response)
+    return response
+
+
+def new_upload(cloud: Cloud, filename: str = "invoice 1.pdf") -> dict:
+    response = create(
+        {"filename": filename, "content_type": "application/pdf", "owner_id": "clerk-1"}
+    )
+    assert response["statusCode"] == 201, response
+    return response["json"]
+
+
+def test_create_upload_writes_a_created_job_and_presigns_the_put(cloud: Cloud) -> None:
+    # Given a valid request / When it is posted
+    response = create(
+        {
+            "filename": "March invoice.pdf",
+            "content_type": "application/pdf",
+            "owner_id": "clerk-1",
+            "size_bytes": 1234,
+        }
+    )
+    # Then a CREATED job exists and the URL is a presigned PUT of its raw/ key
+    assert response["statusCode"] == 201
+    body = response["json"]
+    assert body["status"] == "CREATED"
+    assert body["upload_headers"] == {"Content-Type": "application/pdf"}
+    assert body["key"] == f"raw/clerk-1/{body['job_id']}/March invoice.pdf"
+    assert "X-Amz-Signature=" in body["upload_url"] and "X-Amz-Expires=900" in body["upload_url"]
+    assert body["expires_at"].endswith("Z")
+    job = cloud.job(body["job_id"])
+    assert job["status"] == "CREATED" and job["owner_id"] == "clerk-1"
+    assert int(job["size_bytes"]) == 1234 and int(job["version"]) == 1
+    assert [r["event"] for r in cloud.audit(body["job_id"])] == ["created"]
+    # CORS from ALLOWED_ORIGINS (default "*")
+    assert response["headers"]["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cors_allows_only_the_configured_origins(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://app.example.com, https://admin.example.com")
+    body = {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o"}
+    allowed = create(body, headers={"origin": "https://admin.example.com"})
+    assert allowed["headers"]["Access-Control-Allow-Origin"] == "https://admin.example.com"
+    refused = create(body, headers={"origin": "https://evil.example.com"})
+    assert "Access-Control-Allow-Origin" not in refused["headers"]
+
+
+def test_presigned_put_uploads_to_the_job_key(cloud: Cloud) -> None:
+    import urllib.parse
+
+    body = new_upload(cloud)
+    url = urllib.parse.urlparse(body["upload_url"])
+    query = urllib.parse.parse_qs(url.query)
+    assert "content-type" in query["X-Amz-SignedHeaders"][0]
+    assert urllib.parse.unquote(url.path).endswith(body["key"])
+
+
+@pytest.mark.parametrize(
+    ("content_type", "normalized"),
+    [
+        ("image/png", "image/png"),
+        ("IMAGE/JPEG", "image/jpeg"),
+        ("image/jpg", "image/jpeg"),
+        ("image/tiff", "image/tiff"),
+        ("application/pdf; charset=binary", "application/pdf"),
+    ],
+)
+def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str) -> None:
+    response = create({"filename": "a.bin", "content_type": content_type, "owner_id": "o"})
+    assert response["statusCode"] == 201
+    assert response["json"]["upload_headers"] == {"Content-Type": normalized}
+
+
+@pytest.mark.parametrize(
+    ("event_kwargs", "status", "code"),
+    [
+        ({"raw_body": "{not json"}, 400, "VALIDATION_ERROR"),
+        ({"raw_body": "[1, 2]"}, 400, "VALIDATION_ERROR"),
+        ({"raw_body": ""}, 400, "VALIDATION_ERROR"),
+        ({"body": {"content_type": "application/pdf", "owner_id": "o"}}, 400, "VALIDATION_ERROR"),
+        (
+            {
+                "body": {
+                    "filename": "a.pdf",
+                    "content_type": "application/pdf",
+                    "owner_id": "o",
+                    "colour": "red",
+                }
+            },
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"body": {"filename": 12, "content_type": "application/pdf", "owner_id": "o"}},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {
+                "body": {
+                    "filename": "../etc/passwd",
+                    "content_type": "application/pdf",
+                    "owner_id": "o",
+                }
+            },
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"body": {"filename": "a\\b.pdf", "content_type": "application/pdf", "owner_id": "o"}},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"body": {"filename": "a\nb.pdf", "content_type": "application/pdf", "owner_id": "o"}},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"body": {"filename": "  ", "content_type": "application/pdf", "owner_id": "o"}},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"body": {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "a/b"}},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {
+                "body": {
+                    "filename": "a.pdf",
+                    "content_type": "application/pdf",
+                    "owner_id": "o",
+                    "size_bytes": -5,
+                }
+            },
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"body": {"filename": "a.docx", "content_type": "application/msword", "owner_id": "o"}},
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+        ),
+        (
+            {
+                "body": {
+                    "filename": "a.pdf",
+                    "content_type": "application/pdf",
+                    "owner_id": "o",
+                    "size_bytes": 1_000_001,
+                }
+            },
+            413,
+            "DOCUMENT_TOO_LARGE",
+        ),
+    ],
+    ids=[
+        "malformed-json",
+        "not-an-object",
+        "empty-body",
+        "missing-filename",
+        "unknown-field",
+        "wrong-type",
+        "path-separator",
+        "backslash",
+        "control-char",
+        "blank-name",
+        "bad-owner",
+        "negative-size",
+        "unsupported-type",
+        "too-large",
+    ],
+)
+def test_bad_upload_requests_get_a_4xx_json_error(
+    cloud: Cloud, event_kwargs: dict, status: int, code: str
+) -> None:
+    response = (
+        create(None, **event_kwargs) if "raw_body" in event_kwargs else create(event_kwargs["body"])
+    )
+    assert response["statusCode"] == status, response["json"]
+    assert response["json"]["error"]["code"] == code
+    assert response["json"]["error"]["message"]
+    assert cloud.client("dynamodb").scan(TableName=cloud.jobs_table)["Count"] == 0
+
+
+def test_base64_encoded_body_is_decoded(cloud: Cloud) -> None:
+    body = {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o"}
+    response = create(body, base64_body=True)
+    assert response["statusCode"] == 201
+
+
+def test_start_before_upload_is_409(cloud: Cloud) -> None:
+    body = new_upload(cloud)
+    response = start(body["job_id"])
+    assert response["statusCode"] == 409
+    assert response["json"]["error"]["code"] == "DOCUMENT_NOT_UPLOADED"
+    assert cloud.job(body["job_id"])["status"] == "CREATED"
+
+
+def test_start_after_upload_marks_uploaded_and_starts_the_execution(cloud: Cloud) -> None:
+    import hashlib
+
+    # Given an uploaded document that intake has not seen yet
+    body = new_upload(cloud)
+    cloud.put_object(body["key"], PDF)
+    # When the job is started by hand
+    response = start(body["job_id"], {"actor": "clerk-1"})
+    # Then it is PROCESSING with size and hash, and one execution named after the job runs
+    assert response["statusCode"] == 202, response["json"]
+    job = cloud.job(body["job_id"])
+    assert job["status"] == "PROCESSING"
+    assert job["file_sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert int(job["size_bytes"]) == len(PDF)
+    executions = cloud.executions()
+    assert [e["name"] for e in executions] == [body["job_id"]]
+    assert job["execution_arn"] == executions[0]["executionArn"]
+    assert [r["event"] for r in sorted(cloud.audit(body["job_id"]), key=lambda r: r["sk"])] == [
+        "created",
+        "uploaded",
+        "started",
+    ]
+
+
+def test_second_start_of_a_running_job_is_409(cloud: Cloud) -> None:
+    body = new_upload(cloud)
+    cloud.put_object(body["key"], PDF)
+    assert start(body["job_id"])["statusCode"] == 202
+    response = start(body["job_id"])
+    assert response["statusCode"] == 409
+    assert response["json"]["error"]["code"] == "INVALID_TRANSITION"
+    assert len(cloud.executions()) == 1
+
+
+def test_retry_of_a_failed_job_starts_the_next_attempt(cloud: Cloud) -> None:
+    body = new_upload(cloud)
+    cloud.put_object(body["key"], PDF)
+    start(body["job_id"])
+    table = cloud.table(cloud.jobs_table)
+    table.update_item(
+        Key={"job_id": body["job_id"]},
+        UpdateExpression="SET #s = :f, failure_reason = :r, task_token = :t",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":f": "FAILED", ":r": "OCR failed", ":t": "old-token"},
+    )
+    response = start(body["job_id"])
+    assert response["statusCode"] == 202, response["json"]
+    job = cloud.job(body["job_id"])
+    assert job["status"] == "PROCESSING" and int(job["attempt"]) == 2
+    assert "failure_reason" not in job and "task_token" not in job
+    assert sorted(e["name"] for e in cloud.executions()) == sorted(
+        [body["job_id"], f"{body['job_id']}-retry-2"]
+    )
+    assert "retried" in {r["event"] for r in cloud.audit(body["job_id"])}
+
+
+@pytest.mark.parametrize("job_id", ["no-such-job", "x" * 300, "bad%20id"])
+def test_start_of_an_unknown_job_is_404(cloud: Cloud, job_id: str) -> None:
+    response = start(job_id)
+    assert response["statusCode"] == 404
+    assert response["json"]["error"]["code"] == "JOB_NOT_FOUND"
+
+
+def test_start_with_unknown_body_field_is_400(cloud: Cloud) -> None:
+    body = new_upload(cloud)
+    response = start(body["job_id"], {"force": True})
+    assert response["statusCode"] == 400
+
+
+def test_unknown_route_is_a_json_404(cloud: Cloud) -> None:
+    response = call(uploads, http_event("POST", "/nowhere"))
+    assert response["statusCode"] == 404
+    assert response["json"]["error"]["code"] == "ROUTE_NOT_FOUND"

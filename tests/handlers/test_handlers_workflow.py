@@ -1,0 +1,541 @@
+"""The workflow steps, in-process, against moto and a fake Textract / Step Functions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, OcrFailed, UnsupportedDocument
+from docuflow.paths import textract_fixtures_dir
+
+from services.workflow.errors import TextractThrottled
+from services.workflow.handlers import (
+    mark_failed,
+    ocr_callback,
+    parse_and_score,
+    poll_ocr,
+    start_ocr,
+    store_ocr,
+    validate_document,
+)
+from tests.handlers.cloud import (
+    Cloud,
+    FakeTextract,
+    LambdaContext,
+    load_fixture,
+    make_job,
+    sqs_event,
+)
+
+
+def state_of(job: Any, **extra: Any) -> dict[str, Any]:
+    """The execution state a step receives: the input plus what earlier states added."""
+    return {"job_id": job.job_id, "bucket": "ignored", "key": job.s3_key, "attempt": 1, **extra}
+
+
+class FakeStepFunctions:
+    """SendTaskSuccess/SendTaskFailure: records answers; `stale` tokens raise like AWS."""
+
+    def __init__(self) -> None:
+        self.successes: list[tuple[str, dict[str, Any]]] = []
+        self.failures: list[tuple[str, str, str]] = []
+        self.stale: set[str] = set()
+
+    def _check(self, token: str, operation: str) -> None:
+        if token in self.stale:
+            raise ClientError({"Error": {"Code": "TaskTimedOut", "Message": "late"}}, operation)
+
+    def send_task_success(self, taskToken: str, output: str) -> dict[str, Any]:
+        self._check(taskToken, "SendTaskSuccess")
+        self.successes.append((taskToken, json.loads(output)))
+        return {}
+
+    def send_task_failure(self, taskToken: str, error: str, cause: str) -> dict[str, Any]:
+        self._check(taskToken, "SendTaskFailure")
+        self.failures.append((taskToken, error, cause))
+        return {}
+
+
+@pytest.fixture
+def sfn(cloud: Cloud) -> FakeStepFunctions:
+    from docuflow.dal.executions import WorkflowGateway
+
+    from services.workflow import dependencies
+
+    fake = FakeStepFunctions()
+    dependencies.workflow.override(WorkflowGateway(fake))  # type: ignore[arg-type]
+    return fake
+
+
+# -- validate-document ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("document", "content_type", "pages"),
+    [
+        ("sample-invoice.pdf", "application/pdf", 1),
+        ("multipage-doc.pdf", "application/pdf", 2),
+        ("receipt-mega.jpg", "image/jpeg", 1),
+        ("receipt-no-summary.png", "image/png", 1),
+    ],
+)
+def test_validate_accepts_real_documents(
+    cloud: Cloud, document: str, content_type: str, pages: int
+) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, (textract_fixtures_dir() / "documents" / document).read_bytes())
+    facts = validate_document.lambda_handler(state_of(job), LambdaContext())
+    assert facts["content_type"] == content_type and facts["pages"] == pages
+
+
+@pytest.mark.parametrize("magic", [b"II*\x00", b"MM\x00*"])
+def test_validate_accepts_tiff_by_magic(cloud: Cloud, magic: bytes) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, magic + b"\x00" * 100)
+    assert validate_document.lambda_handler(state_of(job), LambdaContext())["content_type"] == (
+        "image/tiff"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b"PK\x03\x04 this is a zip, not an invoice", UnsupportedDocument),
+        (b"", UnsupportedDocument),
+        (b"%PDF-1.4\n" + b"x" * 1_000_001, DocumentTooLarge),
+        (
+            b"%PDF-1.4\n" + b"<< /Type /Page >>\n" * 6 + b"<< /Type /Pages /Count 6 >>",
+            DocumentTooLarge,
+        ),
+        (None, DocumentMissing),
+    ],
+    ids=["zip", "empty", "too-big", "too-many-pages", "missing"],
+)
+def test_validate_refuses_what_cannot_be_processed(
+    cloud: Cloud, body: bytes | None, error: type[Exception]
+) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    if body is not None:
+        cloud.put_object(job.s3_key, body)
+    with pytest.raises(error) as raised:
+        validate_document.lambda_handler(state_of(job), LambdaContext())
+    # The state machine matches on the class name Lambda reports as errorType
+    assert type(raised.value).__name__ == error.__name__
+
+
+# -- start-ocr ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "apis"),
+    [("expense", ["expense"]), ("document", ["document"]), ("both", ["expense", "document"])],
+)
+def test_start_ocr_stores_the_token_before_starting_textract(
+    cloud: Cloud,
+    textract: FakeTextract,
+    sfn: FakeStepFunctions,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    apis: list[str],
+) -> None:
+    monkeypatch.setenv("OCR_MODE", mode)
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    tokens_seen_at_start: list[str | None] = []
+    original = textract._start
+
+    def spying_start(api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        tokens_seen_at_start.append(cloud.job(job.job_id).get("task_token"))
+        return original(api, kwargs)
+
+    textract._start = spying_start  # type: ignore[method-assign]
+    output = start_ocr.lambda_handler(state_of(job, task_token="tok-1"), LambdaContext())
+    assert tokens_seen_at_start == ["tok-1"] * len(apis)
+    assert [call["api"] for call in textract.start_calls] == apis
+    for call in textract.start_calls:
+        assert call["JobTag"] == job.job_id
+        assert call["ClientRequestToken"] == f"{job.job_id}-1-{call['api']}"
+        assert call["NotificationChannel"]["SNSTopicArn"].endswith(":textract")
+        assert call["DocumentLocation"]["S3Object"]["Name"] == job.s3_key
+        if call["api"] == "document":
+            assert call["FeatureTypes"] == ["FORMS", "TABLES"]
+    stored = cloud.job(job.job_id)
+    assert set(stored["ocr_jobs"]) == set(apis) == set(output["ocr_jobs"])
+    assert "ocr_started" in [r["event"] for r in cloud.audit(job.job_id)]
+    assert sfn.successes == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["ProvisionedThroughputExceededException", "ThrottlingException", "LimitExceededException"],
+)
+def test_start_ocr_throttling_raises_textract_throttled_and_a_retry_reuses_the_job(
+    cloud: Cloud,
+    textract: FakeTextract,
+    sfn: FakeStepFunctions,
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+) -> None:
+    monkeypatch.setenv("OCR_MODE", "both")
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    # Expense starts, then Textract throttles the document analysis
+    original = textract._start
+
+    def throttle_document(api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if api == "document" and not textract.throttle and len(textract.start_calls) < 3:
+            textract.throttle.append(code)
+        return original(api, kwargs)
+
+    textract._start = throttle_document  # type: ignore[method-assign]
+    with pytest.raises(TextractThrottled):
+        start_ocr.lambda_handler(state_of(job, task_token="tok-1"), LambdaContext())
+    first_expense = cloud.job(job.job_id)["ocr_jobs"]["expense"]
+    # The state machine retries the step (with a new token)
+    output = start_ocr.lambda_handler(state_of(job, task_token="tok-2"), LambdaContext())
+    assert output["ocr_jobs"]["expense"] == first_expense
+    assert cloud.job(job.job_id)["task_token"] == "tok-2"
+
+
+def test_start_ocr_answers_itself_when_textract_finished_first(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    original = textract._start
+
+    def start_and_notify(api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        started = original(api, kwargs)
+        # The notification is handled before start-ocr records the job id
+        cloud.table(cloud.jobs_table).update_item(
+            Key={"job_id": job.job_id},
+            UpdateExpression="SET ocr_statuses.#j = :s",
+            ExpressionAttributeNames={"#j": started["JobId"]},
+            ExpressionAttributeValues={":s": "SUCCEEDED"},
+        )
+        return started
+
+    textract._start = start_and_notify  # type: ignore[method-assign]
+    output = start_ocr.lambda_handler(state_of(job, task_token="tok-1"), LambdaContext())
+    assert sfn.successes == [("tok-1", {"job_id": job.job_id, "ocr_jobs": output["ocr_jobs"]})]
+
+
+def test_start_ocr_on_a_job_not_processing_fails(cloud: Cloud, textract: FakeTextract) -> None:
+    from docuflow.domain.errors import InvalidTransition
+
+    job = make_job(cloud, status="FAILED", fixture=None)
+    with pytest.raises(InvalidTransition):
+        start_ocr.lambda_handler(state_of(job, task_token="t"), LambdaContext())
+    assert textract.start_calls == []
+
+
+# -- ocr-callback -------------------------------------------------------------------------
+
+
+def notification(
+    job_id: str,
+    textract_job_id: str,
+    status: str,
+    api: str = "StartExpenseAnalysis",
+    raw: bool = False,
+) -> str:
+    message = {
+        "JobId": textract_job_id,
+        "Status": status,
+        "API": api,
+        "JobTag": job_id,
+        "Timestamp": 1795867200000,
+        "DocumentLocation": {"S3ObjectName": "raw/x", "S3Bucket": "b"},
+    }
+    if raw:
+        return json.dumps(message)
+    return json.dumps(
+        {
+            "Type": "Notification",
+            "MessageId": "m",
+            "TopicArn": "arn:aws:sns:x",
+            "Message": json.dumps(message),
+        }
+    )
+
+
+def started_job(cloud: Cloud, textract: FakeTextract, mode: str = "expense") -> Any:
+    import os
+
+    os.environ["OCR_MODE"] = mode
+    try:
+        job = make_job(cloud, status="PROCESSING", fixture=None)
+        start_ocr.lambda_handler(state_of(job, task_token="tok-1"), LambdaContext())
+    finally:
+        del os.environ["OCR_MODE"]
+    return job
+
+
+def callback(*bodies: str) -> dict[str, Any]:
+    return ocr_callback.lambda_handler(sqs_event(bodies, "ocr-completion"), LambdaContext())
+
+
+def test_callback_sends_success_when_the_analysis_succeeded(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    job = started_job(cloud, textract)
+    textract_job = cloud.job(job.job_id)["ocr_jobs"]["expense"]
+    assert callback(notification(job.job_id, textract_job, "SUCCEEDED")) == {
+        "batchItemFailures": []
+    }
+    assert sfn.successes == [
+        ("tok-1", {"job_id": job.job_id, "ocr_jobs": {"expense": textract_job}})
+    ]
+
+
+def test_callback_waits_for_every_analysis_in_both_mode(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    job = started_job(cloud, textract, mode="both")
+    ids = cloud.job(job.job_id)["ocr_jobs"]
+    callback(notification(job.job_id, ids["expense"], "SUCCEEDED", raw=True))
+    assert sfn.successes == []
+    callback(notification(job.job_id, ids["document"], "SUCCEEDED", api="StartDocumentAnalysis"))
+    assert [token for token, _ in sfn.successes] == ["tok-1"]
+
+
+def test_callback_sends_failure_when_textract_failed(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    job = started_job(cloud, textract)
+    textract_job = cloud.job(job.job_id)["ocr_jobs"]["expense"]
+    callback(notification(job.job_id, textract_job, "FAILED"))
+    assert [(token, error) for token, error, _ in sfn.failures] == [("tok-1", "OcrFailed")]
+    assert textract_job in sfn.failures[0][2]
+
+
+def test_callback_tolerates_late_duplicate_and_foreign_messages(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    job = started_job(cloud, textract)
+    textract_job = cloud.job(job.job_id)["ocr_jobs"]["expense"]
+    sfn.stale.add("tok-1")  # the task already timed out
+    response = callback(
+        notification(job.job_id, textract_job, "SUCCEEDED"),
+        notification(job.job_id, textract_job, "SUCCEEDED"),
+        notification("unknown-job", "abc", "SUCCEEDED"),
+        notification(job.job_id, "an-earlier-attempt", "SUCCEEDED"),
+    )
+    assert response == {"batchItemFailures": []}
+    assert sfn.successes == []
+
+
+def test_callback_fails_a_malformed_message(cloud: Cloud, sfn: FakeStepFunctions) -> None:
+    event = sqs_event(['{"JobId": 1}'], "ocr-completion")
+    response = ocr_callback.lambda_handler(event, LambdaContext())
+    assert response == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+
+
+# -- poll-ocr -----------------------------------------------------------------------------
+
+
+def test_poll_reports_in_progress_succeeded_and_failed(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    job = started_job(cloud, textract)
+    textract.results["expense"] = [load_fixture("expense/invoice-2-page.json")]
+    textract.in_progress_apis.add("expense")
+    polled = poll_ocr.lambda_handler(state_of(job, polls=0), LambdaContext())
+    assert polled["ocr_status"] == "IN_PROGRESS" and polled["polls"] == 1
+    textract.in_progress_apis.clear()
+    polled = poll_ocr.lambda_handler(state_of(job, polls=1), LambdaContext())
+    assert polled["ocr_status"] == "SUCCEEDED" and polled["polls"] == 2
+    textract.fail_apis.add("expense")
+    polled = poll_ocr.lambda_handler(state_of(job, polls=2), LambdaContext())
+    assert polled["ocr_status"] == "FAILED" and polled["reason"]
+
+
+def test_poll_before_any_job_was_recorded_is_in_progress(
+    cloud: Cloud, textract: FakeTextract
+) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    assert poll_ocr.lambda_handler(state_of(job), LambdaContext())["ocr_status"] == "IN_PROGRESS"
+
+
+# -- store-ocr ----------------------------------------------------------------------------
+
+
+def test_store_follows_next_token_into_numbered_keys(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    # Given a finished expense analysis whose result comes in two pages
+    job = started_job(cloud, textract)
+    pages = [
+        load_fixture("expense/invoice-2-page.json"),
+        load_fixture("expense/receipt-costco.json"),
+    ]
+    textract.results["expense"] = pages
+    # When the step runs
+    stored = store_ocr.lambda_handler(state_of(job), LambdaContext())
+    # Then both pages are in S3, in order, under ocr/{job_id}/{attempt}/{api}/
+    assert stored["keys"] == [
+        f"ocr/{job.job_id}/1/expense/0001.json",
+        f"ocr/{job.job_id}/1/expense/0002.json",
+    ]
+    first, second = (cloud.get_json(key) for key in stored["keys"])
+    assert first["NextToken"] == "1" and "NextToken" not in second
+    assert first["ExpenseDocuments"] == pages[0]["ExpenseDocuments"]
+
+
+def test_store_refuses_an_unfinished_analysis(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    job = started_job(cloud, textract)
+    textract.results["expense"] = [load_fixture("expense/invoice-2-page.json")]
+    textract.fail_apis.add("expense")
+    with pytest.raises(OcrFailed):
+        store_ocr.lambda_handler(state_of(job), LambdaContext())
+
+
+# -- parse-and-score ----------------------------------------------------------------------
+
+
+def parse_job(cloud: Cloud, fixture: str, sha: str = "a" * 64) -> tuple[Any, dict[str, Any]]:
+    job = make_job(cloud, status="PROCESSING", fixture=None, file_sha256=sha)
+    key = f"ocr/{job.job_id}/1/expense/0001.json"
+    cloud.client("s3").put_object(
+        Bucket=cloud.bucket, Key=key, Body=(textract_fixtures_dir() / fixture).read_bytes()
+    )
+    state = state_of(job, stored={"keys": [key], "pages": 1})
+    return job, state
+
+
+def test_parse_and_score_writes_the_result_and_routes(cloud: Cloud) -> None:
+    # Given the stored pages of a real two-page invoice
+    job, state = parse_job(cloud, "expense/invoice-2-page.json")
+    # When parsed and scored with the default threshold
+    outcome = parse_and_score.lambda_handler(state, LambdaContext())
+    # Then the result is stored, the job is routed as the result says, with reasons
+    result = cloud.get_json(f"results/{job.job_id}.json")
+    assert result["fields"]["invoice_number"]["value"] == "00000135"
+    assert result["fields"]["total_amount"]["value"] == "5715.00"
+    stored = cloud.job(job.job_id)
+    assert stored["status"] == outcome["status"] == result["routing"]["status"]
+    assert stored["invoice_key"] == outcome["invoice_key"] == "meta|00000135"
+    assert [r["code"] for r in stored["routing_reasons"]] == outcome["reasons"]
+    events = sorted(cloud.audit(job.job_id), key=lambda r: r["sk"])
+    assert [e["event"] for e in events] == ["ocr_done", "routed"]
+    assert events[1]["details"]["status"] == outcome["status"]
+
+
+def test_parse_and_score_completes_when_every_check_passes(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONFIDENCE_THRESHOLD", "50")
+    job, state = parse_job(cloud, "expense/invoice-2-page.json")
+    outcome = parse_and_score.lambda_handler(state, LambdaContext())
+    assert outcome["status"] == "COMPLETED" and outcome["reasons"] == []
+    assert cloud.job(job.job_id)["status"] == "COMPLETED"
+
+
+def test_per_field_threshold_from_config_sends_to_review(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONFIDENCE_THRESHOLD", "50")
+    monkeypatch.setenv("CONFIDENCE_THRESHOLDS", json.dumps({"vendor_name": 99.5}))
+    _, state = parse_job(cloud, "expense/invoice-2-page.json")
+    outcome = parse_and_score.lambda_handler(state, LambdaContext())
+    assert outcome["status"] == "NEEDS_REVIEW" and "LOW_CONFIDENCE" in outcome["reasons"]
+
+
+def test_same_file_uploaded_again_is_a_possible_duplicate(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONFIDENCE_THRESHOLD", "50")
+    sha = hashlib.sha256(b"the same bytes").hexdigest()
+    make_job(cloud, status="APPROVED", fixture=None, file_sha256=sha)
+    _, state = parse_job(cloud, "expense/invoice-2-page.json", sha=sha)
+    outcome = parse_and_score.lambda_handler(state, LambdaContext())
+    assert outcome["status"] == "NEEDS_REVIEW" and "DUPLICATE_FILE" in outcome["reasons"]
+
+
+def test_same_vendor_and_invoice_number_is_a_possible_duplicate(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONFIDENCE_THRESHOLD", "50")
+    make_job(cloud, status="COMPLETED", fixture=None, invoice_key="meta|00000135")
+    _, state = parse_job(cloud, "expense/invoice-2-page.json", sha="b" * 64)
+    outcome = parse_and_score.lambda_handler(state, LambdaContext())
+    assert outcome["status"] == "NEEDS_REVIEW" and "DUPLICATE_INVOICE" in outcome["reasons"]
+
+
+def test_parse_and_score_twice_routes_once(cloud: Cloud) -> None:
+    job, state = parse_job(cloud, "expense/invoice-2-page.json")
+    first = parse_and_score.lambda_handler(state, LambdaContext())
+    again = parse_and_score.lambda_handler(state, LambdaContext())
+    assert again == first
+    assert [e["event"] for e in cloud.audit(job.job_id)].count("routed") == 1
+
+
+# -- mark-failed --------------------------------------------------------------------------
+
+
+def test_mark_failed_explains_audits_and_reports_to_the_dlq(cloud: Cloud) -> None:
+    # Given a processing job whose validation failed (as a Catch hands it over)
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cause = json.dumps(
+        {
+            "errorType": "UnsupportedDocument",
+            "errorMessage": "The file is not a PDF, PNG, JPEG or TIFF document.",
+            "stackTrace": [],
+        }
+    )
+    state = state_of(job, error={"Error": "UnsupportedDocument", "Cause": cause})
+    # When mark-failed runs
+    outcome = mark_failed.lambda_handler(state, LambdaContext())
+    # Then the job is FAILED with a sentence, audited, and the DLQ has the failure
+    stored = cloud.job(job.job_id)
+    assert stored["status"] == "FAILED"
+    assert stored["failure_reason"] == "The file is not a PDF, PNG, JPEG or TIFF document."
+    assert outcome["reason"] == stored["failure_reason"]
+    [event] = cloud.audit(job.job_id)
+    assert event["event"] == "failed" and event["details"]["error"] == "UnsupportedDocument"
+    [message] = cloud.dlq_messages()
+    assert message["job_id"] == job.job_id and message["error"] == "UnsupportedDocument"
+    assert message["attempt"] == 1
+    assert message["cause"] == "The file is not a PDF, PNG, JPEG or TIFF document."
+
+
+@pytest.mark.parametrize(
+    ("error", "cause", "expected"),
+    [
+        ("OcrTimedOut", "no completion", "Text recognition took too long"),
+        ("States.Timeout", None, "Text recognition took too long"),
+        ("TextractThrottled", "busy", "too busy"),
+        (
+            "DocumentTooLarge",
+            json.dumps({"errorMessage": "The document has 60 pages; the limit is 50."}),
+            "The document has 60 pages; the limit is 50.",
+        ),
+        ("Lambda.Unknown", "boom", "An internal step failed (Lambda.Unknown)"),
+    ],
+)
+def test_failure_reasons_are_sentences(
+    cloud: Cloud, error: str, cause: str | None, expected: str
+) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    state = state_of(job, error={"Error": error, **({"Cause": cause} if cause else {})})
+    mark_failed.lambda_handler(state, LambdaContext())
+    assert expected in cloud.job(job.job_id)["failure_reason"]
+
+
+def test_mark_failed_of_a_finished_or_unknown_job_still_reports(cloud: Cloud) -> None:
+    job = make_job(cloud, status="COMPLETED", fixture=None)
+    mark_failed.lambda_handler(state_of(job, error={"Error": "OcrFailed"}), LambdaContext())
+    assert cloud.job(job.job_id)["status"] == "COMPLETED"
+    mark_failed.lambda_handler(
+        {"job_id": "gone", "bucket": "b", "key": "k", "attempt": 2, "error": {"Error": "X"}},
+        LambdaContext(),
+    )
+    assert sorted(m["job_id"] for m in cloud.dlq_messages()) == sorted([job.job_id, "gone"])
+
+
+def test_store_without_a_started_analysis_fails(cloud: Cloud, textract: FakeTextract) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    with pytest.raises(OcrFailed, match="No OCR analysis"):
+        store_ocr.lambda_handler(state_of(job), LambdaContext())

@@ -1,0 +1,154 @@
+"""The ASL template Terraform renders: valid JSON once rendered, consistent, and wired as
+the pipeline needs (Retry on throttling and Lambda errors, Catch into MarkFailed)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.handlers.cloud import ASL_TEMPLATE, functions, render_asl, template_values
+
+LAMBDA_ERRORS = {
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+}
+
+
+@pytest.fixture(scope="module")
+def asl() -> dict[str, Any]:
+    return json.loads(render_asl())
+
+
+def tasks(asl: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: s for name, s in asl["States"].items() if s["Type"] == "Task"}
+
+
+def test_template_uses_exactly_the_documented_placeholders() -> None:
+    placeholders = set(re.findall(r"\$\{(\w+)\}", ASL_TEMPLATE.read_text()))
+    assert placeholders == set(template_values())
+
+
+def test_number_placeholders_are_unquoted() -> None:
+    text = ASL_TEMPLATE.read_text()
+    for name in ("ocr_wait_timeout_seconds", "poll_interval_seconds", "max_polls"):
+        assert f"${{{name}}}" in text and f'"${{{name}}}"' not in text
+
+
+def test_rendered_numbers_are_numbers(asl: dict[str, Any]) -> None:
+    assert asl["States"]["StartOcr"]["TimeoutSeconds"] == 900
+    assert asl["States"]["WaitForOcr"]["Seconds"] == 30
+    choice = asl["States"]["OcrFinished"]["Choices"][2]["And"][1]
+    assert choice["NumericLessThan"] == 20
+
+
+def test_every_transition_names_an_existing_state(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    assert asl["StartAt"] in states
+    targets: list[str] = []
+    for state in states.values():
+        targets += [state["Next"]] if "Next" in state else []
+        targets += [c["Next"] for c in state.get("Catch", [])]
+        targets += [c["Next"] for c in state.get("Choices", [])]
+        targets += [state["Default"]] if "Default" in state else []
+    assert targets and set(targets) <= set(states)
+    # and every state is reachable
+    assert set(states) - set(targets) == {asl["StartAt"]}
+
+
+def test_every_task_invokes_a_workflow_function_of_the_manifest(asl: dict[str, Any]) -> None:
+    arn_to_function = {
+        value: name.removesuffix("_arn").replace("_", "-")
+        for name, value in template_values().items()
+        if name.endswith("_arn")
+    }
+    used = set()
+    for state in tasks(asl).values():
+        arn = state.get("Parameters", {}).get("FunctionName", state["Resource"])
+        assert arn in arn_to_function, f"{arn} is no function placeholder"
+        used.add(arn_to_function[arn])
+    manifest = {name for name, spec in functions().items() if spec["trigger"] == "states"}
+    assert used == manifest
+
+
+def test_every_task_retries_lambda_errors_and_catches_into_mark_failed(
+    asl: dict[str, Any],
+) -> None:
+    for name, state in tasks(asl).items():
+        retried = {e for r in state["Retry"] for e in r["ErrorEquals"]}
+        assert retried >= LAMBDA_ERRORS, name
+        catches = {tuple(c["ErrorEquals"]): c for c in state["Catch"]}
+        assert ("States.ALL",) in catches, name
+        if name != "MarkFailed":
+            assert catches[("States.ALL",)]["Next"] == "MarkFailed"
+            assert catches[("States.ALL",)]["ResultPath"] == "$.error"
+        # The job input survives every step
+        assert state["ResultPath"].startswith("$.") and state["ResultPath"] != "$"
+    assert asl["States"]["MarkFailed"]["Next"] == "Failed"
+    assert asl["States"]["Failed"]["Type"] == "Fail"
+
+
+def test_start_ocr_waits_for_the_task_token_and_falls_back_to_polling(
+    asl: dict[str, Any],
+) -> None:
+    start = asl["States"]["StartOcr"]
+    assert start["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
+    assert start["Parameters"]["Payload"]["task_token.$"] == "$$.Task.Token"
+    throttled = next(r for r in start["Retry"] if r["ErrorEquals"] == ["TextractThrottled"])
+    assert (throttled["IntervalSeconds"], throttled["BackoffRate"], throttled["MaxAttempts"]) == (
+        2,
+        2,
+        6,
+    )
+    assert start["Catch"][0] == {
+        "ErrorEquals": ["States.Timeout"],
+        "ResultPath": "$.ocr_wait",
+        "Next": "StartPolling",
+    }
+    assert start["Next"] == "StoreOcr"
+
+
+def test_polling_loop_is_bounded(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    assert states["StartPolling"]["Next"] == "PollOcr"
+    assert states["PollOcr"]["Next"] == "OcrFinished"
+    choice = states["OcrFinished"]
+    by_target = {c["Next"]: c for c in choice["Choices"]}
+    assert by_target["StoreOcr"]["StringEquals"] == "SUCCEEDED"
+    assert by_target["OcrFailed"]["StringEquals"] == "FAILED"
+    assert by_target["WaitForOcr"]["And"][1]["Variable"] == "$.poll.polls"
+    assert choice["Default"] == "OcrTimedOut"
+    assert states["WaitForOcr"]["Next"] == "PollOcr"
+    for name in ("OcrFailed", "OcrTimedOut"):
+        assert states[name]["ResultPath"] == "$.error" and states[name]["Next"] == "MarkFailed"
+
+
+def test_error_names_the_machine_matches_exist_as_exception_classes(asl: dict[str, Any]) -> None:
+    from docuflow.domain import errors
+
+    from services.workflow import errors as workflow_errors
+
+    raised_by_states = {"OcrTimedOut", "OcrFailed"}
+    named = {
+        e
+        for state in asl["States"].values()
+        for r in state.get("Retry", []) + state.get("Catch", [])
+        for e in r["ErrorEquals"]
+        if not e.startswith(("States.", "Lambda."))
+    }
+    named |= raised_by_states
+    for name in named:
+        assert hasattr(errors, name) or hasattr(workflow_errors, name), name
+
+
+def test_the_pipeline_path_stores_then_parses(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    path, name = [], asl["StartAt"]
+    while states[name]["Type"] != "Succeed":
+        path.append(name)
+        name = states[name]["Next"]
+    assert path == ["ValidateDocument", "StartOcr", "StoreOcr", "ParseAndScore"]
