@@ -20,6 +20,7 @@ way only completes a document when its evidence is strong.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -85,12 +86,30 @@ _EXTRA_LABELS: dict[str, str] = {
         ("telefoon", "remittance_phone"),
         ("téléphone", "remittance_phone"),
         ("tél", "remittance_phone"),
+        # Also in the shared table; here so that OCR output without accents still matches.
+        ("numéro de facture", "invoice_number"),
+        ("n° de facture", "invoice_number"),
+        ("date de facture", "document_date"),
+        ("échéance", "due_date"),
+        ("fälligkeitsdatum", "due_date"),
+        ("fällig am", "due_date"),
+        ("währung", "currency"),
+        ("net à payer", "amount_due"),
     ]
 }
+_UNACCENTED_LABELS: dict[str, str] = {}
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 # Labels a generic contact line gives: a little less sure than "Remittance email".
 _CONTACT_FIELDS = frozenset({"remittance_email", "remittance_phone"})
+_UNACCENTED_LABELS.update({_unaccented(key): field for key, field in _EXTRA_LABELS.items()})
 _REMIT_LABELS = frozenset(
-    label_key(text)
+    _unaccented(label_key(text))
     for text in (
         "please remit payment to",
         "remit payment to",
@@ -105,8 +124,11 @@ _REMIT_LABELS = frozenset(
     )
 )
 _RECEIVER_LABELS = frozenset(
-    label_key(text)
+    _unaccented(label_key(text))
     for text in (
+        "rechnungsempfänger",
+        "bill to",
+        "billed to",
         "rechnungsadresse",
         "facturé à",
         "adresse de facturation",
@@ -147,7 +169,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _RATE = re.compile(r"\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%\s*\)?")
 _PO_BOX = re.compile(r"^(box|bus|postfach)\b", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d ()./-]{6,}$")
-_STARTS_LIKE_VALUE = re.compile(r"^[-−(+]?\s*(?:[$€£]|[A-Z]{3}\s)?\s*\d")
+_STARTS_LIKE_VALUE = re.compile(r"^[-\u2212(+]?\s*(?:[$€£]|[A-Z]{3}\s)?\s*\d")
 
 
 @dataclass(frozen=True)
@@ -189,7 +211,7 @@ def fields_from_lines(lines: Sequence[TextLine], page_count: int) -> dict[str, l
                 Candidate(
                     value=item.value,
                     text=item.text,
-                    confidence=round(min(item.confidence, MAX_CONFIDENCE), 2),
+                    confidence=round(max(0.0, min(item.confidence, MAX_CONFIDENCE)), 2),
                     page=item.line.page,
                     bbox=item.bbox,
                     source=FieldSource.TEXT,
@@ -209,7 +231,7 @@ def _field_for(label: str) -> tuple[str | None, float]:
     if field is not None:
         return field, sureness
     key = label_key(label)
-    extra = _EXTRA_LABELS.get(key)
+    extra = _EXTRA_LABELS.get(key) or _UNACCENTED_LABELS.get(_unaccented(key))
     if extra is not None:
         return extra, 0.8 if extra in _CONTACT_FIELDS else 1.0  # checked by form below
     # "MwSt. 19%", "VAT (20 %)", "zzgl. 19% MwSt.": tax words around a rate.
@@ -249,7 +271,7 @@ def _labelled(
     if split is not None:
         label, value_text = split
         if value_text:
-            return _reading(label, value_text, line, line, 1.0, day_first)
+            return _reading(label, value_text, line, line, pairing=1.0, day_first=day_first)
     if text.endswith(":") or _field_for(text)[0] is not None:
         label = text.rstrip(" :")
         field, _ = _field_for(label)
@@ -257,13 +279,13 @@ def _labelled(
             return []
         beside = _beside(line, lines)
         if beside is not None:
-            found = _reading(label, beside.text, line, beside, 0.97, day_first)
+            found = _reading(label, beside.text, line, beside, pairing=0.97, day_first=day_first)
             if found:
                 return found
         if field not in MONEY_FIELDS:
             below = _below(line, index, lines)
             if below is not None:
-                return _reading(label, below.text, line, below, 0.92, day_first)
+                return _reading(label, below.text, line, below, pairing=0.92, day_first=day_first)
     return []
 
 
@@ -272,70 +294,98 @@ def _reading(
     value_text: str,
     label_line: TextLine,
     value_line: TextLine,
+    *,
     pairing: float,
     day_first: bool | None,
 ) -> list[_Found]:
+    """The field(s) `label` names, read from `value_text` (nothing if it does not parse)."""
     field, sureness = _field_for(label)
     if field is None:
         return []
-    base = (
-        min(label_line.confidence, value_line.confidence)
-        * 0.85
-        * pairing
-        * (0.9 if sureness < 1 else 1.0)
-    )
-    value_text = value_text.strip()
-    bbox = value_line.bbox
-    out: list[_Found] = []
-
-    def add(name: str, value: str, text: str, confidence: float) -> None:
-        out.append(_Found(name, value, text, confidence, value_line, label, bbox))
-
+    generic = 0.9 if sureness < 1 else 1.0
+    base = min(label_line.confidence, value_line.confidence) * 0.85 * pairing * generic
     try:
-        if field in MONEY_FIELDS:
-            # A rate ("MwSt. 19%", "TVA (20 %)") is not an amount; what follows it may be.
-            value_text = _RATE.sub(" ", value_text).strip()
-            if not _HAS_DIGIT.search(value_text):
-                return []
-            money = normalize_money(value_text)
-            add(field, money.value, value_text, base)
-            if money.currency:
-                add("currency", money.currency, money.symbol or money.currency, base * 0.95)
-        elif field in DATE_FIELDS:
-            date = normalize_date(value_text, day_first=day_first)
-            add(field, date.value, value_text, base * (0.75 if date.ambiguous else 1.0))
-        elif field == "currency":
-            code = normalize_currency(value_text)
-            if code:
-                add(field, code, value_text, base)
-        elif field == "remittance_email":
-            match = _EMAIL.search(value_text)
-            if match:
-                # An address of the strict form, printed after an e-mail label: its text
-                # checks itself, so it is as sure as a specific label.
-                add(field, match[0], match[0], base / 0.8 if sureness < 1 else base)
-        elif field == "remittance_phone":
-            if _PHONE.match(value_text) and sum(ch.isdigit() for ch in value_text) >= 7:
-                add(field, value_text, value_text, base / 0.8 if sureness < 1 else base)
-        elif field == "bank_account":
-            iban = _IBAN.search(value_text.upper())
-            value = iban[0] if iban else clean_text(value_text)
-            if value and _HAS_DIGIT.search(value):
-                add(field, value, value_text, base)
-        elif field in ("invoice_number", "purchase_order", "vendor_tax_id"):
-            if field == "purchase_order" and _PO_BOX.match(value_text):
-                return []  # "PO Box 9012" is a postal address, not a purchase order
-            token = next((t for t in value_text.split() if _HAS_DIGIT.search(t)), None)
-            if token:
-                token = token.strip(".,;")
-                add(field, token, token, base)
-        else:
-            value = clean_text(value_text)
-            if value:
-                add(field, value, value_text, base)
+        readings = _values(field, value_text.strip(), day_first, checked_by_form=sureness < 1)
     except ValueError:
         return []
+    return [
+        _Found(name, value, text, base * factor, value_line, label, value_line.bbox)
+        for name, value, text, factor in readings
+    ]
+
+
+_Reading = tuple[str, str, str, float]  # field, normalized value, text, confidence factor
+
+
+def _values(
+    field: str, text: str, day_first: bool | None, *, checked_by_form: bool
+) -> list[_Reading]:
+    """What a value's text reads as for `field` (ValueError or [] when it does not)."""
+    if field in MONEY_FIELDS:
+        return _money_values(field, text)
+    if field in DATE_FIELDS:
+        date = normalize_date(text, day_first=day_first)
+        return [(field, date.value, text, 0.75 if date.ambiguous else 1.0)]
+    # An e-mail address or a phone number after a contact label checks itself by its
+    # form, so it is as sure as a specific label.
+    factor = 1 / 0.9 if checked_by_form else 1.0
+    return _TEXT_READERS.get(field, _plain_value)(field, text, factor)
+
+
+def _money_values(field: str, text: str) -> list[_Reading]:
+    # A rate ("MwSt. 19%", "TVA (20 %)") is not an amount; what follows it may be.
+    text = _RATE.sub(" ", text).strip()
+    if not _HAS_DIGIT.search(text):
+        return []
+    money = normalize_money(text)
+    out = [(field, money.value, text, 1.0)]
+    if money.currency:
+        out.append(("currency", money.currency, money.symbol or money.currency, 0.95))
     return out
+
+
+def _currency_value(field: str, text: str, factor: float) -> list[_Reading]:
+    code = normalize_currency(text)
+    return [(field, code, text, factor)] if code else []
+
+
+def _email_value(field: str, text: str, factor: float) -> list[_Reading]:
+    match = _EMAIL.search(re.sub(r"\s*@\s*", "@", text))  # OCR spaces around the @
+    return [(field, match[0], match[0], factor)] if match else []
+
+
+def _phone_value(field: str, text: str, factor: float) -> list[_Reading]:
+    looks_like_phone = _PHONE.match(text) and sum(ch.isdigit() for ch in text) >= 7
+    return [(field, text, text, factor)] if looks_like_phone else []
+
+
+def _bank_value(field: str, text: str, factor: float) -> list[_Reading]:
+    iban = _IBAN.search(text.upper())
+    value = iban[0] if iban else clean_text(text)
+    return [(field, value, text, factor)] if _HAS_DIGIT.search(value) else []
+
+
+def _reference_value(field: str, text: str, factor: float) -> list[_Reading]:
+    if field == "purchase_order" and _PO_BOX.match(text):
+        return []  # "PO Box 9012" is a postal address, not a purchase order
+    token = next((t.strip(".,;") for t in text.split() if _HAS_DIGIT.search(t)), None)
+    return [(field, token, token, factor)] if token else []
+
+
+def _plain_value(field: str, text: str, factor: float) -> list[_Reading]:
+    value = clean_text(text)
+    return [(field, value, text, factor)] if value else []
+
+
+_TEXT_READERS = {
+    "currency": _currency_value,
+    "remittance_email": _email_value,
+    "remittance_phone": _phone_value,
+    "bank_account": _bank_value,
+    "invoice_number": _reference_value,
+    "purchase_order": _reference_value,
+    "vendor_tax_id": _reference_value,
+}
 
 
 def _beside(label: TextLine, lines: list[TextLine]) -> TextLine | None:
@@ -350,9 +400,9 @@ def _beside(label: TextLine, lines: list[TextLine]) -> TextLine | None:
         ob = other.bbox
         overlap = min(ob.top + ob.height, box.top + box.height) - max(ob.top, box.top)
         gap = ob.left - (box.left + box.width)
-        if overlap > 0.5 * min(ob.height, box.height) and -0.005 <= gap < 0.45:
-            if best is None or best.bbox is None or ob.left < best.bbox.left:
-                best = other
+        same_row = overlap > 0.5 * min(ob.height, box.height) and -0.005 <= gap < 0.45
+        if same_row and (best is None or best.bbox is None or ob.left < best.bbox.left):
+            best = other
     return best
 
 
@@ -382,7 +432,7 @@ def _receiver_lines(lines: list[TextLine]) -> set[int]:
     out: set[int] = set()
     for index, line in enumerate(lines):
         key = label_key(line.text.split(":")[0])
-        if not (party_for_label(key) == "receiver" or key in _RECEIVER_LABELS):
+        if not (party_for_label(key) == "receiver" or _unaccented(key) in _RECEIVER_LABELS):
             continue
         out.add(id(line))
         out.update(id(member) for member in _block_under(line, index, lines, limit=6))
@@ -496,7 +546,7 @@ def _remit_to(lines: list[TextLine]) -> list[_Found]:
     out: list[_Found] = []
     for index, line in enumerate(lines):
         key = label_key(line.text.split(":")[0])
-        if not (party_for_label(key) == "remit_to" or key in _REMIT_LABELS):
+        if not (party_for_label(key) == "remit_to" or _unaccented(key) in _REMIT_LABELS):
             continue
         block = [
             member
