@@ -23,7 +23,7 @@ seed:
 	$(RUN) docuflow seed
 
 ## Every test: lint, unit and handler tests, static checks, web tests, end to end.
-test: bootstrap lint test-unit test-py312 test-static test-web test-e2e
+test: bootstrap lint test-unit test-py312 test-static test-web test-e2e eval
 
 test-unit:
 	$(RUN) pytest -n $(PYTEST_WORKERS) tests --ignore=tests/static
@@ -69,6 +69,13 @@ deploy:
 
 destroy:
 	./scripts/destroy.sh
+
+## Accuracy figures of the offline engine + parser on a freshly generated labelled set.
+EVAL_N ?= 20
+eval:
+	rm -rf .generated/eval
+	$(RUN) docuflow generate .generated/eval -n $(EVAL_N)
+	$(RUN) docuflow eval .generated/eval
 
 clean:
 	rm -rf .localcloud .generated .pytest_cache .mypy_cache .ruff_cache
