@@ -1,0 +1,34 @@
+# The Docker-free local cloud (`docuflow up`) and the compose emulator on 4566.
+# Applied with: terraform -chdir=infra apply -var-file=envs/local.tfvars
+
+region         = "us-east-1"
+name_prefix    = "docuflow"
+local_endpoint = "http://127.0.0.1:4566"
+
+# Never pulled locally: the emulator runs each function's image command in a worker
+# process (moto accepts image functions with MOTO_LAMBDA_STUB_ECR=TRUE).
+image_uri = "000000000000.dkr.ecr.us-east-1.amazonaws.com/docuflow:local"
+
+# The web app's dev/preview server (vite preview on 4173).
+web_origins = ["http://127.0.0.1:4173", "http://localhost:4173"]
+
+ocr_mode              = "expense"
+confidence_threshold  = 80
+confidence_thresholds = {}
+
+# Short waits so the callback timeout and polling fallback finish within a test.
+ocr_wait_timeout_seconds = 20
+poll_interval_seconds    = 1
+max_polls                = 10
+
+log_retention_days        = 7
+log_level                 = "INFO"
+state_machine_log_level   = "ALL"
+powertools_trace_disabled = true
+
+# A throwaway stack: tables can be deleted, no e-mail alarms, no ECR (no images pushed).
+deletion_protection         = false
+enable_alarms               = true
+alarm_email                 = ""
+create_ecr                  = false
+enable_reserved_concurrency = true

@@ -1,0 +1,130 @@
+# One Lambda function per entry of services/functions.json: the same image for all, each
+# with its own handler command, timeout, memory, environment and role.
+
+locals {
+  manifest  = jsondecode(file("${path.module}/../services/functions.json"))
+  functions = local.manifest.functions
+
+  known_triggers = ["http", "states", "sqs:intake", "sqs:ocr-completion"]
+
+  function_names = { for k, _ in local.functions : k => "${var.name_prefix}-${k}" }
+
+  # Every setting a function may read (DESIGN "Runtime contracts"); each function gets
+  # the common ones plus only those it names in function_settings below.
+  setting_values = {
+    JOBS_TABLE               = aws_dynamodb_table.jobs.name
+    AUDIT_TABLE              = aws_dynamodb_table.audit.name
+    RAW_BUCKET               = aws_s3_bucket.raw.bucket
+    STATE_MACHINE_ARN        = local.state_machine_arn
+    DLQ_URL                  = aws_sqs_queue.dlq.url
+    OCR_MODE                 = var.ocr_mode
+    TEXTRACT_SNS_TOPIC_ARN   = aws_sns_topic.textract.arn
+    TEXTRACT_ROLE_ARN        = aws_iam_role.textract.arn
+    MAX_UPLOAD_BYTES         = tostring(var.max_upload_bytes)
+    MAX_PAGES                = tostring(var.max_pages)
+    UPLOAD_URL_TTL_SECONDS   = tostring(var.upload_url_ttl_seconds)
+    DOWNLOAD_URL_TTL_SECONDS = tostring(var.download_url_ttl_seconds)
+    CONFIDENCE_THRESHOLD     = tostring(var.confidence_threshold)
+    CONFIDENCE_THRESHOLDS    = jsonencode(var.confidence_thresholds)
+    # The API functions answer CORS themselves where no API Gateway does it for them
+    # (the local cloud serves the routes directly); on AWS the API's own CORS applies.
+    ALLOWED_ORIGINS = join(",", var.web_origins)
+  }
+
+  common_settings = ["JOBS_TABLE", "AUDIT_TABLE"]
+
+  function_settings = {
+    "api-uploads"       = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS", "ALLOWED_ORIGINS"]
+    "api-jobs"          = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS", "ALLOWED_ORIGINS"]
+    "api-review"        = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS", "CONFIDENCE_THRESHOLD", "CONFIDENCE_THRESHOLDS", "ALLOWED_ORIGINS"]
+    "intake"            = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES"]
+    "validate-document" = ["RAW_BUCKET", "MAX_UPLOAD_BYTES", "MAX_PAGES"]
+    "start-ocr"         = ["RAW_BUCKET", "OCR_MODE", "TEXTRACT_SNS_TOPIC_ARN", "TEXTRACT_ROLE_ARN"]
+    "ocr-callback"      = []
+    "poll-ocr"          = ["OCR_MODE"]
+    "store-ocr"         = ["RAW_BUCKET", "OCR_MODE"]
+    "parse-and-score"   = ["RAW_BUCKET", "OCR_MODE", "CONFIDENCE_THRESHOLD", "CONFIDENCE_THRESHOLDS"]
+    "mark-failed"       = ["DLQ_URL"]
+  }
+
+  function_environment = {
+    for k, f in local.functions : k => merge(
+      { for name in concat(local.common_settings, lookup(local.function_settings, k, [])) : name => local.setting_values[name] },
+      {
+        # "api", "intake" or "workflow": the package under services/ that holds the handler.
+        POWERTOOLS_SERVICE_NAME      = split(".", f.handler)[1]
+        POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
+        POWERTOOLS_TRACE_DISABLED    = tostring(var.powertools_trace_disabled)
+        LOG_LEVEL                    = var.log_level
+      },
+    )
+  }
+}
+
+resource "aws_lambda_function" "fn" {
+  #checkov:skip=CKV_AWS_117:The functions reach only regional AWS APIs (S3, DynamoDB, SQS, Step Functions, Textract) and hold no private network resource; a VPC would add NAT or endpoint cost and cold-start latency for no isolation gain.
+  #checkov:skip=CKV_AWS_116:No function is invoked asynchronously: the API and Step Functions invoke synchronously and the SQS event source mappings redrive failed messages to the stack's dead-letter queue, so a function DLQ would never receive anything.
+  #checkov:skip=CKV_AWS_272:Lambda code signing applies to .zip packages only; these are container images, whose integrity comes from immutable ECR tags and deploys pinned by digest.
+  for_each = local.functions
+
+  function_name = local.function_names[each.key]
+  description   = each.value.description
+  role          = aws_iam_role.fn[each.key].arn
+  package_type  = "Image"
+  image_uri     = var.image_uri
+  architectures = [var.lambda_architecture]
+  timeout       = each.value.timeout
+  memory_size   = each.value.memory_size
+  kms_key_arn   = aws_kms_key.this.arn
+
+  # -1 means "no reservation": only functions whose manifest entry reserves concurrency
+  # (start-ocr, to stay under Textract's start-call quota) get one.
+  reserved_concurrent_executions = var.enable_reserved_concurrency ? lookup(each.value, "reserved_concurrency", -1) : -1
+
+  image_config {
+    command = [each.value.handler]
+  }
+
+  environment {
+    variables = local.function_environment[each.key]
+  }
+
+  tracing_config {
+    mode = var.enable_tracing ? "Active" : "PassThrough"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = contains(local.known_triggers, each.value.trigger)
+      error_message = "services/functions.json: function ${each.key} has trigger ${each.value.trigger}; expected one of ${join(", ", local.known_triggers)}."
+    }
+
+    precondition {
+      condition     = each.value.trigger != "http" || length(lookup(each.value, "routes", [])) > 0
+      error_message = "services/functions.json: http function ${each.key} lists no routes."
+    }
+
+    precondition {
+      condition     = can(regex("^services\\.[a-z_]+(\\.[a-z_][a-z0-9_]*)+$", each.value.handler))
+      error_message = "services/functions.json: function ${each.key} has handler ${each.value.handler}; expected services.<package>.<module>.<function>."
+    }
+  }
+
+  # The log group exists (with retention and encryption) before Lambda would create it
+  # without either, and the role can do its work before the first invocation.
+  depends_on = [
+    aws_cloudwatch_log_group.fn,
+    aws_iam_role_policy.fn,
+  ]
+}
+
+# SQS-triggered functions: report failed messages one by one, so one bad message in a
+# batch is retried (and eventually dead-lettered) without redoing the others.
+resource "aws_lambda_event_source_mapping" "sqs" {
+  for_each = local.queue_consumers
+
+  function_name           = aws_lambda_function.fn[each.value].arn
+  event_source_arn        = local.queue_arns[each.key]
+  batch_size              = 10
+  function_response_types = ["ReportBatchItemFailures"]
+}

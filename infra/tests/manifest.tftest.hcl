@@ -1,0 +1,228 @@
+# `terraform test` (run by tests/static/test_terraform.py): plans the module against a
+# mocked aws provider, offline, and checks the planned resources against
+# services/functions.json, the one list of functions.
+
+mock_provider "aws" {
+  # Mocked data sources return random strings; the provider still validates policy JSON.
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  override_data {
+    target = data.aws_caller_identity.current
+    values = { account_id = "123456789012" }
+  }
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws" }
+  }
+}
+
+variables {
+  name_prefix = "dftest"
+  image_uri   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/docuflow:test"
+}
+
+run "every_function_of_the_manifest_and_nothing_else" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_lambda_function.fn)) == toset(keys(jsondecode(file("../services/functions.json")).functions))
+    error_message = "The Lambda functions Terraform plans differ from services/functions.json."
+  }
+
+  assert {
+    condition     = alltrue([for k, f in jsondecode(file("../services/functions.json")).functions : aws_lambda_function.fn[k].function_name == "dftest-${k}"])
+    error_message = "A function is not named <name_prefix>-<manifest key>."
+  }
+
+  assert {
+    condition     = alltrue([for k, f in jsondecode(file("../services/functions.json")).functions : aws_lambda_function.fn[k].package_type == "Image" && aws_lambda_function.fn[k].image_uri == var.image_uri])
+    error_message = "Every function must run var.image_uri as a container image."
+  }
+
+  assert {
+    condition     = alltrue([for k, f in jsondecode(file("../services/functions.json")).functions : aws_lambda_function.fn[k].image_config[0].command == tolist([f.handler])])
+    error_message = "A function's image command is not its manifest handler."
+  }
+
+  assert {
+    condition     = alltrue([for k, f in jsondecode(file("../services/functions.json")).functions : aws_lambda_function.fn[k].timeout == f.timeout && aws_lambda_function.fn[k].memory_size == f.memory_size])
+    error_message = "A function's timeout or memory differs from services/functions.json."
+  }
+
+  assert {
+    condition     = alltrue([for k, f in jsondecode(file("../services/functions.json")).functions : aws_lambda_function.fn[k].reserved_concurrent_executions == lookup(f, "reserved_concurrency", -1)])
+    error_message = "A function's reserved concurrency differs from services/functions.json."
+  }
+
+  assert {
+    condition     = alltrue([for k, f in jsondecode(file("../services/functions.json")).functions : aws_lambda_function.fn[k].tracing_config[0].mode == "Active"])
+    error_message = "Every function must trace with X-Ray by default."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in jsondecode(file("../services/functions.json")).functions :
+      aws_cloudwatch_log_group.fn[k].name == "/aws/lambda/dftest-${k}" && aws_cloudwatch_log_group.fn[k].retention_in_days == 365
+    ])
+    error_message = "Every function needs its own log group with retention."
+  }
+
+  assert {
+    condition = toset(keys(aws_apigatewayv2_route.route)) == toset(flatten([
+      for f in values(jsondecode(file("../services/functions.json")).functions) : lookup(f, "routes", [])
+    ]))
+    error_message = "The HTTP API's routes differ from the routes in services/functions.json."
+  }
+
+  assert {
+    condition = alltrue([
+      for route, r in aws_apigatewayv2_route.route :
+      length([for k, f in jsondecode(file("../services/functions.json")).functions : k if contains(lookup(f, "routes", []), route)]) == 1
+    ])
+    error_message = "Every route must belong to exactly one function."
+  }
+
+  assert {
+    condition = toset(keys(aws_lambda_event_source_mapping.sqs)) == toset([
+      for f in values(jsondecode(file("../services/functions.json")).functions) : trimprefix(f.trigger, "sqs:") if startswith(f.trigger, "sqs:")
+    ])
+    error_message = "Every sqs:<queue> trigger needs exactly one event source mapping."
+  }
+
+  assert {
+    condition     = alltrue([for m in values(aws_lambda_event_source_mapping.sqs) : m.function_response_types == toset(["ReportBatchItemFailures"])])
+    error_message = "SQS event source mappings must report batch item failures."
+  }
+
+  assert {
+    condition = toset(keys(local.workflow_functions)) == toset([
+      for k, f in jsondecode(file("../services/functions.json")).functions : k if f.trigger == "states"
+    ])
+    error_message = "The state machine must be able to invoke exactly the functions whose trigger is states."
+  }
+
+  assert {
+    condition     = alltrue([for k, _ in local.workflow_functions : contains(keys(local.state_machine_template_vars), "${replace(k, "-", "_")}_arn")])
+    error_message = "Every workflow function must be passed to the ASL template as <name>_arn."
+  }
+}
+
+run "reserved_concurrency_can_be_turned_off" {
+  command = plan
+
+  variables {
+    enable_reserved_concurrency = false
+  }
+
+  assert {
+    condition     = alltrue([for f in values(aws_lambda_function.fn) : f.reserved_concurrent_executions == -1])
+    error_message = "enable_reserved_concurrency = false must leave every function unreserved."
+  }
+}
+
+# Bad settings are refused by the variables' own validation rules.
+
+run "ocr_mode_must_be_a_known_api" {
+  command = plan
+
+  variables {
+    ocr_mode = "textract"
+  }
+
+  expect_failures = [var.ocr_mode]
+}
+
+run "image_uri_must_not_be_latest" {
+  command = plan
+
+  variables {
+    image_uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/docuflow:latest"
+  }
+
+  expect_failures = [var.image_uri]
+}
+
+run "image_uri_must_be_an_ecr_reference" {
+  command = plan
+
+  variables {
+    image_uri = "docuflow:local"
+  }
+
+  expect_failures = [var.image_uri]
+}
+
+run "local_endpoint_has_no_path" {
+  command = plan
+
+  variables {
+    local_endpoint = "http://127.0.0.1:4566/"
+  }
+
+  expect_failures = [var.local_endpoint]
+}
+
+run "web_origins_have_no_trailing_slash" {
+  command = plan
+
+  variables {
+    web_origins = ["http://127.0.0.1:4173/"]
+  }
+
+  expect_failures = [var.web_origins]
+}
+
+run "confidence_threshold_is_a_percentage" {
+  command = plan
+
+  variables {
+    confidence_threshold = 101
+  }
+
+  expect_failures = [var.confidence_threshold]
+}
+
+run "confidence_thresholds_are_percentages" {
+  command = plan
+
+  variables {
+    confidence_thresholds = { total_amount = -1 }
+  }
+
+  expect_failures = [var.confidence_thresholds]
+}
+
+run "log_retention_is_a_cloudwatch_value" {
+  command = plan
+
+  variables {
+    log_retention_days = 2
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+run "state_machine_log_level_is_error_or_all" {
+  command = plan
+
+  variables {
+    state_machine_log_level = "OFF"
+  }
+
+  expect_failures = [var.state_machine_log_level]
+}
+
+run "max_polls_is_whole" {
+  command = plan
+
+  variables {
+    max_polls = 2.5
+  }
+
+  expect_failures = [var.max_polls]
+}
