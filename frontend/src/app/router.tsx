@@ -1,0 +1,25 @@
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { Layout } from './Layout';
+import { JobRoute } from './routes/job';
+import { JobsRoute } from './routes/jobs';
+import { NotFoundRoute } from './routes/not-found';
+import { ReviewJobRoute } from './routes/review-job';
+import { ReviewQueueRoute } from './routes/review-queue';
+import { UploadRoute } from './routes/upload';
+
+export function AppRouter() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route element={<Layout />}>
+          <Route index element={<UploadRoute />} />
+          <Route path="jobs" element={<JobsRoute />} />
+          <Route path="jobs/:jobId" element={<JobRoute />} />
+          <Route path="review" element={<ReviewQueueRoute />} />
+          <Route path="review/:jobId" element={<ReviewJobRoute />} />
+          <Route path="*" element={<NotFoundRoute />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,10 @@
+import { ReviewQueue } from '@/features/review/components/ReviewQueue';
+
+export function ReviewQueueRoute() {
+  return (
+    <>
+      <h1>Review</h1>
+      <ReviewQueue />
+    </>
+  );
+}

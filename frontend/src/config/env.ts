@@ -1,0 +1,82 @@
+/**
+ * Runtime configuration, read once at start-up.
+ *
+ * Order: `/config.json` served next to the app (the local cloud writes it; a Pages
+ * deploy may ship one) → `VITE_API_BASE_URL` baked in at build time → demo mode, where
+ * a mock service worker answers the same API in the browser.
+ */
+import { z } from 'zod';
+
+export type AppConfig =
+  | { mode: 'live'; apiBaseUrl: string; source: 'config.json' | 'build' }
+  | { mode: 'demo'; apiBaseUrl: string; source: 'none' };
+
+/** Where the demo's mock API lives (same origin, so the CSP's 'self' covers it). */
+export const DEMO_API_PATH = '/demo-api';
+
+const configFileSchema = z
+  .object({ apiBaseUrl: z.string().trim().optional().nullable() })
+  .loose();
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Checks a base URL and returns it without a trailing slash. */
+export function normalizeBaseUrl(raw: string, from: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${from}: apiBaseUrl is not an absolute URL: ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`${from}: apiBaseUrl must be http(s), got ${url.protocol}`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(`${from}: apiBaseUrl must not carry a query or fragment`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Reads `/config.json`. A missing file, or the SPA fallback answering with index.html,
+ * means "no runtime config". A file that is there but wrong is an error, never ignored.
+ */
+export async function readConfigFile(fetchImpl: typeof fetch = fetch): Promise<string | null> {
+  let response: Response;
+  try {
+    response = await fetchImpl('/config.json', { cache: 'no-store', headers: { Accept: 'application/json' } });
+  } catch {
+    return null;
+  }
+  if (!response.ok) return null;
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return null; // the SPA fallback (index.html)
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ConfigError('/config.json is not valid JSON');
+  }
+  const parsed = configFileSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ConfigError(`/config.json: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  const value = parsed.data.apiBaseUrl ?? '';
+  return value === '' ? null : normalizeBaseUrl(value, '/config.json');
+}
+
+export async function loadConfig(
+  buildTimeBaseUrl: string | undefined = import.meta.env.VITE_API_BASE_URL,
+  fetchImpl: typeof fetch = fetch,
+  origin: string = window.location.origin,
+): Promise<AppConfig> {
+  const fromFile = await readConfigFile(fetchImpl);
+  if (fromFile) return { mode: 'live', apiBaseUrl: fromFile, source: 'config.json' };
+  const fromBuild = buildTimeBaseUrl?.trim();
+  if (fromBuild) {
+    return { mode: 'live', apiBaseUrl: normalizeBaseUrl(fromBuild, 'VITE_API_BASE_URL'), source: 'build' };
+  }
+  return { mode: 'demo', apiBaseUrl: `${origin}${DEMO_API_PATH}`, source: 'none' };
+}

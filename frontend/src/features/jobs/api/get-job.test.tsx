@@ -1,0 +1,56 @@
+import { renderHook, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import type { ReactNode } from 'react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppProvider } from '@/app/provider';
+import { configureApi } from '@/lib/api-client';
+import { TEST_API, testQueryClient } from '@/testing/render';
+import type { JobStatus } from '@/types/api';
+import { useJob } from './get-job';
+
+const sequence: JobStatus[] = ['UPLOADED', 'PROCESSING', 'PROCESSING', 'NEEDS_REVIEW'];
+let calls = 0;
+const server = setupServer(
+  http.get(`${TEST_API}/jobs/j-1`, () => {
+    const status = sequence[Math.min(calls, sequence.length - 1)] ?? 'NEEDS_REVIEW';
+    calls += 1;
+    return HttpResponse.json({
+      job_id: 'j-1',
+      status,
+      filename: 'a.pdf',
+      content_type: 'application/pdf',
+      owner_id: 'o',
+      created_at: '2026-03-01T10:00:00.000Z',
+      updated_at: '2026-03-01T10:00:05.000Z',
+      version: calls,
+      attempt: 1,
+      review_reasons: [],
+      has_result: status === 'NEEDS_REVIEW',
+      corrections: {},
+    });
+  }),
+);
+beforeAll(() => {
+  server.listen({ onUnhandledRequest: 'error' });
+  configureApi(TEST_API);
+});
+afterAll(() => server.close());
+
+const wrapper = ({ children }: { children: ReactNode }) => (
+  <AppProvider config={{ mode: 'live', apiBaseUrl: TEST_API, source: 'build' }} queryClient={testQueryClient()}>
+    {children}
+  </AppProvider>
+);
+
+describe('useJob', () => {
+  it('polls until the job settles, then stops', async () => {
+    const { result } = renderHook(() => useJob('j-1'), { wrapper });
+    await waitFor(() => expect(result.current.data?.status).toBe('NEEDS_REVIEW'), { timeout: 10_000 });
+    const settledAfter = calls;
+    expect(settledAfter).toBe(4);
+    // Longer than the longest backoff step so far: no further request may come.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(calls).toBe(settledAfter);
+  });
+});

@@ -1,0 +1,47 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '@/lib/api-client';
+import { createBackoff } from '@/lib/polling';
+import { isSettledStatus, jobPageSchema, type JobPage, type JobStatus } from '@/types/api';
+
+export interface JobsFilter {
+  ownerId?: string;
+  status?: JobStatus;
+  limit?: number;
+}
+
+/** GET /jobs?owner_id=&status=&limit=&cursor= */
+export function getJobs(filter: JobsFilter, cursor?: string, signal?: AbortSignal): Promise<JobPage> {
+  return api.get(
+    '/jobs',
+    jobPageSchema,
+    { owner_id: filter.ownerId, status: filter.status, limit: filter.limit ?? 25, cursor },
+    signal,
+  );
+}
+
+export const jobsKey = (filter: JobsFilter) => ['jobs', filter] as const;
+
+/**
+ * The jobs list, polled with backoff while any job on it can still change by itself.
+ * The API lists one owner's jobs or one status at a time: at least one is required.
+ */
+export function useJobs(filter: JobsFilter) {
+  const [backoff] = useState(createBackoff);
+  return useInfiniteQuery({
+    queryKey: jobsKey(filter),
+    enabled: Boolean(filter.ownerId) || Boolean(filter.status),
+    queryFn: ({ pageParam, signal }) => getJobs(filter, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchInterval: (query) => {
+      const jobs = query.state.data?.pages.flatMap((p) => p.items) ?? [];
+      const moving = jobs.some((job) => !isSettledStatus(job.status));
+      return backoff({
+        fingerprint: jobs.map((job) => `${job.job_id}:${job.status}`).join(','),
+        fetchedAt: query.state.dataUpdatedAt,
+        done: !moving,
+      });
+    },
+  });
+}

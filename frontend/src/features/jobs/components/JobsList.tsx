@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { ErrorMessage, Loading } from '@/components/Feedback';
+import { StatusBadge } from '@/components/StatusBadge';
+import { paths } from '@/config/paths';
+import { formatDateTime, statusLabel } from '@/lib/format';
+import { JOB_STATUSES, type JobStatus } from '@/types/api';
+import { useJobs } from '../api/get-jobs';
+import { timeTaken } from '../utils/time-taken';
+
+export function JobsList({ ownerId }: { ownerId: string }) {
+  const [status, setStatus] = useState<JobStatus | ''>('');
+  const [onlyMine, setOnlyMine] = useState(ownerId !== '');
+  const filter = {
+    ...(status ? { status } : {}),
+    ...(onlyMine && ownerId ? { ownerId } : {}),
+  };
+  const jobs = useJobs(filter);
+  const canList = Boolean(filter.ownerId) || Boolean(filter.status);
+  const items = jobs.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <section aria-labelledby="jobs-heading" className="panel">
+      <div className="panel__header">
+        <h2 id="jobs-heading">Jobs</h2>
+        <div className="filters">
+          <label>
+            Status{' '}
+            <select value={status} onChange={(event) => setStatus(event.target.value as JobStatus | '')}>
+              <option value="">All statuses</option>
+              {JOB_STATUSES.map((value) => (
+                <option key={value} value={value}>
+                  {statusLabel(value)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={onlyMine && ownerId !== ''}
+              disabled={ownerId === ''}
+              onChange={(event) => setOnlyMine(event.target.checked)}
+            />{' '}
+            Only my uploads
+          </label>
+          <span className="muted" aria-live="polite">
+            {jobs.isFetching ? 'Refreshing…' : ''}
+          </span>
+        </div>
+      </div>
+      {!canList && (
+        <p className="alert">
+          {ownerId === '' ? 'Enter your clerk name at the top to see your uploads, or choose a status to see everyone’s jobs.' : 'Choose a status to see everyone’s jobs.'}
+        </p>
+      )}
+      {canList && jobs.isPending && <Loading label="Loading jobs…" />}
+      {jobs.isError && <ErrorMessage error={jobs.error} title="Could not load the jobs." onRetry={() => void jobs.refetch()} />}
+      {jobs.isSuccess && items.length === 0 && <p className="muted">No jobs match these filters yet.</p>}
+      {items.length > 0 && (
+        <table className="table" aria-label="Jobs">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Status</th>
+              <th scope="col">Uploaded</th>
+              <th scope="col">Time taken</th>
+              <th scope="col">Owner</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((job) => (
+              <tr key={job.job_id} data-testid="job-row" data-job-id={job.job_id}>
+                <td>
+                  <Link to={paths.job(job.job_id)}>{job.filename}</Link>
+                  {job.status === 'NEEDS_REVIEW' && (
+                    <>
+                      {' '}
+                      · <Link to={paths.reviewJob(job.job_id)}>Review</Link>
+                    </>
+                  )}
+                </td>
+                <td>
+                  <StatusBadge status={job.status} />
+                </td>
+                <td>{formatDateTime(job.created_at)}</td>
+                <td>{timeTaken(job)}</td>
+                <td>{job.owner_id}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {jobs.hasNextPage && (
+        <button type="button" className="button" onClick={() => void jobs.fetchNextPage()} disabled={jobs.isFetchingNextPage}>
+          {jobs.isFetchingNextPage ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,165 @@
+import { ConfidenceBadge } from '@/components/ConfidenceBadge';
+import { LOW_CONFIDENCE } from '@/lib/confidence';
+import { ErrorMessage, Loading } from '@/components/Feedback';
+import { fieldLabel } from '@/lib/format';
+import { FIELD_NAMES, type Check, type ExtractionResult } from '@/types/api';
+import { useResult } from '../api/get-result';
+
+const CHECK_WORD: Record<Check['status'], string> = { pass: 'Passed', fail: 'Failed', skipped: 'Skipped' };
+
+function orderedFields(result: ExtractionResult): string[] {
+  const known = FIELD_NAMES.filter((name) => name in result.fields);
+  const extra = Object.keys(result.fields).filter((name) => !(FIELD_NAMES as readonly string[]).includes(name));
+  return [...known, ...extra];
+}
+
+export type Corrections = Record<string, { before: string | null; after: string }>;
+
+export function ResultDetails({ result, corrections = {} }: { result: ExtractionResult; corrections?: Corrections }) {
+  const checks = Object.entries(result.checks);
+  return (
+    <div className="result">
+      <section aria-labelledby="routing-heading" className="panel">
+        <h2 id="routing-heading">
+          {result.routing.status === 'NEEDS_REVIEW' ? 'Why it went to review' : 'Routing'}
+        </h2>
+        {result.routing.reasons.length === 0 ? (
+          <p>All checks passed; no review needed.</p>
+        ) : (
+          <ul className="reasons">
+            {result.routing.reasons.map((reason, index) => (
+              <li key={`${reason.code}-${index}`}>
+                {reason.message}
+                {reason.field && <span className="muted"> ({fieldLabel(reason.field)})</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {result.warnings.length > 0 && (
+          <>
+            <h3>Warnings</h3>
+            <ul>
+              {result.warnings.map((warning, index) => (
+                <li key={index}>{warning}</li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="fields-heading" className="panel">
+        <h2 id="fields-heading">
+          Fields <span className="muted">({result.document_type}, {result.pages} page{result.pages === 1 ? '' : 's'})</span>
+        </h2>
+        <table className="table" aria-label="Extracted fields">
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Value</th>
+              <th scope="col">As printed</th>
+              <th scope="col">Confidence</th>
+              <th scope="col">Page</th>
+            </tr>
+          </thead>
+          <tbody>
+            {orderedFields(result).map((name) => {
+              const field = result.fields[name];
+              if (!field) return null;
+              return (
+                <tr key={name} className={field.confidence < LOW_CONFIDENCE ? 'row--low' : undefined}>
+                  <th scope="row">{fieldLabel(name)}</th>
+                  <td>
+                    {corrections[name] ? (
+                      <>
+                        {corrections[name].after} <span className="tag tag--corrected">corrected from {field.value}</span>
+                      </>
+                    ) : (
+                      field.value
+                    )}
+                  </td>
+                  <td className="muted">{field.text}</td>
+                  <td>
+                    <ConfidenceBadge confidence={field.confidence} />
+                  </td>
+                  <td>{field.page ?? '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="checks-heading" className="panel">
+        <h2 id="checks-heading">Checks</h2>
+        {checks.length === 0 ? (
+          <p className="muted">No checks ran.</p>
+        ) : (
+          <ul className="checks">
+            {checks.map(([name, check]) => (
+              <li key={name} className={`check check--${check.status}`}>
+                <span className="check__status">{CHECK_WORD[check.status]}</span> <strong>{name.replace(/_/g, ' ')}</strong>:{' '}
+                {check.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="lines-heading" className="panel">
+        <h2 id="lines-heading">Line items</h2>
+        {result.line_items.length === 0 ? (
+          <p className="muted">No line items found.</p>
+        ) : (
+          <table className="table" aria-label="Line items">
+            <thead>
+              <tr>
+                <th scope="col">Description</th>
+                <th scope="col" className="num">Quantity</th>
+                <th scope="col" className="num">Unit price</th>
+                <th scope="col" className="num">Amount</th>
+                <th scope="col">Confidence</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.line_items.map((line, index) => (
+                <tr key={index}>
+                  <td>{line.description ?? '—'}</td>
+                  <td className="num">{line.quantity ?? '—'}</td>
+                  <td className="num">{line.unit_price ?? '—'}</td>
+                  <td className="num">{line.amount ?? '—'}</td>
+                  <td>
+                    <ConfidenceBadge confidence={line.confidence} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      {result.other_fields.length > 0 && (
+        <section aria-labelledby="other-heading" className="panel">
+          <h2 id="other-heading">Other key-value pairs</h2>
+          <dl className="facts">
+            {result.other_fields.map((other, index) => (
+              <div key={`${other.key}-${index}`}>
+                <dt>{other.key}</dt>
+                <dd>
+                  {other.value} <ConfidenceBadge confidence={other.confidence} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+    </div>
+  );
+}
+
+export function ResultView({ jobId, ready, corrections }: { jobId: string; ready: boolean; corrections?: Corrections | null }) {
+  const result = useResult(jobId, ready);
+  if (!ready) return <p className="muted panel">The result appears here once processing has finished.</p>;
+  if (result.isPending) return <Loading label="Loading the result…" />;
+  if (result.isError) return <ErrorMessage error={result.error} title="Could not load the result." onRetry={() => void result.refetch()} />;
+  return <ResultDetails result={result.data} corrections={corrections ?? {}} />;
+}

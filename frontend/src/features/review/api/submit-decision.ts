@@ -1,0 +1,36 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import { jobSchema, type Job } from '@/types/api';
+
+export type Decision = 'APPROVE' | 'REJECT';
+
+export interface DecisionInput {
+  jobId: string;
+  decision: Decision;
+  reviewer: string;
+  corrected_fields: Record<string, string>;
+  reason: string;
+  /** The job version the reviewer saw; the API answers 409 if someone decided first. */
+  expected_version: number;
+}
+
+/** POST /review/jobs/{job_id}/decision */
+export function submitDecision({ jobId, ...body }: DecisionInput): Promise<Job> {
+  return api.post(`/review/jobs/${encodeURIComponent(jobId)}/decision`, body, jobSchema);
+}
+
+export function useSubmitDecision() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: submitDecision,
+    onSuccess: (job) => {
+      client.setQueryData(['job', job.job_id], job);
+    },
+    onSettled: (_data, _error, input) =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ['review-queue'] }),
+        client.invalidateQueries({ queryKey: ['jobs'] }),
+        client.invalidateQueries({ queryKey: ['job-audit', input.jobId] }),
+      ]),
+  });
+}

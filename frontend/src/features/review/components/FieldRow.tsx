@@ -1,0 +1,161 @@
+import { forwardRef, useEffect, useId, useRef, useState } from 'react';
+import { ConfidenceBadge } from '@/components/ConfidenceBadge';
+import { LOW_CONFIDENCE } from '@/lib/confidence';
+import { fieldLabel } from '@/lib/format';
+import type { ExtractedField, ReviewReason } from '@/types/api';
+import { inputHint, normalizeInput, validateField } from '../utils/validate-field';
+
+export interface FieldRowProps {
+  name: string;
+  field: ExtractedField | undefined;
+  correction: string | undefined;
+  reasons: ReviewReason[];
+  active: boolean;
+  editing: boolean;
+  /** The job is decided: show, do not offer changes. */
+  readOnly?: boolean;
+  onActivate: () => void;
+  onEdit: () => void;
+  onCancelEdit: () => void;
+  /** A new value (already checked), or null to go back to the extracted value. */
+  onCorrect: (value: string | null) => void;
+}
+
+/** One field: its value, confidence, why it is flagged, alternatives, inline edit. */
+export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function FieldRow(
+  { name, field, correction, reasons, active, editing, readOnly = false, onActivate, onEdit, onCancelEdit, onCorrect },
+  ref,
+) {
+  const label = fieldLabel(name);
+  const current = correction ?? field?.value ?? '';
+  const [draft, setDraft] = useState(current);
+  const [touched, setTouched] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const errorId = useId();
+  const hintId = useId();
+  const normalized = normalizeInput(name, draft);
+  const error = touched ? validateField(name, normalized) : null;
+
+  useEffect(() => {
+    if (editing) {
+      setDraft(current);
+      setTouched(false);
+      input.current?.focus();
+      input.current?.select();
+    }
+    // Reset the draft only when an edit starts.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editing]);
+
+  const save = () => {
+    setTouched(true);
+    if (validateField(name, normalized) !== null) return;
+    onCorrect(normalized === field?.value ? null : normalized);
+  };
+
+  const flagged = reasons.length > 0 || (field !== undefined && field.confidence < LOW_CONFIDENCE) || field === undefined;
+  const alternatives = (field?.alternatives ?? []).filter((alt) => alt.value !== current);
+
+  return (
+    <div
+      ref={ref}
+      className={`field-row${active ? ' field-row--active' : ''}${flagged ? ' field-row--flagged' : ''}`}
+      data-field={name}
+      data-testid={`field-${name}`}
+      role="group"
+      aria-label={label}
+      tabIndex={-1}
+      onFocus={onActivate}
+      onClick={onActivate}
+    >
+      <div className="field-row__head">
+        <span className="field-row__label">{label}</span>
+        {field ? <ConfidenceBadge confidence={field.confidence} /> : <span className="muted">not found</span>}
+      </div>
+      {editing ? (
+        <form
+          className="field-row__edit"
+          onSubmit={(event) => {
+            event.preventDefault();
+            save();
+          }}
+        >
+          <input
+            ref={input}
+            value={draft}
+            aria-label={`New value for ${label}`}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`${error ? errorId : ''} ${inputHint(name) ? hintId : ''}`.trim() || undefined}
+            placeholder={inputHint(name)}
+            onChange={(event) => setDraft(event.target.value)}
+            onBlur={() => setTouched(true)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') {
+                event.preventDefault();
+                onCancelEdit();
+              }
+            }}
+          />
+          <button type="submit" className="button button--small button--primary">
+            Save
+          </button>
+          <button type="button" className="button button--small" onClick={onCancelEdit}>
+            Cancel
+          </button>
+          {inputHint(name) && (
+            <span id={hintId} className="muted field-row__hint">
+              Format: {inputHint(name)}
+            </span>
+          )}
+          {error && (
+            <p id={errorId} className="error-text" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      ) : (
+        <div className="field-row__value">
+          <span className="field-row__text" data-testid="field-value">
+            {current || <em className="muted">empty</em>}
+          </span>
+          {correction !== undefined && (
+            <span className="tag tag--corrected">
+              corrected{field ? ` from ${field.value}` : ''}
+            </span>
+          )}
+          {!readOnly && (
+            <button type="button" className="button button--small" onClick={onEdit} aria-label={`Edit ${label}`}>
+              Edit
+            </button>
+          )}
+          {correction !== undefined && (
+            <button type="button" className="button button--small" onClick={() => onCorrect(null)} aria-label={`Undo correction of ${label}`}>
+              Undo
+            </button>
+          )}
+        </div>
+      )}
+      {field && field.text !== field.value && <p className="muted field-row__printed">Printed as “{field.text}”</p>}
+      {reasons.map((reason, index) => (
+        <p key={`${reason.code}-${index}`} className="field-row__reason">
+          {reason.message}
+        </p>
+      ))}
+      {alternatives.length > 0 && !editing && !readOnly && (
+        <div className="field-row__alternatives">
+          <span className="muted">Other readings:</span>
+          {alternatives.map((alt, index) => (
+            <button
+              type="button"
+              key={`${alt.value}-${index}`}
+              className="button button--small button--ghost"
+              onClick={() => onCorrect(alt.value === field?.value ? null : alt.value)}
+            >
+              Use {alt.value} <span className="muted">({Math.round(alt.confidence)}%{alt.label ? `, “${alt.label}”` : ''})</span>
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,239 @@
+import { useMemo, useRef, useState } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { AuditTimeline } from '@/components/AuditTimeline';
+import { ErrorMessage, Loading } from '@/components/Feedback';
+import { StatusBadge } from '@/components/StatusBadge';
+import { paths } from '@/config/paths';
+import { useClerkName, validateClerkName } from '@/lib/clerk';
+import { fieldLabel } from '@/lib/format';
+import { REQUIRED_FIELDS, type ReviewReason } from '@/types/api';
+import { useReviewJob, type ReviewJob } from '../api/get-review-job';
+import { useReviewQueue } from '../api/get-review-queue';
+import { useSubmitDecision, type Decision } from '../api/submit-decision';
+import { useShortcuts } from '../hooks/use-shortcuts';
+import { fieldBoxes, reviewFieldNames } from '../utils/review-fields';
+import { DecisionPanel, type DecisionPanelHandle } from './DecisionPanel';
+import { DocumentViewer } from './DocumentViewer';
+import { FieldRow } from './FieldRow';
+import { ShortcutLegend } from './ShortcutLegend';
+
+export interface Flash {
+  text: string;
+  jobId: string;
+}
+
+function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJobId: string | null; onReload: () => void }) {
+  const { job, result } = data;
+  const clerk = useClerkName();
+  const navigate = useNavigate();
+  const decision = useSubmitDecision();
+  const [corrections, setCorrections] = useState<Record<string, string>>({});
+  const [active, setActive] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const rows = useRef(new Map<string, HTMLDivElement>());
+  const panel = useRef<DecisionPanelHandle>(null);
+
+  const names = useMemo(() => reviewFieldNames(result), [result]);
+  const boxes = useMemo(() => fieldBoxes(result), [result]);
+  const reasonsByField = useMemo(() => {
+    const map = new Map<string, ReviewReason[]>();
+    for (const reason of result?.routing.reasons ?? []) {
+      if (reason.field) map.set(reason.field, [...(map.get(reason.field) ?? []), reason]);
+    }
+    return map;
+  }, [result]);
+  const reasons = result?.routing.reasons ?? [];
+  const open = job.status === 'NEEDS_REVIEW';
+
+  const focusField = (name: string) => {
+    setActive(name);
+    rows.current.get(name)?.focus();
+  };
+  const move = (delta: number) => {
+    if (names.length === 0) return;
+    const at = active ? names.indexOf(active) : -1;
+    const next = names[Math.min(names.length - 1, Math.max(0, at + delta))] ?? names[0];
+    if (next) focusField(next);
+  };
+  const goNext = () => {
+    if (nextJobId) void navigate(paths.reviewJob(nextJobId));
+  };
+
+  useShortcuts({
+    j: () => move(1),
+    k: () => move(-1),
+    e: () => {
+      if (!open) return;
+      const target = active ?? names[0];
+      if (target) {
+        setActive(target);
+        setEditing(target);
+      }
+    },
+    a: () => open && panel.current?.choose('APPROVE'),
+    r: () => open && panel.current?.choose('REJECT'),
+    n: goNext,
+  });
+
+  const missing = REQUIRED_FIELDS.filter((name) => !(corrections[name] ?? result?.fields[name]?.value));
+  const clerkProblem = validateClerkName(clerk);
+  const blockedReason = clerkProblem
+    ? 'Enter your name in "Clerk name" at the top before deciding.'
+    : editing
+      ? `Save or cancel the edit of ${fieldLabel(editing)} first.`
+      : null;
+
+  const submit = (choice: Decision, reason: string) => {
+    decision.mutate(
+      {
+        jobId: job.job_id,
+        decision: choice,
+        reviewer: clerk,
+        corrected_fields: corrections,
+        reason,
+        expected_version: job.version,
+      },
+      {
+        onSuccess: (decided) => {
+          const flash: Flash = {
+            text: `${decided.filename} ${choice === 'APPROVE' ? 'approved' : 'rejected'}.`,
+            jobId: decided.job_id,
+          };
+          void navigate(nextJobId ? paths.reviewJob(nextJobId) : paths.job(decided.job_id), { state: { flash } });
+        },
+      },
+    );
+  };
+
+  return (
+    <div className="review-layout">
+      {/* Scrolls on its own, so it must be reachable by keyboard too. */}
+      <div className="review-layout__document" tabIndex={0} role="region" aria-label="Document">
+        <DocumentViewer
+          url={data.documentUrl}
+          contentType={data.documentContentType}
+          boxes={boxes}
+          activeField={active}
+          onSelectField={focusField}
+        />
+      </div>
+      <div className="review-layout__side">
+        <section className="panel" aria-labelledby="review-heading">
+          <div className="panel__header">
+            <h2 id="review-heading">{job.filename}</h2>
+            <StatusBadge status={job.status} />
+          </div>
+          {reasons.length > 0 && (
+            <ul className="reasons" aria-label="Why it is in review">
+              {reasons.map((reason, index) => (
+                <li key={`${reason.code}-${index}`}>
+                  {reason.message}{' '}
+                  {reason.field && names.includes(reason.field) && (
+                    <button type="button" className="button button--small button--ghost" onClick={() => focusField(reason.field ?? '')}>
+                      Go to {fieldLabel(reason.field)}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          {!open && <p className="alert">This invoice is {job.status.toLowerCase().replace('_', ' ')}; there is nothing to decide.</p>}
+          {!result && <p className="muted">No extraction result is available for this document.</p>}
+        </section>
+        {open && (
+          <DecisionPanel
+            ref={panel}
+            corrections={Object.keys(corrections).length}
+            pending={decision.isPending}
+            error={decision.error}
+            blockedReason={blockedReason}
+            warnings={missing.length ? [`Still missing: ${missing.map(fieldLabel).join(', ')}.`] : []}
+            onSubmit={submit}
+            onReload={() => {
+              decision.reset();
+              setCorrections({});
+              onReload();
+            }}
+          />
+        )}
+        <ShortcutLegend />
+        <section className="panel" aria-labelledby="fields-heading">
+          <h2 id="fields-heading">Fields</h2>
+          <div className="fields">
+            {names.map((name) => (
+              <FieldRow
+                key={name}
+                ref={(node) => {
+                  if (node) rows.current.set(name, node);
+                  else rows.current.delete(name);
+                }}
+                name={name}
+                field={result?.fields[name]}
+                correction={corrections[name]}
+                reasons={reasonsByField.get(name) ?? []}
+                active={active === name}
+                editing={editing === name}
+                readOnly={!open}
+                onActivate={() => setActive(name)}
+                onEdit={() => {
+                  setActive(name);
+                  setEditing(name);
+                }}
+                onCancelEdit={() => {
+                  setEditing(null);
+                  focusField(name);
+                }}
+                onCorrect={(value) => {
+                  setCorrections((current) => {
+                    const rest = Object.fromEntries(Object.entries(current).filter(([key]) => key !== name));
+                    return value === null ? rest : { ...rest, [name]: value };
+                  });
+                  setEditing(null);
+                  focusField(name);
+                }}
+              />
+            ))}
+          </div>
+        </section>
+        <section className="panel" aria-labelledby="review-audit-heading">
+          <h2 id="review-audit-heading">Audit trail</h2>
+          <AuditTimeline events={data.audit} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+export function ReviewDetail({ jobId }: { jobId: string }) {
+  const review = useReviewJob(jobId);
+  const queue = useReviewQueue();
+  const location = useLocation();
+  const flash = (location.state as { flash?: Flash } | null)?.flash;
+  const queued = queue.data?.pages.flatMap((page) => page.items) ?? [];
+  const at = queued.findIndex((job) => job.job_id === jobId);
+  const nextJobId = (at >= 0 ? queued[at + 1] : queued.find((job) => job.job_id !== jobId))?.job_id ?? null;
+
+  return (
+    <div>
+      <p className="breadcrumbs">
+        <Link to={paths.review}>Review queue</Link>
+        {queued.length > 0 && <span className="muted"> · {queued.length} waiting</span>}
+      </p>
+      {flash && (
+        <p className="alert alert--success" role="status">
+          {flash.text} <Link to={paths.job(flash.jobId)}>See it and its audit trail</Link>
+        </p>
+      )}
+      {review.isPending && <Loading label="Loading the invoice…" />}
+      {review.isError && <ErrorMessage error={review.error} title="Could not open this invoice." onRetry={() => void review.refetch()} />}
+      {review.data && (
+        <ReviewWorkspace
+          key={`${review.data.job.job_id}:${review.data.job.version}`}
+          data={review.data}
+          nextJobId={nextJobId}
+          onReload={() => void review.refetch()}
+        />
+      )}
+    </div>
+  );
+}

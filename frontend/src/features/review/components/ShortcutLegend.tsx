@@ -1,0 +1,24 @@
+const SHORTCUTS: [key: string, what: string][] = [
+  ['j', 'next field'],
+  ['k', 'previous field'],
+  ['e', 'edit the field'],
+  ['a', 'approve'],
+  ['r', 'reject'],
+  ['n', 'next invoice'],
+  ['Esc', 'cancel editing'],
+];
+
+export function ShortcutLegend() {
+  return (
+    <aside className="shortcuts" aria-label="Keyboard shortcuts">
+      <h3>Keyboard</h3>
+      <ul>
+        {SHORTCUTS.map(([key, what]) => (
+          <li key={key}>
+            <kbd>{key}</kbd> {what}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

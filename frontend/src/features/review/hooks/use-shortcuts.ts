@@ -1,0 +1,33 @@
+import { useEffect, useRef } from 'react';
+
+export type ShortcutMap = Record<string, (event: KeyboardEvent) => void>;
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/**
+ * Single-key shortcuts for clerks working through the queue. Ignored while typing in
+ * a field and when a modifier is held, so browser shortcuts keep working.
+ */
+export function useShortcuts(map: ShortcutMap, enabled = true): void {
+  const latest = useRef(map);
+  useEffect(() => {
+    latest.current = map;
+  });
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTyping(event.target)) return;
+      const handler = latest.current[event.key];
+      if (handler) {
+        event.preventDefault();
+        handler(event);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}

@@ -1,0 +1,69 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { renderWithApp } from '@/testing/render';
+import { createTestApi } from '@/testing/server';
+import { UploadPanel } from './UploadPanel';
+
+const { server } = createTestApi();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const pdf = (name: string) => new File([new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a])], name, { type: 'application/pdf' });
+
+describe('UploadPanel', () => {
+  it('checks each file, uploads the good ones with progress and hands over the job id', async () => {
+    const user = userEvent.setup({ applyAccept: false });
+    const onUploaded = vi.fn((_jobId: string) => Promise.resolve());
+    renderWithApp(
+      <UploadPanel ownerId="t.clerk" onUploaded={onUploaded} renderJob={(jobId) => <span>job {jobId}</span>} />,
+    );
+
+    await user.upload(screen.getByLabelText('Invoice files'), [
+      pdf('a.pdf'),
+      new File(['hello'], 'notes.txt', { type: 'text/plain' }),
+      pdf('b.pdf'),
+    ]);
+
+    const rows = await screen.findAllByTestId('upload-row');
+    expect(rows).toHaveLength(3);
+    const rowOf = (name: string) => rows.find((row) => row.textContent.includes(name)) as HTMLElement;
+    expect(await within(rowOf('notes.txt')).findByRole('alert')).toHaveTextContent('is not a PDF, PNG, JPEG or TIFF file');
+    for (const name of ['a.pdf', 'b.pdf']) {
+      await waitFor(() => expect(within(rowOf(name)).getByText('Uploaded')).toBeInTheDocument());
+      expect(within(rowOf(name)).getByRole('progressbar')).toHaveAttribute('value', '100');
+      expect(within(rowOf(name)).getByText(/^job demo-/)).toBeInTheDocument();
+    }
+    expect(onUploaded).toHaveBeenCalledTimes(2);
+    expect(onUploaded.mock.calls.map(([jobId]) => jobId.startsWith('demo-'))).toEqual([true, true]);
+  });
+
+  it('shows the API’s refusal when registering fails', async () => {
+    const user = userEvent.setup();
+    const onUploaded = vi.fn(() => Promise.resolve());
+    // The owner id breaks the API's pattern: it answers 400 with a message.
+    renderWithApp(<UploadPanel ownerId="bad owner" onUploaded={onUploaded} />);
+    await user.upload(screen.getByLabelText('Invoice files'), pdf('c.pdf'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('owner_id is missing or has characters that are not allowed.');
+    expect(onUploaded).not.toHaveBeenCalled();
+  });
+
+  it('takes files dropped on the drop zone', async () => {
+    const onUploaded = vi.fn(() => Promise.resolve());
+    renderWithApp(<UploadPanel ownerId="t.clerk" onUploaded={onUploaded} />);
+    const zone = screen.getByTestId('dropzone');
+    fireEvent.dragOver(zone, { dataTransfer: { files: [] } });
+    expect(zone).toHaveClass('dropzone--active');
+    fireEvent.drop(zone, { dataTransfer: { files: [pdf('dropped.pdf')] } });
+    expect(zone).not.toHaveClass('dropzone--active');
+    await waitFor(() => expect(onUploaded).toHaveBeenCalledTimes(1));
+    expect(screen.getByTestId('upload-row')).toHaveTextContent('dropped.pdf');
+  });
+
+  it('is disabled, saying why, until the clerk has a name', () => {
+    renderWithApp(<UploadPanel ownerId="" onUploaded={() => Promise.resolve()} disabledReason="Enter your clerk name first." />);
+    expect(screen.getByRole('button', { name: 'Choose files' })).toBeDisabled();
+    expect(screen.getByText('Enter your clerk name first.')).toBeInTheDocument();
+  });
+});
