@@ -1,0 +1,68 @@
+"""Where the end-to-end suite runs: a Target built from the environment.
+
+- DOCUFLOW_API_BASE_URL set: an already running stack (`docuflow up`, compose, LocalStack
+  or AWS). DOCUFLOW_CONTROL_URL (the emulator's `/_docuflow` base) enables the fault
+  injection cases; DOCUFLOW_OUTPUTS (the JSON `docuflow up` writes) or DOCUFLOW_DLQ_URL +
+  DOCUFLOW_AWS_ENDPOINT_URL enable the dead-letter checks.
+- DOCUFLOW_E2E_TARGET=localstack: the context manager `localstack_target()` in
+  `e2e/target_localstack.py` brings the stack up and yields the target (conftest.py).
+- Otherwise the suite starts the embedded local cloud itself (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Target:
+    """A stack under test, as a client sees it."""
+
+    api_base_url: str
+    control_url: str | None = None  # the local cloud's /_docuflow control endpoints
+    aws_endpoint_url: str | None = None  # for reading the DLQ on a local target
+    dlq_url: str | None = None
+    name: str = "external"
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def local(self) -> bool:
+        """Fault injection and DLQ reading are possible only on the local cloud."""
+        return self.control_url is not None
+
+
+def from_outputs_file(path: Path, name: str = "local cloud") -> Target:
+    """The target a running `docuflow up` describes in its outputs file."""
+    record = json.loads(path.read_text(encoding="utf-8"))
+    outputs = record.get("outputs") or {}
+    return Target(
+        api_base_url=str(record["api_base_url"]).rstrip("/"),
+        control_url=record.get("control_url"),
+        aws_endpoint_url=record.get("endpoint"),
+        dlq_url=outputs.get("dlq_url"),
+        name=name,
+        outputs=outputs,
+    )
+
+
+def target_from_env() -> Target | None:
+    """The target the environment names, or None for the embedded local cloud."""
+    base = os.environ.get("DOCUFLOW_API_BASE_URL")
+    if not base:
+        return None
+    outputs_file = os.environ.get("DOCUFLOW_OUTPUTS")
+    if outputs_file and Path(outputs_file).is_file():
+        from_file = from_outputs_file(Path(outputs_file))
+        if from_file.api_base_url == base.rstrip("/"):
+            return from_file
+    return Target(
+        api_base_url=base.rstrip("/"),
+        control_url=os.environ.get("DOCUFLOW_CONTROL_URL") or None,
+        aws_endpoint_url=os.environ.get("DOCUFLOW_AWS_ENDPOINT_URL") or None,
+        dlq_url=os.environ.get("DOCUFLOW_DLQ_URL") or None,
+        name=os.environ.get("DOCUFLOW_E2E_TARGET") or "external",
+    )

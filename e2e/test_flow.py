@@ -1,0 +1,230 @@
+"""The upload-to-review flow, driven over HTTP exactly as a client drives it."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from typing import Any
+
+from e2e.client import Api, Control, new_owner, prepare, wait_for
+from e2e.documents import fixture, generated_invoice
+from e2e.targets import Target
+
+PROCESSING_TIMEOUT = 180
+
+
+def events(audit: list[dict[str, Any]]) -> list[str]:
+    return [item["event"] for item in audit]
+
+
+def review_queue_ids(api: Api, max_pages: int = 50) -> list[str]:
+    """Every job id in the review queue, following its cursor."""
+    ids: list[str] = []
+    cursor: str | None = None
+    for _ in range(max_pages):
+        page = api.get("/review/jobs", params={"cursor": cursor} if cursor else None).json()
+        ids.extend(item["job_id"] for item in page["items"])
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    return ids
+
+
+def test_invoice_is_completed_with_its_fields(api: Api, target: Target) -> None:
+    # Given a clean, generated invoice (and, locally, the response Textract gives for it)
+    document = generated_invoice()
+    prepare(target, document)
+    # When it is uploaded
+    job_id = api.upload(document.data, document.filename, document.content_type)
+    # Then the job completes with the invoice's fields and checks
+    job = api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)
+    assert job["status"] == "COMPLETED", job
+    result = api.result(job_id)
+    assert result["routing"]["status"] == "COMPLETED"
+    assert {"vendor_name", "invoice_number", "total_amount"} <= set(result["fields"])
+    assert result["checks"]["totals_add_up"]["status"] == "pass"
+    assert all(check["status"] != "fail" for check in result["checks"].values())
+    assert events(api.audit(job_id))[:1] == ["created"]
+    assert "routed" in events(api.audit(job_id))
+
+
+def test_ambiguous_invoice_is_corrected_and_approved_with_an_audit_trail(api: Api) -> None:
+    # Given the sample invoice, whose "$" does not say which dollar
+    document = fixture("sample-invoice.pdf", "application/pdf")
+    job_id = api.upload(document.data, document.filename, document.content_type)
+    job = api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)
+    assert job["status"] == "NEEDS_REVIEW", job
+    assert job["review_reasons"], job
+    # It is in the review queue
+    assert job_id in review_queue_ids(api)
+    detail = api.get(f"/review/jobs/{job_id}")
+    assert detail.status_code == 200
+    assert detail.json()["document"]["url"]
+    # When a reviewer corrects the currency and approves
+    before = api.result(job_id)["fields"].get("currency", {}).get("value")
+    decision = api.decide(
+        job_id,
+        {
+            "decision": "APPROVE",
+            "reviewer": "e2e-reviewer",
+            "corrected_fields": {"currency": "USD"},
+        },
+    )
+    assert decision.status_code == 200, decision.text
+    assert decision.json()["status"] == "APPROVED"
+    # Then the audit trail shows the correction's before and after, and the approval
+    audit = api.audit(job_id)
+    corrected = [item for item in audit if item["event"] == "corrected"]
+    assert corrected, events(audit)
+    change = corrected[0]
+    assert change["actor"] == "e2e-reviewer"
+    assert change["after"]["currency"] == "USD"
+    assert change["before"].get("currency") == before
+    assert "approved" in events(audit)
+    assert api.job(job_id)["status"] == "APPROVED"
+
+
+def test_reviewer_rejects_a_document(api: Api) -> None:
+    document = fixture("sample-invoice.pdf", "application/pdf")
+    job_id = api.upload(document.data, f"reject-{document.filename}", document.content_type)
+    assert api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
+    decision = api.decide(
+        job_id, {"decision": "REJECT", "reviewer": "e2e-reviewer", "reason": "not our vendor"}
+    )
+    assert decision.status_code == 200, decision.text
+    assert api.job(job_id)["status"] == "REJECTED"
+    rejected = [item for item in api.audit(job_id) if item["event"] == "rejected"]
+    assert rejected and rejected[0]["actor"] == "e2e-reviewer"
+    # A decided job cannot be decided again
+    again = api.decide(job_id, {"decision": "APPROVE", "reviewer": "someone-else"})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"]
+
+
+def test_two_simultaneous_decisions_one_wins_one_conflicts(api: Api) -> None:
+    document = fixture("sample-invoice.pdf", "application/pdf")
+    job_id = api.upload(document.data, f"race-{document.filename}", document.content_type)
+    assert api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
+    bodies = [
+        {"decision": "APPROVE", "reviewer": "alice"},
+        {"decision": "REJECT", "reviewer": "bob", "reason": "duplicate"},
+    ]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda body: api.decide(job_id, body), bodies))
+    codes = sorted(answer.status_code for answer in answers)
+    assert codes == [200, 409], [a.text for a in answers]
+    winner = answers[0] if answers[0].status_code == 200 else answers[1]
+    assert api.job(job_id)["status"] == winner.json()["status"]
+
+
+def test_same_invoice_uploaded_twice_is_flagged_possible_duplicate(
+    api: Api, target: Target
+) -> None:
+    document = generated_invoice()
+    prepare(target, document)
+    owner = new_owner()
+    first = api.upload(document.data, document.filename, document.content_type, owner)
+    api.wait_status(first, timeout=PROCESSING_TIMEOUT)
+    second = api.upload(document.data, f"again-{document.filename}", document.content_type, owner)
+    job = api.wait_status(second, timeout=PROCESSING_TIMEOUT)
+    assert job["status"] == "NEEDS_REVIEW", job
+    duplicate = api.result(second)["checks"]["possible_duplicate"]
+    assert duplicate["status"] == "fail"
+    assert first in duplicate["message"]
+    assert {"DUPLICATE_INVOICE", "DUPLICATE_FILE"} & {r["code"] for r in job["review_reasons"]}
+
+
+def test_upload_that_is_not_a_pdf_or_image_fails_with_a_reason(api: Api) -> None:
+    job_id = api.upload(b"just some text, not a PDF\n" * 20, "notes.pdf", "application/pdf")
+    job = api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)
+    assert job["status"] == "FAILED"
+    assert job["failure_reason"]
+    assert "failed" in events(api.audit(job_id))
+
+
+def test_unknown_job_is_404(api: Api) -> None:
+    for path in ("/jobs/no-such-job", "/jobs/no-such-job/result", "/review/jobs/no-such-job"):
+        response = api.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"]
+    assert api.post("/jobs/no-such-job/start").status_code == 404
+
+
+def test_bad_upload_requests_are_client_errors(api: Api) -> None:
+    missing = api.post("/uploads", {"filename": "a.pdf"})
+    assert missing.status_code in (400, 422)
+    wrong_type = api.post(
+        "/uploads",
+        {"filename": "a.exe", "content_type": "application/x-msdownload", "owner_id": "o"},
+    )
+    assert wrong_type.status_code == 415
+    too_big = api.post(
+        "/uploads",
+        {
+            "filename": "a.pdf",
+            "content_type": "application/pdf",
+            "owner_id": "o",
+            "size_bytes": 10**10,
+        },
+    )
+    assert too_big.status_code == 413
+
+
+# ------------------------------------------------------------------ fault injection
+
+
+def test_textract_failure_fails_the_job_to_the_dlq_and_a_retry_succeeds(
+    api: Api, target: Target, control: Control
+) -> None:
+    import boto3
+
+    document = generated_invoice()
+    prepare(target, document)
+    control.faults(fail_sha256=document.sha256, status_message="INVALID_IMAGE_TYPE (injected)")
+    job_id = api.upload(document.data, document.filename, document.content_type)
+    job = api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)
+    assert job["status"] == "FAILED"
+    assert job["failure_reason"]
+    assert "failed" in events(api.audit(job_id))
+    # The failure reached the dead-letter queue
+    assert target.dlq_url and target.aws_endpoint_url, (
+        f"target {target.name} has fault injection but no dlq_url/aws_endpoint_url to read the DLQ"
+    )
+    dlq_url = target.dlq_url
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=target.aws_endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+
+    def dead_letter() -> list[str] | None:
+        messages = sqs.receive_message(
+            QueueUrl=dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, VisibilityTimeout=0
+        ).get("Messages", [])
+        bodies = [m["Body"] for m in messages if job_id in m["Body"]]
+        return bodies or None
+
+    assert wait_for(dead_letter, 30, f"a dead-letter message for {job_id}")
+    # When the fault is gone and the job is retried
+    control.clear_faults()
+    retried = api.post(f"/jobs/{job_id}/start", {"actor": "e2e"})
+    assert retried.status_code == 202, retried.text
+    job = api.wait_status(job_id, {"COMPLETED", "NEEDS_REVIEW"}, timeout=PROCESSING_TIMEOUT)
+    assert job["attempt"] == 2
+    assert api.result(job_id)["fields"]
+    assert "retried" in events(api.audit(job_id)) or "started" in events(api.audit(job_id))
+
+
+def test_throttled_textract_start_is_retried_to_success(
+    api: Api, target: Target, control: Control
+) -> None:
+    document = generated_invoice()
+    prepare(target, document)
+    throttled_before = control.textract()["stats"]["throttled"]
+    control.faults(throttle_next_starts=2)
+    job_id = api.upload(document.data, document.filename, document.content_type)
+    job = api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)
+    assert job["status"] == "COMPLETED", job
+    # Both injected throttles were hit (and retried) on the way to COMPLETED
+    assert control.textract()["stats"]["throttled"] - throttled_before == 2

@@ -1,0 +1,46 @@
+"""An in-process local cloud on a free port, shared by the emulator tests of one worker."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from docuflow.localcloud.emulator import LocalCloud
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Cloud:
+    def __init__(self, cloud: LocalCloud, logs: list[tuple[str, str]]) -> None:
+        self.cloud = cloud
+        self.endpoint = cloud.endpoint
+        self.logs = logs
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+
+@pytest.fixture(scope="session")
+def cloud() -> Iterator[Cloud]:
+    logs: list[tuple[str, str]] = []
+    local = LocalCloud(
+        port=free_port(), textract_latency=0.2, log=lambda name, line: logs.append((name, line))
+    )
+    local.start()
+    try:
+        yield Cloud(local, logs)
+    finally:
+        local.stop()

@@ -1,0 +1,47 @@
+"""Helpers of the emulator tests: create throwaway functions, wait for conditions."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+HANDLERS = "tests.localcloud.fixture_handlers"
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def create_function(
+    cloud: Any, handler: str, timeout: int = 10, env: dict[str, str] | None = None
+) -> str:
+    """An image function whose command is one of the fixture handlers."""
+    iam = cloud.client("iam")
+    role = iam.create_role(RoleName=unique("role"), AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    name = unique(handler)
+    cloud.client("lambda").create_function(
+        FunctionName=name,
+        Role=role,
+        PackageType="Image",
+        Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/fixture:1"},
+        ImageConfig={"Command": [f"{HANDLERS}.{handler}"]},
+        Timeout=timeout,
+        Environment={"Variables": env or {}},
+    )
+    return name
+
+
+def wait_for(condition: Callable[[], T | None], timeout: float = 20, interval: float = 0.1) -> T:
+    """The first truthy value of `condition`, or AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)

@@ -1,0 +1,122 @@
+"""Lambda functions run in worker processes, answer like Lambda, and honour timeouts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.localcloud.helpers import create_function
+
+
+def invoke(cloud: Any, name: str, payload: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    answer = cloud.client("lambda").invoke(FunctionName=name, Payload=json.dumps(payload).encode())
+    return answer.get("FunctionError"), json.loads(answer["Payload"].read())
+
+
+def test_function_runs_with_its_environment_and_the_local_endpoint(cloud: Any) -> None:
+    # Given a function deployed with an environment variable
+    name = create_function(cloud, "echo", env={"GREETING": "hello"})
+    # When it is invoked
+    error, body = invoke(cloud, name, {"n": 1})
+    # Then it saw the event, its environment, the emulator's endpoint and a context
+    assert error is None
+    assert body["event"] == {"n": 1}
+    assert body["greeting"] == "hello"
+    assert body["endpoint"] == cloud.endpoint
+    assert body["function_name"] == name
+    assert 0 < body["remaining_ms"] <= 10_000
+    # and its print() reached the log sink under the function's name
+    assert any(fn == name and "echo got" in line for fn, line in cloud.logs)
+
+
+def test_handler_exception_is_answered_in_the_lambda_error_shape(cloud: Any) -> None:
+    name = create_function(cloud, "fail")
+    error, body = invoke(cloud, name, {"key": "raw/x.pdf"})
+    assert error == "Unhandled"
+    assert body["errorType"] == "OcrFailed"
+    assert body["errorMessage"] == "cannot read raw/x.pdf"
+    assert isinstance(body["stackTrace"], list)
+    assert any("fixture_handlers.py" in frame for frame in body["stackTrace"])
+
+
+def test_function_that_outlives_its_timeout_is_killed_and_answered_as_timed_out(
+    cloud: Any,
+) -> None:
+    name = create_function(cloud, "slow", timeout=1)
+    error, body = invoke(cloud, name, {"seconds": 30})
+    assert error == "Unhandled"
+    assert body["errorType"] == "Sandbox.Timedout"
+    assert "Task timed out after 1.00 seconds" in body["errorMessage"]
+    # and the next invocation gets a fresh worker that works
+    error, body = invoke(cloud, name, {"seconds": 0})
+    assert error is None
+    assert body == "done"
+
+
+def test_unknown_handler_module_is_an_import_error(cloud: Any) -> None:
+    iam = cloud.client("iam")
+    role = iam.create_role(RoleName="import-error-role", AssumeRolePolicyDocument="{}")
+    cloud.client("lambda").create_function(
+        FunctionName="import-error",
+        Role=role["Role"]["Arn"],
+        PackageType="Image",
+        Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/fixture:1"},
+        ImageConfig={"Command": ["no_such_module.handler"]},
+    )
+    error, body = invoke(cloud, "import-error", {})
+    assert error == "Unhandled"
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert "no_such_module" in body["errorMessage"]
+
+
+def test_invoking_a_missing_function_is_resource_not_found(cloud: Any) -> None:
+    import botocore.exceptions
+    import pytest
+
+    with pytest.raises(botocore.exceptions.ClientError) as raised:
+        cloud.client("lambda").invoke(FunctionName="does-not-exist", Payload=b"{}")
+    assert raised.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_step_functions_retry_and_catch_match_on_the_error_name(cloud: Any) -> None:
+    from tests.localcloud.helpers import unique, wait_for
+
+    failing = create_function(cloud, "fail")
+    echo = create_function(cloud, "echo")
+    definition = {
+        "StartAt": "Fail",
+        "States": {
+            "Fail": {
+                "Type": "Task",
+                "Resource": f"arn:aws:lambda:us-east-1:123456789012:function:{failing}",
+                "Retry": [{"ErrorEquals": ["OcrFailed"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+                "Catch": [{"ErrorEquals": ["OcrFailed"], "Next": "Echo", "ResultPath": "$.error"}],
+                "End": True,
+            },
+            "Echo": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": echo, "Payload.$": "$"},
+                "End": True,
+            },
+        },
+    }
+    sfn = cloud.client("stepfunctions")
+    # moto lacks ValidateStateMachineDefinition; the layer answers it
+    assert (
+        sfn.validate_state_machine_definition(definition=json.dumps(definition))["result"] == "OK"
+    )
+    machine = sfn.create_state_machine(
+        name=unique("m"),
+        definition=json.dumps(definition),
+        roleArn="arn:aws:iam::123456789012:role/x",
+    )["stateMachineArn"]
+    execution = sfn.start_execution(stateMachineArn=machine, input='{"key": "doc"}')["executionArn"]
+    done = wait_for(
+        lambda: (d := sfn.describe_execution(executionArn=execution))["status"] != "RUNNING" and d
+    )
+    assert done["status"] == "SUCCEEDED"
+    output = json.loads(done["output"])["Payload"]["event"]
+    assert output["error"]["Error"] == "OcrFailed"
+    history = [e["type"] for e in sfn.get_execution_history(executionArn=execution)["events"]]
+    assert history.count("LambdaFunctionFailed") == 2  # the first try and one retry
