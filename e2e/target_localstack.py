@@ -196,10 +196,11 @@ def wait_for_http(url: str, *, timeout: float = 120.0) -> None:
 def localstack_target() -> Iterator[Target]:
     """The whole stack on LocalStack; yields the Target the e2e suite drives."""
     token = check_prerequisites()
-    from e2e.targets import Target
     from testcontainers.community.localstack import LocalStackContainer
     from testcontainers.core.container import DockerContainer
     from testcontainers.core.network import Network
+
+    from e2e.targets import Target
 
     build_images()
     with ExitStack() as stack:

@@ -6,6 +6,7 @@ import json
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+
 from docuflow.domain.errors import (
     ConcurrentUpdate,
     DocuflowError,
@@ -18,7 +19,6 @@ from docuflow.domain.errors import (
     ValidationFailed,
 )
 from docuflow.observability import logger
-
 from services.common.errors import DocumentNotUploaded, InvalidCorrection
 
 # Most specific first: InvalidCorrection is a ValidationFailed that means 422.

@@ -15,9 +15,9 @@ from aws_lambda_powertools.event_handler import (
 )
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
-from docuflow.domain.errors import JobNotFound, ValidationFailed
 from pydantic import BaseModel, ValidationError
 
+from docuflow.domain.errors import JobNotFound, ValidationFailed
 from services.api.config import get_settings
 from services.api.errors import register_error_handlers
 

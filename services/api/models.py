@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from docuflow.dal.models import AuditRecord, JobItem
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult, ReviewReason
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from services.api.logic.uploads import check_filename
 
 OwnerId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._@+-]+$")]

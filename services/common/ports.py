@@ -9,7 +9,6 @@ from docuflow.dal.audit import AuditRepository
 from docuflow.dal.documents import DocumentStore
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.jobs import JobRepository
-
 from services.common.settings import StorageSettings, TableSettings
 
 

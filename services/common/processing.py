@@ -12,7 +12,6 @@ from docuflow.dal.models import JobItem
 from docuflow.domain.errors import InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.observability import logger
-
 from services.common.errors import DocumentNotUploaded
 from services.common.ports import Processing
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from botocore.exceptions import ClientError
-from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, OcrFailed, UnsupportedDocument
 
+from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, OcrFailed, UnsupportedDocument
 from services.workflow.errors import TextractThrottled
 
 if TYPE_CHECKING:

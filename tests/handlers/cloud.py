@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
+
 from docuflow.dal.jobs import FILE_SHA256_INDEX, INVOICE_KEY_INDEX, OWNER_INDEX, STATUS_INDEX
 from docuflow.dal.models import JobItem
 from docuflow.paths import REPO_ROOT

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from docuflow.dal import clients
 from moto import mock_aws
 
+from docuflow.dal import clients
 from tests.handlers.cloud import REGION, Cloud, FakeTextract, create_cloud
 
 # One session for the whole run: it caches the service models every client loads.

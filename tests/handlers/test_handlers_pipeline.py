@@ -16,8 +16,8 @@ from typing import Any
 import boto3
 import pytest
 import requests
-from docuflow.paths import textract_fixtures_dir
 
+from docuflow.paths import textract_fixtures_dir
 from tests.handlers.cloud import (
     AUDIT_TABLE_DEFINITION,
     JOBS_TABLE_DEFINITION,

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+
 from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, OcrFailed, UnsupportedDocument
 from docuflow.paths import textract_fixtures_dir
-
 from services.workflow.errors import TextractThrottled
 from services.workflow.handlers import (
     mark_failed,
@@ -62,7 +62,6 @@ class FakeStepFunctions:
 @pytest.fixture
 def sfn(cloud: Cloud) -> FakeStepFunctions:
     from docuflow.dal.executions import WorkflowGateway
-
     from services.workflow import dependencies
 
     fake = FakeStepFunctions()

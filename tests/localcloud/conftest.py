@@ -8,6 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
+
 from docuflow.localcloud.emulator import LocalCloud
 
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 import requests
-from docuflow.localcloud.emulator import LocalCloud
-from docuflow.localcloud.lambdas import invoke_remote
-from docuflow.paths import textract_fixtures_dir
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from docuflow.localcloud.emulator import LocalCloud
+from docuflow.localcloud.lambdas import invoke_remote
+from docuflow.paths import textract_fixtures_dir
 from tests.localcloud.conftest import free_port
 from tests.localcloud.helpers import unique, wait_for
 

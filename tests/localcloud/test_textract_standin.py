@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+
 from docuflow.localcloud.textract import (
     RecordingIndex,
     TextractStandIn,
@@ -14,7 +15,6 @@ from docuflow.localcloud.textract import (
     sha256_of,
 )
 from docuflow.paths import textract_fixtures_dir
-
 from tests.localcloud.helpers import unique, wait_for
 
 FIXTURES = textract_fixtures_dir()

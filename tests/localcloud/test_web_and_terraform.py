@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from werkzeug.test import Client
+
 from docuflow.localcloud import terraform
 from docuflow.localcloud.web import StaticSite
-from werkzeug.test import Client
 
 
 @pytest.fixture

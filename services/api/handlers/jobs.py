@@ -7,8 +7,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from docuflow.observability import logger, metrics, tracer
 
+from docuflow.observability import logger, metrics, tracer
 from services.api.dependencies import storage
 from services.api.http import build_resolver, check_job_id, json_response, parse_query
 from services.api.logic import jobs

@@ -8,8 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from docuflow.observability import logger, metrics, set_job_id, tracer
 
+from docuflow.observability import logger, metrics, set_job_id, tracer
 from services.api.config import get_upload_settings
 from services.api.dependencies import processing
 from services.api.http import build_resolver, check_job_id, json_response, parse_body

@@ -6,7 +6,6 @@ from docuflow.dal.models import AuditRecord, JobItem, Page
 from docuflow.domain.errors import ResultNotReady, ValidationFailed
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult
-
 from services.common.ports import Storage
 
 

@@ -11,7 +11,6 @@ from docuflow.domain.errors import InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import invoice_key, normalize_field_value
 from docuflow.extraction.result import FIELD_NAMES, ExtractionResult
-
 from services.api.logic.jobs import load_result
 from services.common.errors import InvalidCorrection
 from services.common.ports import Storage

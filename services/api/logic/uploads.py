@@ -11,7 +11,6 @@ from docuflow.dal.documents import document_key
 from docuflow.dal.models import JobItem, utc_now
 from docuflow.domain.errors import DocumentTooLarge, InvalidTransition, UnsupportedDocument
 from docuflow.domain.status import JobStatus
-
 from services.common.ports import Processing
 from services.common.processing import advance
 

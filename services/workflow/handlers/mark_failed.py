@@ -6,8 +6,8 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from docuflow.observability import logger, metrics, tracer
 
+from docuflow.observability import logger, metrics, tracer
 from services.workflow.dependencies import dead_letters, failure_tables
 from services.workflow.logic.failure import mark_failed
 from services.workflow.models import FailureInput

@@ -14,8 +14,8 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from docuflow.observability import logger, metrics, tracer
 
+from docuflow.observability import logger, metrics, tracer
 from services.workflow.dependencies import tables, workflow
 from services.workflow.logic.ocr import handle_notification
 from services.workflow.models import TextractNotification

@@ -6,9 +6,9 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from docuflow.extraction import ScoringSettings
 from docuflow.observability import logger, metrics, tracer
-
 from services.workflow.config import get_settings
 from services.workflow.dependencies import storage
 from services.workflow.logic.scoring import parse_and_score

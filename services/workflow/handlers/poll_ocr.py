@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from docuflow.observability import logger, metrics, tracer
 
+from docuflow.observability import logger, metrics, tracer
 from services.workflow.dependencies import tables, textract
 from services.workflow.logic.ocr import poll_ocr
 from services.workflow.models import PollInput

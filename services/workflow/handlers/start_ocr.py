@@ -6,8 +6,8 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from docuflow.observability import logger, metrics, tracer
 
+from docuflow.observability import logger, metrics, tracer
 from services.workflow.config import get_start_ocr_settings
 from services.workflow.dependencies import storage, textract, workflow
 from services.workflow.logic.ocr import start_ocr

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from docuflow.observability import logger, metrics, set_job_id, tracer
 
+from docuflow.observability import logger, metrics, set_job_id, tracer
 from services.workflow.config import get_settings
 from services.workflow.dependencies import storage
 from services.workflow.logic.validation import validate_document

@@ -18,7 +18,6 @@ from docuflow.dal.models import JobItem
 from docuflow.domain.errors import OcrFailed
 from docuflow.domain.status import JobStatus
 from docuflow.observability import logger, set_job_id
-
 from services.common.ports import Storage, Tables
 from services.workflow.models import (
     OcrJobs,

@@ -9,7 +9,6 @@ import zlib
 from docuflow.dal.documents import DocumentStore
 from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, UnsupportedDocument
 from docuflow.observability import logger
-
 from services.workflow.models import DocumentFacts
 
 _SNIFF_BYTES = 1024

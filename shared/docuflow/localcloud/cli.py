@@ -96,10 +96,15 @@ def _serve_web(args: argparse.Namespace, api_base_url: str) -> WebServer | None:
 def _deploy(cloud: LocalCloud, args: argparse.Namespace) -> dict[str, Any] | None:
     """Terraform to the emulator; the record `docuflow up` publishes, or None on failure."""
     from docuflow.localcloud import terraform
+    from docuflow.localcloud.web import web_origins
 
     _say(f"emulator listening on {cloud.endpoint}; deploying infra/ with Terraform")
     try:
-        deployment = terraform.deploy(cloud.endpoint, state_dir_for(args.port))
+        deployment = terraform.deploy(
+            cloud.endpoint,
+            state_dir_for(args.port),
+            extra_vars={"web_origins": web_origins(args.web_port)},
+        )
     except terraform.DeployFailed as exc:
         _say(str(exc))
         return None

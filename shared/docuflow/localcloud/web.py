@@ -16,6 +16,20 @@ DIST_DIR = REPO_ROOT / "frontend" / "dist"
 DEFAULT_WEB_PORT = 4173
 
 
+def web_origins(port: int) -> list[str]:
+    """The origins a browser sends for the web app served on `port` (both host names a
+    person may type), then those of the default port that `envs/local.tfvars` lists, so a
+    second web server on 4173 keeps working. `docuflow up` gives them to Terraform as
+    `web_origins`: the API's and the bucket's CORS allow exactly these."""
+    origins: list[str] = []
+    for candidate in (port, DEFAULT_WEB_PORT):
+        for host in ("127.0.0.1", "localhost"):
+            origin = f"http://{host}:{candidate}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins
+
+
 class StaticSite:
     """WSGI app: files under `root`, index.html for any other GET, and /config.json."""
 

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from docuflow.dal.jobs import JobRepository
 from docuflow.dal.models import JobItem, utc_now
 from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition, JobNotFound
@@ -18,7 +20,6 @@ from docuflow.domain.status import (
     ensure_transition,
     sources_of,
 )
-from moto import mock_aws
 
 S = JobStatus
 EXPECTED = {

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from docuflow.evaluation import EvalReport, TruthError, evaluate, same_value
 from docuflow.evaluation import cli as eval_cli
 from docuflow.samples.cli import generate

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from docuflow.ocr.blocks import BlockIds, page_blocks
-from docuflow.ocr.layout import Box, PageText, Word, group_lines
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from docuflow.ocr.blocks import BlockIds, page_blocks
+from docuflow.ocr.layout import Box, PageText, Word, group_lines
 
 ASPECT = 842 / 595  # A4 height / width
 

@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
 from docuflow.domain.errors import OcrFailed, UnsupportedDocument
 from docuflow.ocr import analyze_document_bytes, capability, cli
 from docuflow.ocr.engine import analyze
 from docuflow.paths import textract_fixtures_dir
 from docuflow.samples import layout_invoice, make_invoice, render_image, render_pdf
-from PIL import Image
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
 
 # Unambiguous content: a named-month date and an invoice number that is one clear token.
 CLEAR = {

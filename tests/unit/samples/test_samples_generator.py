@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+
 from docuflow.extraction.result import FIELD_NAMES, MONEY_FIELDS
 from docuflow.samples import make_invoice
 from docuflow.samples.conventions import (

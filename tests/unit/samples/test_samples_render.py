@@ -9,6 +9,8 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from PIL import Image
+
 from docuflow.samples import (
     UNAMBIGUOUS,
     expense_recording,
@@ -19,7 +21,6 @@ from docuflow.samples import (
 )
 from docuflow.samples.cli import add_arguments, run
 from docuflow.samples.conventions import format_money
-from PIL import Image
 
 # An invoice whose currency and dates cannot be misread (what the e2e suite uses).
 E2E_LIKE = {

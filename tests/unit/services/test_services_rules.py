@@ -5,8 +5,8 @@ from __future__ import annotations
 import zlib
 
 import pytest
-from docuflow.domain.errors import UnsupportedDocument, ValidationFailed
 
+from docuflow.domain.errors import UnsupportedDocument, ValidationFailed
 from services.api.logic.uploads import check_filename, normalize_content_type
 from services.api.pagination import decode_cursor, encode_cursor
 from services.workflow.logic.failure import cause_message, explain

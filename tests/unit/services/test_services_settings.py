@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from docuflow.paths import REPO_ROOT
 
+from docuflow.paths import REPO_ROOT
 from tests.handlers.cloud import functions
 
 LAMBDA_TF = REPO_ROOT / "infra" / "lambda.tf"

@@ -129,7 +129,6 @@ def test_polling_loop_is_bounded(asl: dict[str, Any]) -> None:
 
 def test_error_names_the_machine_matches_exist_as_exception_classes(asl: dict[str, Any]) -> None:
     from docuflow.domain import errors
-
     from services.workflow import errors as workflow_errors
 
     raised_by_states = {"OcrTimedOut", "OcrFailed"}
