@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docuflow.extraction.normalize import ISO_4217, format_decimal
+from docuflow.extraction.normalize import ISO_4217, format_decimal, iban_checksum_ok
 from docuflow.extraction.parser import ParsedDocument, parse_responses
 from docuflow.extraction.result import (
     REQUIRED_FIELDS,
@@ -255,11 +255,48 @@ def _check_duplicates(duplicates: DuplicateEvidence | None) -> Check:
 
 
 def _check_is_invoice(parsed: ParsedDocument) -> Check:
+    if parsed.document_type is DocumentType.INVOICE and parsed.credit_note:
+        return _passed("The document reads as a credit note, an invoice that credits you.")
     if parsed.document_type is DocumentType.INVOICE:
         return _passed("The document reads as an invoice.")
     if parsed.document_type is DocumentType.RECEIPT:
         return _failed("The document looks like a receipt, not an invoice to pay.")
     return _failed("The document does not look like an invoice.")
+
+
+def _check_credit_note(parsed: ParsedDocument) -> Check:
+    """A credit note's total is a credit: printed negative, or it was misread."""
+    if not parsed.credit_note:
+        return _skipped("The document is not titled a credit note.")
+    total = _amount(parsed.fields, "total_amount")
+    if total is None:
+        return _skipped("The document is a credit note, but no total was found to check.")
+    if total < 0:
+        return _passed(
+            f"A credit note: its total {_money(total)} is a credit from the vendor.",
+            "total_amount",
+        )
+    return _failed(
+        f"The document is titled a credit note, but its total {_money(total)} is not negative: "
+        "the minus sign may have been missed, or it is an invoice after all.",
+        "total_amount",
+    )
+
+
+def _check_iban(fields: Mapping[str, ExtractedField]) -> Check:
+    account = fields.get("bank_account")
+    if account is None:
+        return _skipped("No bank account was found.")
+    valid = iban_checksum_ok(account.value)
+    if valid is None:
+        return _skipped("The bank account is not an IBAN, so it has no check digits to test.")
+    if valid:
+        return _passed("The IBAN's check digits are right.", "bank_account")
+    return _failed(
+        f"The IBAN {account.value} fails its check digits: a character was probably misread "
+        "(the letter O for a zero, say) or mistyped.",
+        "bank_account",
+    )
 
 
 def _items(count: int) -> str:
@@ -276,6 +313,8 @@ _REASON_CODES: dict[str, str] = {
     "due_not_before_issue": "DUE_BEFORE_ISSUE",
     "currency_known": "CURRENCY_UNKNOWN",
     "is_invoice": "NOT_AN_INVOICE",
+    "credit_note": "CREDIT_NOTE_NOT_NEGATIVE",
+    "iban_checksum": "IBAN_INVALID",
 }
 
 
@@ -300,6 +339,8 @@ def score(
         "confidence": confidence,
         "possible_duplicate": _check_duplicates(duplicates),
         "is_invoice": _check_is_invoice(parsed),
+        "credit_note": _check_credit_note(parsed),
+        "iban_checksum": _check_iban(fields),
     }
     reasons: list[ReviewReason] = []
     for name, check in checks.items():

@@ -4,9 +4,9 @@ Owned by the offline-OCR work (issue 6); the parser calls `fields_from_lines` fo
 document and uses what it returns only where Textract offered nothing better.
 
 How a field is found:
-- a label the extraction tables know (`labels.field_for_label`, plus the few wordings
-  below), with its value after a colon on the same line, in the line to its right, or
-  (for non-money fields) in the line under it;
+- a label the one label table knows (`labels.field_for_label`), with its value after a
+  colon on the same line, in the line to its right, or (for non-money fields) in the
+  line under it;
 - totals prefer the label-value pair lowest on the last page;
 - the vendor is the most prominent line of page 1's letterhead that is not a title, a
   label, or part of a bill-to / ship-to block; its address is the lines under it;
@@ -20,18 +20,23 @@ way only completes a document when its evidence is strong.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from docuflow.extraction.labels import field_for_label, label_key, party_for_label
+from docuflow.extraction.labels import (
+    field_for_label,
+    is_bank_details_label,
+    label_key,
+    party_for_label,
+)
 from docuflow.extraction.lines import TextLine
 from docuflow.extraction.normalize import (
     clean_text,
-    date_orders,
+    date_separator,
     normalize_currency,
     normalize_date,
     normalize_money,
+    settled_day_first,
 )
 from docuflow.extraction.result import (
     DATE_FIELDS,
@@ -44,109 +49,13 @@ from docuflow.extraction.result import (
 # The ceiling for anything read from lines: under Textract's typical 95+ for the same text.
 MAX_CONFIDENCE = 85.0
 
-# Wordings the shared label table does not hold yet (credit notes, Dutch, French variants).
-_EXTRA_LABELS: dict[str, str] = {
-    label_key(text): field
-    for text, field in [
-        ("credit note no", "invoice_number"),
-        ("credit note number", "invoice_number"),
-        ("gutschrift nr", "invoice_number"),
-        ("gutschriftsnummer", "invoice_number"),
-        ("avoir n", "invoice_number"),
-        ("numéro d'avoir", "invoice_number"),
-        ("creditnotanummer", "invoice_number"),
-        ("factuur nr", "invoice_number"),
-        ("rechnungs-nr", "invoice_number"),
-        ("invoice n°", "invoice_number"),
-        ("uiterste betaaldatum", "due_date"),
-        ("fällig", "due_date"),
-        ("date d'échéance", "due_date"),
-        ("ihre bestellung", "purchase_order"),
-        ("commande n", "purchase_order"),
-        ("inkoopordernummer", "purchase_order"),
-        ("po-nummer", "purchase_order"),
-        ("uw referentie", "purchase_order"),
-        ("règlement", "payment_terms"),
-        ("betalingstermijn", "payment_terms"),
-        ("totaal excl btw", "subtotal"),
-        ("total hors taxes", "subtotal"),
-        ("totaal incl btw", "total_amount"),
-        ("offener betrag", "amount_due"),
-        ("reste à payer", "amount_due"),
-        ("openstaand bedrag", "amount_due"),
-        ("tva intracommunautaire", "vendor_tax_id"),
-        ("btw nr", "vendor_tax_id"),
-        ("vat reg no", "vendor_tax_id"),
-        ("email", "remittance_email"),
-        ("e mail", "remittance_email"),
-        ("courriel", "remittance_email"),
-        ("phone", "remittance_phone"),
-        ("tel", "remittance_phone"),
-        ("telefon", "remittance_phone"),
-        ("telefoon", "remittance_phone"),
-        ("téléphone", "remittance_phone"),
-        ("tél", "remittance_phone"),
-        # Also in the shared table; here so that OCR output without accents still matches.
-        ("numéro de facture", "invoice_number"),
-        ("n° de facture", "invoice_number"),
-        ("date de facture", "document_date"),
-        ("échéance", "due_date"),
-        ("fälligkeitsdatum", "due_date"),
-        ("fällig am", "due_date"),
-        ("währung", "currency"),
-        ("net à payer", "amount_due"),
-    ]
-}
-_UNACCENTED_LABELS: dict[str, str] = {}
-
-
-def _unaccented(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-# Labels a generic contact line gives: a little less sure than "Remittance email".
-_CONTACT_FIELDS = frozenset({"remittance_email", "remittance_phone"})
-_UNACCENTED_LABELS.update({_unaccented(key): field for key, field in _EXTRA_LABELS.items()})
-_REMIT_LABELS = frozenset(
-    _unaccented(label_key(text))
-    for text in (
-        "please remit payment to",
-        "remit payment to",
-        "remit to",
-        "payment details",
-        "bankverbindung",
-        "zahlung an",
-        "coordonnées bancaires",
-        "paiement à",
-        "betaalgegevens",
-        "gelieve te betalen aan",
-    )
-)
-_RECEIVER_LABELS = frozenset(
-    _unaccented(label_key(text))
-    for text in (
-        "rechnungsempfänger",
-        "bill to",
-        "billed to",
-        "rechnungsadresse",
-        "facturé à",
-        "adresse de facturation",
-        "factuuradres",
-        "gefactureerd aan",
-        "invoice to",
-        "ship to",
-    )
-)
-_TAX_WORDS = frozenset(
-    {"vat", "tax", "mwst", "ust", "tva", "btw", "gst", "iva", "sales", "zzgl", "incl", "inkl"}
-)
 _TITLES = frozenset(
     label_key(text)
     for text in (
         "invoice",
         "tax invoice",
         "credit note",
+        "credit memo",
         "rechnung",
         "gutschrift",
         "facture",
@@ -186,14 +95,15 @@ class _Found:
 def fields_from_lines(lines: Sequence[TextLine], page_count: int) -> dict[str, list[Candidate]]:
     """Candidates per normalized field name found in `lines` (source `text`), best first."""
     ordered = sorted(lines, key=lambda line: (line.page, _top(line), _left(line)))
-    day_first = _day_first(ordered)
+    texts = tuple(line.text for line in ordered)
     found: list[_Found] = []
     receivers = _receiver_lines(ordered)
     for index, line in enumerate(ordered):
-        found.extend(_labelled(line, index, ordered, day_first))
+        found.extend(_labelled(line, index, ordered, texts))
     found.extend(_vendor(ordered, receivers))
     found.extend(_remit_to(ordered))
     found.extend(_unlabelled_contacts(ordered, {id(f.line) for f in found}))
+    found = _corroborated_currency(found)
     result: dict[str, list[Candidate]] = {}
     for name in sorted({f.field for f in found}):
         ranked = sorted(
@@ -226,19 +136,8 @@ def fields_from_lines(lines: Sequence[TextLine], page_count: int) -> dict[str, l
 
 
 def _field_for(label: str) -> tuple[str | None, float]:
-    """The field a label names and how surely (0-1)."""
-    field, sureness = field_for_label(label)
-    if field is not None:
-        return field, sureness
-    key = label_key(label)
-    extra = _EXTRA_LABELS.get(key) or _UNACCENTED_LABELS.get(_unaccented(key))
-    if extra is not None:
-        return extra, 0.8 if extra in _CONTACT_FIELDS else 1.0  # checked by form below
-    # "MwSt. 19%", "VAT (20 %)", "zzgl. 19% MwSt.": tax words around a rate.
-    words = [word for word in key.split() if not word.isdigit()]
-    if words and set(words) <= _TAX_WORDS and set(words) - {"sales", "zzgl", "incl", "inkl"}:
-        return "tax_amount", 1.0
-    return None, 0.0
+    """The field a label names and how surely (0-1): the shared label table's answer."""
+    return field_for_label(label)
 
 
 def _split_label(text: str) -> tuple[str, str] | None:
@@ -264,14 +163,14 @@ def _split_label(text: str) -> tuple[str, str] | None:
 
 
 def _labelled(
-    line: TextLine, index: int, lines: list[TextLine], day_first: bool | None
+    line: TextLine, index: int, lines: list[TextLine], texts: Sequence[str]
 ) -> list[_Found]:
     text = line.text.strip()
     split = _split_label(text)
     if split is not None:
         label, value_text = split
         if value_text:
-            return _reading(label, value_text, line, line, pairing=1.0, day_first=day_first)
+            return _reading(label, value_text, line, line, pairing=1.0, texts=texts)
     if text.endswith(":") or _field_for(text)[0] is not None:
         label = text.rstrip(" :")
         field, _ = _field_for(label)
@@ -279,14 +178,34 @@ def _labelled(
             return []
         beside = _beside(line, lines)
         if beside is not None:
-            found = _reading(label, beside.text, line, beside, pairing=0.97, day_first=day_first)
+            found = _reading(label, beside.text, line, beside, pairing=0.97, texts=texts)
             if found:
                 return found
         if field not in MONEY_FIELDS:
             below = _below(line, index, lines)
             if below is not None:
-                return _reading(label, below.text, line, below, pairing=0.92, day_first=day_first)
+                # A row of labels over a row of values (a header band) pairs each value
+                # with the label right above it as surely as a value beside its label.
+                pairing = 0.97 if _in_band(line, below, lines) else 0.92
+                return _reading(label, below.text, line, below, pairing=pairing, texts=texts)
     return []
+
+
+def _in_band(label: TextLine, value: TextLine, lines: list[TextLine]) -> bool:
+    """Whether `label` is one of a row of labels and `value` sits right under it."""
+    if label.bbox is None or value.bbox is None:
+        return False
+    box = label.bbox
+    if value.bbox.top - (box.top + box.height) > box.height:
+        return False
+    for other in lines:
+        if other is label or other.page != label.page or other.bbox is None:
+            continue
+        ob = other.bbox
+        overlap = min(ob.top + ob.height, box.top + box.height) - max(ob.top, box.top)
+        if overlap > 0.5 * min(ob.height, box.height) and _field_for(other.text.rstrip(" :"))[0]:
+            return True
+    return False
 
 
 def _reading(
@@ -296,16 +215,18 @@ def _reading(
     value_line: TextLine,
     *,
     pairing: float,
-    day_first: bool | None,
+    texts: Sequence[str],
 ) -> list[_Found]:
     """The field(s) `label` names, read from `value_text` (nothing if it does not parse)."""
     field, sureness = _field_for(label)
     if field is None:
         return []
+    if value_line is not label_line and _field_for(value_text.strip().rstrip(" :"))[0]:
+        return []  # the next label of a row of labels ("Terms" beside "Currency") is no value
     generic = 0.9 if sureness < 1 else 1.0
     base = min(label_line.confidence, value_line.confidence) * 0.85 * pairing * generic
     try:
-        readings = _values(field, value_text.strip(), day_first, checked_by_form=sureness < 1)
+        readings = _values(field, value_text.strip(), texts, checked_by_form=sureness < 1)
     except ValueError:
         return []
     return [
@@ -318,18 +239,37 @@ _Reading = tuple[str, str, str, float]  # field, normalized value, text, confide
 
 
 def _values(
-    field: str, text: str, day_first: bool | None, *, checked_by_form: bool
+    field: str, text: str, texts: Sequence[str], *, checked_by_form: bool
 ) -> list[_Reading]:
-    """What a value's text reads as for `field` (ValueError or [] when it does not)."""
+    """What a value's text reads as for `field` (ValueError or [] when it does not);
+    `texts` are the document's lines, whose unambiguous dates settle an ambiguous one."""
     if field in MONEY_FIELDS:
         return _money_values(field, text)
     if field in DATE_FIELDS:
-        date = normalize_date(text, day_first=day_first)
+        date = normalize_date(text, day_first=settled_day_first(texts, date_separator(text)))
         return [(field, date.value, text, 0.75 if date.ambiguous else 1.0)]
     # An e-mail address or a phone number after a contact label checks itself by its
     # form, so it is as sure as a specific label.
     factor = 1 / 0.9 if checked_by_form else 1.0
     return _TEXT_READERS.get(field, _plain_value)(field, text, factor)
+
+
+# A currency code beside an amount is read a little less surely than the amount itself.
+_CURRENCY_BESIDE_AMOUNT = 0.95
+
+
+def _corroborated_currency(found: list[_Found]) -> list[_Found]:
+    """A currency printed beside several amounts, always the same, is as sure as they are:
+    the discount for reading it beside one amount no longer applies."""
+    readings = [f for f in found if f.field == "currency"]
+    if len({f.value for f in readings}) != 1 or len({id(f.line) for f in readings}) < 2:
+        return found
+    return [
+        replace(f, confidence=f.confidence / _CURRENCY_BESIDE_AMOUNT)
+        if f.field == "currency"
+        else f
+        for f in found
+    ]
 
 
 def _money_values(field: str, text: str) -> list[_Reading]:
@@ -340,7 +280,9 @@ def _money_values(field: str, text: str) -> list[_Reading]:
     money = normalize_money(text)
     out = [(field, money.value, text, 1.0)]
     if money.currency:
-        out.append(("currency", money.currency, money.symbol or money.currency, 0.95))
+        out.append(
+            ("currency", money.currency, money.symbol or money.currency, _CURRENCY_BESIDE_AMOUNT)
+        )
     return out
 
 
@@ -431,8 +373,7 @@ def _receiver_lines(lines: list[TextLine]) -> set[int]:
     """Lines that belong to a bill-to / ship-to block (never the vendor)."""
     out: set[int] = set()
     for index, line in enumerate(lines):
-        key = label_key(line.text.split(":")[0])
-        if not (party_for_label(key) == "receiver" or _unaccented(key) in _RECEIVER_LABELS):
+        if party_for_label(line.text.split(":")[0]) != "receiver":
             continue
         out.add(id(line))
         out.update(id(member) for member in _block_under(line, index, lines, limit=6))
@@ -521,8 +462,8 @@ def _vendor_address(name: TextLine, lines: list[TextLine], confidence: float) ->
         if not same_column or gap < -0.5 * ob.height:
             continue
         text = other.text
-        if ":" in text or _EMAIL.search(text) or len(parts) >= 4:
-            break
+        if ":" in text or _EMAIL.search(text) or len(parts) >= 4 or label_key(text) in _TITLES:
+            break  # a label, a contact line or the document's title ends the address
         parts.append(other)
         last = ob
     if not parts:
@@ -545,8 +486,8 @@ def _vendor_address(name: TextLine, lines: list[TextLine], confidence: float) ->
 def _remit_to(lines: list[TextLine]) -> list[_Found]:
     out: list[_Found] = []
     for index, line in enumerate(lines):
-        key = label_key(line.text.split(":")[0])
-        if not (party_for_label(key) == "remit_to" or _unaccented(key) in _REMIT_LABELS):
+        label_text = line.text.split(":")[0]
+        if not (party_for_label(label_text) == "remit_to" or is_bank_details_label(label_text)):
             continue
         block = [
             member
@@ -607,16 +548,6 @@ def _unlabelled_contacts(lines: list[TextLine], labelled: set[int]) -> list[_Fou
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _day_first(lines: list[TextLine]) -> bool | None:
-    """Day/month order the document's own numeric dates prove (31/01 proves day first)."""
-    proven: set[str] = set()
-    for line in lines:
-        proven |= date_orders(line.text)
-    if len(proven) == 1:
-        return proven == {"DMY"}
-    return None
 
 
 def _top(line: TextLine) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -79,8 +80,10 @@ AMBIGUOUS_SYMBOLS: dict[str, tuple[str, ...]] = {
     "kr": ("SEK", "NOK", "DKK", "ISK"),
 }
 
-# Where a currency's country conventionally prints dates month first or day first: a clue
-# for numeric dates like 03/04/2021 when nothing else on the document settles the order.
+
+# Where a currency's country conventionally prints dates month first or day first. Not
+# proof of how one document prints them (a Swiss vendor may print US dates): only which
+# reading of an ambiguous date to show first, the date staying a review reason.
 MONTH_FIRST_CURRENCIES: frozenset[str] = frozenset({"USD", "PHP"})
 DAY_FIRST_CURRENCIES: frozenset[str] = frozenset(
     _words(
@@ -90,6 +93,15 @@ DAY_FIRST_CURRENCIES: frozenset[str] = frozenset(
         """
     )
 )
+
+
+def likely_day_first(currency: str | None) -> bool | None:
+    """The date order usual where `currency` is spent: a tie-breaker, never proof."""
+    if currency in MONTH_FIRST_CURRENCIES:
+        return False
+    if currency in DAY_FIRST_CURRENCIES:
+        return True
+    return None
 
 
 class _Reading(BaseModel):
@@ -257,17 +269,46 @@ def _read_named_month_date(text: str) -> DateReading:
     return DateReading(value=value, order="named")
 
 
-def date_orders(text: str) -> frozenset[str]:
+def date_orders(text: str, *, separator: str | None = None) -> frozenset[str]:
     """The orders (`DMY`, `MDY`) the numeric dates in `text` prove: `31/01/2021` proves
-    day first. Empty for named months, ISO dates and dates that could be either."""
+    day first. Empty for named months, ISO dates and dates that could be either.
+
+    With `separator`, only dates printed with it count: `13.01.2021` says nothing about
+    how the same document prints `07/06/2025`.
+    """
     orders: set[str] = set()
     for match in _LOOSE_NUMERIC_DATE.finditer(text):
+        if separator is not None and match[2] != separator:
+            continue
         first, second = int(match[1]), int(match[3])
         if first > 12 >= second >= 1:
             orders.add("DMY")
         elif second > 12 >= first >= 1:
             orders.add("MDY")
     return frozenset(orders)
+
+
+def date_separator(text: str) -> str | None:
+    """The separator of the first numeric day-month-year date in `text` (`/`, `.`, `-`)."""
+    match = _NUMERIC_DATE.search(text)
+    return match[2] if match else None
+
+
+def settled_day_first(texts: Iterable[str], separator: str | None) -> bool | None:
+    """Whether the document's own unambiguous dates printed with `separator` prove day
+    first (True) or month first (False); None when they prove nothing or both.
+
+    Only dates on the document are proof. The currency is not: a Swiss vendor may print
+    US dates, and a wrong guess swaps day and month without anyone noticing.
+    """
+    if separator is None:
+        return None
+    proven: set[str] = set()
+    for text in texts:
+        proven |= date_orders(text, separator=separator)
+    if len(proven) == 1:
+        return proven == {"DMY"}
+    return None
 
 
 def numeric_date_order(text: str) -> str | None:
@@ -408,6 +449,27 @@ def currency_options(text: str) -> tuple[str, ...]:
     """The currencies an ambiguous symbol in `text` could mean; () when none or unique."""
     code, options, _ = _currency_in(text.strip())
     return () if code else options
+
+
+# ---------------------------------------------------------------- bank accounts
+
+# Country code, two check digits, then 11-30 letters and digits (ISO 13616).
+# The letter O in the check digits is let through: it is the mix-up the check is for.
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}[\dO]{2}[A-Z0-9]{11,30}")
+
+
+def iban_checksum_ok(text: str) -> bool | None:
+    """Whether an IBAN's check digits are right (ISO 7064 mod 97-10); None when `text`
+    does not look like an IBAN at all (a US account number, say), so there is no check.
+
+    A failed check catches OCR mix-ups such as the letter O read for the digit 0.
+    """
+    compact = re.sub(r"[\s.-]", "", text).upper()
+    if not _IBAN_SHAPE.fullmatch(compact):
+        return None
+    rearranged = compact[4:] + compact[:4]
+    digits = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(digits) % 97 == 1
 
 
 # ---------------------------------------------------------------- text fields

@@ -26,6 +26,7 @@ from docuflow.extraction.labels import (
     EXPENSE_GROUP_FIELDS,
     EXPENSE_TYPES,
     RECEIVER_EXPENSE_TYPES,
+    WEAK_EXPENSE_TYPES,
     column_role,
     field_for_label,
     label_key,
@@ -33,16 +34,16 @@ from docuflow.extraction.labels import (
 )
 from docuflow.extraction.lines import TextLine
 from docuflow.extraction.normalize import (
-    DAY_FIRST_CURRENCIES,
     ISO_4217,
-    MONTH_FIRST_CURRENCIES,
     DateReading,
     clean_text,
-    date_orders,
+    date_separator,
+    likely_day_first,
     normalize_currency,
     normalize_date,
     normalize_money,
     normalize_quantity,
+    settled_day_first,
 )
 from docuflow.extraction.result import (
     DATE_FIELDS,
@@ -76,6 +77,10 @@ class ParsedDocument(BaseModel):
         list[ReviewReason],
         Field(description="Doubts found while reading (ambiguous date, shared '$' symbol)"),
     ] = Field(default_factory=list)
+    credit_note: Annotated[
+        bool,
+        Field(description="Titled a credit note (Credit note, Gutschrift, Avoir, Creditnota)"),
+    ] = False
 
 
 # ---------------------------------------------------------------- tolerant access
@@ -167,6 +172,13 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _INVOICE_WORDS = re.compile(
     r"\b(?:invoice|rechnung|facture|factura|fattura|faktura|factuur|nota fiscal)\b"
 )
+# A credit note is an invoice that credits the buyer: titled as one, or numbered as one.
+_CREDIT_NOTE_WORDS = re.compile(
+    r"\b(?:credit note|credit memo|gutschrift|gutschriftsnummer|creditnota|creditnotanummer|"
+    r"creditfactuur|note de crédit|nota de crédito|nota di credito)\b"
+)
+# "Avoir" is also a common French verb: a credit note only as a title or its number's label.
+_AVOIR = re.compile(r"^(?:avoir(?: n\b.*)?|num[ée]ro d avoir\b.*)$")
 _RECEIPT_WORDS = re.compile(
     r"\b(?:receipt|change due|tend|cash|visa|mastercard|items sold|thank you for shopping|"
     r"kassenbon|quittung|ticket de caisse|recibo)\b"
@@ -445,6 +457,9 @@ class _Reader:
             self.invoice_ids_by_expense_doc.setdefault(expense_index, set()).add(
                 label_key(value_text)
             )
+        if type_text == "VENDOR_PHONE" and not label_text:
+            # Keep where the value came from visible to a reviewer: the vendor's phone.
+            label_text = "Vendor phone"
         label_name, sureness = field_for_label(label_text) if label_text else (None, 0.0)
         if label_name is not None and label_name != name and sureness >= 1.0:
             # The printed label disagrees with Textract's type (a SUBTOTAL printed as
@@ -738,7 +753,7 @@ def _expense_field_name(type_text: str, groups: set[str]) -> tuple[str | None, f
     """The field an expense type names (VENDOR_NAME), or a NAME/ADDRESS in a party group."""
     name = EXPENSE_TYPES.get(type_text)
     if name is not None:
-        return name, 3.0
+        return name, WEAK_EXPENSE_TYPES.get(type_text, 3.0)
     base = "ADDRESS" if type_text in ("ADDRESS", "ADDRESS_BLOCK") else type_text
     for group in sorted(groups):
         name = EXPENSE_GROUP_FIELDS.get((group, base))
@@ -819,6 +834,10 @@ def _words_lines(
     return [" ".join(words) for words in lines]
 
 
+# The fewest digits a phone number has (a local number without its area code).
+_PHONE_DIGITS = 7
+
+
 def _clean_value(name: str, text: str) -> str:
     if name in _ADDRESS_FIELDS:
         parts = [clean_text(line) for line in text.splitlines()]
@@ -829,6 +848,10 @@ def _clean_value(name: str, text: str) -> str:
             raise ValueError(f"{text.strip()!r} is not an e-mail address")
         return match[0]
     value = clean_text(text)
+    if name == "remittance_phone" and sum(ch.isdigit() for ch in value) < _PHONE_DIGITS:
+        # "Tel.:" paired with a fragment ("+1") or with something else: not a phone number,
+        # so the pair stays an other field.
+        return ""
     if name in ("invoice_number", "purchase_order"):
         value = value.strip("#№ ").removeprefix("No.").removeprefix("No ").strip()
     return value
@@ -901,10 +924,11 @@ def _finish(reader: _Reader, pages: int) -> ParsedDocument:
     for name, offered in text_candidates.items():
         if name in FIELD_NAMES and not reader.candidates.get(name):
             for rank, candidate in enumerate(offered):
+                date = _text_date(name, candidate.text)
                 reader.candidates.setdefault(name, []).append(
                     _Candidate(
                         name,
-                        candidate.value,
+                        date.value if date is not None else candidate.value,
                         candidate.text,
                         candidate.confidence,
                         candidate.page,
@@ -912,12 +936,13 @@ def _finish(reader: _Reader, pages: int) -> ParsedDocument:
                         FieldSource.TEXT,
                         candidate.label,
                         1.0 - rank * 0.01,
+                        date,
                     )
                 )
     _drop_receivers_as_vendor(reader)
     _currency_from_lines(reader)
-    currency = _best(reader.candidates.get("currency", []), pages)
-    _settle_dates(reader, currency.value if currency else None)
+    currency = _ranked("currency", reader.candidates.get("currency", []), pages)
+    _settle_dates(reader, currency[0].value if currency else None)
     fields: dict[str, ExtractedField] = {}
     for name in FIELD_NAMES:
         found = reader.candidates.get(name)
@@ -930,8 +955,10 @@ def _finish(reader: _Reader, pages: int) -> ParsedDocument:
     line_items = reader.expense_items or reader.table_items
     # With both APIs the expense line items and the table rows are the same items: the
     # expense ones are kept, being typed by Textract itself.
+    credit_note = _is_credit_note(reader)
     return ParsedDocument(
-        document_type=_document_type(reader, fields, line_items),
+        document_type=_document_type(reader, fields, line_items, credit_note=credit_note),
+        credit_note=credit_note,
         pages=pages,
         fields=fields,
         line_items=line_items,
@@ -939,6 +966,17 @@ def _finish(reader: _Reader, pages: int) -> ParsedDocument:
         warnings=reader.warnings,
         review_hints=reader.hints,
     )
+
+
+def _text_date(name: str, text: str) -> DateReading | None:
+    """The unsettled reading of a date the text finder found, so that it is settled (or
+    reported as ambiguous) by the same rule as every other date candidate."""
+    if name not in DATE_FIELDS:
+        return None
+    try:
+        return normalize_date(text)
+    except ValueError:
+        return None
 
 
 _PARTY_FIELDS = (
@@ -1041,26 +1079,31 @@ def _multiple_invoices_hint(reader: _Reader) -> None:
 
 
 def _settle_dates(reader: _Reader, currency: str | None) -> None:
-    """Settle day/month order of numeric dates from other dates, then from the currency."""
+    """Settle the day/month order of ambiguous numeric dates from the document's own
+    unambiguous dates printed the same way (`07/06/2025` beside `21/06/2025`).
+
+    Nothing else settles it. An unsettled date stays ambiguous (a review reason offering
+    both readings); the currency's usual order only decides which reading is shown first,
+    since it is no proof: a Swiss vendor may print US dates.
+    """
     dated = [c for name in DATE_FIELDS for c in reader.candidates.get(name, [])]
     if not any(c.date is not None and c.date.ambiguous for c in dated):
         return
-    proven: set[str] = set()
-    for text in [c.text for c in dated] + [line.text for line in reader.lines]:
-        proven |= date_orders(text)
-    day_first: bool | None = None
-    if len(proven) == 1:
-        day_first = proven == {"DMY"}
-    elif not proven and currency in MONTH_FIRST_CURRENCIES:
-        day_first = False
-    elif not proven and currency in DAY_FIRST_CURRENCIES:
-        day_first = True
-    if day_first is None:
-        return
+    texts = [c.text for c in dated] + [line.text for line in reader.lines]
     for candidate in dated:
-        if candidate.date is not None and candidate.date.ambiguous:
+        if candidate.date is None or not candidate.date.ambiguous:
+            continue
+        day_first = settled_day_first(texts, date_separator(candidate.text))
+        if day_first is not None:
             candidate.date = normalize_date(candidate.text, day_first=day_first)
-            candidate.value = candidate.date.value
+        elif likely_day_first(currency) and candidate.date.alternative is not None:
+            candidate.date = DateReading(
+                value=candidate.date.alternative,
+                order="DMY",
+                ambiguous=True,
+                alternative=candidate.date.value,
+            )
+        candidate.value = candidate.date.value
 
 
 def _ambiguous_date_hint(name: str, chosen: _Candidate) -> ReviewReason:
@@ -1090,11 +1133,6 @@ def _ranked(name: str, found: Sequence[_Candidate], pages: int) -> list[_Candida
         key=lambda c: c.score + c.confidence / 1000 + _position_bonus(name, c, pages),
         reverse=True,
     )
-
-
-def _best(found: Sequence[_Candidate], pages: int) -> _Candidate | None:
-    ranked = _ranked("currency", found, pages)
-    return ranked[0] if ranked else None
 
 
 def _choose(
@@ -1157,12 +1195,41 @@ def _total_that_adds_up(
     return None
 
 
+def _is_credit_note(reader: _Reader) -> bool:
+    """Whether the document calls itself a credit note (in its title or a number's label)."""
+    texts = [line.text for line in reader.lines] + reader.label_texts
+    words = " ".join(texts).casefold()
+    return bool(_CREDIT_NOTE_WORDS.search(words)) or any(
+        _AVOIR.match(label_key(text)) for text in texts
+    )
+
+
+def _is_negative(field: ExtractedField | None) -> bool:
+    try:
+        return field is not None and Decimal(field.value) < 0
+    except InvalidOperation:
+        return False
+
+
 def _document_type(
-    reader: _Reader, fields: Mapping[str, ExtractedField], line_items: Sequence[LineItem]
+    reader: _Reader,
+    fields: Mapping[str, ExtractedField],
+    line_items: Sequence[LineItem],
+    *,
+    credit_note: bool,
 ) -> DocumentType:
-    """Expense responses carry no document type: decide from what was read."""
+    """Expense responses carry no document type: decide from what was read.
+
+    A credit note is an invoice document (one that credits the buyer), whether it says
+    so or only its negative total and invoice number show it.
+    """
     words = " ".join([line.text for line in reader.lines] + reader.label_texts).casefold()
     if _INVOICE_WORDS.search(words) or "due_date" in fields or "payment_terms" in fields:
+        return DocumentType.INVOICE
+    if credit_note:
+        return DocumentType.INVOICE
+    total = fields.get("total_amount") or fields.get("amount_due")
+    if _is_negative(total) and "invoice_number" in fields and not _RECEIPT_WORDS.search(words):
         return DocumentType.INVOICE
     has_money = bool(MONEY_FIELDS & fields.keys())
     if (has_money and (reader.saw_expense or _RECEIPT_WORDS.search(words))) or (

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from docuflow.paths import textract_fixtures_dir
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from docuflow.extraction import (
     DuplicateEvidence,
     ParsedDocument,
@@ -29,6 +30,7 @@ GOOD_FIELDS = {
     "subtotal": "100.00",
     "tax_amount": "20.00",
     "total_amount": "120.00",
+    "bank_account": "DE89 3704 0044 0532 0130 00",
 }
 
 
@@ -63,6 +65,7 @@ def parsed(
     hints: list[ReviewReason] | None = None,
     warnings: list[str] | None = None,
     confidence: dict[str, float] | None = None,
+    credit_note: bool = False,
 ) -> ParsedDocument:
     values: dict[str, Any] = {**GOOD_FIELDS, **(overrides or {})}
     return ParsedDocument(
@@ -76,6 +79,7 @@ def parsed(
         line_items=items if items is not None else [item("60.00"), item("40.00")],
         warnings=warnings or [],
         review_hints=hints or [],
+        credit_note=credit_note,
     )
 
 
@@ -93,9 +97,64 @@ def test_a_clean_invoice_is_completed_with_every_check_passing() -> None:
         "confidence": "pass",
         "possible_duplicate": "pass",
         "is_invoice": "pass",
+        "credit_note": "skipped",
+        "iban_checksum": "pass",
     }
     assert result.routing.status == "COMPLETED"
     assert result.routing.reasons == []
+
+
+@pytest.mark.parametrize(
+    ("account", "status"),
+    [
+        ("DE89 3704 0044 0532 0130 00", "pass"),
+        ("GB82WEST12345698765432", "pass"),
+        ("CH93 0076 2011 6238 5295 7", "pass"),
+        # OCR read the letter O for a zero: the check digits catch it.
+        ("DE89 37O4 0044 0532 0130 00", "fail"),
+        ("NLO9 ABNA 0417 1643 00", "fail"),
+        # One digit misread, or two swapped.
+        ("DE89 3704 0044 0532 0130 01", "fail"),
+        ("DE89 3704 0044 0523 0130 00", "fail"),
+        # Not an IBAN at all (a US account number): nothing to check.
+        ("123456789", "skipped"),
+        ("Acc 0012 3456", "skipped"),
+    ],
+)
+def test_an_iban_that_fails_its_check_digits_is_a_review_reason(account: str, status: str) -> None:
+    result = score(parsed({"bank_account": account}), SETTINGS, DuplicateEvidence())
+    assert result.checks["iban_checksum"].status == status
+    reasons = {(r.code, r.field) for r in result.routing.reasons}
+    assert (("IBAN_INVALID", "bank_account") in reasons) is (status == "fail")
+    assert result.routing.status == ("NEEDS_REVIEW" if status == "fail" else "COMPLETED")
+
+
+CREDIT_FIELDS: dict[str, str | None] = {
+    "subtotal": "-100.00",
+    "tax_amount": "-20.00",
+    "total_amount": "-120.00",
+}
+
+
+def test_a_credit_note_with_a_negative_total_is_an_invoice_that_completes() -> None:
+    result = score(
+        parsed(CREDIT_FIELDS, items=[item("-60.00"), item("-40.00")], credit_note=True),
+        SETTINGS,
+        DuplicateEvidence(),
+    )
+    assert result.checks["credit_note"].status == "pass"
+    assert "credit note" in result.checks["is_invoice"].message
+    assert result.routing.status == "COMPLETED"
+
+
+def test_a_credit_note_whose_total_is_not_negative_goes_to_review() -> None:
+    # The title says credit note but the minus sign was not read (or never printed).
+    result = score(parsed(credit_note=True), SETTINGS, DuplicateEvidence())
+    assert result.checks["credit_note"].status == "fail"
+    assert ("CREDIT_NOTE_NOT_NEGATIVE", "total_amount") in {
+        (r.code, r.field) for r in result.routing.reasons
+    }
+    assert result.routing.status == "NEEDS_REVIEW"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from _extraction_builders import (
     expense_item,
     expense_response,
 )
+
 from docuflow.extraction import analyze, parse_responses
 from docuflow.extraction.result import FieldSource
 
@@ -94,16 +95,23 @@ def test_day_month_ambiguity_is_a_review_reason_with_both_readings() -> None:
 
 
 @pytest.mark.parametrize(
-    ("other_date", "currency", "expected"),
+    ("other_date", "currency", "expected", "flagged"),
     [
-        ("25/04/2021", None, "2021-04-03"),  # another date proves day first
-        ("04/25/2021", None, "2021-03-04"),  # another date proves month first
-        (None, "EUR", "2021-04-03"),  # euro invoices print the day first
-        (None, "USD", "2021-03-04"),  # US invoices print the month first
+        ("25/04/2021", None, "2021-04-03", False),  # another date proves day first
+        ("04/25/2021", None, "2021-03-04", False),  # another date proves month first
+        ("04/25/2021", "CHF", "2021-03-04", False),  # the document's dates beat the currency
+        # A date printed another way proves nothing about how "03/04/2021" was meant.
+        ("25.04.2021", None, "2021-03-04", True),
+        ("2021-04-25", None, "2021-03-04", True),
+        # The currency is no proof (a Swiss vendor may print US dates): its usual order
+        # only picks the reading shown first, and the date stays a review reason.
+        (None, "EUR", "2021-04-03", True),
+        (None, "CHF", "2021-04-03", True),
+        (None, "USD", "2021-03-04", True),
     ],
 )
-def test_other_dates_and_the_currency_settle_day_and_month(
-    other_date: str | None, currency: str | None, expected: str
+def test_only_the_documents_own_dates_settle_day_and_month(
+    other_date: str | None, currency: str | None, expected: str, flagged: bool
 ) -> None:
     fields = [expense_field("INVOICE_RECEIPT_DATE", "03/04/2021", label="Invoice date")]
     if other_date:
@@ -111,7 +119,35 @@ def test_other_dates_and_the_currency_settle_day_and_month(
     fields.append(expense_field("TOTAL", "$10.00", label="Total", currency=currency))
     result = analyze(expense_response(fields))
     assert result.fields["document_date"].value == expected
-    assert "DATE_AMBIGUOUS" not in {r.code for r in result.routing.reasons}
+    reasons = {(r.code, r.field) for r in result.routing.reasons}
+    assert (("DATE_AMBIGUOUS", "document_date") in reasons) is flagged
+    if flagged:
+        assert result.routing.status == "NEEDS_REVIEW"
+        other = "2021-04-03" if expected == "2021-03-04" else "2021-03-04"
+        assert other in {alt.value for alt in result.fields["document_date"].alternatives}
+
+
+def test_a_us_date_on_a_swiss_franc_invoice_is_not_completed_with_day_and_month_swapped() -> None:
+    # Given the eval's case: "07/06/2025" printed US style (July 6) on an invoice in CHF,
+    # with nothing else on the page proving the order.
+    doc = DocumentBuilder()
+    doc.line("Alpine Tools AG")
+    doc.line("INVOICE")
+    doc.key_value("Invoice No:", ["INV-7"])
+    doc.key_value("Invoice Date:", ["07/06/2025"])
+    doc.key_value("Subtotal", ["1,000.00 CHF"])
+    doc.key_value("VAT 8.1%", ["81.00 CHF"])
+    doc.key_value("Total", ["1,081.00 CHF"])
+    # When it is parsed and scored
+    result = analyze(doc.response())
+    # Then the date is a review reason offering both readings, never a silent guess.
+    assert result.fields["currency"].value == "CHF"
+    date = result.fields["document_date"]
+    assert {date.value, *(alt.value for alt in date.alternatives)} >= {"2025-07-06", "2025-06-07"}
+    assert ("DATE_AMBIGUOUS", "document_date") in {
+        (r.code, r.field) for r in result.routing.reasons
+    }
+    assert result.routing.status == "NEEDS_REVIEW"
 
 
 def test_conflicting_date_clues_leave_the_date_flagged() -> None:
@@ -309,3 +345,39 @@ def test_text_candidates_from_the_bill_to_block_are_dropped(
     parsed = parse_responses(doc.response())
     # The customer's name and e-mail are not the vendor's; an unrelated phone is kept.
     assert set(parsed.fields) == {"remittance_phone"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "value", "label"),
+    [
+        # The vendor's phone is the contact for remittance; where it came from stays visible.
+        ([expense_field("VENDOR_PHONE", "+49 30 1234 567")], "+49 30 1234 567", "Vendor phone"),
+        (
+            [expense_field("VENDOR_PHONE", "+49 30 1234 567", label="Tel.:")],
+            "+49 30 1234 567",
+            "Tel.:",
+        ),
+        # A phone printed as the remittance phone is surer than the vendor's own.
+        (
+            [
+                expense_field("VENDOR_PHONE", "+49 30 1234 567"),
+                expense_field("OTHER", "+49 30 9999 000", label="Remittance phone"),
+            ],
+            "+49 30 9999 000",
+            "Remittance phone",
+        ),
+        # The customer's phone never, and a fragment is no phone number.
+        ([expense_field("RECEIVER_PHONE", "+1 555 0100 200")], None, None),
+        ([expense_field("VENDOR_PHONE", "+1")], None, None),
+    ],
+)
+def test_the_vendor_phone_is_the_remittance_phone_with_its_label_kept(
+    fields: list[dict[str, object]], value: str | None, label: str | None
+) -> None:
+    parsed = parse_responses(expense_response(fields))
+    phone = parsed.fields.get("remittance_phone")
+    if value is None:
+        assert phone is None
+        return
+    assert phone is not None
+    assert (phone.value, phone.label, phone.source) == (value, label, FieldSource.EXPENSE)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from docuflow.cli import main
 from docuflow.extraction.result import ExtractionResult
 from docuflow.paths import textract_fixtures_dir

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import pytest
+
 from docuflow.extraction import (
     normalize_currency,
     normalize_date,
     normalize_field_value,
     normalize_money,
 )
-from docuflow.extraction.normalize import clean_text, currency_options, numeric_date_order
+from docuflow.extraction.normalize import (
+    clean_text,
+    currency_options,
+    iban_checksum_ok,
+    numeric_date_order,
+    settled_day_first,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,6 +83,45 @@ def test_numeric_date_order_proves_only_what_the_numbers_prove(
     printed: str, order: str | None
 ) -> None:
     assert numeric_date_order(printed) == order
+
+
+@pytest.mark.parametrize(
+    ("texts", "separator", "day_first"),
+    [
+        (["Due: 21/06/2025"], "/", True),
+        (["Due: 06/21/2025"], "/", False),
+        # Proof printed with another separator (or ISO) says nothing about "/" dates.
+        (["Delivered 21.06.2025"], "/", None),
+        (["Delivered 2025-06-21"], "/", None),
+        (["Delivered 21.06.2025"], ".", True),
+        # No proof, or proof both ways: unsettled.
+        (["07/06/2025", "Total 1,081.00 CHF"], "/", None),
+        (["21/06/2025", "06/22/2025"], "/", None),
+        (["21/06/2025"], None, None),
+    ],
+)
+def test_only_same_format_dates_on_the_document_settle_the_order(
+    texts: list[str], separator: str | None, day_first: bool | None
+) -> None:
+    assert settled_day_first(texts, separator) is day_first
+
+
+@pytest.mark.parametrize(
+    ("account", "valid"),
+    [
+        ("DE89 3704 0044 0532 0130 00", True),
+        ("de89370400440532013000", True),
+        ("FR14 2004 1010 0505 0001 3M02 606", True),
+        ("DE89 37O4 0044 0532 0130 00", False),  # letter O for a zero
+        ("DEO9 3704 0044 0532 0130 00", False),  # ... in the check digits too
+        ("DE98 3704 0044 0532 0130 00", False),  # check digits swapped
+        ("123456789", None),
+        ("Account 4711", None),
+        ("", None),
+    ],
+)
+def test_iban_check_digits(account: str, valid: bool | None) -> None:
+    assert iban_checksum_ok(account) is valid
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from docuflow.extraction import analyze, parse_responses
 from docuflow.extraction.labels import EXPENSE_TYPES
 from docuflow.extraction.result import ExtractionResult
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 IDS = [f"id-{n}" for n in range(12)]
 # Relationships also point at ids no block has: Textract output cut short, or a bad page.

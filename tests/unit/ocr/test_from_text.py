@@ -7,6 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from docuflow.extraction.from_text import MAX_CONFIDENCE, fields_from_lines
 from docuflow.extraction.lines import TextLine
 from docuflow.extraction.result import (
@@ -18,8 +21,6 @@ from docuflow.extraction.result import (
 )
 from docuflow.ocr import analyze_document_bytes
 from docuflow.samples import make_invoice, render_pdf
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def line(
@@ -288,3 +289,57 @@ def test_any_lines_give_normalized_candidates_and_never_crash(lines: list[TextLi
                 Decimal(candidate.value)
             if name in DATE_FIELDS:
                 dt.date.fromisoformat(candidate.value)
+
+
+def _currency_confidence(*totals: tuple[str, str]) -> float:
+    lines = [line("Alpine Tools AG", 0.08, 0.05, size=0.02)]
+    for number, (label, value) in enumerate(totals):
+        top = 0.6 + 0.02 * number
+        lines += [line(label, 0.6, top), line(value, 0.8, top)]
+    return fields_from_lines(lines, 1)["currency"][0].confidence
+
+
+def test_a_currency_beside_several_agreeing_amounts_is_surer_than_beside_one() -> None:
+    one = _currency_confidence(("Subtotal", "CHF 1'000.00"))
+    agreeing = _currency_confidence(
+        ("Subtotal", "CHF 1'000.00"), ("VAT 8.1%", "CHF 81.00"), ("Total", "CHF 1'081.00")
+    )
+    conflicting = _currency_confidence(("Subtotal", "CHF 1'000.00"), ("Total", "EUR 1'081.00"))
+    assert one < agreeing <= MAX_CONFIDENCE
+    assert conflicting <= one
+
+
+def test_a_row_of_labels_over_a_row_of_values_pairs_as_surely_as_beside() -> None:
+    band = fields_from_lines(
+        [
+            line("Invoice No", 0.08, 0.30),
+            line("Invoice Date", 0.36, 0.30),
+            line("Due Date", 0.64, 0.30),
+            line("H66/6441", 0.08, 0.313),
+            line("2024-10-31", 0.36, 0.313),
+            line("2024-11-14", 0.64, 0.313),
+        ],
+        1,
+    )
+    single = fields_from_lines([line("Invoice No", 0.08, 0.30), line("H66/6441", 0.08, 0.313)], 1)
+    assert values(band) == {
+        "invoice_number": "H66/6441",
+        "document_date": "2024-10-31",
+        "due_date": "2024-11-14",
+    }
+    assert band["invoice_number"][0].confidence > single["invoice_number"][0].confidence
+    assert band["invoice_number"][0].confidence >= 80  # the default review threshold
+
+
+def test_the_next_label_in_a_row_is_never_taken_as_a_value() -> None:
+    found = fields_from_lines(
+        [
+            line("Terms", 0.6, 0.20),
+            line("Currency", 0.75, 0.20),
+            line("Net 60", 0.6, 0.213),
+            line("CHF", 0.75, 0.213),
+        ],
+        1,
+    )
+    read = values(found)
+    assert (read["payment_terms"], read["currency"]) == ("Net 60", "CHF")
