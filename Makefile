@@ -8,15 +8,19 @@ RUN := $(UV) run --frozen
 export DOCUFLOW_SHARED_DIR ?= $(abspath ../shared)
 PYTEST_WORKERS ?= 2
 
-.PHONY: bootstrap up seed test test-unit test-py312 test-static test-web test-e2e lint fmt \
+.PHONY: bootstrap up web-build seed test test-unit test-py312 test-static test-web test-e2e lint fmt \
         bench-parse bench-e2e bench-ocr eval deploy destroy clean
 
 bootstrap:
 	@./scripts/bootstrap.sh
 
 ## Run the whole stack on the Docker-free local cloud (Ctrl-C stops it).
-up: bootstrap
+up: bootstrap web-build
 	$(RUN) docuflow up
+
+## The web app's production build (frontend/dist), served by `make up` pointed at the local API.
+web-build:
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent build; fi
 
 ## Upload the fixture documents to a running `make up`, so there are real jobs to look at.
 seed:
