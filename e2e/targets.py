@@ -28,6 +28,7 @@ class Target:
     dlq_url: str | None = None
     name: str = "external"
     outputs: dict[str, Any] = field(default_factory=dict)
+    web_origins: tuple[str, ...] = ()  # origins the API's and the bucket's CORS allow
 
     @property
     def local(self) -> bool:
@@ -46,6 +47,7 @@ def from_outputs_file(path: Path, name: str = "local cloud") -> Target:
         dlq_url=outputs.get("dlq_url"),
         name=name,
         outputs=outputs,
+        web_origins=tuple(record.get("web_origins") or ()),
     )
 
 
@@ -65,4 +67,9 @@ def target_from_env() -> Target | None:
         aws_endpoint_url=os.environ.get("DOCUFLOW_AWS_ENDPOINT_URL") or None,
         dlq_url=os.environ.get("DOCUFLOW_DLQ_URL") or None,
         name=os.environ.get("DOCUFLOW_E2E_TARGET") or "external",
+        web_origins=tuple(
+            origin.strip()
+            for origin in os.environ.get("DOCUFLOW_WEB_ORIGINS", "").split(",")
+            if origin.strip()
+        ),
     )

@@ -126,6 +126,6 @@ resource "aws_s3_bucket_notification" "raw" {
     filter_prefix = "raw/"
   }
 
-  # S3 sends a test event when the notification is saved; the queue must already accept it.
-  depends_on = [aws_sqs_queue_policy.intake]
+  # S3 sends a test event when the notification is saved; the queue must already accept
+  # it: its access policy is part of the queue (messaging.tf), so queue_arn orders them.
 }

@@ -1,8 +1,9 @@
 """`docuflow up`: the whole stack on the Docker-free local cloud.
 
-Starts the emulator, applies `infra/` to it with Terraform (fresh state each run), serves
-the web app when `frontend/dist` exists, prints `API_BASE_URL=<url>` and `WEB_URL=<url>` on
-lines of their own, and runs until Ctrl-C or SIGTERM.
+Starts the emulator, applies `infra/` to it with Terraform (fresh state each run, the web
+app's origins in the CORS), serves the web app when `frontend/dist` exists, prints a short
+summary for people on stderr and `API_BASE_URL=<url>`, `WEB_URL=<url>` and
+`DOCUFLOW_OUTPUTS=<file>` on lines of their own on stdout, and runs until Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="port of the emulator (default 4566, LocalStack's)",
     )
     parser.add_argument(
-        "--web-port", type=int, default=4173, help="port of the web app (default 4173)"
+        "--web-port",
+        type=int,
+        default=4173,
+        help="port of the web app (default 4173); the API's and the bucket's CORS allow it",
     )
     parser.add_argument("--no-web", action="store_true", help="do not serve the web app")
     parser.add_argument(
@@ -80,17 +84,58 @@ def _say(message: str) -> None:
     print(f"[docuflow up] {message}", file=sys.stderr, flush=True)
 
 
-def _serve_web(args: argparse.Namespace, api_base_url: str) -> WebServer | None:
+def _serve_web(args: argparse.Namespace, api_base_url: str) -> tuple[WebServer | None, str]:
+    """The web server (or None) and, when there is none, why: for the summary."""
     from docuflow.localcloud.web import DIST_DIR, WebServer
 
     if args.no_web:
-        return None
+        return None, "not served (--no-web)"
     if not (DIST_DIR / "index.html").is_file():
         _say(f"no web app built ({DIST_DIR} is missing): serving the API only")
-        return None
+        return None, "not built: `make web-build` (or `npm run build` in frontend/), then restart"
     web = WebServer(api_base_url, port=args.web_port)
     web.start()
-    return web
+    return web, ""
+
+
+def machine_lines(record: dict[str, Any]) -> list[str]:
+    """The NAME=value lines scripts read from stdout (run_suite, the e2e conftest, CI)."""
+    lines = [f"API_BASE_URL={record['api_base_url']}"]
+    if record.get("web_url"):
+        lines.append(f"WEB_URL={record['web_url']}")
+    lines.append(f"DOCUFLOW_OUTPUTS={record['outputs_path']}")
+    return lines
+
+
+def summary_lines(record: dict[str, Any], web_note: str = "") -> list[str]:
+    """What a person reads once the stack is up: where things are, how to seed and stop.
+
+    Printed to stderr with the `[docuflow up]` prefix, so no line looks like NAME=value."""
+    port = record["endpoint"].rsplit(":", 1)[-1]
+    seed = "uv run docuflow seed --wait 60"
+    if port != "4566":  # `docuflow seed` finds the newest stack; name this one explicitly
+        seed += f" --api {record['api_base_url']}"
+    rows = [
+        ("Web app", record.get("web_url") or web_note or "not served"),
+        ("HTTP API", record["api_base_url"]),
+        ("AWS endpoint", f"{record['endpoint']}  (region us-east-1, credentials test/test)"),
+        ("Controls", f"{record['control_url']}/health  (Textract stand-in faults, recordings)"),
+        ("Seed", f"{seed}  (uploads the sample documents)"),
+        ("Stop", f"Ctrl-C here, or kill -TERM {record['pid']}"),
+        ("Outputs", str(record["outputs_path"])),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return ["DocuFlow is running on the local cloud:"] + [
+        f"  {name.ljust(width)}  {value}" for name, value in rows
+    ]
+
+
+def announce(record: dict[str, Any], web_note: str = "") -> None:
+    """The summary for people (stderr), then the machine-readable lines (stdout)."""
+    for line in summary_lines(record, web_note):
+        _say(line)
+    for line in machine_lines(record):
+        print(line, flush=True)
 
 
 def _deploy(cloud: LocalCloud, args: argparse.Namespace) -> dict[str, Any] | None:
@@ -99,11 +144,10 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace) -> dict[str, Any] | Non
     from docuflow.localcloud.web import web_origins
 
     _say(f"emulator listening on {cloud.endpoint}; deploying infra/ with Terraform")
+    origins = web_origins(args.web_port)
     try:
         deployment = terraform.deploy(
-            cloud.endpoint,
-            state_dir_for(args.port),
-            extra_vars={"web_origins": web_origins(args.web_port)},
+            cloud.endpoint, state_dir_for(args.port), extra_vars={"web_origins": origins}
         )
     except terraform.DeployFailed as exc:
         _say(str(exc))
@@ -117,6 +161,7 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace) -> dict[str, Any] | Non
         "api_base_url": f"{cloud.endpoint}/_aws/execute-api/{api_id}",
         "web_url": None,
         "control_url": f"{cloud.endpoint}/_docuflow",
+        "web_origins": origins,  # what the API's and the bucket's CORS allow
         "pid": os.getpid(),
         "terraform_init_seconds": round(deployment.seconds_init, 2),
         "terraform_apply_seconds": round(deployment.seconds_apply, 2),
@@ -167,23 +212,20 @@ def run(args: argparse.Namespace) -> int:
         if record is None:
             return 1
         try:
-            web = _serve_web(args, record["api_base_url"])
+            web, web_note = _serve_web(args, record["api_base_url"])
         except OSError as exc:
             _say(f"cannot serve the web app on 127.0.0.1:{args.web_port}: {exc}")
             return 1
         record["web_url"] = web.url if web else None
+        record["outputs_path"] = str(outputs_path(args.port))
         record["ready_seconds"] = round(time.perf_counter() - started, 2)
         outputs_path(args.port).write_text(json.dumps(record, indent=2), encoding="utf-8")
         _say(
             f"ready in {record['ready_seconds']:.1f} s (terraform init "
             f"{record['terraform_init_seconds']:.1f} s, apply "
-            f"{record['terraform_apply_seconds']:.1f} s); outputs in {outputs_path(args.port)}"
+            f"{record['terraform_apply_seconds']:.1f} s)"
         )
-        print(f"API_BASE_URL={record['api_base_url']}", flush=True)
-        if web is not None:
-            print(f"WEB_URL={web.url}", flush=True)
-        print(f"DOCUFLOW_OUTPUTS={outputs_path(args.port)}", flush=True)
-        _say("running; Ctrl-C stops it")
+        announce(record, web_note)
         while not stop.wait(1.0):
             pass
         _say("stopping")

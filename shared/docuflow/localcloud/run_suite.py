@@ -1,6 +1,8 @@
 """`make test-e2e`: one local cloud, the end-to-end suites against it, then stop.
 
-Starts `docuflow up` (web app included when it is built), runs `pytest e2e` with
+Builds the web app afresh (`npm run build`, when `frontend/package.json` defines
+`test:e2e`; a failed build fails the run), starts `docuflow up` serving it (on 4173, else
+on a free port, whose origins `docuflow up` adds to the CORS), runs `pytest e2e` with
 DOCUFLOW_API_BASE_URL / DOCUFLOW_CONTROL_URL / DOCUFLOW_OUTPUTS pointing at it, then — when
 `frontend/package.json` defines `test:e2e` — `npm run test:e2e` with API_BASE_URL and
 WEB_URL, stops the cloud and exits non-zero if anything failed.
@@ -21,8 +23,10 @@ import threading
 import time
 from pathlib import Path
 
+from docuflow.localcloud.web import DEFAULT_WEB_PORT
 from docuflow.paths import REPO_ROOT
 
+FRONTEND_DIR = REPO_ROOT / "frontend"
 START_TIMEOUT = float(os.environ.get("DOCUFLOW_E2E_START_TIMEOUT", "600"))
 
 
@@ -45,16 +49,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def web_arguments(web: bool, web_port: int | None = None) -> list[str]:
+    """`docuflow up`'s web options: `web_port`, else 4173 when free, else any free port
+    (`docuflow up` adds the chosen port's origins to the CORS, so any port works)."""
+    if not web:
+        return ["--no-web"]
+    if web_port is None:
+        web_port = DEFAULT_WEB_PORT if _port_free(DEFAULT_WEB_PORT) else _free_port()
+    return ["--web-port", str(web_port)]
+
+
 class Cloud:
     """A `docuflow up` child process and the URLs it printed."""
 
-    def __init__(self, port: int, web: bool) -> None:
+    def __init__(self, port: int, web: bool, web_port: int | None = None) -> None:
         self.port = port
         args = [sys.executable, "-m", "docuflow.cli", "up", "--port", str(port)]
-        if not web:
-            args.append("--no-web")
-        elif not _port_free(4173):
-            args += ["--web-port", str(_free_port())]
+        args += web_arguments(web, web_port)
         self.log_path = REPO_ROOT / ".localcloud" / f"test-e2e-{port}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(  # noqa: S603 - our own CLI
@@ -101,26 +112,38 @@ class Cloud:
 
 
 def _frontend_has_e2e() -> bool:
-    package = REPO_ROOT / "frontend" / "package.json"
+    package = FRONTEND_DIR / "package.json"
     if not package.is_file():
         return False
     scripts = json.loads(package.read_text(encoding="utf-8")).get("scripts") or {}
     return "test:e2e" in scripts
 
 
-def _build_frontend() -> bool:
-    """Build the web app when it is not built yet; True when `frontend/dist` is ready."""
-    frontend = REPO_ROOT / "frontend"
-    if (frontend / "dist" / "index.html").is_file():
-        return True
-    scripts = (
-        json.loads((frontend / "package.json").read_text(encoding="utf-8")).get("scripts") or {}
-    )
+class BuildFailed(RuntimeError):
+    """`npm run build` of the web app failed or left no `dist/index.html`."""
+
+
+def build_frontend(frontend: Path | None = None) -> bool:
+    """Build the web app afresh, so the suites never test a stale `dist/`.
+
+    False when there is nothing to build (no `package.json` or no `build` script); raises
+    BuildFailed when the build fails."""
+    frontend = frontend or FRONTEND_DIR
+    package = frontend / "package.json"
+    if not package.is_file():
+        return False
+    scripts = json.loads(package.read_text(encoding="utf-8")).get("scripts") or {}
     if "build" not in scripts:
         return False
     _say("building the web app (npm run build)")
+    started = time.perf_counter()
     code = subprocess.call([_npm(), "run", "build"], cwd=str(frontend))  # noqa: S603
-    return code == 0 and (frontend / "dist" / "index.html").is_file()
+    if code != 0:
+        raise BuildFailed(f"`npm run build` in {frontend} exited {code}; its output is above")
+    if not (frontend / "dist" / "index.html").is_file():
+        raise BuildFailed(f"`npm run build` in {frontend} left no dist/index.html")
+    _say(f"web app built in {time.perf_counter() - started:.1f} s")
+    return True
 
 
 def _npm() -> str:
@@ -157,7 +180,7 @@ def run_suites(cloud: Cloud, pytest_args: list[str]) -> list[str]:
         return failures
     env.update({"API_BASE_URL": cloud.urls["API_BASE_URL"], "WEB_URL": cloud.urls["WEB_URL"]})
     code = subprocess.call(  # noqa: S603 - npm from PATH
-        [_npm(), "run", "test:e2e"], cwd=str(REPO_ROOT / "frontend"), env=env
+        [_npm(), "run", "test:e2e"], cwd=str(FRONTEND_DIR), env=env
     )
     if code != 0:
         failures.append(f"npm run test:e2e exited {code}")
@@ -171,12 +194,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--port", type=int, default=None, help="emulator port (default 4566 if free)"
     )
+    parser.add_argument(
+        "--web-port", type=int, default=None, help="web app port (default 4173 if free)"
+    )
     parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     args = parser.parse_args(argv)
     port = args.port or (4566 if _port_free(4566) else _free_port())
-    web = _frontend_has_e2e() and _build_frontend()
+    try:
+        web = _frontend_has_e2e() and build_frontend()
+    except (BuildFailed, FileNotFoundError) as exc:
+        _say(f"FAILED: {exc}")
+        return 1
     started = time.perf_counter()
-    cloud = Cloud(port, web=web)
+    cloud = Cloud(port, web=web, web_port=args.web_port)
     failures: list[str] = []
     try:
         try:

@@ -1,7 +1,9 @@
 """Deploys `infra/` to the local cloud with Terraform, from a fresh state every time.
 
 Each emulator starts empty, so each `docuflow up` deletes the previous local state and
-applies the root module again with `envs/local.tfvars` and the emulator's endpoint. The
+applies the root module again with `envs/local.tfvars`, then a generated
+`<state dir>/docuflow-up.tfvars.json` (the emulator's endpoint, the web app's origins and
+any other values of this run; a later var file wins). The
 provider comes from the machine's filesystem mirror when there is one (TF_PLUGIN_DIR, else
 /opt/tf-plugins); Terraform's data directory and state live under `.localcloud/` (git-ignored).
 """
@@ -13,7 +15,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from docuflow.paths import REPO_ROOT
 
 INFRA_DIR = REPO_ROOT / "infra"
 VAR_FILE = "envs/local.tfvars"
+RUN_VAR_FILE = "docuflow-up.tfvars.json"  # written into the state directory by deploy()
 
 
 class DeployFailed(RuntimeError):
@@ -80,8 +83,10 @@ def _run(
             text=True,
         )
         assert process.stdout is not None
+        started = time.perf_counter()
         for line in process.stdout:
-            log.write(line)
+            # Seconds since the command started: the log then shows the critical path.
+            log.write(f"[{time.perf_counter() - started:6.1f}s] {line}")
             if echo is not None:
                 echo(line.rstrip("\n"))
         code = process.wait()
@@ -96,9 +101,12 @@ def deploy(
     endpoint: str,
     state_dir: Path,
     echo: Callable[[str], None] | None = None,
-    extra_vars: dict[str, str] | None = None,
+    extra_vars: Mapping[str, Any] | None = None,
 ) -> Deployment:
-    """init + apply `infra/` against the emulator at `endpoint`; returns the outputs."""
+    """init + apply `infra/` against the emulator at `endpoint`; returns the outputs.
+
+    `extra_vars` (e.g. {"web_origins": [...]}) override `envs/local.tfvars`: they go with
+    `local_endpoint` into a generated JSON var file, so lists and maps keep their types."""
     terraform = shutil.which("terraform")
     if terraform is None:
         raise DeployFailed("terraform is not installed (the local cloud deploys with it)")
@@ -106,7 +114,13 @@ def deploy(
         raise DeployFailed(f"{INFRA_DIR / VAR_FILE} does not exist")
     state_dir.mkdir(parents=True, exist_ok=True)
     state = state_dir / "terraform.tfstate"
-    for stale in (state, state_dir / "terraform.tfstate.backup", state_dir / "outputs.json"):
+    run_vars = state_dir / RUN_VAR_FILE
+    for stale in (
+        state,
+        state_dir / "terraform.tfstate.backup",
+        state_dir / "outputs.json",
+        run_vars,
+    ):
         stale.unlink(missing_ok=True)  # a fresh emulator is empty: so is its state
     log_path = state_dir / "terraform.log"
     log_path.write_text("", encoding="utf-8")
@@ -122,6 +136,7 @@ def deploy(
 
     started = time.perf_counter()
     variables = {"local_endpoint": endpoint, **(extra_vars or {})}
+    run_vars.write_text(json.dumps(variables, indent=2) + "\n", encoding="utf-8")
     apply = [
         terraform,
         "apply",
@@ -130,7 +145,7 @@ def deploy(
         "-no-color",
         f"-state={state}",
         f"-var-file={VAR_FILE}",
-        *(f"-var={key}={value}" for key, value in variables.items()),
+        f"-var-file={run_vars.resolve()}",
     ]
     _run(apply, env, log_path, echo)
     seconds_apply = time.perf_counter() - started

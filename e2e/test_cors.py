@@ -1,0 +1,56 @@
+"""The browser's view: the web app's origins may call the API and PUT to the presigned
+upload URL (CORS preflights answered for them), and a foreign origin may not."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from e2e.client import TIMEOUT, Api, new_owner
+from e2e.targets import Target
+
+FOREIGN_ORIGIN = "http://foreign.invalid:8080"
+
+
+@pytest.fixture
+def origins(target: Target) -> tuple[str, ...]:
+    if not target.web_origins:
+        pytest.skip(
+            f"no web origins known for target {target.name}: set DOCUFLOW_WEB_ORIGINS "
+            "(a `docuflow up` outputs file lists its own)"
+        )
+    return target.web_origins
+
+
+def _preflight(url: str, origin: str, method: str, headers: str) -> requests.Response:
+    return requests.options(
+        url,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": headers,
+        },
+        timeout=TIMEOUT,
+    )
+
+
+def test_the_web_origins_may_call_the_api(api: Api, origins: tuple[str, ...]) -> None:
+    for origin in origins:
+        answer = _preflight(api.url("/uploads"), origin, "POST", "content-type")
+        assert answer.status_code in (200, 204), (origin, answer.status_code)
+        assert answer.headers.get("Access-Control-Allow-Origin") == origin
+    foreign = _preflight(api.url("/uploads"), FOREIGN_ORIGIN, "POST", "content-type")
+    assert foreign.headers.get("Access-Control-Allow-Origin") != FOREIGN_ORIGIN
+
+
+def test_the_web_origins_may_put_to_the_presigned_upload_url(
+    api: Api, origins: tuple[str, ...]
+) -> None:
+    created = api.create_upload("cors-check.pdf", "application/pdf", 1024, new_owner())
+    upload_url = created["upload_url"]
+    for origin in origins:
+        answer = _preflight(upload_url, origin, "PUT", "content-type")
+        assert answer.status_code in (200, 204), (origin, answer.status_code, answer.text[:200])
+        assert answer.headers.get("Access-Control-Allow-Origin") == origin
+    foreign = _preflight(upload_url, FOREIGN_ORIGIN, "PUT", "content-type")
+    assert foreign.status_code == 403, foreign.status_code

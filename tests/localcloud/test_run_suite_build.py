@@ -1,0 +1,108 @@
+"""`make test-e2e` rebuilds the web app before serving it, and stops on a failed build;
+checked with a recording `npm` on PATH."""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from docuflow.localcloud import run_suite
+
+FAKE_NPM = """#!{python}
+import os, pathlib, sys
+with open({calls!r}, "a") as calls:
+    calls.write(" ".join(sys.argv[1:]) + "\\n")
+if os.environ.get("FAKE_NPM_FAIL"):
+    sys.exit(3)
+dist = pathlib.Path.cwd() / "dist"
+dist.mkdir(exist_ok=True)
+if not os.environ.get("FAKE_NPM_NO_DIST"):
+    (dist / "index.html").write_text("<html>fresh</html>")
+"""
+
+
+@pytest.fixture
+def npm_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "npm-calls.txt"
+    script = bin_dir / "npm"
+    script.write_text(FAKE_NPM.format(python=sys.executable, calls=str(calls)))
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.delenv("FAKE_NPM_FAIL", raising=False)
+    monkeypatch.delenv("FAKE_NPM_NO_DIST", raising=False)
+    return calls
+
+
+def _frontend(root: Path, scripts: dict[str, str]) -> Path:
+    frontend = root / "frontend"
+    frontend.mkdir()
+    (frontend / "package.json").write_text(json.dumps({"scripts": scripts}))
+    return frontend
+
+
+def test_an_existing_build_is_rebuilt(tmp_path: Path, npm_calls: Path) -> None:
+    frontend = _frontend(tmp_path, {"build": "vite build", "test:e2e": "playwright test"})
+    (frontend / "dist").mkdir()
+    (frontend / "dist" / "index.html").write_text("<html>stale</html>")
+    assert run_suite.build_frontend(frontend) is True
+    assert npm_calls.read_text().splitlines() == ["run build"]
+    assert (frontend / "dist" / "index.html").read_text() == "<html>fresh</html>"
+
+
+def test_a_failed_build_fails_clearly(
+    tmp_path: Path, npm_calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frontend = _frontend(tmp_path, {"build": "vite build"})
+    monkeypatch.setenv("FAKE_NPM_FAIL", "1")
+    with pytest.raises(run_suite.BuildFailed, match="exited 3"):
+        run_suite.build_frontend(frontend)
+
+
+def test_a_build_without_index_html_fails(
+    tmp_path: Path, npm_calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frontend = _frontend(tmp_path, {"build": "vite build"})
+    monkeypatch.setenv("FAKE_NPM_NO_DIST", "1")
+    with pytest.raises(run_suite.BuildFailed, match=r"no dist/index\.html"):
+        run_suite.build_frontend(frontend)
+
+
+def test_nothing_to_build_without_package_json_or_build_script(
+    tmp_path: Path, npm_calls: Path
+) -> None:
+    assert run_suite.build_frontend(tmp_path / "absent") is False
+    assert run_suite.build_frontend(_frontend(tmp_path, {"test": "vitest"})) is False
+    assert not npm_calls.exists()
+
+
+def test_main_stops_before_starting_a_cloud_when_the_build_fails(
+    tmp_path: Path, npm_calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frontend = _frontend(tmp_path, {"build": "vite build", "test:e2e": "playwright test"})
+    monkeypatch.setattr(run_suite, "FRONTEND_DIR", frontend)
+    monkeypatch.setenv("FAKE_NPM_FAIL", "1")
+
+    def no_cloud(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cloud was started after a failed build")
+
+    monkeypatch.setattr(run_suite, "Cloud", no_cloud)
+    assert run_suite.main(["--port", "1"]) == 1
+
+
+def test_the_web_port_falls_back_to_a_free_one_when_4173_is_taken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert run_suite.web_arguments(False) == ["--no-web"]
+    assert run_suite.web_arguments(True, 4625) == ["--web-port", "4625"]
+    monkeypatch.setattr(run_suite, "_port_free", lambda port: True)
+    assert run_suite.web_arguments(True) == ["--web-port", "4173"]
+    monkeypatch.setattr(run_suite, "_port_free", lambda port: False)
+    option, port = run_suite.web_arguments(True)
+    assert option == "--web-port"
+    assert port != "4173" and int(port) > 0
