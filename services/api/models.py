@@ -11,6 +11,10 @@ from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult, ReviewReason
 from services.api.logic.uploads import check_filename
 
+# DynamoDB numbers hold 38 significant digits; a larger version could never match and
+# makes boto3 raise before the request is sent (a 500), so it is refused as input.
+MAX_VERSION = 2**63 - 1
+
 OwnerId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._@+-]+$")]
 
 
@@ -42,7 +46,7 @@ class DecisionRequest(_Request):
         default_factory=dict
     )
     reason: Annotated[str | None, Field(max_length=2000)] = None
-    expected_version: Annotated[int | None, Field(ge=0)] = None
+    expected_version: Annotated[int | None, Field(ge=0, le=MAX_VERSION)] = None
 
 
 class _Query(BaseModel):

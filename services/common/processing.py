@@ -41,13 +41,36 @@ def mark_uploaded(ports: Processing, job: JobItem, *, actor: str) -> JobItem:
         target=JobStatus.UPLOADED,
         set_fields={"size_bytes": digest.size_bytes, "file_sha256": digest.sha256},
     )
-    ports.audit.record(
+    _audit_uploaded(ports, job, actor=actor)
+    return job
+
+
+# The status writes below are audited with `record_once`, keyed by the write's own
+# `updated_at`: a redelivered event or a repeated start that finds the status already
+# written writes a missing record (the first try failed after the status write) once.
+
+
+def _audit_uploaded(ports: Processing, job: JobItem, *, actor: str) -> None:
+    ports.audit.record_once(
         job.job_id,
         "uploaded",
+        at=job.updated_at,
+        event_id=f"uploaded-{job.attempt}",
         actor=actor,
-        details={"size_bytes": digest.size_bytes, "file_sha256": digest.sha256},
+        details={"size_bytes": job.size_bytes, "file_sha256": job.file_sha256},
     )
-    return job
+
+
+def _audit_started(ports: Processing, job: JobItem, *, actor: str) -> None:
+    event = "retried" if job.attempt > 1 else "started"
+    ports.audit.record_once(
+        job.job_id,
+        event,
+        at=job.updated_at,
+        event_id=f"{event}-{job.attempt}",
+        actor=actor,
+        details={"attempt": job.attempt, "execution_name": execution_name(job.job_id, job.attempt)},
+    )
 
 
 def start_processing(ports: Processing, job: JobItem, *, actor: str) -> JobItem:
@@ -65,12 +88,7 @@ def start_processing(ports: Processing, job: JobItem, *, actor: str) -> JobItem:
         set_fields={"attempt": attempt},
         remove_fields=_PER_ATTEMPT if retry else (),
     )
-    ports.audit.record(
-        job.job_id,
-        "retried" if retry else "started",
-        actor=actor,
-        details={"attempt": attempt, "execution_name": execution_name(job.job_id, attempt)},
-    )
+    _audit_started(ports, job, actor=actor)
     return resume_processing(ports, job)
 
 
@@ -107,9 +125,12 @@ def advance(ports: Processing, job: JobItem, *, actor: str, retry_failed: bool) 
     """
     if job.status is JobStatus.CREATED:
         job = mark_uploaded(ports, job, actor=actor)
+    elif job.status is JobStatus.UPLOADED:
+        _audit_uploaded(ports, job, actor=actor)
     if job.status is JobStatus.UPLOADED or (job.status is JobStatus.FAILED and retry_failed):
         return start_processing(ports, job, actor=actor)
     if job.status is JobStatus.PROCESSING and job.execution_arn is None:
         # The status was written but StartExecution never answered: finish the start.
+        _audit_started(ports, job, actor=actor)
         return resume_processing(ports, job)
     return None

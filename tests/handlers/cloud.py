@@ -8,11 +8,13 @@ import copy
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from botocore.exceptions import ClientError
 
 from docuflow.dal.jobs import FILE_SHA256_INDEX, INVOICE_KEY_INDEX, OWNER_INDEX, STATUS_INDEX
@@ -291,6 +293,25 @@ def s3_notification(bucket: str, key: str, size: int = 1) -> str:
 
 def _client_error(code: str, operation: str) -> ClientError:
     return ClientError({"Error": {"Code": code, "Message": f"fake {code}"}}, operation)
+
+
+@contextmanager
+def audit_writes_throttled(
+    monkeypatch: pytest.MonkeyPatch, audit: Any, event: str
+) -> Iterator[None]:
+    """While inside, the audit table throttles every PutItem of `event` (as DynamoDB
+    does under load), so a step fails after the status write it was auditing."""
+    table = audit._table
+    real_put_item = table.put_item
+
+    def put_item(**kwargs: Any) -> Any:
+        if kwargs["Item"]["event"] == event:
+            raise _client_error("ThrottlingException", "PutItem")
+        return real_put_item(**kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(table, "put_item", put_item)
+        yield
 
 
 class FakeTextract:

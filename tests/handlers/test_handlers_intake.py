@@ -5,8 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
+from services.intake.handlers import s3_events
 from services.intake.handlers.s3_events import lambda_handler as intake
-from tests.handlers.cloud import Cloud, LambdaContext, make_job, s3_notification, sqs_event
+from tests.handlers.cloud import (
+    Cloud,
+    LambdaContext,
+    audit_writes_throttled,
+    make_job,
+    s3_notification,
+    sqs_event,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n"
 
@@ -50,6 +60,24 @@ def test_object_created_marks_uploaded_and_starts_the_execution(cloud: Cloud) ->
         "key": key,
         "attempt": 1,
     }
+    assert sorted(r["event"] for r in cloud.audit(job.job_id)) == ["started", "uploaded"]
+
+
+def test_a_redelivery_after_a_lost_audit_record_writes_it_once(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a first delivery that writes UPLOADED but fails writing its audit record
+    job, key = created_job_with_object(cloud)
+    body = s3_notification(cloud.bucket, key)
+    with audit_writes_throttled(monkeypatch, s3_events.ports().audit, "uploaded"):
+        failed = run(sqs_event([body]))
+    assert len(failed["batchItemFailures"]) == 1
+    assert cloud.job(job.job_id)["status"] == "UPLOADED"
+    # When SQS delivers the message again, twice
+    assert run(sqs_event([body])) == {"batchItemFailures": []}
+    assert run(sqs_event([body])) == {"batchItemFailures": []}
+    # Then the upload and the start are each audited exactly once
+    assert cloud.job(job.job_id)["status"] == "PROCESSING"
     assert sorted(r["event"] for r in cloud.audit(job.job_id)) == ["started", "uploaded"]
 
 

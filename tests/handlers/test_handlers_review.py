@@ -222,6 +222,7 @@ def test_bad_corrections_are_422_and_change_nothing(cloud: Cloud, corrected: dic
         ({"decision": "APPROVE", "reviewer": "r", "approved_by": "x"}, None),
         ({"decision": "APPROVE", "reviewer": "r", "corrected_fields": ["total_amount"]}, None),
         ({"decision": "APPROVE", "reviewer": "r", "expected_version": "v1"}, None),
+        ({"decision": "APPROVE", "reviewer": "r", "expected_version": 10**40}, None),
     ],
     ids=[
         "malformed",
@@ -232,6 +233,7 @@ def test_bad_corrections_are_422_and_change_nothing(cloud: Cloud, corrected: dic
         "unknown-field",
         "corrections-not-object",
         "bad-version",
+        "version-beyond-dynamodb-numbers",
     ],
 )
 def test_bad_decision_requests_are_400(cloud: Cloud, body: dict | None, raw: str | None) -> None:

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, OcrFailed, UnsupportedDocument
 from docuflow.paths import textract_fixtures_dir
+from services.workflow import dependencies
 from services.workflow.errors import TextractThrottled
 from services.workflow.handlers import (
     mark_failed,
@@ -25,6 +26,7 @@ from tests.handlers.cloud import (
     Cloud,
     FakeTextract,
     LambdaContext,
+    audit_writes_throttled,
     load_fixture,
     make_job,
     sqs_event,
@@ -471,6 +473,26 @@ def test_parse_and_score_twice_routes_once(cloud: Cloud) -> None:
     assert [e["event"] for e in cloud.audit(job.job_id)].count("routed") == 1
 
 
+def test_parse_and_score_retried_after_a_lost_routed_record_audits_the_routing(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a first invocation that routes the job but fails writing the "routed" record
+    job, state = parse_job(cloud, "expense/invoice-2-page.json")
+    with (
+        audit_writes_throttled(monkeypatch, dependencies.storage().audit, "routed"),
+        pytest.raises(ClientError),
+    ):
+        parse_and_score.lambda_handler(state, LambdaContext())
+    routed_status = cloud.job(job.job_id)["status"]
+    # When Step Functions retries the step
+    outcome = parse_and_score.lambda_handler(state, LambdaContext())
+    # Then the routing decision is audited, once
+    routed = [e for e in cloud.audit(job.job_id) if e["event"] == "routed"]
+    assert len(routed) == 1
+    assert routed[0]["details"]["status"] == routed_status == outcome["status"]
+    assert routed[0]["details"]["reasons"] == outcome["reasons"]
+
+
 # -- mark-failed --------------------------------------------------------------------------
 
 
@@ -498,6 +520,27 @@ def test_mark_failed_explains_audits_and_reports_to_the_dlq(cloud: Cloud) -> Non
     assert message["job_id"] == job.job_id and message["error"] == "UnsupportedDocument"
     assert message["attempt"] == 1
     assert message["cause"] == "The file is not a PDF, PNG, JPEG or TIFF document."
+
+
+def test_mark_failed_retried_after_a_lost_audit_record_audits_the_failure_once(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a first mark-failed that writes FAILED but fails writing the audit record
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    state = state_of(job, error={"Error": "OcrFailed", "Cause": "bad scan"})
+    with (
+        audit_writes_throttled(monkeypatch, dependencies.failure_tables().audit, "failed"),
+        pytest.raises(ClientError),
+    ):
+        mark_failed.lambda_handler(state, LambdaContext())
+    assert cloud.job(job.job_id)["status"] == "FAILED"
+    # When Step Functions retries the step, twice
+    mark_failed.lambda_handler(state, LambdaContext())
+    mark_failed.lambda_handler(state, LambdaContext())
+    # Then the failure is audited exactly once, and reported
+    failed = [e for e in cloud.audit(job.job_id) if e["event"] == "failed"]
+    assert len(failed) == 1 and failed[0]["details"]["error"] == "OcrFailed"
+    assert job.job_id in {m["job_id"] for m in cloud.dlq_messages()}
 
 
 @pytest.mark.parametrize(

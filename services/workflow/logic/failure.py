@@ -4,8 +4,9 @@ record, and the failure on the dead-letter queue for operators."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from docuflow.dal.models import utc_now
+from docuflow.dal.models import JobItem, utc_now
 from docuflow.dal.queues import DeadLetterQueue
 from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition
 from docuflow.domain.status import JobStatus, can_transition
@@ -54,36 +55,43 @@ def explain(error: str, cause: str | None) -> str:
     return sentence
 
 
+def _audit_failure(storage: Tables, job: JobItem, details: dict[str, Any]) -> None:
+    """The "failed" record, keyed by the FAILED write itself, so a retry writes it once."""
+    storage.audit.record_once(
+        job.job_id,
+        "failed",
+        at=job.updated_at,
+        event_id=f"failed-{job.attempt}",
+        actor=ACTOR,
+        details=details,
+    )
+
+
 def mark_failed(storage: Tables, dlq: DeadLetterQueue, state: FailureInput) -> FailureOutcome:
     set_job_id(state.job_id)
     error = state.error.error
     cause = cause_message(state.error.cause)
     reason = explain(error, state.error.cause)
+    details = {"error": error, "cause": cause, "reason": reason, "attempt": state.attempt}
     job = storage.jobs.find(state.job_id)
     if job is None:
         logger.error("Failure of an unknown job", extra={"error": error})
     elif can_transition(job.status, JobStatus.FAILED):
         try:
-            storage.jobs.transition(
+            failed = storage.jobs.transition(
                 state.job_id,
                 current=job.status,
                 target=JobStatus.FAILED,
                 set_fields={"failure_reason": reason},
                 remove_fields=("task_token",),
             )
-            storage.audit.record(
-                state.job_id,
-                "failed",
-                actor=ACTOR,
-                details={
-                    "error": error,
-                    "cause": cause,
-                    "reason": reason,
-                    "attempt": state.attempt,
-                },
-            )
+            _audit_failure(storage, failed, details)
         except (InvalidTransition, ConcurrentUpdate):
             logger.warning("Job moved on before it could be marked FAILED")
+    elif job.status is JobStatus.FAILED and job.attempt == state.attempt:
+        # A retry of this step after the status write succeeded: the audit record may
+        # be what failed the first time, and it must not be lost (nor written twice).
+        _audit_failure(storage, job, details)
     else:
         logger.warning("Job cannot be marked FAILED", extra={"status": job.status.value})
     dlq.send(

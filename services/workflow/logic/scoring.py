@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from docuflow.dal.documents import result_key
+from docuflow.dal.models import JobItem
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import (
     DuplicateEvidence,
@@ -53,6 +54,18 @@ def score(
     return result
 
 
+def _audit_routing(storage: Storage, job: JobItem, codes: list[str]) -> None:
+    """The "routed" record, keyed by the routing write itself, so a retry writes it once."""
+    storage.audit.record_once(
+        job.job_id,
+        "routed",
+        at=job.updated_at,
+        event_id=f"routed-{job.attempt}",
+        actor=ACTOR,
+        details={"status": job.status.value, "reasons": codes},
+    )
+
+
 def parse_and_score(
     storage: Storage, settings: ScoringSettings, *, job_id: str, keys: list[str]
 ) -> ParseOutcome:
@@ -63,6 +76,9 @@ def parse_and_score(
     if job.status in _ROUTED and job.result_key == key_of_result:
         # A retried invocation after the job was routed: report what was done.
         logger.info("Job already routed", extra={"status": job.status.value})
+        # The earlier invocation may have failed after routing but before its audit
+        # record: write it now (a no-op when it is there already).
+        _audit_routing(storage, job, [str(reason.get("code")) for reason in job.routing_reasons])
         return ParseOutcome(
             job_id=job_id,
             status="COMPLETED" if job.status is JobStatus.COMPLETED else "NEEDS_REVIEW",
@@ -89,7 +105,7 @@ def parse_and_score(
     reasons = [
         reason.model_dump(mode="json", exclude_none=True) for reason in result.routing.reasons
     ]
-    storage.jobs.transition(
+    routed = storage.jobs.transition(
         job_id,
         current=JobStatus.PROCESSING,
         target=target,
@@ -97,9 +113,7 @@ def parse_and_score(
         remove_fields=("task_token",),
     )
     codes = [reason.code for reason in result.routing.reasons]
-    storage.audit.record(
-        job_id, "routed", actor=ACTOR, details={"status": target.value, "reasons": codes}
-    )
+    _audit_routing(storage, routed, codes)
     return ParseOutcome(
         job_id=job_id,
         status=result.routing.status,

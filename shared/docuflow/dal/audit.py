@@ -48,28 +48,61 @@ class AuditRepository:
         after: dict[str, Any] | None = None,
     ) -> AuditRecord:
         """Write one event; the condition makes an existing record impossible to overwrite."""
+        at = utc_now()
+        record = self._new(
+            job_id, event, sk=f"{at}#{uuid.uuid4().hex}", at=at, actor=actor, details=details
+        )
+        record = record.model_copy(update={"before": before, "after": after})
+        if not self._put(record):
+            # A uuid4 collision is not a thing that happens; say so loudly if it does.
+            raise RuntimeError(f"audit record {record.sk} exists already")
+        return record
+
+    def record_once(
+        self,
+        job_id: str,
+        event: str,
+        *,
+        at: str,
+        event_id: str,
+        actor: str,
+        details: dict[str, Any] | None = None,
+    ) -> bool:
+        """Write an event whose time and id are fixed by what it records (e.g. the
+        `updated_at` of the status write it audits), so a retried step writes it once.
+
+        Returns False when the record was there already. Needs only PutItem.
+        """
+        record = self._new(
+            job_id, event, sk=f"{at}#{event_id}", at=at, actor=actor, details=details
+        )
+        return self._put(record)
+
+    @staticmethod
+    def _new(
+        job_id: str,
+        event: str,
+        *,
+        sk: str,
+        at: str,
+        actor: str,
+        details: dict[str, Any] | None,
+    ) -> AuditRecord:
         if event not in AUDIT_EVENTS:
             raise ValueError(f"unknown audit event {event!r}")
-        at = utc_now()
-        record = AuditRecord(
-            job_id=job_id,
-            sk=f"{at}#{uuid.uuid4().hex}",
-            event=event,
-            actor=actor,
-            at=at,
-            details=details or {},
-            before=before,
-            after=after,
+        return AuditRecord(
+            job_id=job_id, sk=sk, event=event, actor=actor, at=at, details=details or {}
         )
+
+    def _put(self, record: AuditRecord) -> bool:
         item = to_dynamo(record.model_dump(mode="json", exclude_none=True))
         try:
             self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(sk)")
         except ClientError as exc:
-            # A uuid4 collision is not a thing that happens; say so loudly if it does.
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise RuntimeError(f"audit record {record.sk} exists already") from exc
+                return False
             raise
-        return record
+        return True
 
     def list(self, job_id: str) -> list[AuditRecord]:
         """Every event of a job, oldest first."""

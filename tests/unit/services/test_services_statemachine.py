@@ -92,6 +92,15 @@ def test_every_task_retries_lambda_errors_and_catches_into_mark_failed(
     assert asl["States"]["Failed"]["Type"] == "Fail"
 
 
+def test_mark_failed_retries_every_error(asl: dict[str, Any]) -> None:
+    # Given the catch path, When mark-failed itself fails (a throttled DynamoDB or SQS
+    # write), Then it is retried: giving up would leave the job PROCESSING for good,
+    # with no failure reason, no audit record and nothing on the dead-letter queue.
+    retriers = asl["States"]["MarkFailed"]["Retry"]
+    assert retriers[-1]["ErrorEquals"] == ["States.ALL"]
+    assert retriers[-1]["MaxAttempts"] >= 2
+
+
 def test_start_ocr_waits_for_the_task_token_and_falls_back_to_polling(
     asl: dict[str, Any],
 ) -> None:
