@@ -5,6 +5,8 @@ from __future__ import annotations
 import concurrent.futures
 from typing import Any
 
+import requests
+
 from e2e.client import Api, Control, new_owner, prepare, wait_for
 from e2e.documents import fixture, generated_invoice
 from e2e.targets import Target
@@ -131,6 +133,27 @@ def test_same_invoice_uploaded_twice_is_flagged_possible_duplicate(
     assert duplicate["status"] == "fail"
     assert first in duplicate["message"]
     assert {"DUPLICATE_INVOICE", "DUPLICATE_FILE"} & {r["code"] for r in job["review_reasons"]}
+
+
+def test_a_processed_document_cannot_be_replaced_through_its_upload_link(api: Api) -> None:
+    # Given an invoice uploaded and processed
+    document = fixture("sample-invoice.pdf", "application/pdf")
+    created = api.create_upload(
+        document.filename, document.content_type, len(document.data), new_owner()
+    )
+    headers = created["upload_headers"]
+    first = requests.put(created["upload_url"], data=document.data, headers=headers, timeout=30)
+    assert first.status_code in (200, 204), first.text
+    job = api.wait_status(created["job_id"], timeout=PROCESSING_TIMEOUT)
+    # When someone PUTs other bytes to the same, still valid, upload link
+    second = requests.put(
+        created["upload_url"], data=b"%PDF-1.4 other", headers=headers, timeout=30
+    )
+    # Then S3 refuses it and the job keeps the document it was read from
+    assert second.status_code == 412, second.status_code
+    after = api.job(created["job_id"])
+    assert after["file_sha256"] == job["file_sha256"] == document.sha256
+    assert after["version"] == job["version"]
 
 
 def test_upload_that_is_not_a_pdf_or_image_fails_with_a_reason(api: Api) -> None:

@@ -81,7 +81,7 @@ resource "aws_s3_bucket_cors_configuration" "raw" {
   cors_rule {
     allowed_origins = var.web_origins
     allowed_methods = ["PUT", "GET"]
-    allowed_headers = ["Content-Type"]
+    allowed_headers = ["Content-Type", "If-None-Match"]
     expose_headers  = ["ETag"]
     max_age_seconds = 3000
   }

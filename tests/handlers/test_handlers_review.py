@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import urllib.parse
+from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from services.api.handlers.review import lambda_handler as review
 from tests.handlers.cloud import Cloud, call, http_event, make_job
@@ -173,6 +176,62 @@ def test_the_version_condition_alone_stops_a_stale_decision(cloud: Cloud) -> Non
     )
     assert response["statusCode"] == 409
     assert response["json"]["error"]["code"] == "CONCURRENT_UPDATE"
+
+
+class AuditKeyTakenOnce:
+    """A DynamoDB client that, just before the first transaction, lets another writer
+    put an audit item with the key of the transaction's last Put (the decision record),
+    so that Put's condition fails inside the transaction."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.taken: list[str] = []
+
+    def transact_write_items(self, **kwargs: Any) -> Any:
+        if not self.taken:
+            put = kwargs["TransactItems"][-1]["Put"]
+            key = {"job_id": put["Item"]["job_id"], "sk": put["Item"]["sk"]}
+            self._client.put_item(TableName=put["TableName"], Item=key)
+            self.taken.append(key["sk"]["S"])
+        return self._client.transact_write_items(**kwargs)
+
+
+def test_a_decision_whose_audit_fails_changes_nothing_and_can_be_retried(cloud: Cloud) -> None:
+    from docuflow.dal.jobs import JobRepository
+    from services.api import dependencies
+
+    # Given a job in review, and an audit write that fails inside the decision's transaction
+    job = make_job(cloud)
+    client = AuditKeyTakenOnce(cloud.client("dynamodb"))
+    jobs = JobRepository(cloud.table(cloud.jobs_table), client=client)  # type: ignore[arg-type]
+    dependencies.storage.override(dataclasses.replace(dependencies.storage(), jobs=jobs))
+    request = {
+        "decision": "APPROVE",
+        "reviewer": "rita",
+        "corrected_fields": {"total_amount": "1093.50"},
+        "expected_version": job.version,
+    }
+    # When the reviewer decides, the handler fails (API Gateway answers 500)...
+    with pytest.raises(ClientError) as raised:
+        decide(job.job_id, request)
+    assert raised.value.response["Error"]["Code"] == "TransactionCanceledException"
+    # ...and nothing of the decision was written: not the status, not the corrections
+    stored = cloud.job(job.job_id)
+    assert stored["status"] == "NEEDS_REVIEW" and stored["version"] == job.version
+    assert "decision" not in stored
+    assert [r["sk"] for r in cloud.audit(job.job_id)] == client.taken
+    # When the same decision is sent again, it succeeds with both records written once
+    response = decide(job.job_id, request)
+    assert response["statusCode"] == 200, response["json"]
+    assert response["json"]["status"] == "APPROVED"
+    assert response["json"]["version"] == job.version + 1
+    records = sorted(
+        (r for r in cloud.audit(job.job_id) if r["sk"] not in client.taken),
+        key=lambda r: r["sk"],
+    )
+    assert [r["event"] for r in records] == ["corrected", "approved"]
+    assert records[0]["after"] == {"total_amount": "1093.50"}
+    assert records[1]["details"]["version"] == job.version + 1
 
 
 @pytest.mark.parametrize("status", ["COMPLETED", "PROCESSING", "APPROVED", "FAILED"])

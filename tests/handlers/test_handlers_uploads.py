@@ -48,7 +48,7 @@ def test_create_upload_writes_a_created_job_and_presigns_the_put(cloud: Cloud) -
     assert response["statusCode"] == 201
     body = response["json"]
     assert body["status"] == "CREATED"
-    assert body["upload_headers"] == {"Content-Type": "application/pdf"}
+    assert body["upload_headers"] == {"Content-Type": "application/pdf", "If-None-Match": "*"}
     assert body["key"] == f"raw/clerk-1/{body['job_id']}/March invoice.pdf"
     assert "X-Amz-Signature=" in body["upload_url"] and "X-Amz-Expires=900" in body["upload_url"]
     assert body["expires_at"].endswith("Z")
@@ -94,7 +94,7 @@ def test_presigned_put_uploads_to_the_job_key(cloud: Cloud) -> None:
 def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str) -> None:
     response = create({"filename": "a.bin", "content_type": content_type, "owner_id": "o"})
     assert response["statusCode"] == 201
-    assert response["json"]["upload_headers"] == {"Content-Type": normalized}
+    assert response["json"]["upload_headers"] == {"Content-Type": normalized, "If-None-Match": "*"}
 
 
 @pytest.mark.parametrize(

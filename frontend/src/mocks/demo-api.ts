@@ -457,7 +457,7 @@ export class DemoApi {
         status: 'CREATED',
         upload_url: `${this.baseUrl}/demo-uploads/${jobId}`,
         upload_method: 'PUT',
-        upload_headers: { 'Content-Type': contentType },
+        upload_headers: { 'Content-Type': contentType, 'If-None-Match': '*' },
         key: `raw/${owner}/${jobId}/${filename}`,
         expires_at: iso(now + 900_000),
       },

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from docuflow.dal.documents import upload_headers
 from docuflow.observability import logger, metrics, set_job_id, tracer
 from services.api.config import get_upload_settings
 from services.api.dependencies import processing
@@ -38,7 +39,7 @@ def create_upload() -> Response[str]:
         job_id=upload.job.job_id,
         status=upload.job.status,
         upload_url=upload.upload_url,
-        upload_headers={"Content-Type": upload.content_type},
+        upload_headers=upload_headers(upload.content_type),
         expires_at=upload.expires_at,
         key=upload.job.s3_key,
     )

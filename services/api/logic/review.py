@@ -80,11 +80,14 @@ def decide(
     reason: str | None,
     expected_version: int | None,
 ) -> JobItem:
-    """Approve or reject a job in review, with corrections, as one conditional write.
+    """Approve or reject a job in review, with corrections, as one conditional write
+    made together with its audit records (one transaction: all or nothing).
 
     The write is conditional on NEEDS_REVIEW and on the version the reviewer saw
     (`expected_version`, else the version just read): of two reviewers deciding at
-    once one wins, the other gets InvalidTransition or ConcurrentUpdate (409).
+    once one wins, the other gets InvalidTransition or ConcurrentUpdate (409). If the
+    transaction fails for another reason nothing is written, so the job stays in
+    review at the same version and the same request can be retried.
     """
     target = _TARGET[decision]
     job = ports.jobs.get(job_id)
@@ -98,33 +101,75 @@ def decide(
         values: dict[str, str] = {name: f.value for name, f in result.fields.items()}
         values.update({name: c.after for name, c in corrections.items()})
         key = invoice_key(values)
-    decided = ports.jobs.transition(
+    version = job.version if expected_version is None else expected_version
+    decided_at = utc_now()
+    records = _decision_records(
+        ports,
+        job_id,
+        target=target,
+        reviewer=reviewer,
+        reason=reason,
+        corrections=corrections,
+        at=decided_at,
+        # The write succeeds only at `version` and increments it.
+        new_version=version + 1,
+    )
+    return ports.jobs.transition_with_audit(
         job_id,
         current=JobStatus.NEEDS_REVIEW,
         target=target,
-        expected_version=job.version if expected_version is None else expected_version,
+        expected_version=version,
         set_fields={
             "decision": decision,
             "reviewer": reviewer,
             "decision_reason": reason,
-            "decided_at": utc_now(),
+            "decided_at": decided_at,
             "corrections": {name: c.model_dump() for name, c in corrections.items()},
             "invoice_key": key,
         },
+        audit_puts=[ports.audit.transaction_put(record) for record in records],
     )
+
+
+def _decision_records(
+    ports: Storage,
+    job_id: str,
+    *,
+    target: JobStatus,
+    reviewer: str,
+    reason: str | None,
+    corrections: Mapping[str, FieldCorrection],
+    at: str,
+    new_version: int,
+) -> list[AuditRecord]:
+    """The `corrected` (if any) and `approved`/`rejected` records of one decision.
+
+    Keyed by the decision's time and the version it writes, numbered so that at the
+    same time `corrected` still sorts before the decision.
+    """
+    records: list[AuditRecord] = []
     if corrections:
-        ports.audit.record(
-            job_id,
-            "corrected",
-            actor=reviewer,
-            details={"fields": sorted(corrections)},
-            before={name: c.before for name, c in corrections.items()},
-            after={name: c.after for name, c in corrections.items()},
+        records.append(
+            ports.audit.new_record(
+                job_id,
+                "corrected",
+                at=at,
+                event_id=f"v{new_version}.0-corrected",
+                actor=reviewer,
+                details={"fields": sorted(corrections)},
+                before={name: c.before for name, c in corrections.items()},
+                after={name: c.after for name, c in corrections.items()},
+            )
         )
-    ports.audit.record(
-        job_id,
-        "approved" if target is JobStatus.APPROVED else "rejected",
-        actor=reviewer,
-        details={"reason": reason, "version": decided.version},
+    event = "approved" if target is JobStatus.APPROVED else "rejected"
+    records.append(
+        ports.audit.new_record(
+            job_id,
+            event,
+            at=at,
+            event_id=f"v{new_version}.1-{event}",
+            actor=reviewer,
+            details={"reason": reason, "version": new_version},
+        )
     )
-    return decided
+    return records

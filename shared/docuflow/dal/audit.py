@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from docuflow.dal.items import from_dynamo, to_dynamo
+from docuflow.dal.items import from_dynamo, to_dynamo, to_typed
 from docuflow.dal.models import AuditRecord, utc_now
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+# Every Put of a record carries it: an existing record is never overwritten.
+_NOT_OVERWRITTEN = "attribute_not_exists(sk)"
 
 AUDIT_EVENTS = frozenset(
     {
@@ -48,11 +52,16 @@ class AuditRepository:
         after: dict[str, Any] | None = None,
     ) -> AuditRecord:
         """Write one event; the condition makes an existing record impossible to overwrite."""
-        at = utc_now()
-        record = self._new(
-            job_id, event, sk=f"{at}#{uuid.uuid4().hex}", at=at, actor=actor, details=details
+        record = self.new_record(
+            job_id,
+            event,
+            at=utc_now(),
+            event_id=uuid.uuid4().hex,
+            actor=actor,
+            details=details,
+            before=before,
+            after=after,
         )
-        record = record.model_copy(update={"before": before, "after": after})
         if not self._put(record):
             # A uuid4 collision is not a thing that happens; say so loudly if it does.
             raise RuntimeError(f"audit record {record.sk} exists already")
@@ -73,10 +82,41 @@ class AuditRepository:
 
         Returns False when the record was there already. Needs only PutItem.
         """
+        record = self.new_record(
+            job_id, event, at=at, event_id=event_id, actor=actor, details=details
+        )
+        return self._put(record)
+
+    def new_record(
+        self,
+        job_id: str,
+        event: str,
+        *,
+        at: str,
+        event_id: str,
+        actor: str,
+        details: dict[str, Any] | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> AuditRecord:
+        """A record keyed like `record_once`'s (`at` and `event_id` fixed by what it
+        records), not yet written: for `transaction_put`."""
         record = self._new(
             job_id, event, sk=f"{at}#{event_id}", at=at, actor=actor, details=details
         )
-        return self._put(record)
+        return record.model_copy(update={"before": before, "after": after})
+
+    def transaction_put(self, record: AuditRecord) -> TransactWriteItemTypeDef:
+        """The Put of `record` as one item of a TransactWriteItems call (low-level
+        client shape), with the same no-overwrite condition as every other write here.
+        """
+        return {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": to_typed(self._item(record)),
+                "ConditionExpression": _NOT_OVERWRITTEN,
+            }
+        }
 
     @staticmethod
     def _new(
@@ -94,10 +134,13 @@ class AuditRepository:
             job_id=job_id, sk=sk, event=event, actor=actor, at=at, details=details or {}
         )
 
+    @staticmethod
+    def _item(record: AuditRecord) -> dict[str, Any]:
+        return dict(to_dynamo(record.model_dump(mode="json", exclude_none=True)))
+
     def _put(self, record: AuditRecord) -> bool:
-        item = to_dynamo(record.model_dump(mode="json", exclude_none=True))
         try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(sk)")
+            self._table.put_item(Item=self._item(record), ConditionExpression=_NOT_OVERWRITTEN)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False

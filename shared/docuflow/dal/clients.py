@@ -14,7 +14,7 @@ import boto3
 from botocore.config import Config
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBServiceResource
+    from mypy_boto3_dynamodb import DynamoDBClient, DynamoDBServiceResource
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
@@ -26,6 +26,13 @@ _RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 4})
 @cache
 def dynamodb() -> DynamoDBServiceResource:
     return boto3.resource("dynamodb", config=_RETRIES)
+
+
+@cache
+def dynamodb_client() -> DynamoDBClient:
+    # A plain client, not the resource's `meta.client`: boto3 hooks that one to
+    # serialize every attribute value itself, so typed values would be wrapped twice.
+    return boto3.client("dynamodb", config=_RETRIES)
 
 
 @cache
@@ -55,5 +62,5 @@ def textract() -> TextractClient:
 
 def reset_clients() -> None:
     """Forget every cached client (tests, or after the endpoint settings change)."""
-    for factory in (dynamodb, s3, sqs, stepfunctions, textract):
+    for factory in (dynamodb, dynamodb_client, s3, sqs, stepfunctions, textract):
         factory.cache_clear()

@@ -55,10 +55,20 @@ class DocumentStore:
         self.bucket = bucket
 
     def presign_put(self, key: str, content_type: str, expires_in: int) -> str:
-        """A URL the browser PUTs the document to; the Content-Type header must match."""
+        """A URL the browser PUTs the document to, with `upload_headers(content_type)`.
+
+        `If-None-Match: *` makes it a conditional write: S3 refuses (412) a second upload
+        to the same key while the link is still valid, so the document that was hashed,
+        read by Textract and shown to the reviewer cannot be swapped afterwards.
+        """
         return self._s3.generate_presigned_url(
             "put_object",
-            Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type},
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ContentType": content_type,
+                "IfNoneMatch": "*",
+            },
             ExpiresIn=expires_in,
         )
 
@@ -115,3 +125,8 @@ class DocumentStore:
 
     def get_json(self, key: str) -> Any:
         return json.loads(self.read(key))
+
+
+def upload_headers(content_type: str) -> dict[str, str]:
+    """The headers the client must send with the presigned PUT (see `presign_put`)."""
+    return {"Content-Type": content_type, "If-None-Match": "*"}

@@ -5,8 +5,13 @@ The resource layer reads every number back as `Decimal` and refuses to write flo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
+
+from boto3.dynamodb.types import TypeSerializer
+
+_SERIALIZER = TypeSerializer()
 
 
 def to_dynamo(value: Any) -> Any:
@@ -31,3 +36,9 @@ def from_dynamo(value: Any) -> Any:
     if isinstance(value, list):
         return [from_dynamo(v) for v in value]
     return value
+
+
+def to_typed(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Storable values (see `to_dynamo`) in the low-level client's typed shape
+    (`{"S": ...}`, `{"N": ...}`), as TransactWriteItems takes them."""
+    return {name: _SERIALIZER.serialize(value) for name, value in values.items()}

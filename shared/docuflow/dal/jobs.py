@@ -4,6 +4,8 @@
 then writes with `ConditionExpression` on the current status (and, for reviewer
 decisions, on the version the reviewer saw) and increments `version`, so of two writers
 only one can win; the loser gets `InvalidTransition` or `ConcurrentUpdate`.
+`transition_with_audit` makes the same write and the audit records' Puts in one
+transaction, so a status change is never left without its audit.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from docuflow.dal.items import from_dynamo, to_dynamo
+from docuflow.dal import clients
+from docuflow.dal.items import from_dynamo, to_dynamo, to_typed
 from docuflow.dal.models import JobItem, Page, utc_now
 from docuflow.domain.errors import (
     ConcurrentUpdate,
@@ -25,7 +28,9 @@ from docuflow.domain.errors import (
 from docuflow.domain.status import JobStatus, ensure_transition
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 STATUS_INDEX = "status-created_at-index"
 OWNER_INDEX = "owner_id-created_at-index"
@@ -33,6 +38,9 @@ FILE_SHA256_INDEX = "file_sha256-index"
 INVOICE_KEY_INDEX = "invoice_key-index"
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
+_TRANSACTION_CANCELED = "TransactionCanceledException"
+# The code of one item in a cancelled transaction's CancellationReasons.
+_ITEM_CONDITION_FAILED = "ConditionalCheckFailed"
 
 # The attributes of a LastEvaluatedKey on each paginated index: a cursor must have them.
 _PAGE_KEYS: dict[str, frozenset[str]] = {
@@ -45,11 +53,25 @@ def _error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
+def _item_condition_failed(exc: ClientError, index: int) -> bool:
+    """Whether the cancelled transaction's item at `index` failed its condition."""
+    reasons = exc.response.get("CancellationReasons") or []
+    return index < len(reasons) and reasons[index].get("Code") == _ITEM_CONDITION_FAILED
+
+
 class JobRepository:
     """Reads and conditional writes of the jobs table."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, client: DynamoDBClient | None = None) -> None:
+        """`client` (a plain low-level client, for transactions) defaults to the shared
+        `clients.dynamodb_client()`, created on first use."""
         self._table = table
+        self._client = client
+
+    def _low_level(self) -> DynamoDBClient:
+        if self._client is None:
+            self._client = clients.dynamodb_client()
+        return self._client
 
     def create(self, job: JobItem) -> None:
         """Write a new job; fails with ConcurrentUpdate if the id is taken."""
@@ -84,19 +106,68 @@ class JobRepository:
         remove_fields: Sequence[str] = (),
     ) -> JobItem:
         """Move a job from `current` to `target`, conditionally; returns the job as written."""
-        ensure_transition(current, target)
-        fields = {**(set_fields or {}), "status": target.value}
-        condition = "#status = :expected_status"
-        values: dict[str, Any] = {":expected_status": current.value}
-        if expected_version is not None:
-            condition += " AND #version = :expected_version"
-            values[":expected_version"] = expected_version
+        request = self._transition_request(
+            job_id,
+            current,
+            target,
+            expected_version=expected_version,
+            set_fields=set_fields,
+            remove_fields=remove_fields,
+        )
         try:
-            return self._update(job_id, fields, remove_fields, condition, values)
+            response = self._table.update_item(**request, ReturnValues="ALL_NEW")
         except ClientError as exc:
             if _error_code(exc) != _CONDITION_FAILED:
                 raise
             raise self._why_condition_failed(job_id, current, target, expected_version) from exc
+        return JobItem.model_validate(from_dynamo(response["Attributes"]))
+
+    def transition_with_audit(
+        self,
+        job_id: str,
+        *,
+        current: JobStatus,
+        target: JobStatus,
+        expected_version: int,
+        set_fields: Mapping[str, Any],
+        audit_puts: Sequence[TransactWriteItemTypeDef],
+    ) -> JobItem:
+        """`transition`, and the audit records' Puts (`AuditRepository.transaction_put`),
+        in one TransactWriteItems call: all are written or none is.
+
+        A failed condition on the job maps to the same errors as `transition`
+        (InvalidTransition, ConcurrentUpdate, JobNotFound); any other cancellation (an
+        audit record that exists already) or error is re-raised with the job unchanged,
+        so a retry of the same request can still succeed. Returns the job as written.
+
+        IAM: there is no `dynamodb:TransactWriteItems` action; a transaction is
+        authorized per item, as UpdateItem on the jobs table and PutItem on the audit
+        table (the api-review role in infra/iam.tf has both).
+        """
+        request = self._transition_request(
+            job_id,
+            current,
+            target,
+            expected_version=expected_version,
+            set_fields=set_fields,
+            remove_fields=(),
+        )
+        update: Any = {
+            "TableName": self._table.name,
+            "Key": to_typed(request["Key"]),
+            "UpdateExpression": request["UpdateExpression"],
+            "ConditionExpression": request["ConditionExpression"],
+            "ExpressionAttributeNames": request["ExpressionAttributeNames"],
+            "ExpressionAttributeValues": to_typed(request["ExpressionAttributeValues"]),
+        }
+        try:
+            self._low_level().transact_write_items(TransactItems=[{"Update": update}, *audit_puts])
+        except ClientError as exc:
+            if _error_code(exc) != _TRANSACTION_CANCELED or not _item_condition_failed(exc, 0):
+                raise
+            raise self._why_condition_failed(job_id, current, target, expected_version) from exc
+        # TransactWriteItems returns no attributes: read back what was written.
+        return self.get(job_id)
 
     def update(
         self,
@@ -175,6 +246,26 @@ class JobRepository:
 
     # -- internals ---------------------------------------------------------------------
 
+    def _transition_request(
+        self,
+        job_id: str,
+        current: JobStatus,
+        target: JobStatus,
+        *,
+        expected_version: int | None,
+        set_fields: Mapping[str, Any] | None,
+        remove_fields: Sequence[str],
+    ) -> dict[str, Any]:
+        """The conditional UpdateItem arguments of a status change (no ReturnValues)."""
+        ensure_transition(current, target)
+        fields = {**(set_fields or {}), "status": target.value}
+        condition = "#status = :expected_status"
+        values: dict[str, Any] = {":expected_status": current.value}
+        if expected_version is not None:
+            condition += " AND #version = :expected_version"
+            values[":expected_version"] = expected_version
+        return self._update_request(job_id, fields, remove_fields, condition, values)
+
     def _update(
         self,
         job_id: str,
@@ -183,6 +274,22 @@ class JobRepository:
         condition: str,
         condition_values: dict[str, Any],
     ) -> JobItem:
+        request = self._update_request(
+            job_id, set_fields, remove_fields, condition, condition_values
+        )
+        response = self._table.update_item(**request, ReturnValues="ALL_NEW")
+        return JobItem.model_validate(from_dynamo(response["Attributes"]))
+
+    @staticmethod
+    def _update_request(
+        job_id: str,
+        set_fields: Mapping[str, Any],
+        remove_fields: Sequence[str],
+        condition: str,
+        condition_values: dict[str, Any],
+    ) -> dict[str, Any]:
+        """UpdateItem arguments (resource shape): the set and removed fields, `version`
+        incremented and `updated_at` stamped, under `condition`."""
         names: dict[str, str] = {"#status": "status", "#version": "version"}
         values: dict[str, Any] = {**condition_values, ":one": 1, ":now": utc_now()}
         assignments = ["#version = #version + :one", "#updated_at = :now"]
@@ -201,15 +308,13 @@ class JobRepository:
         expression = "SET " + ", ".join(assignments)
         if removals:
             expression += " REMOVE " + ", ".join(removals)
-        response = self._table.update_item(
-            Key={"job_id": job_id},
-            UpdateExpression=expression,
-            ConditionExpression=condition,
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-            ReturnValues="ALL_NEW",
-        )
-        return JobItem.model_validate(from_dynamo(response["Attributes"]))
+        return {
+            "Key": {"job_id": job_id},
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
 
     def _why_condition_failed(
         self,
