@@ -174,7 +174,15 @@ def test_unknown_job_is_404(api: Api) -> None:
 
 def test_bad_upload_requests_are_client_errors(api: Api) -> None:
     missing = api.post("/uploads", {"filename": "a.pdf"})
-    assert missing.status_code in (400, 422)
+    assert missing.status_code == 400, missing.text
+    assert missing.json()["error"]["code"] == "VALIDATION_ERROR"
+    unsafe_name = api.post(
+        "/uploads",
+        {"filename": "../../etc/passwd.pdf", "content_type": "application/pdf", "owner_id": "o"},
+    )
+    assert unsafe_name.status_code == 400, unsafe_name.text
+    malformed = api.post("/uploads", data="{not json", headers={"Content-Type": "application/json"})
+    assert malformed.status_code == 400, malformed.text
     wrong_type = api.post(
         "/uploads",
         {"filename": "a.exe", "content_type": "application/x-msdownload", "owner_id": "o"},
