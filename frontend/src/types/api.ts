@@ -154,9 +154,8 @@ export const jobSchema = z.object({
   failure_reason: z.string().nullable().optional(),
   file_sha256: z.string().nullable().optional(),
   invoice_key: z.string().nullable().optional(),
-  /** Why the job is in review (services/api/openapi.yaml); older drafts said routing_reasons. */
+  /** Why the job is in review (services/api/openapi.yaml). */
   review_reasons: z.array(reviewReasonSchema).nullable().optional(),
-  routing_reasons: z.array(reviewReasonSchema).nullable().optional(),
   has_result: z.boolean().optional(),
   decision: z.enum(['APPROVE', 'REJECT']).nullable().optional(),
   reviewer: z.string().nullable().optional(),
@@ -170,7 +169,7 @@ export const jobSchema = z.object({
 export type Job = z.infer<typeof jobSchema>;
 
 export function jobReasons(job: Job): ReviewReason[] {
-  return job.review_reasons ?? job.routing_reasons ?? [];
+  return job.review_reasons ?? [];
 }
 
 const RESULT_STATUSES: ReadonlySet<JobStatus> = new Set<JobStatus>(['COMPLETED', 'NEEDS_REVIEW', 'APPROVED', 'REJECTED']);

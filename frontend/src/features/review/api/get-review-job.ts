@@ -10,27 +10,18 @@ const documentLinkSchema = z.object({
   content_type: z.string(),
 });
 
-/**
- * services/api/openapi.yaml gives the document as `document: {url, content_type, ...}`;
- * the first draft of the contract said `document_url` + `document_content_type`. Both
- * are read, and turned into one shape.
- */
+/** `ReviewDetail` of services/api/openapi.yaml, with the document link flattened for the viewer. */
 export const reviewJobSchema = z
   .object({
     job: jobSchema,
     result: extractionResultSchema.nullable(),
-    // A list of audit records (or the paginated {items} shape of GET /jobs/{id}/audit).
-    audit: z
-      .union([z.array(auditEventSchema), z.object({ items: z.array(auditEventSchema) }).transform((p) => p.items)])
-      .default([]),
-    document: documentLinkSchema.nullable().optional(),
-    document_url: z.url().nullable().optional(),
-    document_content_type: z.string().nullable().optional(),
+    audit: z.array(auditEventSchema),
+    document: documentLinkSchema,
   })
-  .transform(({ document, document_url, document_content_type, ...rest }) => ({
+  .transform(({ document, ...rest }) => ({
     ...rest,
-    documentUrl: document?.url ?? document_url ?? null,
-    documentContentType: document?.content_type ?? document_content_type ?? rest.job.content_type,
+    documentUrl: document.url,
+    documentContentType: document.content_type,
   }));
 export type ReviewJob = z.infer<typeof reviewJobSchema>;
 
