@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,17 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from docuflow.localcloud.support import free_port
 from e2e.client import Api, Control
 from e2e.targets import Target, from_outputs_file, target_from_env
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = float(os.environ.get("DOCUFLOW_E2E_START_TIMEOUT", "600"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +35,7 @@ def target() -> Iterator[Target]:
     if configured is not None:
         yield configured
         return
-    port = _free_port()
+    port = free_port()
     log_path = REPO_ROOT / ".localcloud" / f"e2e-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(

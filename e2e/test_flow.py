@@ -7,7 +7,8 @@ from typing import Any
 
 import requests
 
-from e2e.client import Api, Control, new_owner, prepare, wait_for
+from docuflow.localcloud.support import wait_for
+from e2e.client import Api, Control, new_owner, prepare
 from e2e.documents import fixture, generated_invoice
 from e2e.targets import Target
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import boto3
 import pytest
 import requests
 
+from docuflow.localcloud.support import free_port
 from docuflow.paths import textract_fixtures_dir
 from tests.handlers.cloud import (
     AUDIT_TABLE_DEFINITION,
@@ -65,17 +65,11 @@ class Stack:
         response.raise_for_status()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
     from docuflow.localcloud.emulator import LocalCloud
 
-    local = LocalCloud(port=_free_port(), textract_latency=0.3, log=lambda name, line: None)
+    local = LocalCloud(port=free_port(), textract_latency=0.3, log=lambda name, line: None)
     local.start()
     try:
         yield _deploy(Stack(local.endpoint, uuid.uuid4().hex[:8], {}, ""))

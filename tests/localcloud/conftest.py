@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,12 +9,7 @@ import boto3
 import pytest
 
 from docuflow.localcloud.emulator import LocalCloud
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from docuflow.localcloud.support import free_port
 
 
 class Cloud:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -33,15 +31,3 @@ def create_function(
         Environment={"Variables": env or {}},
     )
     return name
-
-
-def wait_for(condition: Callable[[], T | None], timeout: float = 20, interval: float = 0.1) -> T:
-    """The first truthy value of `condition`, or AssertionError after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.localcloud.helpers import create_function
+from docuflow.localcloud.support import wait_for
+from tests.localcloud.helpers import create_function, unique
 
 
 def invoke(cloud: Any, name: str, payload: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
@@ -79,8 +80,6 @@ def test_invoking_a_missing_function_is_resource_not_found(cloud: Any) -> None:
 
 
 def test_step_functions_retry_and_catch_match_on_the_error_name(cloud: Any) -> None:
-    from tests.localcloud.helpers import unique, wait_for
-
     failing = create_function(cloud, "fail")
     echo = create_function(cloud, "echo")
     definition = {

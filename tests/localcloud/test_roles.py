@@ -15,9 +15,9 @@ from werkzeug.wrappers import Request, Response
 
 from docuflow.localcloud.emulator import LocalCloud
 from docuflow.localcloud.lambdas import invoke_remote
+from docuflow.localcloud.support import free_port, wait_for
 from docuflow.paths import textract_fixtures_dir
-from tests.localcloud.conftest import free_port
-from tests.localcloud.helpers import unique, wait_for
+from tests.localcloud.helpers import unique
 
 
 @Request.application  # type: ignore[misc]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.localcloud.helpers import create_function, unique, wait_for
+from docuflow.localcloud.support import wait_for
+from tests.localcloud.helpers import create_function, unique
 
 
 def test_mapping_delivers_batches_and_leaves_reported_failures_for_the_dlq(cloud: Any) -> None:

@@ -9,7 +9,8 @@ from urllib.parse import unquote_plus
 
 import requests
 
-from tests.localcloud.helpers import unique, wait_for
+from docuflow.localcloud.support import wait_for
+from tests.localcloud.helpers import unique
 
 
 def test_presigned_put_works_on_a_tls_only_bucket_and_notifies_the_queue(cloud: Any) -> None:

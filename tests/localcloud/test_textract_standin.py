@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from docuflow.localcloud.support import wait_for
 from docuflow.localcloud.textract import (
     RecordingIndex,
     TextractStandIn,
@@ -15,7 +16,7 @@ from docuflow.localcloud.textract import (
     sha256_of,
 )
 from docuflow.paths import textract_fixtures_dir
-from tests.localcloud.helpers import unique, wait_for
+from tests.localcloud.helpers import unique
 
 FIXTURES = textract_fixtures_dir()
 INVOICE = (FIXTURES / "documents" / "sample-invoice.pdf").read_bytes()

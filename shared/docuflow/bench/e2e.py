@@ -191,13 +191,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from docuflow.localcloud.run_suite import Cloud, _free_port, _port_free
+    from docuflow.localcloud.run_suite import Cloud, _port_free
+    from docuflow.localcloud.support import free_port
 
     cloud: Cloud | None = None
     api = os.environ.get("DOCUFLOW_API_BASE_URL")
     outputs = os.environ.get("DOCUFLOW_OUTPUTS")
     if not api or not outputs:
-        port = 4566 if _port_free(4566) else _free_port()
+        port = 4566 if _port_free(4566) else free_port()
         print(f"starting a local cloud on port {port} ...", file=sys.stderr, flush=True)
         cloud = Cloud(port, web=False)
         try:

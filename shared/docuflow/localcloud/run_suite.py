@@ -23,6 +23,7 @@ import threading
 import time
 from pathlib import Path
 
+from docuflow.localcloud.support import free_port
 from docuflow.localcloud.web import DEFAULT_WEB_PORT
 from docuflow.paths import REPO_ROOT
 
@@ -43,19 +44,13 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def web_arguments(web: bool, web_port: int | None = None) -> list[str]:
     """`docuflow up`'s web options: `web_port`, else 4173 when free, else any free port
     (`docuflow up` adds the chosen port's origins to the CORS, so any port works)."""
     if not web:
         return ["--no-web"]
     if web_port is None:
-        web_port = DEFAULT_WEB_PORT if _port_free(DEFAULT_WEB_PORT) else _free_port()
+        web_port = DEFAULT_WEB_PORT if _port_free(DEFAULT_WEB_PORT) else free_port()
     return ["--web-port", str(web_port)]
 
 
@@ -199,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     args = parser.parse_args(argv)
-    port = args.port or (4566 if _port_free(4566) else _free_port())
+    port = args.port or (4566 if _port_free(4566) else free_port())
     try:
         web = _frontend_has_e2e() and build_frontend()
     except (BuildFailed, FileNotFoundError) as exc:
