@@ -44,12 +44,13 @@ test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi
 
 test-e2e:
-	$(RUN) python -m docuflow.localcloud.run_suite
+	$(RUN) python -m docuflow_tools.localcloud.run_suite
 
 lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
+	$(RUN) lint-imports --no-cache
 	terraform fmt -check -recursive infra
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent lint && npm run --silent typecheck; fi
 
@@ -59,13 +60,13 @@ fmt:
 	terraform fmt -recursive infra
 
 bench-parse:
-	$(RUN) python -m docuflow.bench.parse
+	$(RUN) python -m docuflow_tools.bench.parse
 
 bench-e2e:
-	$(RUN) python -m docuflow.bench.e2e
+	$(RUN) python -m docuflow_tools.bench.e2e
 
 bench-ocr:
-	$(RUN) python -m docuflow.bench.ocr
+	$(RUN) python -m docuflow_tools.bench.ocr
 
 ## Build and push the Lambda image to ECR and apply Terraform with its digest (docs/deploy-aws.md).
 deploy:

@@ -24,14 +24,17 @@ RUN apt-get update \
 RUN pip install --no-cache-dir uv==0.13.9
 
 WORKDIR /app
-# Locked dependencies first (the local cloud and OCR extras, no dev tools), code after.
+# Locked dependencies first (the runtime core and the tools package, no dev tools), code
+# after. The workspace member's pyproject must be present for uv to read the lock.
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --extra localcloud --extra ocr --no-install-project
+COPY tools/pyproject.toml ./tools/pyproject.toml
+RUN uv sync --frozen --no-dev --group tools --no-install-workspace
 COPY shared ./shared
 COPY services ./services
+COPY tools ./tools
 # Editable, as on a workstation: docuflow finds services/functions.json and infra/ paths
-# relative to its source tree (docuflow.paths.REPO_ROOT is /app).
-RUN uv sync --frozen --no-dev --extra localcloud --extra ocr
+# relative to its source tree (docuflow_tools.paths.REPO_ROOT is /app).
+RUN uv sync --frozen --no-dev --group tools
 
 # The emulator writes its state under /app/.localcloud and generated files under /data.
 RUN useradd --system --create-home --uid 10001 docuflow \

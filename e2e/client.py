@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from docuflow.localcloud.support import wait_for
+from docuflow_tools.localcloud.support import wait_for
 from e2e.documents import Document
 from e2e.targets import Target
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from docuflow.localcloud.support import free_port
+from docuflow_tools.localcloud.support import free_port
 from e2e.client import Api, Control
 from e2e.targets import Target, from_outputs_file, target_from_env
 
@@ -39,7 +39,7 @@ def target() -> Iterator[Target]:
     log_path = REPO_ROOT / ".localcloud" / f"e2e-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [sys.executable, "-m", "docuflow.cli", "up", "--no-web", "--port", str(port)],
+        [sys.executable, "-m", "docuflow_tools.cli", "up", "--no-web", "--port", str(port)],
         cwd=str(REPO_ROOT),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

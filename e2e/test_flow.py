@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from docuflow.localcloud.support import wait_for
+from docuflow_tools.localcloud.support import wait_for
 from e2e.client import Api, Control, new_owner, prepare
 from e2e.documents import fixture, generated_invoice
 from e2e.targets import Target

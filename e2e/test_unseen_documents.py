@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from docuflow.samples import UNAMBIGUOUS, make_invoice, render_image, render_pdf
+from docuflow_tools.samples import UNAMBIGUOUS, make_invoice, render_image, render_pdf
 from e2e.client import Api
 
 PROCESSING_TIMEOUT = 180

@@ -1,7 +1,7 @@
-"""DocuFlow OCR: the shared core of the invoice pipeline.
+"""DocuFlow OCR: the runtime core of the invoice pipeline, exactly what the Lambda image runs.
 
 `docuflow.domain` holds the job model and its status rules, `docuflow.extraction`
-turns Textract output into normalized invoice fields, `docuflow.dal` is the only
-code that touches DynamoDB and S3, and `docuflow.localcloud` is the Docker-free
-local cloud used for development, tests and demos.
+turns Textract output into normalized invoice fields, and `docuflow.dal` is the only
+code that touches DynamoDB and S3. The tooling that never runs in Lambda (the
+`docuflow` command, the local cloud, the offline OCR engine) is `docuflow_tools`.
 """

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from docuflow.dal.jobs import FILE_SHA256_INDEX, INVOICE_KEY_INDEX, OWNER_INDEX, STATUS_INDEX
 from docuflow.dal.models import JobItem
-from docuflow.paths import REPO_ROOT
+from docuflow_tools.paths import REPO_ROOT
 
 FUNCTIONS_JSON = REPO_ROOT / "services" / "functions.json"
 ASL_TEMPLATE = REPO_ROOT / "services" / "workflow" / "statemachine" / "invoice_pipeline.asl.json"
@@ -375,7 +375,7 @@ class FakeTextract:
 
 
 def load_fixture(relative: str) -> dict[str, Any]:
-    from docuflow.paths import textract_fixtures_dir
+    from docuflow_tools.paths import textract_fixtures_dir
 
     path: Path = textract_fixtures_dir() / relative
     return json.loads(path.read_text())

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, OcrFailed, UnsupportedDocument
-from docuflow.paths import textract_fixtures_dir
+from docuflow_tools.paths import textract_fixtures_dir
 from services.workflow import dependencies
 from services.workflow.errors import TextractThrottled
 from services.workflow.handlers import (

@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 import pytest
 
-from docuflow.localcloud.emulator import LocalCloud
-from docuflow.localcloud.support import free_port
+from docuflow_tools.localcloud.emulator import LocalCloud
+from docuflow_tools.localcloud.support import free_port
 
 
 class Cloud:

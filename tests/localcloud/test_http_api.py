@@ -108,7 +108,7 @@ def test_cors_preflight_is_answered_from_the_api_configuration(api: str) -> None
 
 
 def test_route_selection_prefers_literal_segments() -> None:
-    from docuflow.localcloud.httpapi import parse_route, select_route
+    from docuflow_tools.localcloud.httpapi import parse_route, select_route
 
     routes = [
         parse_route("ANY /{proxy+}", "f0", "2.0"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from docuflow.localcloud.support import wait_for
+from docuflow_tools.localcloud.support import wait_for
 from tests.localcloud.helpers import create_function, unique
 
 

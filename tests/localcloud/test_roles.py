@@ -13,10 +13,10 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from docuflow.localcloud.emulator import LocalCloud
-from docuflow.localcloud.lambdas import invoke_remote
-from docuflow.localcloud.support import free_port, wait_for
-from docuflow.paths import textract_fixtures_dir
+from docuflow_tools.localcloud.emulator import LocalCloud
+from docuflow_tools.localcloud.lambdas import invoke_remote
+from docuflow_tools.localcloud.support import free_port, wait_for
+from docuflow_tools.paths import textract_fixtures_dir
 from tests.localcloud.helpers import unique
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from docuflow.localcloud import run_suite
+from docuflow_tools.localcloud import run_suite
 
 FAKE_NPM = """#!{python}
 import os, pathlib, sys

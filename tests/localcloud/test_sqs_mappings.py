@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from docuflow.localcloud.support import wait_for
+from docuflow_tools.localcloud.support import wait_for
 from tests.localcloud.helpers import create_function, unique
 
 
@@ -59,8 +59,8 @@ def test_mapping_delivers_batches_and_leaves_reported_failures_for_the_dlq(cloud
 
 
 def test_sqs_event_shape_and_delete_rules() -> None:
-    from docuflow.localcloud.eventsources import messages_to_delete, sqs_event
-    from docuflow.localcloud.lambdas import Invocation
+    from docuflow_tools.localcloud.eventsources import messages_to_delete, sqs_event
+    from docuflow_tools.localcloud.lambdas import Invocation
 
     messages = [
         {

@@ -9,7 +9,7 @@ from urllib.parse import unquote_plus
 
 import requests
 
-from docuflow.localcloud.support import wait_for
+from docuflow_tools.localcloud.support import wait_for
 from tests.localcloud.helpers import unique
 
 

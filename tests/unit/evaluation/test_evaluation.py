@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from docuflow.evaluation import EvalReport, TruthError, evaluate, same_value
-from docuflow.evaluation import cli as eval_cli
-from docuflow.samples.cli import generate
+from docuflow_tools.evaluation import EvalReport, TruthError, evaluate, same_value
+from docuflow_tools.evaluation import cli as eval_cli
+from docuflow_tools.samples.cli import generate
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from docuflow.paths import textract_fixtures_dir
+from docuflow_tools.paths import textract_fixtures_dir
 
 
 @pytest.fixture(scope="session")

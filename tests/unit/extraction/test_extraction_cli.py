@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from docuflow.cli import main
 from docuflow.extraction.result import ExtractionResult
-from docuflow.paths import textract_fixtures_dir
+from docuflow_tools.cli import main
+from docuflow_tools.paths import textract_fixtures_dir
 
 
 def run_parse(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -136,7 +136,7 @@ def test_installed_command_runs_as_a_process(fixtures_dir: Path) -> None:
         [
             sys.executable,
             "-m",
-            "docuflow.cli",
+            "docuflow_tools.cli",
             "parse",
             str(fixtures_dir / "expense/receipt-mega.json"),
         ],
@@ -149,7 +149,7 @@ def test_installed_command_runs_as_a_process(fixtures_dir: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["fields"]["total_amount"]["value"] == "1810.46"
     missing = subprocess.run(
-        [sys.executable, "-m", "docuflow.cli", "parse", str(fixtures_dir / "nope.json")],
+        [sys.executable, "-m", "docuflow_tools.cli", "parse", str(fixtures_dir / "nope.json")],
         capture_output=True,
         text=True,
         env=env,

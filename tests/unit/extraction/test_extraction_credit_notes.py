@@ -9,7 +9,7 @@ from _extraction_builders import expense_field, expense_response
 
 from docuflow.extraction import analyze, parse_responses
 from docuflow.extraction.result import DocumentType
-from docuflow.samples import expense_recording, make_invoice
+from docuflow_tools.samples import expense_recording, make_invoice
 
 
 def with_lines(response: dict[str, Any], *texts: str) -> dict[str, Any]:

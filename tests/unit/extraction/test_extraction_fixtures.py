@@ -13,7 +13,7 @@ import pytest
 from docuflow.domain.errors import UnreadableResponse
 from docuflow.extraction import analyze, invoice_key, parse_responses
 from docuflow.extraction.result import DocumentType, ExtractionResult, FieldSource
-from docuflow.paths import textract_fixtures_dir
+from docuflow_tools.paths import textract_fixtures_dir
 
 ALL_FIXTURES = sorted(
     str(path.relative_to(textract_fixtures_dir()))

@@ -1,6 +1,6 @@
 """The one label table: every wording the invoice generator prints is recognized.
 
-`docuflow.samples.conventions` holds the generator's labels in en/de/fr/nl; a label it
+`docuflow_tools.samples.conventions` holds the generator's labels in en/de/fr/nl; a label it
 prints that the table does not know is a field the offline engine cannot find.
 """
 
@@ -10,7 +10,7 @@ import pytest
 
 from docuflow.extraction import from_text
 from docuflow.extraction.labels import column_role, field_for_label, party_for_label
-from docuflow.samples.conventions import LABELS
+from docuflow_tools.samples.conventions import LABELS
 
 # Generator label key -> the field (or column role, or party) it names.
 FIELD_OF_LABEL = {

@@ -19,8 +19,8 @@ from docuflow.extraction.result import (
     BoundingBox,
     FieldSource,
 )
-from docuflow.ocr import analyze_document_bytes
-from docuflow.samples import make_invoice, render_pdf
+from docuflow_tools.offline_ocr import analyze_document_bytes
+from docuflow_tools.samples import make_invoice, render_pdf
 
 
 def line(

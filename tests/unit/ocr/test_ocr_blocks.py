@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docuflow.ocr.blocks import BlockIds, page_blocks
-from docuflow.ocr.layout import Box, PageText, Word, group_lines
+from docuflow_tools.offline_ocr.blocks import BlockIds, page_blocks
+from docuflow_tools.offline_ocr.layout import Box, PageText, Word, group_lines
 
 ASPECT = 842 / 595  # A4 height / width
 

@@ -15,10 +15,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from docuflow.domain.errors import OcrFailed, UnsupportedDocument
-from docuflow.ocr import analyze_document_bytes, capability, cli
-from docuflow.ocr.engine import analyze
-from docuflow.paths import textract_fixtures_dir
-from docuflow.samples import layout_invoice, make_invoice, render_image, render_pdf
+from docuflow_tools.offline_ocr import analyze_document_bytes, capability, cli
+from docuflow_tools.offline_ocr.engine import analyze
+from docuflow_tools.paths import textract_fixtures_dir
+from docuflow_tools.samples import layout_invoice, make_invoice, render_image, render_pdf
 
 # Unambiguous content: a named-month date and an invoice number that is one clear token.
 CLEAR = {

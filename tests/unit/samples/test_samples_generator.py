@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from docuflow.extraction.result import FIELD_NAMES, MONEY_FIELDS
-from docuflow.samples import make_invoice
-from docuflow.samples.conventions import (
+from docuflow_tools.samples import make_invoice
+from docuflow_tools.samples.conventions import (
     date_is_unambiguous,
     format_date,
     format_money,

@@ -11,7 +11,7 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from docuflow.samples import (
+from docuflow_tools.samples import (
     UNAMBIGUOUS,
     expense_recording,
     layout_invoice,
@@ -19,8 +19,8 @@ from docuflow.samples import (
     render_image,
     render_pdf,
 )
-from docuflow.samples.cli import add_arguments, run
-from docuflow.samples.conventions import format_money
+from docuflow_tools.samples.cli import add_arguments, run
+from docuflow_tools.samples.conventions import format_money
 
 # An invoice whose currency and dates cannot be misread (what the e2e suite uses).
 E2E_LIKE = {
@@ -182,8 +182,8 @@ def test_generate_command_writes_documents_with_truth_beside_them(tmp_path: Path
 def test_an_unambiguous_invoice_recording_is_completed_with_its_true_fields(seed: int) -> None:
     # The end-to-end suite relies on this: the ideal Textract response of an invoice that
     # nothing makes doubtful completes automatically, with the values printed on it.
-    from docuflow.evaluation import same_value
     from docuflow.extraction import analyze
+    from docuflow_tools.evaluation import same_value
 
     invoice = make_invoice(seed, **UNAMBIGUOUS)
     result = analyze(expense_recording(invoice))

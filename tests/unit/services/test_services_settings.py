@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from docuflow.paths import REPO_ROOT
+from docuflow_tools.paths import REPO_ROOT
 from tests.handlers.cloud import functions
 
 LAMBDA_TF = REPO_ROOT / "infra" / "lambda.tf"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from docuflow.paths import REPO_ROOT
+from docuflow_tools.paths import REPO_ROOT
 from tests.handlers.cloud import AUDIT_TABLE_DEFINITION, JOBS_TABLE_DEFINITION
 
 TABLES_TF = REPO_ROOT / "infra" / "tables.tf"

@@ -1,8 +1,0 @@
-"""Accuracy of the whole read (OCR -> parse -> routing) on labelled documents: `docuflow eval`."""
-
-from __future__ import annotations
-
-from docuflow.evaluation.runner import EvalReport, evaluate
-from docuflow.evaluation.truth import Truth, TruthError, load_truth, same_value
-
-__all__ = ["EvalReport", "Truth", "TruthError", "evaluate", "load_truth", "same_value"]

@@ -1,0 +1,237 @@
+"""`docuflow up`: the whole stack on the Docker-free local cloud.
+
+Starts the emulator, applies `infra/` to it with Terraform (fresh state each run, the web
+app's origins in the CORS), serves the web app when `frontend/dist` exists, prints a short
+summary for people on stderr and `API_BASE_URL=<url>`, `WEB_URL=<url>` and
+`DOCUFLOW_OUTPUTS=<file>` on lines of their own on stdout, and runs until Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from docuflow_tools.paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    from docuflow_tools.localcloud.emulator import LocalCloud
+    from docuflow_tools.localcloud.web import WebServer
+
+STATE_ROOT = REPO_ROOT / ".localcloud"
+
+
+def state_dir_for(port: int) -> Path:
+    return STATE_ROOT / str(port)
+
+
+def outputs_path(port: int) -> Path:
+    """Where a running `docuflow up` leaves its URLs and Terraform outputs."""
+    return state_dir_for(port) / "outputs.json"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("DOCUFLOW_LOCALCLOUD_PORT", "4566")),
+        help="port of the emulator (default 4566, LocalStack's)",
+    )
+    parser.add_argument(
+        "--web-port",
+        type=int,
+        default=4173,
+        help="port of the web app (default 4173); the API's and the bucket's CORS allow it",
+    )
+    parser.add_argument("--no-web", action="store_true", help="do not serve the web app")
+    parser.add_argument(
+        "--textract-latency",
+        type=float,
+        default=float(os.environ.get("DOCUFLOW_TEXTRACT_LATENCY", "1.0")),
+        help="seconds the Textract stand-in takes to finish a job (default 1.0)",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 inside a container)",
+    )
+    parser.add_argument(
+        "--emulator-only",
+        action="store_true",
+        help="run the emulator alone: no Terraform, no web app (compose deploys separately)",
+    )
+    parser.add_argument(
+        "--services",
+        default="aws,textract",
+        help="what the emulator serves: aws,textract (default) or textract alone, next to "
+        "LocalStack (documents and completions then go to AWS_ENDPOINT_URL)",
+    )
+    parser.add_argument(
+        "--quiet-functions",
+        action="store_true",
+        help="do not stream the functions' logs to the terminal",
+    )
+
+
+def _say(message: str) -> None:
+    print(f"[docuflow up] {message}", file=sys.stderr, flush=True)
+
+
+def _serve_web(args: argparse.Namespace, api_base_url: str) -> tuple[WebServer | None, str]:
+    """The web server (or None) and, when there is none, why: for the summary."""
+    from docuflow_tools.localcloud.web import DIST_DIR, WebServer
+
+    if args.no_web:
+        return None, "not served (--no-web)"
+    if not (DIST_DIR / "index.html").is_file():
+        _say(f"no web app built ({DIST_DIR} is missing): serving the API only")
+        return None, "not built: `make web-build` (or `npm run build` in frontend/), then restart"
+    web = WebServer(api_base_url, port=args.web_port)
+    web.start()
+    return web, ""
+
+
+def machine_lines(record: dict[str, Any]) -> list[str]:
+    """The NAME=value lines scripts read from stdout (run_suite, the e2e conftest, CI)."""
+    lines = [f"API_BASE_URL={record['api_base_url']}"]
+    if record.get("web_url"):
+        lines.append(f"WEB_URL={record['web_url']}")
+    lines.append(f"DOCUFLOW_OUTPUTS={record['outputs_path']}")
+    return lines
+
+
+def summary_lines(record: dict[str, Any], web_note: str = "") -> list[str]:
+    """What a person reads once the stack is up: where things are, how to seed and stop.
+
+    Printed to stderr with the `[docuflow up]` prefix, so no line looks like NAME=value."""
+    port = record["endpoint"].rsplit(":", 1)[-1]
+    seed = "uv run docuflow seed --wait 60"
+    if port != "4566":  # `docuflow seed` finds the newest stack; name this one explicitly
+        seed += f" --api {record['api_base_url']}"
+    rows = [
+        ("Web app", record.get("web_url") or web_note or "not served"),
+        ("HTTP API", record["api_base_url"]),
+        ("AWS endpoint", f"{record['endpoint']}  (region us-east-1, credentials test/test)"),
+        ("Controls", f"{record['control_url']}/health  (Textract stand-in faults, recordings)"),
+        ("Seed", f"{seed}  (uploads the sample documents)"),
+        ("Stop", f"Ctrl-C here, or kill -TERM {record['pid']}"),
+        ("Outputs", str(record["outputs_path"])),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return ["DocuFlow is running on the local cloud:"] + [
+        f"  {name.ljust(width)}  {value}" for name, value in rows
+    ]
+
+
+def announce(record: dict[str, Any], web_note: str = "") -> None:
+    """The summary for people (stderr), then the machine-readable lines (stdout)."""
+    for line in summary_lines(record, web_note):
+        _say(line)
+    for line in machine_lines(record):
+        print(line, flush=True)
+
+
+def _deploy(cloud: LocalCloud, args: argparse.Namespace) -> dict[str, Any] | None:
+    """Terraform to the emulator; the record `docuflow up` publishes, or None on failure."""
+    from docuflow_tools.localcloud import terraform
+    from docuflow_tools.localcloud.web import web_origins
+
+    _say(f"emulator listening on {cloud.endpoint}; deploying infra/ with Terraform")
+    origins = web_origins(args.web_port)
+    try:
+        deployment = terraform.deploy(
+            cloud.endpoint, state_dir_for(args.port), extra_vars={"web_origins": origins}
+        )
+    except terraform.DeployFailed as exc:
+        _say(str(exc))
+        return None
+    api_id = deployment.outputs.get("api_id")
+    if not api_id:
+        _say("infra/ has no `api_id` output; cannot serve the HTTP API")
+        return None
+    return {
+        "endpoint": cloud.endpoint,
+        "api_base_url": f"{cloud.endpoint}/_aws/execute-api/{api_id}",
+        "web_url": None,
+        "control_url": f"{cloud.endpoint}/_docuflow",
+        "web_origins": origins,  # what the API's and the bucket's CORS allow
+        "pid": os.getpid(),
+        "terraform_init_seconds": round(deployment.seconds_init, 2),
+        "terraform_apply_seconds": round(deployment.seconds_apply, 2),
+        "outputs": deployment.outputs,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from docuflow_tools.localcloud.emulator import SERVICES, LocalCloud
+    from docuflow_tools.localcloud.lambdas import print_log
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    started = time.perf_counter()
+    log = (lambda name, line: None) if args.quiet_functions else print_log
+    services = frozenset(s.strip() for s in str(args.services).split(",") if s.strip())
+    if services != SERVICES and not args.emulator_only:
+        _say("--services other than aws,textract needs --emulator-only")
+        return 2
+    try:
+        cloud = LocalCloud(
+            port=args.port,
+            host=args.host,
+            textract_latency=args.textract_latency,
+            log=log,
+            services=services,
+        )
+        cloud.start()
+    except (OSError, ValueError) as exc:
+        _say(f"cannot start the emulator on {args.host}:{args.port}: {exc}")
+        return 1
+    web: WebServer | None = None
+    try:
+        if args.emulator_only:
+            seconds = time.perf_counter() - started
+            _say(f"emulator ({', '.join(sorted(services))}) ready in {seconds:.1f} s")
+            print(f"AWS_ENDPOINT_URL={cloud.endpoint}", flush=True)
+            while not stop.wait(1.0):
+                pass
+            return 0
+        record = _deploy(cloud, args)
+        if record is None:
+            return 1
+        try:
+            web, web_note = _serve_web(args, record["api_base_url"])
+        except OSError as exc:
+            _say(f"cannot serve the web app on 127.0.0.1:{args.web_port}: {exc}")
+            return 1
+        record["web_url"] = web.url if web else None
+        record["outputs_path"] = str(outputs_path(args.port))
+        record["ready_seconds"] = round(time.perf_counter() - started, 2)
+        outputs_path(args.port).write_text(json.dumps(record, indent=2), encoding="utf-8")
+        _say(
+            f"ready in {record['ready_seconds']:.1f} s (terraform init "
+            f"{record['terraform_init_seconds']:.1f} s, apply "
+            f"{record['terraform_apply_seconds']:.1f} s)"
+        )
+        announce(record, web_note)
+        while not stop.wait(1.0):
+            pass
+        _say("stopping")
+        return 0
+    finally:
+        if web is not None:
+            web.stop()
+        cloud.stop()
+        outputs_path(args.port).unlink(missing_ok=True)

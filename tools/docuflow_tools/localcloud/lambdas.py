@@ -1,0 +1,350 @@
+"""Runs Lambda functions as warm worker processes, the way the Lambda service would.
+
+Each function (as Terraform created it in moto's Lambda backend) gets a small pool of
+`python -m docuflow_tools.localcloud.worker HANDLER` processes, started from the image command
+(ImageConfig.Command) with the function's environment plus the local cloud's endpoint and
+credentials. An invocation that outlives the function's timeout kills its worker and is
+answered with Lambda's timeout error; every error comes back in the runtime's shape.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from docuflow_tools.localcloud.worker import RESULT_FD_ENV
+from docuflow_tools.paths import REPO_ROOT
+
+DEFAULT_POOL_SIZE = 3
+# JSON object: function name -> base URL of a Lambda runtime interface emulator serving it
+# (compose runs each function in its own container); those functions are invoked over HTTP.
+ENDPOINTS_ENV = "DOCUFLOW_LAMBDA_ENDPOINTS"
+_ERROR_KEYS = {"errorType", "errorMessage", "stackTrace", "requestId", "cause"}
+# Environment a worker inherits from the host (the rest comes from the function itself).
+_HOST_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOCUFLOW_SHARED_DIR", "VIRTUAL_ENV")
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    """What the local cloud needs to run one function."""
+
+    name: str
+    handler: str
+    timeout: int
+    memory_size: int
+    environment: tuple[tuple[str, str], ...]
+    reserved_concurrency: int | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        return dict(self.environment)
+
+
+@dataclass
+class Invocation:
+    """The outcome of one invocation: a result, or an error body shaped like Lambda's."""
+
+    ok: bool
+    result: Any = None
+    error: dict[str, Any] | None = None
+    duration_ms: float = 0.0
+
+    @property
+    def error_type(self) -> str | None:
+        return None if self.error is None else str(self.error.get("errorType"))
+
+
+class FunctionNotFound(LookupError):
+    pass
+
+
+LogSink = Callable[[str, str], None]
+
+
+def print_log(function_name: str, line: str) -> None:
+    """Default log sink: the function's output in the terminal, prefixed with its name."""
+    sys.stdout.write(f"[{function_name}] {line}\n")
+    sys.stdout.flush()
+
+
+class Worker:
+    """One warm process running one handler."""
+
+    def __init__(self, config: FunctionConfig, env: dict[str, str], log: LogSink) -> None:
+        self.config = config
+        read_fd, write_fd = os.pipe()
+        full_env = dict(env)
+        full_env[RESULT_FD_ENV] = str(write_fd)
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-u", "-m", "docuflow_tools.localcloud.worker", config.handler],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+            pass_fds=(write_fd,),
+            cwd=str(REPO_ROOT),
+            text=True,
+        )
+        os.close(write_fd)
+        self._results: IO[str] = os.fdopen(read_fd, "r", encoding="utf-8")
+        self._answers: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read_answers, daemon=True).start()
+        threading.Thread(target=self._stream_logs, args=(log,), daemon=True).start()
+
+    def _read_answers(self) -> None:
+        for line in self._results:
+            self._answers.put(line)
+        self._answers.put(None)  # the process went away
+
+    def _stream_logs(self, log: LogSink) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            log(self.config.name, line.rstrip("\n"))
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def invoke(self, payload: Any, timeout: float) -> Invocation:
+        request_id = str(uuid.uuid4())
+        deadline_ms = int((time.time() + timeout) * 1000)
+        request = {"request_id": request_id, "payload": payload, "deadline_ms": deadline_ms}
+        assert self.process.stdin is not None
+        started = time.perf_counter()
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return _runtime_error("Runtime.ExitError", "The function's process exited.")
+        try:
+            line = self._answers.get(timeout=timeout)
+        except queue.Empty:
+            self.kill()
+            return Invocation(
+                ok=False,
+                error={
+                    "errorType": "Sandbox.Timedout",
+                    "errorMessage": f"RequestId: {request_id} Error: Task timed out after "
+                    f"{timeout:.2f} seconds",
+                },
+                duration_ms=(time.perf_counter() - started) * 1000,
+            )
+        duration = (time.perf_counter() - started) * 1000
+        if line is None:
+            code = self.process.wait()
+            return _runtime_error(
+                "Runtime.ExitError",
+                f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}",
+            )
+        answer = json.loads(line)
+        return Invocation(
+            ok=bool(answer["ok"]),
+            result=answer.get("result"),
+            error=answer.get("error"),
+            duration_ms=duration,
+        )
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        for stream in (self.process.stdin, self._results):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+
+def remote_endpoints() -> dict[str, str]:
+    """DOCUFLOW_LAMBDA_ENDPOINTS, checked."""
+    raw = os.environ.get(ENDPOINTS_ENV, "").strip()
+    if not raw:
+        return {}
+    value = json.loads(raw)
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError(f"{ENDPOINTS_ENV} must be a JSON object of function name to URL")
+    return {str(k): v.rstrip("/") for k, v in value.items()}
+
+
+def invoke_remote(base_url: str, payload: Any, timeout: float) -> Invocation:
+    """One invocation through a runtime interface emulator's HTTP endpoint."""
+    import requests
+
+    started = time.perf_counter()
+    try:
+        response = requests.post(
+            f"{base_url}/2015-03-31/functions/function/invocations",
+            data=json.dumps(payload),
+            timeout=timeout + 5,
+        )
+    except requests.Timeout:
+        return _runtime_error("Sandbox.Timedout", f"Task timed out after {timeout:.2f} seconds")
+    except requests.RequestException as exc:
+        return _runtime_error("Runtime.Unavailable", f"{base_url} did not answer: {exc}")
+    duration = (time.perf_counter() - started) * 1000
+    try:
+        body = response.json() if response.content else None
+    except ValueError:
+        body = response.text
+    failed = bool(response.headers.get("X-Amz-Function-Error")) or (
+        isinstance(body, dict) and {"errorType", "errorMessage"} <= set(body) <= _ERROR_KEYS
+    )
+    if failed:
+        error = (
+            body
+            if isinstance(body, dict)
+            else {"errorType": "Unhandled", "errorMessage": str(body)}
+        )
+        return Invocation(ok=False, error=error, duration_ms=duration)
+    return Invocation(ok=True, result=body, duration_ms=duration)
+
+
+def _runtime_error(error_type: str, message: str) -> Invocation:
+    return Invocation(ok=False, error={"errorType": error_type, "errorMessage": message})
+
+
+@dataclass
+class _Pool:
+    config: FunctionConfig
+    size: int
+    idle: list[Worker] = field(default_factory=list)
+    running: int = 0
+    retired: bool = False
+
+
+class LambdaRunner:
+    """Warm worker pools, one per function configuration."""
+
+    def __init__(
+        self,
+        base_env: dict[str, str],
+        log: LogSink = print_log,
+        pool_size: int = DEFAULT_POOL_SIZE,
+    ) -> None:
+        self.base_env = base_env
+        self.log = log
+        self.pool_size = pool_size
+        self._pools: dict[str, _Pool] = {}
+        self._lock = threading.Condition()
+        self._closed = False
+        self._stats: dict[str, dict[str, float]] = {}
+        self.remote = remote_endpoints()
+
+    def worker_env(self, config: FunctionConfig) -> dict[str, str]:
+        env = {key: os.environ[key] for key in _HOST_ENV if key in os.environ}
+        env.update(config.env)
+        # The local cloud's endpoint, credentials and region win over whatever the function
+        # was deployed with: the worker runs on this machine and must reach this emulator.
+        env.update(self.base_env)
+        env.update(
+            {
+                "AWS_LAMBDA_FUNCTION_NAME": config.name,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_size),
+                "AWS_LAMBDA_FUNCTION_TIMEOUT": str(config.timeout),
+                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+                "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{config.name}",
+                "_HANDLER": config.handler,
+                "LAMBDA_TASK_ROOT": str(REPO_ROOT),
+                "PYTHONUNBUFFERED": "1",
+                "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "shared")]),
+            }
+        )
+        return env
+
+    def _acquire(self, config: FunctionConfig) -> tuple[_Pool, Worker | None]:
+        with self._lock:
+            pool = self._pools.get(config.name)
+            if pool is None or pool.config != config:
+                if pool is not None:  # redeployed: retire the old workers
+                    pool.retired = True
+                    for worker in pool.idle:
+                        worker.kill()
+                    pool.idle.clear()
+                cap = self.pool_size
+                if config.reserved_concurrency is not None and config.reserved_concurrency > 0:
+                    cap = min(cap, config.reserved_concurrency)
+                pool = _Pool(config=config, size=cap)
+                self._pools[config.name] = pool
+            while True:
+                if self._closed:
+                    raise RuntimeError("The local cloud is shutting down")
+                while pool.idle:
+                    worker = pool.idle.pop()
+                    if worker.alive:
+                        pool.running += 1
+                        return pool, worker
+                    worker.kill()  # exited while idle: release its pipes
+                if pool.running < pool.size:
+                    pool.running += 1
+                    return pool, None  # start a new worker outside the lock
+                self._lock.wait()
+
+    def _release(self, pool: _Pool, worker: Worker | None) -> None:
+        with self._lock:
+            pool.running -= 1
+            if worker is not None and worker.alive and not pool.retired and not self._closed:
+                pool.idle.append(worker)
+            elif worker is not None:
+                worker.kill()
+            self._lock.notify_all()
+
+    def invoke(self, config: FunctionConfig, payload: Any) -> Invocation:
+        if config.name in self.remote:
+            outcome = invoke_remote(self.remote[config.name], payload, float(config.timeout))
+        else:
+            outcome = self._invoke_local(config, payload)
+        self._count(config, outcome)
+        return outcome
+
+    def _invoke_local(self, config: FunctionConfig, payload: Any) -> Invocation:
+        pool, worker = self._acquire(config)
+        try:
+            if worker is None:
+                worker = Worker(config, self.worker_env(config), self.log)
+            return worker.invoke(payload, float(config.timeout))
+        finally:
+            self._release(pool, worker)
+
+    def _count(self, config: FunctionConfig, outcome: Invocation) -> None:
+        with self._lock:
+            stats = self._stats.setdefault(
+                config.name,
+                {
+                    "invocations": 0,
+                    "errors": 0,
+                    "duration_ms": 0.0,
+                    "memory_mb": config.memory_size,
+                },
+            )
+            stats["invocations"] += 1
+            stats["errors"] += 0 if outcome.ok else 1
+            stats["duration_ms"] += outcome.duration_ms
+            stats["memory_mb"] = config.memory_size
+
+    def stats(self) -> dict[str, dict[str, float]]:
+        """Invocations, errors, summed duration and memory size per function."""
+        with self._lock:
+            return {name: dict(values) for name, values in self._stats.items()}
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pools = list(self._pools.values())
+            self._pools.clear()
+            self._lock.notify_all()
+        for pool in pools:
+            for worker in pool.idle:
+                worker.kill()
+            pool.idle.clear()

@@ -1,0 +1,221 @@
+"""Recognizing page images with Tesseract (Debian's `tesseract-ocr`, called as a program).
+
+The `tesseract` binary is run once per page with TSV output; a page turned by 90, 180 or
+270 degrees is first set upright from Tesseract's orientation detection (OSD), checked by
+comparing recognition confidence.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from docuflow.domain.errors import OcrFailed
+from docuflow_tools.offline_ocr.layout import Box, Word
+
+LANGUAGES = ("eng", "deu", "fra", "nld")
+"""Language data the engine asks for (Debian packages tesseract-ocr-eng/-deu/-fra/-nld)."""
+
+INSTALL_HINT = (
+    "Install it with `apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu "
+    "tesseract-ocr-fra tesseract-ocr-nld` (scripts/bootstrap.sh does this)."
+)
+_TIMEOUT_SECONDS = 120
+# Tesseract below this mean word confidence on a page is probably reading it sideways.
+_UPRIGHT_CONFIDENCE = 70.0
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Whether scanned pages and images can be read on this machine, and why not."""
+
+    available: bool
+    binary: str | None
+    languages: tuple[str, ...]
+    missing_languages: tuple[str, ...]
+    message: str
+
+
+def capability() -> Capability:
+    """Is `tesseract` installed, with which of the languages the engine uses?"""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return Capability(False, None, (), LANGUAGES, f"Tesseract is not installed. {INSTALL_HINT}")
+    try:
+        listed = subprocess.run(  # noqa: S603 - fixed argv, no shell
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Capability(
+            False, binary, (), LANGUAGES, f"Tesseract at {binary} does not run: {exc}"
+        )
+    installed = {line.strip() for line in listed.stdout.splitlines()[1:] if line.strip()}
+    languages = tuple(lang for lang in LANGUAGES if lang in installed)
+    missing = tuple(lang for lang in LANGUAGES if lang not in installed)
+    if not languages:
+        return Capability(
+            False,
+            binary,
+            (),
+            missing,
+            f"Tesseract has none of {', '.join(LANGUAGES)}. {INSTALL_HINT}",
+        )
+    message = f"Tesseract at {binary} with {'+'.join(languages)}"
+    if missing:
+        message += f" (missing {', '.join(missing)}: text in those languages reads worse)"
+    if "osd" not in installed:
+        message += "; no osd data, so turned pages are found by trial"
+    return Capability(True, binary, languages, missing, message)
+
+
+def require() -> Capability:
+    """The capability, or OcrFailed saying how to install Tesseract."""
+    found = capability()
+    if not found.available:
+        raise OcrFailed(f"Cannot read scanned pages or images: {found.message}")
+    return found
+
+
+def recognize(
+    image: Image.Image, page: int, *, cap: Capability | None = None
+) -> tuple[list[Word], int]:
+    """Words on one page image, set upright first; returns (words, degrees turned clockwise)."""
+    cap = cap or require()
+    image = _prepare(image)
+    with tempfile.TemporaryDirectory(prefix="docuflow-ocr-") as tmp:
+        upright = _tsv_words(cap, _save(image, Path(tmp) / "page-0.png"), page, image.size)
+        if _looks_upright(upright, image.size):
+            return upright, 0
+        # A poor reading: ask OSD which way the page is turned, then try the turns.
+        detected = _detect_rotation(cap, Path(tmp) / "page-0.png")
+        if not detected and (not upright or _horizontal_share(upright, image.size) >= 0.7):
+            # Nothing legible, or a poor reading of lines that run left to right (a blurred
+            # photo): turning the page would not help, and each try costs a full reading.
+            return upright, 0
+        turns = [detected] if detected else []
+        turns += [turn for turn in (90, 270, 180) if turn not in turns]
+        best, best_turn, best_score = upright, 0, _score(upright, image.size)
+        for turn in turns:
+            turned = image.rotate(-turn, expand=True, fillcolor=255)
+            attempt = _tsv_words(
+                cap, _save(turned, Path(tmp) / f"page-{turn}.png"), page, turned.size
+            )
+            score = _score(attempt, turned.size)
+            if score > best_score:
+                best, best_turn, best_score = attempt, turn, score
+            if turn == detected and _looks_upright(attempt, turned.size):
+                break
+        return best, best_turn
+
+
+def _save(image: Image.Image, path: Path) -> Path:
+    image.save(path)
+    return path
+
+
+def _looks_upright(words: list[Word], size: tuple[int, int]) -> bool:
+    """Enough confident words, running left to right (Tesseract also reads sideways
+    text line by line, which gives good words in boxes taller than wide)."""
+    return (
+        len(words) >= 5
+        and _mean_confidence(words) >= _UPRIGHT_CONFIDENCE
+        and _horizontal_share(words, size) >= 0.7
+    )
+
+
+def _horizontal_share(words: list[Word], size: tuple[int, int]) -> float:
+    width, height = size
+    long_words = [w for w in words if len(w.text) >= 3]
+    if not long_words:
+        return 1.0
+    wide = sum(1 for w in long_words if w.box.width * width > w.box.height * height)
+    return wide / len(long_words)
+
+
+def _prepare(image: Image.Image) -> Image.Image:
+    """Greyscale, at a size Tesseract reads well (text of ~20-30 px cap height)."""
+    grey = image.convert("L")
+    longest = max(grey.size)
+    if longest < 1600:
+        factor = 2200 / longest
+        grey = grey.resize(
+            (round(grey.width * factor), round(grey.height * factor)), Image.Resampling.LANCZOS
+        )
+    return grey
+
+
+def _run(cap: Capability, args: list[str]) -> subprocess.CompletedProcess[str]:
+    assert cap.binary is not None
+    env = dict(os.environ)
+    # One thread per tesseract process is several times faster than OpenMP's default on
+    # small machines; parallelism comes from running pages side by side instead.
+    env.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        return subprocess.run(  # noqa: S603 - argv built here, no shell
+            [cap.binary, *args],
+            capture_output=True,
+            text=True,
+            timeout=_TIMEOUT_SECONDS,
+            check=False,
+            env=env,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise OcrFailed(f"Tesseract took longer than {_TIMEOUT_SECONDS} s on one page.") from exc
+    except OSError as exc:
+        raise OcrFailed(f"Tesseract could not be started: {exc}") from exc
+
+
+def _detect_rotation(cap: Capability, path: Path) -> int:
+    """Degrees to turn the image clockwise so its text is upright (0 when unsure)."""
+    result = _run(cap, [str(path), "-", "--psm", "0"])
+    rotate, confidence = 0, 0.0
+    for line in result.stdout.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "Rotate":
+            rotate = int(value.strip() or 0)
+        elif key.strip() == "Orientation confidence":
+            confidence = float(value.strip() or 0)
+    return rotate % 360 if confidence >= 1.0 else 0
+
+
+def _tsv_words(cap: Capability, path: Path, page: int, size: tuple[int, int]) -> list[Word]:
+    result = _run(cap, [str(path), "-", "-l", "+".join(cap.languages), "--psm", "3", "tsv"])
+    if result.returncode != 0:
+        detail = (
+            result.stderr.strip().splitlines()[-1]
+            if result.stderr.strip()
+            else f"exit {result.returncode}"
+        )
+        raise OcrFailed(f"Tesseract failed on page {page}: {detail}")
+    width, height = size
+    words: list[Word] = []
+    for row in csv.DictReader(result.stdout.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        confidence = float(row["conf"])
+        if confidence < 0:
+            continue
+        left, top = int(row["left"]), int(row["top"])
+        w, h = int(row["width"]), int(row["height"])
+        box = Box(left / width, top / height, w / width, h / height)
+        words.append(Word(text, page, round(confidence, 3), box))
+    return words
+
+
+def _mean_confidence(words: list[Word]) -> float:
+    return sum(w.confidence for w in words) / len(words) if words else 0.0
+
+
+def _score(words: list[Word], size: tuple[int, int]) -> float:
+    """Confident characters on left-to-right lines: favours the turn that reads best."""
+    return _horizontal_share(words, size) * sum(
+        len(w.text) * w.confidence for w in words if w.confidence > 50
+    )
