@@ -1,4 +1,5 @@
-"""A printed line of text with its place on the page: the neutral input of text-based extraction."""
+"""Printed lines with their place on the page (the neutral input of text-based extraction),
+and the values the text finder finds in them."""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ from docuflow.extraction.result import BoundingBox
 
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 HAS_DIGIT = re.compile(r"\d")
+# Document titles: printed big in the letterhead, never the vendor's name.
 _TITLES = frozenset(
     label_key(text)
     for text in (
@@ -44,6 +45,7 @@ _TITLES = frozenset(
         "bon",
     )
 )
+# A company's legal form: the letterhead line that carries one is likelier the vendor.
 _COMPANY_SUFFIX = re.compile(
     r"\b(GmbH|AG|KG|Ltd|LLC|Inc|Corp|Co|SARL|SAS|SA|B\.?V|N\.?V|V\.?O\.?F|PLC|LLP|S\.?p\.?A)\b\.?",
     re.IGNORECASE,
