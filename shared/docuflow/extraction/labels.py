@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from docuflow.extraction.evidence import WEIGHTS
+
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -89,7 +91,6 @@ _CONTACT_LABELS_BY_FIELD: dict[str, str] = {
     "remittance_email": "email | e mail | courriel",
     "remittance_phone": "phone | tel | telephone | telefon | telefoon | téléphone | tél",
 }
-CONTACT_SURENESS = 0.8
 
 
 def _table(by_field: dict[str, str]) -> dict[str, str]:
@@ -144,21 +145,22 @@ _TAX_QUALIFIERS = frozenset({"sales", "zzgl", "incl", "inkl"})
 
 
 def field_for_label(label: str) -> tuple[str | None, float]:
-    """The field a printed label names and how surely (0-1), or (None, 0)."""
+    """The field a printed label names and how surely (0-1, the label match strengths of
+    `evidence.WEIGHTS`), or (None, 0)."""
     key = label_key(label)
     if not key:
         return None, 0.0
     for form in (key, _unaccented(key)):  # OCR drops some accents: "Echéance"
         field = _SPECIFIC_LABELS.get(form)
         if field is not None:
-            return field, 0.3 if form in _GENERIC else 1.0
+            return field, WEIGHTS.label_generic if form in _GENERIC else WEIGHTS.label_specific
         if form in _CONTACT_LABELS:
-            return _CONTACT_LABELS[form], CONTACT_SURENESS
+            return _CONTACT_LABELS[form], WEIGHTS.label_contact
     if key in _DATE_LABELS:
-        return "document_date", 0.3
+        return "document_date", WEIGHTS.label_generic
     words = [word for word in key.split() if not word.isdigit()]
     if words and set(words) <= _TAX_WORDS and set(words) - _TAX_QUALIFIERS:
-        return "tax_amount", 1.0
+        return "tax_amount", WEIGHTS.label_specific
     return None, 0.0
 
 
@@ -199,8 +201,8 @@ EXPENSE_TYPES: dict[str, str] = {
     # contact for remittance, so it is offered as that (weaker than a remittance label).
     "VENDOR_PHONE": "remittance_phone",
 }
-# Expense types that name their field less surely than a printed label for it would.
-WEAK_EXPENSE_TYPES: dict[str, float] = {"VENDOR_PHONE": 2.3}
+# Expense types that name a related field, not the field itself (weighed less for it).
+RELATED_EXPENSE_TYPES: frozenset[str] = frozenset({"VENDOR_PHONE"})
 # Party groups Textract attaches to NAME / ADDRESS fields (GroupProperties.Types).
 EXPENSE_GROUP_FIELDS: dict[tuple[str, str], str] = {
     ("VENDOR", "NAME"): "vendor_name",

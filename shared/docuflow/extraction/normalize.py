@@ -475,7 +475,7 @@ def iban_checksum_ok(text: str) -> bool | None:
 # ---------------------------------------------------------------- text fields
 
 _SPACES = re.compile(r"\s+")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def clean_text(text: str) -> str:
@@ -515,6 +515,6 @@ def normalize_field_value(name: str, text: str) -> str:
     value = clean_text(text)
     if not value:
         raise ValueError(f"A value for {name} is required.")
-    if name == "remittance_email" and not _EMAIL.fullmatch(value):
+    if name == "remittance_email" and not EMAIL.fullmatch(value):
         raise ValueError(f"{text!r} is not an e-mail address.")
     return value

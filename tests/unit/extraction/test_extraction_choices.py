@@ -14,7 +14,15 @@ from _extraction_builders import (
 )
 
 from docuflow.extraction import analyze, parse_responses
+from docuflow.extraction.candidates import Reading, found_in_lines
 from docuflow.extraction.result import FieldSource
+
+
+def text_reading(name: str, value: str, confidence: float) -> Reading:
+    """A reading as the text finder offers it, on page 1."""
+    return Reading(
+        name, value, value, confidence, 1, None, FieldSource.TEXT, None, found_in_lines(confidence)
+    )
 
 
 def test_receiver_and_bill_to_names_never_become_the_vendor() -> None:
@@ -300,14 +308,13 @@ def test_text_candidates_fill_only_fields_textract_left_empty(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from docuflow.extraction import from_text
-    from docuflow.extraction.result import Candidate
 
     seen: dict[str, object] = {}
 
-    def fake_fields_from_lines(lines: object, page_count: int) -> dict[str, list[Candidate]]:
+    def fake_fields_from_lines(lines: object, page_count: int) -> dict[str, list[Reading]]:
         seen["lines"], seen["pages"] = lines, page_count
         return {
-            name: [Candidate(value=value, text=value, confidence=90, page=1, source="text")]
+            name: [text_reading(name, value, 90)]
             for name, value in (("invoice_number", "TXT-9"), ("purchase_order", "PO-TXT"))
         }
 
@@ -327,16 +334,15 @@ def test_text_candidates_from_the_bill_to_block_are_dropped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from docuflow.extraction import from_text
-    from docuflow.extraction.result import Candidate
 
-    def offer(value: str) -> list[Candidate]:
-        return [Candidate(value=value, text=value, confidence=85, page=1, source="text")]
-
-    def fake_fields_from_lines(lines: object, page_count: int) -> dict[str, list[Candidate]]:
+    def fake_fields_from_lines(lines: object, page_count: int) -> dict[str, list[Reading]]:
         return {
-            "vendor_name": offer("Test Business"),
-            "remittance_email": offer("test@test.com"),
-            "remittance_phone": offer("+1 555 0100"),
+            name: [text_reading(name, value, 85)]
+            for name, value in (
+                ("vendor_name", "Test Business"),
+                ("remittance_email", "test@test.com"),
+                ("remittance_phone", "+1 555 0100"),
+            )
         }
 
     monkeypatch.setattr(from_text, "fields_from_lines", fake_fields_from_lines)

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docuflow.extraction.from_text import MAX_CONFIDENCE, fields_from_lines
+from docuflow.extraction.evidence import WEIGHTS
+from docuflow.extraction.from_text import fields_from_lines
 from docuflow.extraction.lines import TextLine
 from docuflow.extraction.result import (
     DATE_FIELDS,
@@ -74,7 +75,7 @@ def test_an_english_invoice_reads_its_header_and_totals() -> None:
     for candidates in found.values():
         for candidate in candidates:
             assert candidate.source is FieldSource.TEXT
-            assert candidate.confidence <= MAX_CONFIDENCE
+            assert candidate.confidence <= WEIGHTS.text_max_confidence
             assert candidate.page == 1 and candidate.bbox is not None
 
 
@@ -189,7 +190,7 @@ def test_confidence_follows_the_evidence() -> None:
     generic = fields_from_lines([line("Date:", 0.5, 0.1), line("2025-03-14", 0.7, 0.1)], 1)[
         "document_date"
     ][0]
-    assert scanned.confidence < clear.confidence <= MAX_CONFIDENCE
+    assert scanned.confidence < clear.confidence <= WEIGHTS.text_max_confidence
     assert generic.confidence < clear.confidence
 
 
@@ -284,7 +285,7 @@ def test_any_lines_give_normalized_candidates_and_never_crash(lines: list[TextLi
         assert name in FIELD_NAMES
         assert candidates, name
         for candidate in candidates:
-            assert 0 <= candidate.confidence <= MAX_CONFIDENCE
+            assert 0 <= candidate.confidence <= WEIGHTS.text_max_confidence
             if name in MONEY_FIELDS:
                 Decimal(candidate.value)
             if name in DATE_FIELDS:
@@ -305,7 +306,7 @@ def test_a_currency_beside_several_agreeing_amounts_is_surer_than_beside_one() -
         ("Subtotal", "CHF 1'000.00"), ("VAT 8.1%", "CHF 81.00"), ("Total", "CHF 1'081.00")
     )
     conflicting = _currency_confidence(("Subtotal", "CHF 1'000.00"), ("Total", "EUR 1'081.00"))
-    assert one < agreeing <= MAX_CONFIDENCE
+    assert one < agreeing <= WEIGHTS.text_max_confidence
     assert conflicting <= one
 
 
