@@ -67,7 +67,7 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    from docuflow_tools.localcloud.emulator import LocalCloud
+    from docuflow_tools.localcloud.server import LocalCloud
 
     local = LocalCloud(port=free_port(), textract_latency=0.3, log=lambda name, line: None)
     local.start()
