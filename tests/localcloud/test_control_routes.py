@@ -8,7 +8,8 @@ import pytest
 from werkzeug.test import Client
 
 from docuflow_tools.localcloud.control_routes import ControlRoutes
-from docuflow_tools.localcloud.textract_standin import RecordingIndex, TextractStandIn
+from docuflow_tools.localcloud.textract_recordings import RecordingIndex
+from docuflow_tools.localcloud.textract_standin import TextractStandIn
 
 SHA = "ab" * 32
 

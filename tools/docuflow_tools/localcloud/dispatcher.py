@@ -36,7 +36,8 @@ from docuflow_tools.localcloud.lambdas import (
     print_log,
 )
 from docuflow_tools.localcloud.moto_patches import STEP_FUNCTIONS_GAPS, configure_moto
-from docuflow_tools.localcloud.textract_standin import RecordingIndex, TextractStandIn
+from docuflow_tools.localcloud.textract_recordings import RecordingIndex
+from docuflow_tools.localcloud.textract_standin import TextractStandIn
 from docuflow_tools.localcloud.wsgi import (
     StartResponse,
     WsgiApp,

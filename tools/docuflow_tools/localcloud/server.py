@@ -10,7 +10,7 @@ from typing import Any
 from docuflow_tools.localcloud.dispatcher import REGION, SERVICES, LocalCloudApp
 from docuflow_tools.localcloud.eventsources import SqsPoller
 from docuflow_tools.localcloud.lambdas import LogSink, print_log
-from docuflow_tools.localcloud.textract_standin import RecordingIndex
+from docuflow_tools.localcloud.textract_recordings import RecordingIndex
 
 DEFAULT_PORT = 4566
 
