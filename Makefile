@@ -43,8 +43,9 @@ test-static:
 test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi
 
+## One local cloud, the e2e suite (e2e/) and the web app's Playwright flow against it (e2e/runner.py).
 test-e2e:
-	$(RUN) python -m docuflow_tools.localcloud.run_suite
+	$(RUN) python -m e2e.runner
 
 lint:
 	$(RUN) ruff check .

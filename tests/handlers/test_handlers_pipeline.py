@@ -16,7 +16,7 @@ import boto3
 import pytest
 import requests
 
-from docuflow_tools.localcloud.support import free_port
+from docuflow_tools.localcloud.ports import free_port
 from docuflow_tools.paths import textract_fixtures_dir
 from tests.handlers.cloud import (
     AUDIT_TABLE_DEFINITION,

@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from docuflow_tools.localcloud import cli, moto_patches
-from docuflow_tools.localcloud.support import free_port
+from docuflow_tools.localcloud.ports import free_port
 
 
 def test_the_installed_moto_is_the_one_the_patches_were_written_for() -> None:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from docuflow_tools.localcloud.support import wait_for
 from docuflow_tools.localcloud.textract_recordings import RecordingIndex, sha256_of
 from docuflow_tools.localcloud.textract_standin import TextractStandIn
 from docuflow_tools.paths import textract_fixtures_dir
 from tests.localcloud.helpers import unique
+from tests.support import wait_for
 
 FIXTURES = textract_fixtures_dir()
 INVOICE = (FIXTURES / "documents" / "sample-invoice.pdf").read_bytes()

@@ -191,16 +191,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from docuflow_tools.localcloud.run_suite import Cloud, _port_free
-    from docuflow_tools.localcloud.support import free_port
+    from docuflow_tools.localcloud.up_process import UpProcess
 
-    cloud: Cloud | None = None
+    cloud: UpProcess | None = None
     api = os.environ.get("DOCUFLOW_API_BASE_URL")
     outputs = os.environ.get("DOCUFLOW_OUTPUTS")
     if not api or not outputs:
-        port = 4566 if _port_free(4566) else free_port()
-        print(f"starting a local cloud on port {port} ...", file=sys.stderr, flush=True)
-        cloud = Cloud(port, web=False)
+        cloud = UpProcess(name="bench-pipeline")
+        print(f"starting a local cloud on port {cloud.port} ...", file=sys.stderr, flush=True)
         try:
             cloud.wait_ready(600)
         except RuntimeError as exc:

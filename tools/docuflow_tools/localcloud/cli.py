@@ -99,7 +99,7 @@ def _serve_web(args: argparse.Namespace, api_base_url: str) -> tuple[WebServer |
 
 
 def machine_lines(record: dict[str, Any]) -> list[str]:
-    """The NAME=value lines scripts read from stdout (run_suite, the e2e conftest, CI)."""
+    """The NAME=value lines scripts read from stdout (up_process.UpProcess, CI)."""
     lines = [f"API_BASE_URL={record['api_base_url']}"]
     if record.get("web_url"):
         lines.append(f"WEB_URL={record['web_url']}")
