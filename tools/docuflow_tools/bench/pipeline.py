@@ -1,4 +1,5 @@
-"""`python -m docuflow_tools.bench.e2e`: N invoices through the local cloud, end to end.
+"""`make bench-e2e` (`python -m docuflow_tools.bench.pipeline`), the pipeline benchmark: N
+invoices through the local cloud, from upload to final status.
 
 Generates N invoices (docuflow_tools.samples; their AnalyzeExpense responses are registered with
 the Textract stand-in), uploads them through the API as a client would, waits for every job
@@ -314,7 +315,9 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m docuflow_tools.bench.e2e", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m docuflow_tools.bench.pipeline", description=__doc__
+    )
     add_arguments(parser)
     return run(parser.parse_args(argv))
 
