@@ -9,7 +9,7 @@ export DOCUFLOW_SHARED_DIR ?= $(abspath ../shared)
 PYTEST_WORKERS ?= 2
 
 .PHONY: bootstrap up web-build seed test test-unit test-py312 test-static test-web test-e2e lint fmt \
-        bench-parse bench-e2e bench-ocr eval deploy destroy clean
+        bench-parse bench-e2e bench-offline-ocr eval deploy destroy clean
 
 bootstrap:
 	@./scripts/bootstrap.sh
@@ -43,8 +43,9 @@ test-static:
 test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi
 
+## One local cloud, the e2e suite (e2e/) and the web app's Playwright flow against it (e2e/runner.py).
 test-e2e:
-	$(RUN) python -m docuflow_tools.localcloud.run_suite
+	$(RUN) python -m e2e.runner
 
 lint:
 	$(RUN) ruff check .
@@ -62,11 +63,13 @@ fmt:
 bench-parse:
 	$(RUN) python -m docuflow_tools.bench.parse
 
+## The pipeline benchmark: N invoices through the local cloud, upload to final status.
 bench-e2e:
-	$(RUN) python -m docuflow_tools.bench.e2e
+	$(RUN) python -m docuflow_tools.bench.pipeline
 
-bench-ocr:
-	$(RUN) python -m docuflow_tools.bench.ocr
+## Pages per second of the offline OCR engine (text layer and Tesseract paths).
+bench-offline-ocr:
+	$(RUN) python -m docuflow_tools.bench.offline_ocr
 
 ## Build and push the Lambda image to ECR and apply Terraform with its digest (docs/deploy-aws.md).
 deploy:

@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 import requests
 
-from docuflow_tools.localcloud.support import wait_for
 from e2e.documents import Document
 from e2e.targets import Target
+from tests.support import wait_for
 
 T = TypeVar("T")
 FINAL = {"COMPLETED", "NEEDS_REVIEW", "FAILED", "APPROVED", "REJECTED"}

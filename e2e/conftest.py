@@ -4,22 +4,15 @@ cloud (`docuflow up --no-web` on a free port) started once for the session."""
 from __future__ import annotations
 
 import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from docuflow_tools.localcloud.support import free_port
+from docuflow_tools.localcloud.ports import free_port
+from docuflow_tools.localcloud.up_process import UpProcess
 from e2e.client import Api, Control
 from e2e.targets import Target, from_outputs_file, target_from_env
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = float(os.environ.get("DOCUFLOW_E2E_START_TIMEOUT", "600"))
 
 
@@ -35,52 +28,12 @@ def target() -> Iterator[Target]:
     if configured is not None:
         yield configured
         return
-    port = free_port()
-    log_path = REPO_ROOT / ".localcloud" / f"e2e-{port}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "docuflow_tools.cli", "up", "--no-web", "--port", str(port)],
-        cwd=str(REPO_ROOT),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        with log_path.open("w", encoding="utf-8") as log:
-            for line in process.stdout:
-                log.write(line)
-                log.flush()
-                lines.put(line.rstrip("\n"))
-
-    threading.Thread(target=pump, daemon=True).start()
-    outputs: str | None = None
-    deadline = time.monotonic() + START_TIMEOUT
+    cloud = UpProcess(name="e2e", port=free_port(), web=False)
     try:
-        while outputs is None:
-            if process.poll() is not None:
-                raise RuntimeError(f"docuflow up exited with {process.returncode}; see {log_path}")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise RuntimeError(
-                    f"docuflow up was not ready within {START_TIMEOUT} s; see {log_path}"
-                )
-            try:
-                line = lines.get(timeout=min(remaining, 1.0))
-            except queue.Empty:
-                continue
-            if line.startswith("DOCUFLOW_OUTPUTS="):
-                outputs = line.split("=", 1)[1]
-        yield from_outputs_file(Path(outputs), name="embedded local cloud")
+        cloud.wait_ready(START_TIMEOUT)
+        yield from_outputs_file(cloud.outputs_path, name="embedded local cloud")
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        cloud.stop()
 
 
 @pytest.fixture(scope="session")

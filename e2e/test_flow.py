@@ -7,10 +7,10 @@ from typing import Any
 
 import requests
 
-from docuflow_tools.localcloud.support import wait_for
 from e2e.client import Api, Control, new_owner, prepare
 from e2e.documents import fixture, generated_invoice
 from e2e.targets import Target
+from tests.support import wait_for
 
 PROCESSING_TIMEOUT = 180
 

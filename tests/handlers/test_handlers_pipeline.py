@@ -16,7 +16,7 @@ import boto3
 import pytest
 import requests
 
-from docuflow_tools.localcloud.support import free_port
+from docuflow_tools.localcloud.ports import free_port
 from docuflow_tools.paths import textract_fixtures_dir
 from tests.handlers.cloud import (
     AUDIT_TABLE_DEFINITION,
@@ -67,7 +67,7 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    from docuflow_tools.localcloud.emulator import LocalCloud
+    from docuflow_tools.localcloud.server import LocalCloud
 
     local = LocalCloud(port=free_port(), textract_latency=0.3, log=lambda name, line: None)
     local.start()

@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 import pytest
 
-from docuflow_tools.localcloud.emulator import LocalCloud
-from docuflow_tools.localcloud.support import free_port
+from docuflow_tools.localcloud.ports import free_port
+from docuflow_tools.localcloud.server import LocalCloud
 
 
 class Cloud:

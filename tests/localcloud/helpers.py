@@ -1,11 +1,9 @@
-"""Helpers of the emulator tests: create throwaway functions, wait for conditions."""
+"""Helpers of the emulator tests: throwaway names and functions."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 HANDLERS = "tests.localcloud.fixture_handlers"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from docuflow_tools.localcloud.support import wait_for
 from tests.localcloud.helpers import create_function, unique
+from tests.support import wait_for
 
 
 def invoke(cloud: Any, name: str, payload: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:

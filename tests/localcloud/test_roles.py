@@ -13,11 +13,12 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from docuflow_tools.localcloud.emulator import LocalCloud
 from docuflow_tools.localcloud.lambdas import invoke_remote
-from docuflow_tools.localcloud.support import free_port, wait_for
+from docuflow_tools.localcloud.ports import free_port
+from docuflow_tools.localcloud.server import LocalCloud
 from docuflow_tools.paths import textract_fixtures_dir
 from tests.localcloud.helpers import unique
+from tests.support import wait_for
 
 
 @Request.application  # type: ignore[misc]

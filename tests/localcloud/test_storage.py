@@ -9,8 +9,8 @@ from urllib.parse import unquote_plus
 
 import requests
 
-from docuflow_tools.localcloud.support import wait_for
 from tests.localcloud.helpers import unique
+from tests.support import wait_for
 
 
 def test_presigned_put_works_on_a_tls_only_bucket_and_notifies_the_queue(cloud: Any) -> None:

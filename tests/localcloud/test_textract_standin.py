@@ -8,15 +8,11 @@ from typing import Any
 
 import pytest
 
-from docuflow_tools.localcloud.support import wait_for
-from docuflow_tools.localcloud.textract_standin import (
-    RecordingIndex,
-    TextractStandIn,
-    parse_documents_table,
-    sha256_of,
-)
+from docuflow_tools.localcloud.textract_recordings import RecordingIndex, sha256_of
+from docuflow_tools.localcloud.textract_standin import TextractStandIn
 from docuflow_tools.paths import textract_fixtures_dir
 from tests.localcloud.helpers import unique
+from tests.support import wait_for
 
 FIXTURES = textract_fixtures_dir()
 INVOICE = (FIXTURES / "documents" / "sample-invoice.pdf").read_bytes()
@@ -74,20 +70,6 @@ def start(
     if api == "Document":
         body["FeatureTypes"] = ["FORMS", "TABLES"]
     return stand.handle(f"Textract.Start{api}Analysis", body)
-
-
-def test_sources_table_lists_the_documents_and_their_recordings() -> None:
-    rows = dict(parse_documents_table((FIXTURES / "SOURCES.md").read_text()))
-    assert rows["documents/sample-invoice.pdf"] == {
-        "document": "analyze_document/sample-invoice.json"
-    }
-    assert rows["documents/receipt-mega.jpg"] == {
-        "document": "analyze_document/receipt.json",
-        "expense": "expense/receipt-mega.json",
-    }
-    assert rows["documents/receipt-no-summary.png"] == {
-        "expense": "expense/receipt-no-summary.json"
-    }
 
 
 def test_document_job_replays_the_recording_in_pages_and_notifies(

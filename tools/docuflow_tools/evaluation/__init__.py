@@ -1,4 +1,5 @@
-"""Accuracy of the whole read (OCR -> parse -> routing) on labelled documents: `docuflow eval`."""
+"""Accuracy of the whole offline read (offline OCR engine -> parse -> routing) on labelled
+documents: `docuflow eval`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`docuflow eval DIR`: OCR, parse and route labelled documents and print the figures."""
+"""`docuflow eval DIR`: read (offline OCR engine), parse and route labelled documents and print
+the figures."""
 
 from __future__ import annotations
 

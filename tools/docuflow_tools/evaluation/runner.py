@@ -1,4 +1,4 @@
-"""Run OCR -> parse -> routing over labelled documents and measure the result.
+"""Run the offline OCR engine -> parse -> routing over labelled documents and measure the result.
 
 Figures: per-field accuracy (right / present in the truth), fields found that the truth
 does not have, line-item recall, the share of documents completed automatically, and how

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from docuflow_tools.paths import REPO_ROOT
 
 if TYPE_CHECKING:
-    from docuflow_tools.localcloud.emulator import LocalCloud
+    from docuflow_tools.localcloud.server import LocalCloud
     from docuflow_tools.localcloud.web import WebServer
 
 STATE_ROOT = REPO_ROOT / ".localcloud"
@@ -99,7 +99,7 @@ def _serve_web(args: argparse.Namespace, api_base_url: str) -> tuple[WebServer |
 
 
 def machine_lines(record: dict[str, Any]) -> list[str]:
-    """The NAME=value lines scripts read from stdout (run_suite, the e2e conftest, CI)."""
+    """The NAME=value lines scripts read from stdout (up_process.UpProcess, CI)."""
     lines = [f"API_BASE_URL={record['api_base_url']}"]
     if record.get("web_url"):
         lines.append(f"WEB_URL={record['web_url']}")
@@ -170,8 +170,10 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace) -> dict[str, Any] | Non
 
 
 def run(args: argparse.Namespace) -> int:
-    from docuflow_tools.localcloud.emulator import SERVICES, LocalCloud
+    from docuflow_tools.localcloud.dispatcher import SERVICES
     from docuflow_tools.localcloud.lambdas import print_log
+    from docuflow_tools.localcloud.moto_patches import UnsupportedMotoVersion
+    from docuflow_tools.localcloud.server import LocalCloud
 
     stop = threading.Event()
 
@@ -196,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
             services=services,
         )
         cloud.start()
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, UnsupportedMotoVersion) as exc:
         _say(f"cannot start the emulator on {args.host}:{args.port}: {exc}")
         return 1
     web: WebServer | None = None

@@ -1,9 +1,9 @@
 """A Textract stand-in that speaks Textract's JSON protocol (X-Amz-Target Textract.*).
 
-It answers from recordings chosen by the SHA-256 of the document's bytes: an index over the
-shared fixture documents and their recorded responses (SOURCES.md's table), plus recordings
-registered at runtime, plus (optionally) the offline OCR engine. It can be told to throttle
-start calls, fail jobs or add latency, so the pipeline's failure paths run on purpose.
+It answers from recordings chosen by the SHA-256 of the document's bytes (the index over
+the shared fixtures in textract_recordings.json, plus recordings registered at runtime),
+else (optionally) from the offline OCR engine. It can be told to throttle start calls,
+fail jobs or add latency, so the pipeline's failure paths run on purpose.
 Asynchronous jobs complete in a background thread after a latency and publish Textract's
 completion message to the job's NotificationChannel SNS topic.
 """
@@ -11,8 +11,6 @@ completion message to the job's NotificationChannel SNS topic.
 from __future__ import annotations
 
 import base64
-import copy
-import hashlib
 import importlib
 import json
 import os
@@ -22,13 +20,10 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from docuflow_tools.paths import textract_fixtures_dir
+from docuflow_tools.localcloud.textract_recordings import Api, RecordingIndex, sha256_of
 
-Api = Literal["expense", "document"]
-APIS: tuple[Api, ...] = ("expense", "document")
 # Textract's own page sizes: GetDocumentAnalysis returns at most 1,000 blocks a call,
 # GetExpenseAnalysis at most 20 expense documents.
 DEFAULT_BLOCK_PAGE_SIZE = 1000
@@ -52,10 +47,6 @@ class TextractError(Exception):
         return {"__type": self.code, "message": self.message, "Message": self.message}
 
 
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def sniff_document(data: bytes) -> str | None:
     """The document format by magic bytes, or None when Textract could not read it."""
     if data.startswith(b"%PDF-"):
@@ -67,97 +58,6 @@ def sniff_document(data: bytes) -> str | None:
     if data[:4] in (b"II*\x00", b"MM\x00*"):
         return "tiff"
     return None
-
-
-# ---------------------------------------------------------------------------- recordings
-
-
-class RecordingIndex:
-    """Recorded responses by (document sha256, api). Thread-safe."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._recordings: dict[tuple[str, Api], dict[str, Any]] = {}
-        self._sources: dict[tuple[str, Api], str] = {}
-
-    def add(self, sha256: str, api: Api, response: Any, source: str = "runtime") -> None:
-        if api not in APIS:
-            raise ValueError(f"api must be one of {APIS}, not {api!r}")
-        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-            raise ValueError("sha256 must be 64 lowercase hex digits")
-        merged = merge_pages(api, response)
-        with self._lock:
-            self._recordings[(sha256, api)] = merged
-            self._sources[(sha256, api)] = source
-
-    def get(self, sha256: str, api: Api) -> dict[str, Any] | None:
-        with self._lock:
-            found = self._recordings.get((sha256, api))
-        return copy.deepcopy(found) if found is not None else None
-
-    def describe(self) -> list[dict[str, str]]:
-        with self._lock:
-            return [
-                {"sha256": sha, "api": api, "source": source}
-                for (sha, api), source in sorted(self._sources.items())
-            ]
-
-    @classmethod
-    def from_fixtures(cls, fixtures_dir: Path | None = None) -> RecordingIndex:
-        """The index over the shared fixtures, built from SOURCES.md's document table."""
-        root = fixtures_dir or textract_fixtures_dir()
-        index = cls()
-        sources = root / "SOURCES.md"
-        if not sources.is_file():
-            raise FileNotFoundError(f"Textract fixtures not found: {sources} does not exist")
-        for document, recordings in parse_documents_table(sources.read_text(encoding="utf-8")):
-            digest = sha256_of((root / document).read_bytes())
-            for api, recording in recordings.items():
-                response = json.loads((root / recording).read_text(encoding="utf-8"))
-                index.add(digest, api, response, source=recording)
-        return index
-
-
-def parse_documents_table(text: str) -> list[tuple[str, dict[Api, str]]]:
-    """Rows of SOURCES.md's "Documents and their recordings" table:
-    | `documents/x.pdf` | `analyze_document/x.json` or — | `expense/x.json` or — |"""
-    _, found, rest = text.partition("## Documents and their recordings")
-    if not found:
-        raise ValueError("SOURCES.md has no 'Documents and their recordings' section")
-    rows: list[tuple[str, dict[Api, str]]] = []
-    for line in rest.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 3 or not cells[0].startswith("`documents/"):
-            continue
-        document = cells[0].strip("`")
-        recordings: dict[Api, str] = {}
-        for api, cell in (("document", cells[1]), ("expense", cells[2])):
-            if cell.startswith("`"):
-                recordings[api] = cell.strip("`")  # type: ignore[index]
-        rows.append((document, recordings))
-    if not rows:
-        raise ValueError("SOURCES.md's document table has no rows")
-    return rows
-
-
-def merge_pages(api: Api, response: Any) -> dict[str, Any]:
-    """One response from a recording that may be a single response or a list of pages."""
-    pages = response if isinstance(response, list) else [response]
-    if not pages or not all(isinstance(page, dict) for page in pages):
-        raise ValueError("a recording is a Textract response object or a list of them")
-    merged = {
-        key: value
-        for key, value in pages[0].items()
-        if key not in ("NextToken", "ResponseMetadata", "JobStatus", "StatusMessage")
-    }
-    key = "ExpenseDocuments" if api == "expense" else "Blocks"
-    if key not in merged:
-        raise ValueError(f"a recording for api {api!r} must carry {key}")
-    for page in pages[1:]:
-        merged[key] = list(merged[key]) + list(page.get(key, []))
-        if api == "expense" and "Blocks" in page:
-            merged["Blocks"] = list(merged.get("Blocks", [])) + list(page["Blocks"])
-    return merged
 
 
 def paginate(api: Api, response: dict[str, Any], page_size: int) -> list[dict[str, Any]]:

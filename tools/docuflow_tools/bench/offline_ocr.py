@@ -1,4 +1,5 @@
-"""`python -m docuflow_tools.bench.ocr` (make bench-ocr): pages per second of the offline engine.
+"""`make bench-offline-ocr` (`python -m docuflow_tools.bench.offline_ocr`): pages per second
+of the offline OCR engine.
 
 Two paths, each next to the tool underneath it alone on the same input:
 - text layer: `analyze_document_bytes` on a born-digital PDF vs pdfplumber's word
@@ -140,7 +141,9 @@ def bench_tesseract(repeat: int, dpi: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m docuflow_tools.bench.ocr", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m docuflow_tools.bench.offline_ocr", description=__doc__
+    )
     parser.add_argument(
         "--repeat", type=int, default=3, help="Timed runs per measurement (default 3)"
     )

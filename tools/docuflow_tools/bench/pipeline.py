@@ -1,4 +1,5 @@
-"""`python -m docuflow_tools.bench.e2e`: N invoices through the local cloud, end to end.
+"""`make bench-e2e` (`python -m docuflow_tools.bench.pipeline`), the pipeline benchmark: N
+invoices through the local cloud, from upload to final status.
 
 Generates N invoices (docuflow_tools.samples; their AnalyzeExpense responses are registered with
 the Textract stand-in), uploads them through the API as a client would, waits for every job
@@ -191,16 +192,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from docuflow_tools.localcloud.run_suite import Cloud, _port_free
-    from docuflow_tools.localcloud.support import free_port
+    from docuflow_tools.localcloud.up_process import UpProcess
 
-    cloud: Cloud | None = None
+    cloud: UpProcess | None = None
     api = os.environ.get("DOCUFLOW_API_BASE_URL")
     outputs = os.environ.get("DOCUFLOW_OUTPUTS")
     if not api or not outputs:
-        port = 4566 if _port_free(4566) else free_port()
-        print(f"starting a local cloud on port {port} ...", file=sys.stderr, flush=True)
-        cloud = Cloud(port, web=False)
+        cloud = UpProcess(name="bench-pipeline")
+        print(f"starting a local cloud on port {cloud.port} ...", file=sys.stderr, flush=True)
         try:
             cloud.wait_ready(600)
         except RuntimeError as exc:
@@ -316,7 +315,9 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m docuflow_tools.bench.e2e", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m docuflow_tools.bench.pipeline", description=__doc__
+    )
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -1,21 +1,12 @@
-"""Small helpers for starting a local cloud and waiting on it, shared by the suite runner,
-the e2e suite and the tests."""
+"""Waiting for a condition, shared by the tests and the end-to-end suite (e2e/)."""
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from docuflow_tools.localcloud import run_suite
+from e2e import runner
 
 FAKE_NPM = """#!{python}
 import os, pathlib, sys
@@ -50,7 +50,7 @@ def test_an_existing_build_is_rebuilt(tmp_path: Path, npm_calls: Path) -> None:
     frontend = _frontend(tmp_path, {"build": "vite build", "test:e2e": "playwright test"})
     (frontend / "dist").mkdir()
     (frontend / "dist" / "index.html").write_text("<html>stale</html>")
-    assert run_suite.build_frontend(frontend) is True
+    assert runner.build_frontend(frontend) is True
     assert npm_calls.read_text().splitlines() == ["run build"]
     assert (frontend / "dist" / "index.html").read_text() == "<html>fresh</html>"
 
@@ -60,8 +60,8 @@ def test_a_failed_build_fails_clearly(
 ) -> None:
     frontend = _frontend(tmp_path, {"build": "vite build"})
     monkeypatch.setenv("FAKE_NPM_FAIL", "1")
-    with pytest.raises(run_suite.BuildFailed, match="exited 3"):
-        run_suite.build_frontend(frontend)
+    with pytest.raises(runner.BuildFailed, match="exited 3"):
+        runner.build_frontend(frontend)
 
 
 def test_a_build_without_index_html_fails(
@@ -69,15 +69,15 @@ def test_a_build_without_index_html_fails(
 ) -> None:
     frontend = _frontend(tmp_path, {"build": "vite build"})
     monkeypatch.setenv("FAKE_NPM_NO_DIST", "1")
-    with pytest.raises(run_suite.BuildFailed, match=r"no dist/index\.html"):
-        run_suite.build_frontend(frontend)
+    with pytest.raises(runner.BuildFailed, match=r"no dist/index\.html"):
+        runner.build_frontend(frontend)
 
 
 def test_nothing_to_build_without_package_json_or_build_script(
     tmp_path: Path, npm_calls: Path
 ) -> None:
-    assert run_suite.build_frontend(tmp_path / "absent") is False
-    assert run_suite.build_frontend(_frontend(tmp_path, {"test": "vitest"})) is False
+    assert runner.build_frontend(tmp_path / "absent") is False
+    assert runner.build_frontend(_frontend(tmp_path, {"test": "vitest"})) is False
     assert not npm_calls.exists()
 
 
@@ -85,24 +85,11 @@ def test_main_stops_before_starting_a_cloud_when_the_build_fails(
     tmp_path: Path, npm_calls: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     frontend = _frontend(tmp_path, {"build": "vite build", "test:e2e": "playwright test"})
-    monkeypatch.setattr(run_suite, "FRONTEND_DIR", frontend)
+    monkeypatch.setattr(runner, "FRONTEND_DIR", frontend)
     monkeypatch.setenv("FAKE_NPM_FAIL", "1")
 
     def no_cloud(*args: object, **kwargs: object) -> None:
         raise AssertionError("a cloud was started after a failed build")
 
-    monkeypatch.setattr(run_suite, "Cloud", no_cloud)
-    assert run_suite.main(["--port", "1"]) == 1
-
-
-def test_the_web_port_falls_back_to_a_free_one_when_4173_is_taken(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    assert run_suite.web_arguments(False) == ["--no-web"]
-    assert run_suite.web_arguments(True, 4625) == ["--web-port", "4625"]
-    monkeypatch.setattr(run_suite, "_port_free", lambda port: True)
-    assert run_suite.web_arguments(True) == ["--web-port", "4173"]
-    monkeypatch.setattr(run_suite, "_port_free", lambda port: False)
-    option, port = run_suite.web_arguments(True)
-    assert option == "--web-port"
-    assert port != "4173" and int(port) > 0
+    monkeypatch.setattr(runner, "UpProcess", no_cloud)
+    assert runner.main(["--port", "1"]) == 1
