@@ -1,19 +1,25 @@
-# The HTTP API: one Lambda proxy integration (payload 2.0) per http function of
-# services/functions.json, one route per entry of its "routes".
+# The HTTP API: one route per operation of services/api/openapi.json (generated from the
+# handlers by `docuflow openapi`), each to the Lambda proxy integration (payload 2.0) of
+# the function its `x-docuflow-function` names.
 
 locals {
-  http_functions = { for k, f in local.functions : k => f if f.trigger == "http" }
+  openapi      = jsondecode(file("${path.module}/../services/api/openapi.json"))
+  http_methods = ["get", "put", "post", "delete", "patch", "head", "options"]
 
-  # "POST /jobs/{job_id}/start" -> { function = "api-uploads", method = "POST", path = "/jobs/{job_id}/start" }
+  # "<METHOD> <path>" (API Gateway's route key) -> { function = <its x-docuflow-function>, method, path }
   routes = merge([
-    for k, f in local.http_functions : {
-      for route in f.routes : route => {
-        function = k
-        method   = split(" ", route)[0]
-        path     = split(" ", route)[1]
-      }
+    for path, item in local.openapi.paths : {
+      for method, operation in item : "${upper(method)} ${path}" => {
+        function = operation["x-docuflow-function"]
+        method   = upper(method)
+        path     = path
+      } if contains(local.http_methods, method)
     }
   ]...)
+
+  # The functions the document routes to, and those functions.json says API Gateway invokes.
+  routed_functions = toset([for route in values(local.routes) : route.function])
+  http_functions   = toset([for k, f in local.functions : k if f.trigger == "http"])
 }
 
 resource "aws_apigatewayv2_api" "http" {
@@ -28,17 +34,24 @@ resource "aws_apigatewayv2_api" "http" {
     expose_headers = ["content-type"]
     max_age        = 3600
   }
+
+  lifecycle {
+    precondition {
+      condition     = local.routed_functions == local.http_functions
+      error_message = "services/api/openapi.json routes to ${jsonencode(sort(local.routed_functions))}, but the http functions of services/functions.json are ${jsonencode(sort(local.http_functions))}: every http function serves at least one route, and only they do (run `uv run docuflow openapi`)."
+    }
+  }
 }
 
 resource "aws_apigatewayv2_integration" "fn" {
-  for_each = local.http_functions
+  for_each = local.routed_functions
 
   api_id                 = aws_apigatewayv2_api.http.id
   integration_type       = "AWS_PROXY"
   integration_method     = "POST"
   integration_uri        = aws_lambda_function.fn[each.key].invoke_arn
   payload_format_version = "2.0"
-  timeout_milliseconds   = min(30000, each.value.timeout * 1000)
+  timeout_milliseconds   = min(30000, local.functions[each.key].timeout * 1000)
 }
 
 resource "aws_apigatewayv2_route" "route" {
@@ -80,7 +93,7 @@ resource "aws_apigatewayv2_stage" "default" {
   }
 }
 
-# API Gateway may invoke each http function, for its own routes only. Path parameters
+# API Gateway may invoke each function, for its own routes only. Path parameters
 # become "*" in the source ARN (as SAM writes them).
 resource "aws_lambda_permission" "api" {
   for_each = local.routes

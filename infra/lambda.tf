@@ -100,11 +100,6 @@ resource "aws_lambda_function" "fn" {
     }
 
     precondition {
-      condition     = each.value.trigger != "http" || length(lookup(each.value, "routes", [])) > 0
-      error_message = "services/functions.json: http function ${each.key} lists no routes."
-    }
-
-    precondition {
       condition     = can(regex("^services\\.[a-z_]+(\\.[a-z_][a-z0-9_]*)+$", each.value.handler))
       error_message = "services/functions.json: function ${each.key} has handler ${each.value.handler}; expected services.<package>.<module>.<function>."
     }

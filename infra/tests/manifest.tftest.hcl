@@ -1,6 +1,7 @@
 # `terraform test` (run by tests/static/test_terraform.py): plans the module against a
 # mocked aws provider, offline, and checks the planned resources against
-# services/functions.json, the one list of functions.
+# services/functions.json, the one list of functions, and services/api/openapi.json, the
+# API document generated from the handlers.
 
 mock_provider "aws" {
   # Mocked data sources return random strings; the provider still validates policy JSON.
@@ -73,21 +74,6 @@ run "every_function_of_the_manifest_and_nothing_else" {
   }
 
   assert {
-    condition = toset(keys(aws_apigatewayv2_route.route)) == toset(flatten([
-      for f in values(jsondecode(file("../services/functions.json")).functions) : lookup(f, "routes", [])
-    ]))
-    error_message = "The HTTP API's routes differ from the routes in services/functions.json."
-  }
-
-  assert {
-    condition = alltrue([
-      for route, r in aws_apigatewayv2_route.route :
-      length([for k, f in jsondecode(file("../services/functions.json")).functions : k if contains(lookup(f, "routes", []), route)]) == 1
-    ])
-    error_message = "Every route must belong to exactly one function."
-  }
-
-  assert {
     condition = toset(keys(aws_lambda_event_source_mapping.sqs)) == toset([
       for f in values(jsondecode(file("../services/functions.json")).functions) : trimprefix(f.trigger, "sqs:") if startswith(f.trigger, "sqs:")
     ])
@@ -109,6 +95,71 @@ run "every_function_of_the_manifest_and_nothing_else" {
   assert {
     condition     = alltrue([for k, _ in local.workflow_functions : contains(keys(local.state_machine_template_vars), "${replace(k, "-", "_")}_arn")])
     error_message = "Every workflow function must be passed to the ASL template as <name>_arn."
+  }
+}
+
+run "every_operation_of_the_openapi_document_is_routed_to_its_function" {
+  command = plan
+
+  # The ids and ARNs that tie a route to its integration and function are computed; the
+  # mock makes up a distinct value for each instance during the plan, so they compare.
+  override_resource {
+    target          = aws_apigatewayv2_integration.fn
+    override_during = plan
+  }
+
+  override_resource {
+    target          = aws_lambda_function.fn
+    override_during = plan
+  }
+
+  override_resource {
+    target          = aws_apigatewayv2_api.http
+    override_during = plan
+    values          = { execution_arn = "arn:aws:execute-api:us-east-1:123456789012:mockapi" }
+  }
+
+  assert {
+    condition = toset(keys(aws_apigatewayv2_route.route)) == toset(flatten([
+      for path, item in jsondecode(file("../services/api/openapi.json")).paths : [
+        for method, _ in item : "${upper(method)} ${path}"
+      ]
+    ]))
+    error_message = "The HTTP API's routes differ from the operations of services/api/openapi.json."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in jsondecode(file("../services/api/openapi.json")).paths : [
+        for method, operation in item :
+        aws_apigatewayv2_route.route["${upper(method)} ${path}"].target == "integrations/${aws_apigatewayv2_integration.fn[operation["x-docuflow-function"]].id}"
+      ]
+    ]))
+    error_message = "A route does not target the integration of the function its x-docuflow-function names."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, integration in aws_apigatewayv2_integration.fn :
+      integration.integration_uri == aws_lambda_function.fn[k].invoke_arn && integration.payload_format_version == "2.0" && integration.integration_type == "AWS_PROXY"
+    ])
+    error_message = "An integration does not proxy (payload 2.0) to its own function."
+  }
+
+  assert {
+    condition     = toset(keys(aws_apigatewayv2_integration.fn)) == toset([for k, f in jsondecode(file("../services/functions.json")).functions : k if f.trigger == "http"])
+    error_message = "There must be one integration per http function of services/functions.json."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in jsondecode(file("../services/api/openapi.json")).paths : [
+        for method, operation in item :
+        aws_lambda_permission.api["${upper(method)} ${path}"].function_name == aws_lambda_function.fn[operation["x-docuflow-function"]].function_name
+        && aws_lambda_permission.api["${upper(method)} ${path}"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:mockapi/*/${upper(method)}${replace(path, "/\\{[^}/]+\\}/", "*")}"
+      ]
+    ]))
+    error_message = "API Gateway may invoke a function only for the routes the document gives it."
   }
 }
 

@@ -1,11 +1,26 @@
-"""The one place domain errors become HTTP responses: `{"error": {"code", "message"}}`."""
+"""The one place errors become HTTP responses: `{"error": {"code", "message"}}`.
+
+Domain errors map to a status through HTTP_STATUS; Powertools' request validation
+(the route signatures) maps to 400, or 404 for a path id that cannot name a job. The
+routes document the same statuses with `responses(...)`, built from HTTP_STATUS too.
+"""
 
 from __future__ import annotations
 
+import binascii
 import json
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
 from docuflow.domain.errors import (
     ConcurrentUpdate,
@@ -19,7 +34,15 @@ from docuflow.domain.errors import (
     ValidationFailed,
 )
 from docuflow.observability import logger
+from services.api.models import ErrorResponse
 from services.common.errors import DocumentNotUploaded, InvalidCorrection
+
+
+class UnsupportedRequestBody(DocuflowError):
+    """A request body that is not JSON (Content-Type other than application/json) (415)."""
+
+    code = "UNSUPPORTED_CONTENT_TYPE"
+
 
 # Most specific first: InvalidCorrection is a ValidationFailed that means 422.
 HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
@@ -33,15 +56,42 @@ HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (DocumentMissing, 409),
     (DocumentTooLarge, 413),
     (UnsupportedDocument, 415),
+    (UnsupportedRequestBody, 415),
 )
 
 
-def status_for(error: DocuflowError) -> int:
+def status_for(error: type[DocuflowError]) -> int:
     """The HTTP status of a domain error (500 for one the API does not expect)."""
     for error_type, status in HTTP_STATUS:
-        if isinstance(error, error_type):
+        if issubclass(error, error_type):
             return status
     return 500
+
+
+def responses(
+    success: tuple[int, str],
+    *errors: type[DocuflowError],
+    body: type[BaseModel] | None = None,
+) -> dict[int, OpenAPIResponse]:
+    """What a route documents: its success status and the statuses of the errors it raises.
+
+    The success body is the route's return type unless `body` names it (for a route
+    that answers with JSON it has serialized itself); every error body is ErrorResponse,
+    and its description names the error codes a client can get with that status.
+    """
+    status, description = success
+    documented: dict[int, OpenAPIResponse] = {status: {"description": description}}
+    if body is not None:
+        documented[status]["content"] = {content_types.APPLICATION_JSON: {"model": body}}
+    codes: dict[int, list[str]] = {}
+    for error in errors:
+        codes.setdefault(status_for(error), []).append(error.code)
+    for error_status, names in sorted(codes.items()):
+        documented[error_status] = {
+            "description": f"{HTTPStatus(error_status).phrase}: {', '.join(names)}.",
+            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+        }
+    return documented
 
 
 def error_response(status: int, code: str, message: str) -> Response[str]:
@@ -52,17 +102,67 @@ def error_response(status: int, code: str, message: str) -> Response[str]:
     )
 
 
-def register_error_handlers(app: APIGatewayHttpResolver) -> None:
-    """Map every domain error, and unknown routes, to the error shape."""
+def describe(problems: Sequence[Any]) -> str:
+    """One readable sentence per problem: `field: message`."""
+    parts = []
+    for problem in problems:
+        if problem["type"] == "json_invalid":
+            parts.append(f"The request body is not valid JSON ({problem['ctx']['error']})")
+            continue
+        # loc is (where, *field path): ("body", "filename"), ("query", "limit").
+        where, *field = problem["loc"]
+        parts.append(f"{'.'.join(str(part) for part in field) or where}: {problem['msg']}")
+    return "; ".join(parts)
 
-    @app.exception_handler(DocuflowError)  # type: ignore[untyped-decorator]
-    def handle_domain_error(error: DocuflowError) -> Response[str]:
-        status = status_for(error)
+
+def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    """Map every domain error, invalid requests and unknown routes to the error shape."""
+
+    def refuse(error: DocuflowError) -> Response[str]:
+        status = status_for(type(error))
         if status >= 500:
             logger.exception("Unexpected domain error")
             return error_response(status, "INTERNAL_ERROR", "Something went wrong on our side.")
         logger.info("Request refused", extra={"status": status, "code": error.code})
         return error_response(status, error.code, str(error))
+
+    @app.exception_handler(DocuflowError)  # type: ignore[untyped-decorator]
+    def handle_domain_error(error: DocuflowError) -> Response[str]:
+        return refuse(error)
+
+    @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
+    def handle_invalid_request(error: RequestValidationError) -> Response[str]:
+        problems = list(error.errors())
+        if any(problem["loc"][0] == "response" for problem in problems):
+            # Powertools raises the same error when a route's answer does not fit its
+            # return type: our bug, not the client's.
+            logger.error("Response does not match its model", extra={"problems": problems})
+            return error_response(500, "INTERNAL_ERROR", "Something went wrong on our side.")
+        if all(problem["loc"] == ("path", "job_id") for problem in problems):
+            return refuse(JobNotFound(str(problems[0]["input"])))
+        # A bad path id next to a bad body is reported as the bad body (400), as before
+        # the route looks anything up.
+        return refuse(ValidationFailed(describe([p for p in problems if p["loc"][0] != "path"])))
+
+    @app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+    def handle_unsupported_body(error: RequestUnsupportedContentType) -> Response[str]:
+        content_type = app.current_event.headers.get("content-type", "")
+        return refuse(
+            UnsupportedRequestBody(
+                f"The request body must be JSON (Content-Type: application/json), "
+                f"not {content_type!r}."
+            )
+        )
+
+    @app.exception_handler([binascii.Error, UnicodeDecodeError])  # type: ignore[untyped-decorator]
+    def handle_undecodable_body(error: ValueError) -> Response[str]:
+        # Powertools decodes the body (base64, then UTF-8) while validating it. A body
+        # that does not decode is the client's; the same error from anywhere else is not.
+        try:
+            _ = app.current_event.decoded_body
+        except (binascii.Error, UnicodeDecodeError):
+            return refuse(ValidationFailed("The request body is not valid base64-encoded UTF-8."))
+        raise error
 
     @app.not_found
     def handle_unknown_route(_: NotFoundError) -> Response[str]:

@@ -1,21 +1,59 @@
-"""Request and response models of the HTTP API (the OpenAPI document describes the same)."""
+"""Request and response models of the HTTP API.
+
+The route signatures in services/api/handlers use them, and services/api/openapi.json is
+generated from those signatures (`docuflow openapi`): the class names here are the
+document's component names, and every constraint is one a client can read there.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
+from docuflow.dal.audit import AUDIT_EVENTS
 from docuflow.dal.models import AuditRecord, JobItem
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult, ReviewReason
 from services.api.logic.uploads import check_filename
+from services.api.pagination import MAX_CURSOR_CHARS
 
-# DynamoDB numbers hold 38 significant digits; a larger version could never match and
-# makes boto3 raise before the request is sent (a 500), so it is refused as input.
-MAX_VERSION = 2**63 - 1
+# No job ever reaches it, and a larger number would not survive the web app's JSON
+# (2**53 - 1 is JavaScript's largest exact integer, and the document can state it
+# exactly). Far larger ones would make boto3 raise before the request is sent (a 500).
+MAX_VERSION = 2**53 - 1
 
-OwnerId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._@+-]+$")]
+# Not stripped of surrounding blanks (unlike the other strings of a request): the pattern
+# the document shows is exactly what is accepted.
+OwnerId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=False, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._@+-]+$"
+    ),
+]
+JobId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Anything else names no job (404).",
+    ),
+]
+PageLimit = Annotated[int, Field(ge=1, le=100, description="Items per page.")]
+Cursor = Annotated[
+    str,
+    Field(
+        max_length=MAX_CURSOR_CHARS,
+        description="The `next_cursor` of the previous page (opaque).",
+    ),
+]
 
 
 class _Request(BaseModel):
@@ -24,10 +62,19 @@ class _Request(BaseModel):
 
 
 class CreateUploadRequest(_Request):
-    filename: Annotated[str, Field(max_length=255)]
-    content_type: Annotated[str, Field(min_length=1, max_length=255)]
+    filename: Annotated[
+        str, Field(max_length=255, description="No path separators or control characters.")
+    ]
+    content_type: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=255,
+            description="application/pdf, image/png, image/jpeg or image/tiff (else 415).",
+        ),
+    ]
     owner_id: OwnerId
-    size_bytes: Annotated[int | None, Field(gt=0)] = None
+    size_bytes: Annotated[int, Field(gt=0, strict=True)] | None = None
 
     @field_validator("filename")
     @classmethod
@@ -42,31 +89,17 @@ class StartRequest(_Request):
 class DecisionRequest(_Request):
     decision: Literal["APPROVE", "REJECT"]
     reviewer: Annotated[str, Field(min_length=1, max_length=128)]
-    corrected_fields: dict[str, Annotated[str, Field(max_length=1000)] | int | float] = Field(
-        default_factory=dict
-    )
+    corrected_fields: Annotated[
+        dict[str, Annotated[str, Field(max_length=1000)] | StrictInt | StrictFloat],
+        Field(description="Field name to corrected value (normalized on the server)."),
+    ] = Field(default_factory=dict)
     reason: Annotated[str | None, Field(max_length=2000)] = None
-    expected_version: Annotated[int | None, Field(ge=0, le=MAX_VERSION)] = None
-
-
-class _Query(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-
-class JobListQuery(_Query):
-    owner_id: OwnerId | None = None
-    status: JobStatus | None = None
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
-    cursor: str | None = None
-
-
-class ReviewQueueQuery(_Query):
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
-    cursor: str | None = None
+    expected_version: Annotated[int, Field(ge=0, le=MAX_VERSION, strict=True)] | None = None
 
 
 class _Response(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # A field with a default is still always in the answer: the document says required.
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
 
 class Correction(_Response):
@@ -74,7 +107,7 @@ class Correction(_Response):
     after: str
 
 
-class JobView(_Response):
+class Job(_Response):
     job_id: str
     status: JobStatus
     owner_id: str
@@ -90,14 +123,14 @@ class JobView(_Response):
     invoice_key: str | None
     review_reasons: list[ReviewReason]
     has_result: bool
-    decision: str | None
+    decision: Literal["APPROVE", "REJECT"] | None
     reviewer: str | None
     decision_reason: str | None
     decided_at: str | None
     corrections: dict[str, Correction]
 
     @classmethod
-    def of(cls, job: JobItem) -> JobView:
+    def of(cls, job: JobItem) -> Job:
         return cls(
             job_id=job.job_id,
             status=job.status,
@@ -127,7 +160,7 @@ class JobView(_Response):
 
 class UploadCreated(_Response):
     job_id: str
-    status: JobStatus
+    status: Literal[JobStatus.CREATED]
     upload_url: str
     upload_method: Literal["PUT"] = "PUT"
     upload_headers: dict[str, str]
@@ -136,12 +169,12 @@ class UploadCreated(_Response):
 
 
 class JobPage(_Response):
-    items: list[JobView]
+    items: list[Job]
     next_cursor: str | None
 
 
-class AuditEventView(_Response):
-    event: str
+class AuditEvent(_Response):
+    event: Annotated[str, Field(json_schema_extra={"enum": sorted(AUDIT_EVENTS)})]
     actor: str
     at: str
     details: dict[str, Any]
@@ -149,7 +182,7 @@ class AuditEventView(_Response):
     after: dict[str, Any] | None
 
     @classmethod
-    def of(cls, record: AuditRecord) -> AuditEventView:
+    def of(cls, record: AuditRecord) -> AuditEvent:
         return cls(
             event=record.event,
             actor=record.actor,
@@ -162,7 +195,7 @@ class AuditEventView(_Response):
 
 class AuditTrail(_Response):
     job_id: str
-    items: list[AuditEventView]
+    items: list[AuditEvent]
 
 
 class DocumentLink(_Response):
@@ -173,9 +206,9 @@ class DocumentLink(_Response):
 
 
 class ReviewDetail(_Response):
-    job: JobView
+    job: Job
     result: ExtractionResult | None
-    audit: list[AuditEventView]
+    audit: list[AuditEvent]
     document: DocumentLink
 
 

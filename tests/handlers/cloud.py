@@ -23,7 +23,7 @@ from docuflow_tools.paths import REPO_ROOT
 
 FUNCTIONS_JSON = REPO_ROOT / "services" / "functions.json"
 ASL_TEMPLATE = REPO_ROOT / "services" / "workflow" / "statemachine" / "invoice_pipeline.asl.json"
-OPENAPI = REPO_ROOT / "services" / "api" / "openapi.yaml"
+OPENAPI = REPO_ROOT / "services" / "api" / "openapi.json"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 

@@ -1,11 +1,11 @@
-"""Check handler responses against services/api/openapi.yaml (status documented, body matches)."""
+"""Check handler responses against services/api/openapi.json (status documented, body matches)."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -17,7 +17,8 @@ _URI = "urn:docuflow:openapi"
 
 @cache
 def _document() -> dict[str, Any]:
-    return yaml.safe_load(OPENAPI.read_text())
+    document: dict[str, Any] = json.loads(OPENAPI.read_text())
+    return document
 
 
 @cache
@@ -34,15 +35,11 @@ def assert_matches_openapi(path: str, method: str, response: dict[str, Any]) -> 
     status = str(response["statusCode"])
     operation = _document()["paths"][path][method]
     assert status in operation["responses"], f"{method.upper()} {path} does not document {status}"
-    documented = operation["responses"][status]
-    pointer = _pointer("paths", path, method, "responses", status)
-    if "$ref" in documented:
-        pointer = documented["$ref"].lstrip("#/")
-        documented = _document()["components"]["responses"][pointer.split("/")[-1]]
-    content = documented.get("content", {}).get("application/json")
-    if content is None:
-        return
-    schema = {"$ref": f"{_URI}#/{pointer}/content/application~1json/schema"}
+    content = operation["responses"][status].get("content", {}).get("application/json")
+    assert content is not None, f"{method.upper()} {path} {status} documents no JSON body"
+    assert response["headers"]["Content-Type"] == "application/json"
+    pointer = _pointer("paths", path, method, "responses", status, "content", "application/json")
+    schema = {"$ref": f"{_URI}#/{pointer}/schema"}
     validator = Draft202012Validator(schema, registry=_registry())
     errors = sorted(validator.iter_errors(response["json"]), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])

@@ -1,5 +1,6 @@
 """Client input never produces a 500: arbitrary JSON bodies, query strings and path ids
-get a 2xx or a 4xx with the error shape, never an exception."""
+get a 2xx or a 4xx with the error shape, never an exception, and every answer is one the
+OpenAPI document describes (status and body)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from services.api.handlers.jobs import lambda_handler as jobs
 from services.api.handlers.review import lambda_handler as review
 from services.api.handlers.uploads import lambda_handler as uploads
 from tests.handlers.cloud import Cloud, call, http_event, make_job
+from tests.handlers.openapi_check import assert_matches_openapi
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
@@ -53,17 +55,18 @@ FUZZ = settings(
 )
 
 
-def assert_client_answer(response: dict[str, Any]) -> None:
+def assert_client_answer(response: dict[str, Any], method: str, path: str) -> None:
     assert response["statusCode"] < 500, response
     if response["statusCode"] >= 400:
         assert set(response["json"]["error"]) == {"code", "message"}
+    assert_matches_openapi(path, method, response)
 
 
 @FUZZ
 @given(body=upload_like | json_values, raw=st.none() | st.text(max_size=30))
 def test_upload_requests_never_500(cloud: Cloud, body: Any, raw: str | None) -> None:
     event = http_event("POST", "/uploads", raw_body=raw if raw is not None else json.dumps(body))
-    assert_client_answer(call(uploads, event))
+    assert_client_answer(call(uploads, event), "post", "/uploads")
 
 
 @FUZZ
@@ -73,7 +76,7 @@ def test_decisions_never_500(cloud: Cloud, body: Any) -> None:
     event = http_event(
         "POST", "/review/jobs/{job_id}/decision", path_params={"job_id": job.job_id}, body=body
     )
-    assert_client_answer(call(review, event))
+    assert_client_answer(call(review, event), "post", "/review/jobs/{job_id}/decision")
 
 
 @FUZZ
@@ -86,7 +89,10 @@ def test_decisions_never_500(cloud: Cloud, body: Any) -> None:
     job_id=st.text(min_size=1, max_size=80).filter(lambda s: "/" not in s),
 )
 def test_queries_never_500(cloud: Cloud, query: dict[str, str], job_id: str) -> None:
-    assert_client_answer(call(jobs, http_event("GET", "/jobs", query=query)))
-    assert_client_answer(call(review, http_event("GET", "/review/jobs", query=query)))
+    assert_client_answer(call(jobs, http_event("GET", "/jobs", query=query)), "get", "/jobs")
+    assert_client_answer(
+        call(review, http_event("GET", "/review/jobs", query=query)), "get", "/review/jobs"
+    )
     for route in ("/jobs/{job_id}", "/jobs/{job_id}/result", "/jobs/{job_id}/audit"):
-        assert_client_answer(call(jobs, http_event("GET", route, path_params={"job_id": job_id})))
+        event = http_event("GET", route, path_params={"job_id": job_id})
+        assert_client_answer(call(jobs, event), "get", route)

@@ -131,3 +131,40 @@ def test_bad_list_queries_are_400(cloud: Cloud, query: dict[str, str]) -> None:
     response = get("/jobs", query=query)
     assert response["statusCode"] == 400, response["json"]
     assert response["json"]["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_an_answer_that_breaks_its_model_is_a_server_error_not_a_client_error(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a route whose answer no longer fits the model it declares
+    from services.api.models import Job
+
+    job = make_job(cloud)
+    monkeypatch.setattr(Job, "of", classmethod(lambda cls, item: {"job_id": item.job_id}))
+    # When a valid request reaches it, then the answer is a 500 in the error shape
+    response = call(jobs, http_event("GET", "/jobs/{job_id}", path_params={"job_id": job.job_id}))
+    assert response["statusCode"] == 500
+    assert response["json"]["error"]["code"] == "INTERNAL_ERROR"
+
+
+@pytest.mark.parametrize("status", [" FAILED", "failed"])
+def test_status_filter_is_exactly_one_of_the_documented_values(cloud: Cloud, status: str) -> None:
+    response = get("/jobs", query={"status": status})
+    assert response["statusCode"] == 400
+
+
+def test_a_decoding_error_of_our_own_is_not_blamed_on_the_request(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given stored data that does not decode (the request itself is fine)
+    from services.api.logic import jobs as logic
+
+    def undecodable(*_: object, **__: object) -> None:
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(logic, "get_result", undecodable)
+    event = http_event("GET", "/jobs/{job_id}/result", path_params={"job_id": "j-1"})
+    # When the route runs into it, then it is not answered as a 400: the error propagates
+    # (API Gateway answers 500)
+    with pytest.raises(UnicodeDecodeError):
+        call(jobs, event)

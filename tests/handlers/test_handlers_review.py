@@ -281,7 +281,10 @@ def test_bad_corrections_are_422_and_change_nothing(cloud: Cloud, corrected: dic
         ({"decision": "APPROVE", "reviewer": "r", "approved_by": "x"}, None),
         ({"decision": "APPROVE", "reviewer": "r", "corrected_fields": ["total_amount"]}, None),
         ({"decision": "APPROVE", "reviewer": "r", "expected_version": "v1"}, None),
+        ({"decision": "APPROVE", "reviewer": "r", "expected_version": "5"}, None),
         ({"decision": "APPROVE", "reviewer": "r", "expected_version": 10**40}, None),
+        ({"decision": "APPROVE", "reviewer": "r", "expected_version": 2**53}, None),
+        ({"decision": "APPROVE", "reviewer": "r", "corrected_fields": {"currency": True}}, None),
     ],
     ids=[
         "malformed",
@@ -292,7 +295,10 @@ def test_bad_corrections_are_422_and_change_nothing(cloud: Cloud, corrected: dic
         "unknown-field",
         "corrections-not-object",
         "bad-version",
+        "version-as-string",
         "version-beyond-dynamodb-numbers",
+        "version-beyond-javascript-integers",
+        "correction-not-text-or-number",
     ],
 )
 def test_bad_decision_requests_are_400(cloud: Cloud, body: dict | None, raw: str | None) -> None:

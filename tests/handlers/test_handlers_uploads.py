@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from services.api.handlers.uploads import lambda_handler as uploads
@@ -165,6 +167,35 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
             "VALIDATION_ERROR",
         ),
         (
+            {
+                "body": {
+                    "filename": "a.pdf",
+                    "content_type": "application/pdf",
+                    "owner_id": "o",
+                    "size_bytes": "12",
+                }
+            },
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {
+                "body": {
+                    "filename": "a.pdf",
+                    "content_type": "application/pdf",
+                    "owner_id": "o",
+                    "size_bytes": 12.0,
+                }
+            },
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            {"body": {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": " o"}},
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
             {"body": {"filename": "a.docx", "content_type": "application/msword", "owner_id": "o"}},
             415,
             "UNSUPPORTED_MEDIA_TYPE",
@@ -195,6 +226,9 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
         "blank-name",
         "bad-owner",
         "negative-size",
+        "size-as-string",
+        "size-as-float",
+        "owner-with-blank",
         "unsupported-type",
         "too-large",
     ],
@@ -215,6 +249,42 @@ def test_base64_encoded_body_is_decoded(cloud: Cloud) -> None:
     body = {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o"}
     response = create(body, base64_body=True)
     assert response["statusCode"] == 201
+
+
+def test_a_body_that_is_not_utf8_is_400(cloud: Cloud) -> None:
+    # Given a body API Gateway had to base64-encode because it is not UTF-8 text
+    event = http_event("POST", "/uploads")
+    event["body"] = base64.b64encode(b'{"filename": "\xff.pdf"}').decode()
+    event["isBase64Encoded"] = True
+    # When it is posted, then it is the client's error, in the error shape
+    response = call(uploads, event)
+    assert response["statusCode"] == 400, response["json"]
+    assert response["json"]["error"]["code"] == "VALIDATION_ERROR"
+    assert_matches_openapi("/uploads", "post", response)
+
+
+@pytest.mark.parametrize("route", ["/uploads", "/jobs/{job_id}/start"])
+def test_a_body_that_is_not_json_is_415(cloud: Cloud, route: str) -> None:
+    event = http_event(
+        "POST",
+        route,
+        path_params={"job_id": "j-1"} if "{job_id}" in route else None,
+        raw_body="filename=a.pdf",
+        headers={"content-type": "text/plain"},
+    )
+    response = call(uploads, event)
+    assert response["statusCode"] == 415, response["json"]
+    assert response["json"]["error"]["code"] == "UNSUPPORTED_CONTENT_TYPE"
+    assert_matches_openapi(route, "post", response)
+
+
+def test_a_bad_body_on_a_bad_job_id_is_reported_as_the_bad_body(cloud: Cloud) -> None:
+    response = call(
+        uploads,
+        http_event("POST", "/jobs/{job_id}/start", path_params={"job_id": "bad id"}, body={"x": 1}),
+    )
+    assert response["statusCode"] == 400
+    assert response["json"]["error"]["message"] == "x: Extra inputs are not permitted"
 
 
 def test_start_before_upload_is_409(cloud: Cloud) -> None:
@@ -286,6 +356,34 @@ def test_start_of_an_unknown_job_is_404(cloud: Cloud, job_id: str) -> None:
     response = start(job_id)
     assert response["statusCode"] == 404
     assert response["json"]["error"]["code"] == "JOB_NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("raw_body", "headers", "status"),
+    [
+        ("null", {}, 409),
+        ("", {}, 409),
+        ("{}", {"content-type": ""}, 409),
+        (" ", {}, 400),
+    ],
+    ids=["null-is-no-request", "empty", "no-content-type-is-json", "blank-is-not-json"],
+)
+def test_start_takes_an_empty_or_null_body_as_no_request(
+    cloud: Cloud, raw_body: str, headers: dict[str, str], status: int
+) -> None:
+    # Given a job whose document is not uploaded: a request that gets past validation
+    # is answered 409 DOCUMENT_NOT_UPLOADED
+    job_id = new_upload(cloud)["job_id"]
+    event = http_event(
+        "POST",
+        "/jobs/{job_id}/start",
+        path_params={"job_id": job_id},
+        raw_body=raw_body,
+        headers=headers,
+    )
+    response = call(uploads, event)
+    assert response["statusCode"] == status, response["json"]
+    assert_matches_openapi("/jobs/{job_id}/start", "post", response)
 
 
 def test_start_with_unknown_body_field_is_400(cloud: Cloud) -> None:

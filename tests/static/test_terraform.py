@@ -2,9 +2,10 @@
 
 Offline, about half a minute: `terraform fmt`, `init` from the machine's provider
 mirror when there is one, `validate`, `terraform test` (infra/tests/*.tftest.hcl plans the
-module against a mocked aws provider, compares the planned functions, routes and event
-source mappings with services/functions.json, and feeds each validated variable a bad
-value), and the two variable files against the variables' validation rules. Applying the
+module against a mocked aws provider, compares the planned functions and event source
+mappings with services/functions.json and the routes, integrations and invoke permissions
+with services/api/openapi.json, and feeds each validated variable a bad value), and the
+two variable files against the variables' validation rules. Applying the
 module to the local cloud is covered by the local cloud's own start-up (`docuflow up`).
 """
 
@@ -110,8 +111,9 @@ def test_planned_resources_match_the_manifest_and_bad_settings_are_refused(
     tf_env: dict[str, str],
 ) -> None:
     # Given the mocked-provider plans in infra/tests/manifest.tftest.hcl, when terraform test
-    # runs them, then every function, route and SQS mapping follows services/functions.json
-    # and every bad setting is refused by its variable's validation rule.
+    # runs them, then every function and SQS mapping follows services/functions.json, every
+    # route services/api/openapi.json, and every bad setting is refused by its variable's
+    # validation rule.
     tests = sorted((INFRA / "tests").glob("*.tftest.hcl"))
     assert tests, "infra/tests/*.tftest.hcl is missing"
     assert "services/functions.json" in tests[0].read_text()
@@ -120,7 +122,7 @@ def test_planned_resources_match_the_manifest_and_bad_settings_are_refused(
     match = re.search(r"Success! (\d+) passed, 0 failed", result.stdout)
     assert match, _explain(result)
     runs = len(re.findall(r'^run "', tests[0].read_text(), flags=re.M))
-    assert int(match.group(1)) == runs >= 12, _explain(result)
+    assert int(match.group(1)) == runs >= 13, _explain(result)
 
 
 def _console(

@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "docuflow_tools.localcloud.seed",
         "Upload the fixture documents to a running local cloud",
     ),
+    "openapi": (
+        "docuflow_tools.openapi",
+        "Generate services/api/openapi.json from the API handlers (--check: compare)",
+    ),
 }
 
 

@@ -1,59 +1,101 @@
-"""GET /jobs, GET /jobs/{job_id}, GET /jobs/{job_id}/result, GET /jobs/{job_id}/audit."""
+"""Job queries: lists, one job, its normalized result and its audit trail."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic.json_schema import SkipJsonSchema
 
+from docuflow.domain.errors import JobNotFound, ResultNotReady, ValidationFailed
+from docuflow.domain.status import JobStatus
+from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, metrics, tracer
 from services.api.dependencies import storage
-from services.api.http import build_resolver, check_job_id, json_response, parse_query
+from services.api.errors import responses
+from services.api.http import build_resolver
 from services.api.logic import jobs
-from services.api.models import AuditEventView, AuditTrail, JobListQuery, JobPage, JobView
+from services.api.models import (
+    AuditEvent,
+    AuditTrail,
+    Cursor,
+    Job,
+    JobId,
+    JobPage,
+    OwnerId,
+    PageLimit,
+)
 from services.api.pagination import decode_cursor, encode_cursor
 from services.common.wiring import Provider
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-@router.get("/jobs")
-def list_jobs() -> Response[str]:
-    query = parse_query(router.current_event, JobListQuery)
+@router.get(
+    "/jobs",
+    operation_id="listJobs",
+    summary="Jobs of one owner and/or in one status, newest first",
+    description="At least one of `owner_id` and `status` is required.",
+    responses=responses((200, "One page of jobs."), ValidationFailed),
+)
+def list_jobs(
+    owner_id: Annotated[OwnerId | SkipJsonSchema[None], Query()] = None,
+    status: Annotated[JobStatus | SkipJsonSchema[None], Query()] = None,
+    limit: Annotated[PageLimit, Query()] = 20,
+    cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
+) -> JobPage:
     page = jobs.list_jobs(
         storage(),
-        owner_id=query.owner_id,
-        status=query.status,
-        limit=query.limit,
-        start_key=decode_cursor(query.cursor),
+        owner_id=owner_id,
+        status=status,
+        limit=limit,
+        start_key=decode_cursor(cursor),
     )
-    body = JobPage(
-        items=[JobView.of(job) for job in page.items], next_cursor=encode_cursor(page.last_key)
+    return JobPage(
+        items=[Job.of(job) for job in page.items], next_cursor=encode_cursor(page.last_key)
     )
-    return json_response(200, body)
 
 
-@router.get("/jobs/<job_id>")
-def get_job(job_id: str) -> Response[str]:
-    return json_response(200, JobView.of(storage().jobs.get(check_job_id(job_id))))
+@router.get(
+    "/jobs/<job_id>",
+    operation_id="getJob",
+    summary="Job status and metadata",
+    responses=responses((200, "The job."), JobNotFound),
+)
+def get_job(job_id: Annotated[JobId, Path()]) -> Job:
+    return Job.of(storage().jobs.get(job_id))
 
 
-@router.get("/jobs/<job_id>/result")
-def get_result(job_id: str) -> Response[str]:
-    result = jobs.get_result(storage(), check_job_id(job_id))
-    # The stored result, exactly as `docuflow parse` prints it.
+@router.get(
+    "/jobs/<job_id>/result",
+    operation_id="getJobResult",
+    summary="The normalized result (the same JSON `docuflow parse` prints)",
+    responses=responses(
+        (200, "Normalized fields, confidence, checks and review reasons."),
+        JobNotFound,
+        ResultNotReady,
+        body=ExtractionResult,
+    ),
+)
+def get_job_result(job_id: Annotated[JobId, Path()]) -> Response[str]:
+    result = jobs.get_result(storage(), job_id)
+    # The stored result exactly as `docuflow parse` prints it: absent values are left out.
     body = result.model_dump_json(exclude_none=True)
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=body)
 
 
-@router.get("/jobs/<job_id>/audit")
-def get_audit(job_id: str) -> Response[str]:
-    records = jobs.audit_trail(storage(), check_job_id(job_id))
-    return json_response(
-        200, AuditTrail(job_id=job_id, items=[AuditEventView.of(r) for r in records])
-    )
+@router.get(
+    "/jobs/<job_id>/audit",
+    operation_id="getJobAudit",
+    summary="The job's audit trail, oldest first",
+    responses=responses((200, "Every event of the job."), JobNotFound),
+)
+def get_job_audit(job_id: Annotated[JobId, Path()]) -> AuditTrail:
+    records = jobs.audit_trail(storage(), job_id)
+    return AuditTrail(job_id=job_id, items=[AuditEvent.of(r) for r in records])
 
 
 app = Provider(lambda: build_resolver(router))

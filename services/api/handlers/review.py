@@ -1,52 +1,74 @@
-"""GET /review/jobs, GET /review/jobs/{job_id}, POST /review/jobs/{job_id}/decision."""
+"""The finance review queue, one job for review, and reviewer decisions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic.json_schema import SkipJsonSchema
 
+from docuflow.domain.errors import (
+    ConcurrentUpdate,
+    InvalidTransition,
+    JobNotFound,
+    ValidationFailed,
+)
 from docuflow.observability import logger, metrics, tracer
 from services.api.config import get_settings
 from services.api.dependencies import storage
-from services.api.http import build_resolver, check_job_id, json_response, parse_body, parse_query
+from services.api.errors import UnsupportedRequestBody, responses
+from services.api.http import build_resolver
 from services.api.logic import review
 from services.api.models import (
-    AuditEventView,
+    AuditEvent,
+    Cursor,
     DecisionRequest,
     DocumentLink,
+    Job,
+    JobId,
     JobPage,
-    JobView,
+    PageLimit,
     ReviewDetail,
-    ReviewQueueQuery,
 )
 from services.api.pagination import decode_cursor, encode_cursor
+from services.common.errors import InvalidCorrection
 from services.common.wiring import Provider
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-@router.get("/review/jobs")
-def review_queue() -> Response[str]:
-    query = parse_query(router.current_event, ReviewQueueQuery)
-    page = review.review_queue(storage(), limit=query.limit, start_key=decode_cursor(query.cursor))
-    body = JobPage(
-        items=[JobView.of(job) for job in page.items], next_cursor=encode_cursor(page.last_key)
+@router.get(
+    "/review/jobs",
+    operation_id="listReviewJobs",
+    summary="The review queue (NEEDS_REVIEW), newest first",
+    responses=responses((200, "One page of jobs waiting for review."), ValidationFailed),
+)
+def list_review_jobs(
+    limit: Annotated[PageLimit, Query()] = 20,
+    cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
+) -> JobPage:
+    page = review.review_queue(storage(), limit=limit, start_key=decode_cursor(cursor))
+    return JobPage(
+        items=[Job.of(job) for job in page.items], next_cursor=encode_cursor(page.last_key)
     )
-    return json_response(200, body)
 
 
-@router.get("/review/jobs/<job_id>")
-def review_detail(job_id: str) -> Response[str]:
+@router.get(
+    "/review/jobs/<job_id>",
+    operation_id="getReviewJob",
+    summary="One job for review, with its result, audit trail and a short-lived document link",
+    responses=responses((200, "The review package."), JobNotFound),
+)
+def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
     ttl = get_settings().download_url_ttl_seconds
-    package = review.review_package(storage(), check_job_id(job_id), link_ttl_seconds=ttl)
-    body = ReviewDetail(
-        job=JobView.of(package.job),
+    package = review.review_package(storage(), job_id, link_ttl_seconds=ttl)
+    return ReviewDetail(
+        job=Job.of(package.job),
         result=package.result,
-        audit=[AuditEventView.of(record) for record in package.audit],
+        audit=[AuditEvent.of(record) for record in package.audit],
         document=DocumentLink(
             url=package.document_url,
             expires_at=package.document_url_expires_at,
@@ -54,15 +76,33 @@ def review_detail(job_id: str) -> Response[str]:
             content_type=package.job.content_type,
         ),
     )
-    return json_response(200, body)
 
 
-@router.post("/review/jobs/<job_id>/decision")
-def decide(job_id: str) -> Response[str]:
-    request = parse_body(router.current_event, DecisionRequest)
+@router.post(
+    "/review/jobs/<job_id>/decision",
+    operation_id="decideReviewJob",
+    summary="Approve or reject a job in review, with corrected fields",
+    description=(
+        "Conditional on status NEEDS_REVIEW and on `expected_version` (the job's `version` "
+        "the reviewer saw; the current version when absent). Of two decisions at once one "
+        "wins and the other gets 409."
+    ),
+    responses=responses(
+        (200, "The decided job (APPROVED or REJECTED)."),
+        ValidationFailed,
+        JobNotFound,
+        InvalidTransition,
+        ConcurrentUpdate,
+        UnsupportedRequestBody,
+        InvalidCorrection,
+    ),
+)
+def decide_review_job(
+    job_id: Annotated[JobId, Path()], request: Annotated[DecisionRequest, Body()]
+) -> Job:
     job = review.decide(
         storage(),
-        check_job_id(job_id),
+        job_id,
         decision=request.decision,
         reviewer=request.reviewer,
         corrected_fields={name: str(value) for name, value in request.corrected_fields.items()},
@@ -70,7 +110,7 @@ def decide(job_id: str) -> Response[str]:
         expected_version=request.expected_version,
     )
     metrics.add_metric(name=f"Jobs{job.status.value.title()}", unit=MetricUnit.Count, value=1)
-    return json_response(200, JobView.of(job))
+    return Job.of(job)
 
 
 app = Provider(lambda: build_resolver(router))

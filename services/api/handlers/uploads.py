@@ -1,29 +1,49 @@
-"""POST /uploads and POST /jobs/{job_id}/start."""
+"""Creating an upload and starting (or retrying) processing by hand."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.dal.documents import upload_headers
+from docuflow.domain.errors import (
+    DocumentTooLarge,
+    InvalidTransition,
+    JobNotFound,
+    UnsupportedDocument,
+    ValidationFailed,
+)
 from docuflow.observability import logger, metrics, set_job_id, tracer
 from services.api.config import get_upload_settings
 from services.api.dependencies import processing
-from services.api.http import build_resolver, check_job_id, json_response, parse_body
+from services.api.errors import UnsupportedRequestBody, responses
+from services.api.http import build_resolver
 from services.api.logic import uploads
-from services.api.models import CreateUploadRequest, JobView, StartRequest, UploadCreated
+from services.api.models import CreateUploadRequest, Job, JobId, StartRequest, UploadCreated
+from services.common.errors import DocumentNotUploaded
 from services.common.wiring import Provider
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-@router.post("/uploads")
-def create_upload() -> Response[str]:
-    request = parse_body(router.current_event, CreateUploadRequest)
+@router.post(
+    "/uploads",
+    operation_id="createUpload",
+    summary="Create a job and a presigned PUT for its document",
+    status_code=201,
+    responses=responses(
+        (201, "The job was created; PUT the document to `upload_url` with `upload_headers`."),
+        ValidationFailed,
+        DocumentTooLarge,
+        UnsupportedDocument,
+        UnsupportedRequestBody,
+    ),
+)
+def create_upload(request: Annotated[CreateUploadRequest, Body()]) -> UploadCreated:
     settings = get_upload_settings()
     upload = uploads.create_upload(
         processing(),
@@ -35,7 +55,7 @@ def create_upload() -> Response[str]:
     )
     set_job_id(upload.job.job_id)
     metrics.add_metric(name="UploadsCreated", unit=MetricUnit.Count, value=1)
-    body = UploadCreated(
+    return UploadCreated(
         job_id=upload.job.job_id,
         status=upload.job.status,
         upload_url=upload.upload_url,
@@ -43,15 +63,30 @@ def create_upload() -> Response[str]:
         expires_at=upload.expires_at,
         key=upload.job.s3_key,
     )
-    return json_response(201, body)
 
 
-@router.post("/jobs/<job_id>/start")
-def start_job(job_id: str) -> Response[str]:
-    request = parse_body(router.current_event, StartRequest, required=False)
-    job = uploads.start_job(processing(), check_job_id(job_id), actor=request.actor or "api")
+@router.post(
+    "/jobs/<job_id>/start",
+    operation_id="startJob",
+    summary="Start processing an uploaded document, or retry a FAILED job",
+    status_code=202,
+    responses=responses(
+        (202, "Processing started (status PROCESSING)."),
+        ValidationFailed,
+        JobNotFound,
+        InvalidTransition,
+        DocumentNotUploaded,
+        UnsupportedRequestBody,
+    ),
+)
+def start_job(
+    job_id: Annotated[JobId, Path()],
+    request: Annotated[StartRequest | None, Body()] = None,
+) -> Job:
+    actor = request.actor if request is not None and request.actor else "api"
+    job = uploads.start_job(processing(), job_id, actor=actor)
     metrics.add_metric(name="JobsStarted", unit=MetricUnit.Count, value=1)
-    return json_response(202, JobView.of(job))
+    return Job.of(job)
 
 
 app = Provider(lambda: build_resolver(router))
