@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.api.config import get_settings, get_upload_settings
-from services.common.ports import Processing, Storage, processing_from, storage_from
+from services.common.adapters import Processing, Storage, processing_from, storage_from
 from services.common.wiring import Provider
 
 

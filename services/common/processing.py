@@ -12,8 +12,8 @@ from docuflow.dal.models import JobItem
 from docuflow.domain.errors import InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.observability import logger
+from services.common.adapters import Processing
 from services.common.errors import DocumentNotUploaded
-from services.common.ports import Processing
 
 # Attributes of an earlier attempt that must not leak into the next one.
 _PER_ATTEMPT = (

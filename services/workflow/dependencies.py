@@ -5,7 +5,7 @@ from __future__ import annotations
 from docuflow.dal import clients
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.queues import DeadLetterQueue
-from services.common.ports import Storage, Tables, storage_from, tables_from
+from services.common.adapters import Storage, Tables, storage_from, tables_from
 from services.common.wiring import Provider
 from services.workflow.config import get_failure_settings, get_settings, get_table_settings
 from services.workflow.textract import TextractGateway

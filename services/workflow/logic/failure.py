@@ -11,7 +11,7 @@ from docuflow.dal.queues import DeadLetterQueue
 from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition
 from docuflow.domain.status import JobStatus, can_transition
 from docuflow.observability import logger, set_job_id
-from services.common.ports import Tables
+from services.common.adapters import Tables
 from services.workflow.models import FailureInput, FailureOutcome
 
 ACTOR = "workflow"

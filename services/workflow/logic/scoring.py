@@ -16,7 +16,7 @@ from docuflow.extraction import (
 from docuflow.extraction import score as score_parsed
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, set_job_id
-from services.common.ports import Storage
+from services.common.adapters import Storage
 from services.workflow.models import ParseOutcome
 
 ACTOR = "workflow"
