@@ -57,14 +57,7 @@ def explain(error: str, cause: str | None) -> str:
 
 def _audit_failure(storage: Tables, job: JobItem, details: dict[str, Any]) -> None:
     """The "failed" record, keyed by the FAILED write itself, so a retry writes it once."""
-    storage.audit.record_once(
-        job.job_id,
-        "failed",
-        at=job.updated_at,
-        event_id=f"failed-{job.attempt}",
-        actor=ACTOR,
-        details=details,
-    )
+    storage.audit.record_status_write(job, "failed", actor=ACTOR, details=details)
 
 
 def mark_failed(storage: Tables, dlq: DeadLetterQueue, state: FailureInput) -> FailureOutcome:
