@@ -26,17 +26,14 @@ locals {
     DOWNLOAD_URL_TTL_SECONDS = tostring(var.download_url_ttl_seconds)
     CONFIDENCE_THRESHOLD     = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS    = jsonencode(var.confidence_thresholds)
-    # The API functions answer CORS themselves where no API Gateway does it for them
-    # (the local cloud serves the routes directly); on AWS the API's own CORS applies.
-    ALLOWED_ORIGINS = join(",", var.web_origins)
   }
 
   common_settings = ["JOBS_TABLE", "AUDIT_TABLE"]
 
   function_settings = {
-    "api-uploads"       = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS", "ALLOWED_ORIGINS"]
-    "api-jobs"          = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS", "ALLOWED_ORIGINS"]
-    "api-review"        = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS", "CONFIDENCE_THRESHOLD", "CONFIDENCE_THRESHOLDS", "ALLOWED_ORIGINS"]
+    "api-uploads"       = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS"]
+    "api-jobs"          = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS"]
+    "api-review"        = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS", "CONFIDENCE_THRESHOLD", "CONFIDENCE_THRESHOLDS"]
     "intake"            = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES"]
     "validate-document" = ["RAW_BUCKET", "MAX_UPLOAD_BYTES", "MAX_PAGES"]
     "start-ocr"         = ["RAW_BUCKET", "OCR_MODE", "TEXTRACT_SNS_TOPIC_ARN", "TEXTRACT_ROLE_ARN"]

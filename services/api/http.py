@@ -7,18 +7,12 @@ import json
 import re
 from typing import TypeVar
 
-from aws_lambda_powertools.event_handler import (
-    APIGatewayHttpResolver,
-    CORSConfig,
-    Response,
-    content_types,
-)
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from pydantic import BaseModel, ValidationError
 
 from docuflow.domain.errors import JobNotFound, ValidationFailed
-from services.api.config import get_settings
 from services.api.errors import register_error_handlers
 
 M = TypeVar("M", bound=BaseModel)
@@ -27,18 +21,12 @@ _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def build_resolver(router: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
-    """The resolver for one function: its routes, CORS from ALLOWED_ORIGINS, the error map.
+    """The resolver for one function: its routes and the error map.
 
-    Built on the first request, so settings are read when the handler starts, not at import.
+    No CORS here: the HTTP API answers preflights and adds the CORS headers to every
+    response from its own cors_configuration (infra/api.tf), as the local cloud does.
     """
-    origins = get_settings().origins or ["*"]
-    cors = CORSConfig(
-        allow_origin=origins[0],
-        extra_origins=origins[1:],
-        allow_headers=["Content-Type"],
-        max_age=600,
-    )
-    app = APIGatewayHttpResolver(cors=cors)
+    app = APIGatewayHttpResolver()
     register_error_handlers(app)
     app.include_router(router)
     return app

@@ -185,14 +185,13 @@ def test_aws_tfvars_example_passes_validation(tf_env: dict[str, str]) -> None:
 def test_every_function_gets_an_environment_of_documented_settings(
     local_settings: dict[str, Any],
 ) -> None:
-    # Only the variables of DESIGN "Runtime contracts" (plus ALLOWED_ORIGINS, which the API
-    # config reads for CORS); each function its own selection.
+    # Only the variables of DESIGN "Runtime contracts"; each function its own selection.
     documented = {
         "JOBS_TABLE", "AUDIT_TABLE", "RAW_BUCKET", "STATE_MACHINE_ARN", "DLQ_URL", "OCR_MODE",
         "TEXTRACT_SNS_TOPIC_ARN", "TEXTRACT_ROLE_ARN", "MAX_UPLOAD_BYTES", "MAX_PAGES",
         "UPLOAD_URL_TTL_SECONDS", "DOWNLOAD_URL_TTL_SECONDS", "CONFIDENCE_THRESHOLD",
         "CONFIDENCE_THRESHOLDS", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE",
-        "POWERTOOLS_TRACE_DISABLED", "LOG_LEVEL", "ALLOWED_ORIGINS",
+        "POWERTOOLS_TRACE_DISABLED", "LOG_LEVEL",
     }  # fmt: skip
     settings = local_settings["function_settings"]
     functions = json.loads(FUNCTIONS_JSON.read_text())["functions"]

@@ -63,7 +63,6 @@ SAMPLE = {
     "DOWNLOAD_URL_TTL_SECONDS": "30",
     "CONFIDENCE_THRESHOLD": "75",
     "CONFIDENCE_THRESHOLDS": '{"total_amount": 95}',
-    "ALLOWED_ORIGINS": "http://localhost:4173,https://app.example.com",
 }
 
 
