@@ -2,15 +2,15 @@
 # tables, indexes, key prefixes, queues and state machine it touches.
 
 locals {
-  jobs_arn    = aws_dynamodb_table.jobs.arn
-  audit_arn   = aws_dynamodb_table.audit.arn
+  jobs_arn    = aws_dynamodb_table.this["jobs"].arn
+  audit_arn   = aws_dynamodb_table.this["audit"].arn
   bucket_arn  = aws_s3_bucket.raw.arn
   raw_objects = "${aws_s3_bucket.raw.arn}/raw/*"
   ocr_objects = "${aws_s3_bucket.raw.arn}/ocr/*"
   results     = "${aws_s3_bucket.raw.arn}/results/*"
   kms_key_arn = aws_kms_key.this.arn
 
-  jobs_index = { for name in ["status-created_at-index", "owner_id-created_at-index", "file_sha256-index", "invoice_key-index"] : name => "${aws_dynamodb_table.jobs.arn}/index/${name}" }
+  jobs_index = { for name in ["status-created_at-index", "owner_id-created_at-index", "file_sha256-index", "invoice_key-index"] : name => "${aws_dynamodb_table.this["jobs"].arn}/index/${name}" }
 
   # Reading an SQS event source (Lambda's poller uses the function's role).
   sqs_consume = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]

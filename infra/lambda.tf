@@ -12,8 +12,8 @@ locals {
   # Every setting a function may read (DESIGN "Runtime contracts"); each function gets
   # the common ones plus only those it names in function_settings below.
   setting_values = {
-    JOBS_TABLE               = aws_dynamodb_table.jobs.name
-    AUDIT_TABLE              = aws_dynamodb_table.audit.name
+    JOBS_TABLE               = aws_dynamodb_table.this["jobs"].name
+    AUDIT_TABLE              = aws_dynamodb_table.this["audit"].name
     RAW_BUCKET               = aws_s3_bucket.raw.bucket
     STATE_MACHINE_ARN        = local.state_machine_arn
     DLQ_URL                  = aws_sqs_queue.dlq.url

@@ -18,12 +18,7 @@ import requests
 
 from docuflow_tools.localcloud.support import free_port
 from docuflow_tools.paths import textract_fixtures_dir
-from tests.handlers.cloud import (
-    AUDIT_TABLE_DEFINITION,
-    JOBS_TABLE_DEFINITION,
-    functions,
-    render_asl,
-)
+from tests.handlers.cloud import functions, render_asl, table_definition
 
 pytestmark = pytest.mark.localcloud
 
@@ -80,8 +75,8 @@ def stack() -> Iterator[Stack]:
 def _deploy(stack: Stack) -> Stack:
     """What Terraform creates, reduced to what the pipeline touches."""
     c = stack.client
-    c("dynamodb").create_table(TableName=stack.jobs_table, **JOBS_TABLE_DEFINITION)
-    c("dynamodb").create_table(TableName=stack.audit_table, **AUDIT_TABLE_DEFINITION)
+    c("dynamodb").create_table(TableName=stack.jobs_table, **table_definition("jobs"))
+    c("dynamodb").create_table(TableName=stack.audit_table, **table_definition("audit"))
     c("s3").create_bucket(Bucket=stack.bucket)
     stack.dlq_url = c("sqs").create_queue(QueueName=f"dlq-{stack.suffix}")["QueueUrl"]
     ocr_queue = c("sqs").create_queue(QueueName=f"ocr-{stack.suffix}")["QueueUrl"]
