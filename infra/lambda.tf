@@ -1,5 +1,6 @@
 # One Lambda function per entry of services/functions.json: the same image for all, each
-# with its own handler command, timeout, memory, environment and role.
+# with its own handler command, timeout, memory, environment (the manifest's "settings")
+# and role (infra/iam.tf, from the manifest's "permissions").
 
 locals {
   manifest  = jsondecode(file("${path.module}/../services/functions.json"))
@@ -9,8 +10,8 @@ locals {
 
   function_names = { for k, _ in local.functions : k => "${var.name_prefix}-${k}" }
 
-  # Every setting a function may read (DESIGN "Runtime contracts"); each function gets
-  # the common ones plus only those it names in function_settings below.
+  # What each setting a function may name in its manifest "settings" is set to (DESIGN
+  # "Runtime contracts"). A function gets exactly the settings it names.
   setting_values = {
     JOBS_TABLE               = aws_dynamodb_table.this["jobs"].name
     AUDIT_TABLE              = aws_dynamodb_table.this["audit"].name
@@ -28,25 +29,10 @@ locals {
     CONFIDENCE_THRESHOLDS    = jsonencode(var.confidence_thresholds)
   }
 
-  common_settings = ["JOBS_TABLE", "AUDIT_TABLE"]
-
-  function_settings = {
-    "api-uploads"       = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS"]
-    "api-jobs"          = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS"]
-    "api-review"        = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS", "CONFIDENCE_THRESHOLD", "CONFIDENCE_THRESHOLDS"]
-    "intake"            = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES"]
-    "validate-document" = ["RAW_BUCKET", "MAX_UPLOAD_BYTES", "MAX_PAGES"]
-    "start-ocr"         = ["RAW_BUCKET", "OCR_MODE", "TEXTRACT_SNS_TOPIC_ARN", "TEXTRACT_ROLE_ARN"]
-    "ocr-callback"      = []
-    "poll-ocr"          = ["OCR_MODE"]
-    "store-ocr"         = ["RAW_BUCKET", "OCR_MODE"]
-    "parse-and-score"   = ["RAW_BUCKET", "OCR_MODE", "CONFIDENCE_THRESHOLD", "CONFIDENCE_THRESHOLDS"]
-    "mark-failed"       = ["DLQ_URL"]
-  }
-
   function_environment = {
     for k, f in local.functions : k => merge(
-      { for name in concat(local.common_settings, lookup(local.function_settings, k, [])) : name => local.setting_values[name] },
+      # An unknown name is left out here and refused by the precondition below.
+      { for name in f.settings : name => local.setting_values[name] if contains(keys(local.setting_values), name) },
       {
         # "api", "intake" or "workflow": the package under services/ that holds the handler.
         POWERTOOLS_SERVICE_NAME      = split(".", f.handler)[1]
@@ -99,6 +85,11 @@ resource "aws_lambda_function" "fn" {
     precondition {
       condition     = each.value.trigger != "http" || length(lookup(each.value, "routes", [])) > 0
       error_message = "services/functions.json: http function ${each.key} lists no routes."
+    }
+
+    precondition {
+      condition     = length(setsubtract(each.value.settings, keys(local.setting_values))) == 0
+      error_message = "services/functions.json: function ${each.key} names settings Terraform does not know: ${join(", ", setsubtract(each.value.settings, keys(local.setting_values)))}. Add them to local.setting_values in infra/lambda.tf."
     }
 
     precondition {

@@ -88,7 +88,9 @@ def _deploy(stack: Stack) -> Stack:
     role = c("iam").create_role(RoleName=f"role-{stack.suffix}", AssumeRolePolicyDocument="{}")[
         "Role"
     ]["Arn"]
-    env = {
+    # Each function starts with exactly the settings its manifest entry names, as
+    # Terraform gives them: a setting missing from the manifest fails the run.
+    values = {
         "JOBS_TABLE": stack.jobs_table,
         "AUDIT_TABLE": stack.audit_table,
         "RAW_BUCKET": stack.bucket,
@@ -96,7 +98,10 @@ def _deploy(stack: Stack) -> Stack:
         "OCR_MODE": "document",
         "TEXTRACT_SNS_TOPIC_ARN": topic,
         "TEXTRACT_ROLE_ARN": role,
-        "POWERTOOLS_METRICS_NAMESPACE": "DocuFlowTests",
+        "MAX_UPLOAD_BYTES": "20971520",
+        "MAX_PAGES": "50",
+        "CONFIDENCE_THRESHOLD": "80",
+        "CONFIDENCE_THRESHOLDS": "{}",
     }
     arns: dict[str, str] = {}
     for name, spec in functions().items():
@@ -109,7 +114,12 @@ def _deploy(stack: Stack) -> Stack:
             Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/docuflow:test"},
             ImageConfig={"Command": [spec["handler"]]},
             Timeout=spec["timeout"],
-            Environment={"Variables": env},
+            Environment={
+                "Variables": {
+                    **{name: values[name] for name in spec["settings"]},
+                    "POWERTOOLS_METRICS_NAMESPACE": "DocuFlowTests",
+                }
+            },
         )
         arns[f"{name.replace('-', '_')}_arn"] = created["FunctionArn"]
     c("lambda").create_event_source_mapping(

@@ -10,7 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
-from services.api.config import get_settings
+from services.api.config import get_review_settings
 from services.api.dependencies import storage
 from services.api.http import build_resolver, check_job_id, json_response, parse_body, parse_query
 from services.api.logic import review
@@ -41,7 +41,7 @@ def review_queue() -> Response[str]:
 
 @router.get("/review/jobs/<job_id>")
 def review_detail(job_id: str) -> Response[str]:
-    ttl = get_settings().download_url_ttl_seconds
+    ttl = get_review_settings().download_url_ttl_seconds
     package = review.review_package(storage(), check_job_id(job_id), link_ttl_seconds=ttl)
     body = ReviewDetail(
         job=JobView.of(package.job),
