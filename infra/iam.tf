@@ -18,13 +18,14 @@ locals {
     textract = "*"
   }
 
-  # "raw_bucket/raw/*" -> { symbol = "raw_bucket", path = "raw/*" }; path is null for a
-  # bare symbol.
+  # "raw_bucket/raw/*" -> { symbol = "raw_bucket", path = "raw/*", sid = "RawBucketRaw" };
+  # path is null for a bare symbol.
   permission_targets = {
     for k, f in local.functions : k => {
       for target, actions in f.permissions : target => {
         symbol  = regex("^([a-z_]+)(?:/(.+))?$", target)[0]
         path    = regex("^([a-z_]+)(?:/(.+))?$", target)[1]
+        sid     = replace(title(replace(target, "/[^A-Za-z0-9]+/", " ")), " ", "")
         actions = actions
       }
     }
@@ -43,13 +44,13 @@ locals {
       for target, t in targets : [
         for statement in [
           {
-            sid       = replace(title(replace(target, "/[^A-Za-z0-9]+/", " ")), " ", "")
+            sid       = t.sid
             actions   = [for action in t.actions : action if action != "s3:ListBucket"]
             resources = [t.path == null ? lookup(local.resource_arns, t.symbol, "") : "${lookup(local.resource_arns, t.symbol, "")}/${t.path}"]
             prefixes  = []
           },
           {
-            sid       = "${replace(title(replace(target, "/[^A-Za-z0-9]+/", " ")), " ", "")}List"
+            sid       = "${t.sid}List"
             actions   = [for action in t.actions : action if action == "s3:ListBucket"]
             resources = [lookup(local.resource_arns, t.symbol, "")]
             prefixes  = t.path == null ? [] : [t.path]
@@ -116,17 +117,21 @@ data "aws_iam_policy_document" "fn" {
     resources = ["${aws_cloudwatch_log_group.fn[each.key].arn}:*"]
   }
 
-  # Every function reads or writes the jobs and audit tables, which are encrypted with the
-  # stack key: DynamoDB uses the key on the caller's behalf, only through DynamoDB.
-  statement {
-    sid       = "StackKeyThroughDynamoDB"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
-    resources = [aws_kms_key.this.arn]
+  # The tables are encrypted with the stack key: for a function granted anything on a
+  # table, DynamoDB uses the key on its behalf, only through DynamoDB.
+  dynamic "statement" {
+    for_each = anytrue([for t in values(local.permission_targets[each.key]) : endswith(t.symbol, "_table")]) ? [1] : []
 
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["dynamodb.${var.region}.amazonaws.com"]
+    content {
+      sid       = "StackKeyThroughDynamoDB"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+      resources = [aws_kms_key.this.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["dynamodb.${var.region}.amazonaws.com"]
+      }
     }
   }
 

@@ -165,12 +165,22 @@ run "roles_are_least_privilege" {
     error_message = "api-jobs must list the bucket under results/ only."
   }
 
-  # validate-document reads the document and touches no table.
+  # validate-document reads the document and touches no table, nor the key through one.
   assert {
     condition = alltrue(flatten([
-      for s in data.aws_iam_policy_document.fn["validate-document"].statement : [for a in s.actions : !startswith(a, "dynamodb:")]
+      for s in data.aws_iam_policy_document.fn["validate-document"].statement : [
+        for a in s.actions : !startswith(a, "dynamodb:") && s.sid != "StackKeyThroughDynamoDB"
+      ]
     ]))
     error_message = "validate-document must not touch a table."
+  }
+
+  # The functions that use a table may use the key through DynamoDB.
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.fn["api-jobs"].statement : s if s.sid == "StackKeyThroughDynamoDB"
+    ]) == 1
+    error_message = "api-jobs cannot read its encrypted tables."
   }
 
   # An SQS-triggered function reads its own queue and no other.
