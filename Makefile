@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 export DOCUFLOW_SHARED_DIR ?= $(abspath ../shared)
 PYTEST_WORKERS ?= 2
 
-.PHONY: bootstrap up web-build seed test test-unit test-py312 test-static test-web test-e2e lint fmt \
+.PHONY: bootstrap up web-build seed test test-unit test-py312 test-static test-web test-e2e lint fmt compose \
         bench-parse bench-e2e bench-offline-ocr eval deploy destroy clean
 
 bootstrap:
@@ -53,12 +53,17 @@ lint:
 	$(RUN) mypy
 	$(RUN) lint-imports --no-cache
 	terraform fmt -check -recursive infra
+	$(RUN) python -m docuflow_tools.compose_file --check
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent lint && npm run --silent typecheck; fi
 
 fmt:
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 	terraform fmt -recursive infra
+
+## Rewrite docker-compose.yml's per-function blocks from services/functions.json.
+compose:
+	$(RUN) python -m docuflow_tools.compose_file
 
 bench-parse:
 	$(RUN) python -m docuflow_tools.bench.parse

@@ -1,5 +1,6 @@
 """The browser's view: the web app's origins may call the API and PUT to the presigned
-upload URL (CORS preflights answered for them), and a foreign origin may not."""
+upload URL (CORS preflights answered for them, CORS headers on every answer), and a
+foreign origin may not."""
 
 from __future__ import annotations
 
@@ -41,6 +42,20 @@ def test_the_web_origins_may_call_the_api(api: Api, origins: tuple[str, ...]) ->
         assert answer.headers.get("Access-Control-Allow-Origin") == origin
     foreign = _preflight(api.url("/uploads"), FOREIGN_ORIGIN, "POST", "content-type")
     assert foreign.headers.get("Access-Control-Allow-Origin") != FOREIGN_ORIGIN
+
+
+def test_the_api_adds_cors_headers_to_its_answers(api: Api, origins: tuple[str, ...]) -> None:
+    # Given the functions answer no CORS themselves, when the browser reads an answer
+    # (a success or an error), then the HTTP API has added the CORS headers for its origin.
+    for origin in origins:
+        listed = api.get("/jobs", params={"owner_id": new_owner()}, headers={"Origin": origin})
+        assert listed.status_code == 200, listed.text
+        assert listed.headers.get("Access-Control-Allow-Origin") == origin
+        missing = api.get("/jobs/no-such-job", headers={"Origin": origin})
+        assert missing.status_code == 404, missing.text
+        assert missing.headers.get("Access-Control-Allow-Origin") == origin
+    foreign = api.get("/jobs", params={"owner_id": new_owner()}, headers={"Origin": FOREIGN_ORIGIN})
+    assert "Access-Control-Allow-Origin" not in foreign.headers
 
 
 def test_the_web_origins_may_put_to_the_presigned_upload_url(

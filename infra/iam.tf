@@ -1,117 +1,77 @@
-# One role per function, each allowed exactly what its handler does, on the exact
-# tables, indexes, key prefixes, queues and state machine it touches.
+# One role per function, allowed exactly what its manifest entry in services/functions.json
+# grants ("permissions"), on the exact tables, indexes, key prefixes, queues and state
+# machine it names.
 
 locals {
-  jobs_arn    = aws_dynamodb_table.jobs.arn
-  audit_arn   = aws_dynamodb_table.audit.arn
-  bucket_arn  = aws_s3_bucket.raw.arn
-  raw_objects = "${aws_s3_bucket.raw.arn}/raw/*"
-  ocr_objects = "${aws_s3_bucket.raw.arn}/ocr/*"
-  results     = "${aws_s3_bucket.raw.arn}/results/*"
-  kms_key_arn = aws_kms_key.this.arn
+  # What a resource symbol of the manifest stands for. "<symbol>/<path>" is that ARN
+  # followed by "/<path>", the way ARNs nest: jobs_table/index/<index>, raw_bucket/raw/*.
+  resource_arns = {
+    jobs_table        = aws_dynamodb_table.this["jobs"].arn
+    audit_table       = aws_dynamodb_table.this["audit"].arn
+    raw_bucket        = aws_s3_bucket.raw.arn
+    state_machine     = local.state_machine_arn
+    dead_letter_queue = aws_sqs_queue.dlq.arn
+    textract_role     = aws_iam_role.textract.arn
+    stack_key         = aws_kms_key.this.arn
+    # Textract has no resource-level permissions (no ARN exists for its jobs), so its
+    # actions can only be granted on "*".
+    textract = "*"
+  }
 
-  jobs_index = { for name in ["status-created_at-index", "owner_id-created_at-index", "file_sha256-index", "invoice_key-index"] : name => "${aws_dynamodb_table.jobs.arn}/index/${name}" }
+  # "raw_bucket/raw/*" -> { symbol = "raw_bucket", path = "raw/*", sid = "RawBucketRaw" };
+  # path is null for a bare symbol.
+  permission_targets = {
+    for k, f in local.functions : k => {
+      for target, actions in f.permissions : target => {
+        symbol  = regex("^([a-z_]+)(?:/(.+))?$", target)[0]
+        path    = regex("^([a-z_]+)(?:/(.+))?$", target)[1]
+        sid     = replace(title(replace(target, "/[^A-Za-z0-9]+/", " ")), " ", "")
+        actions = actions
+      }
+    }
+  }
 
-  # Reading an SQS event source (Lambda's poller uses the function's role).
+  # Reading an SQS event source (Lambda's poller uses the function's role): granted on the
+  # queue of the function's sqs:<queue> trigger.
   sqs_consume = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
 
-  # Statements per function. "prefixes" adds an s3:prefix condition (ListBucket only):
-  # with ListBucket a missing object reads as 404 NoSuchKey, without it as 403, and the
-  # handlers tell "not there yet" from "forbidden" by that.
-  # Every role can Decrypt with the stack key (documents and messages are encrypted with
-  # it); writers of S3 objects or queue messages can also GenerateDataKey. Table access
-  # through the key is one shared statement below (kms:ViaService DynamoDB).
+  # The statements of each function's manifest permissions: one per resource, and for
+  # s3:ListBucket one on the bucket itself, limited to the path by an s3:prefix condition
+  # (with ListBucket a missing object reads as 404 NoSuchKey, without it as 403, and the
+  # handlers tell "not there yet" from "forbidden" by that).
   function_statements = {
-    "api-uploads" = [
-      { sid = "JobsCreateReadUpdate", actions = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "AuditAppend", actions = ["dynamodb:PutItem"], resources = [local.audit_arn], prefixes = [] },
-      # PutObject is what the presigned URL grants the browser; GetObject covers HeadObject on /start.
-      { sid = "RawDocumentsPresignAndHead", actions = ["s3:PutObject", "s3:GetObject"], resources = [local.raw_objects], prefixes = [] },
-      { sid = "RawDocumentsList", actions = ["s3:ListBucket"], resources = [local.bucket_arn], prefixes = ["raw/*"] },
-      { sid = "StartPipeline", actions = ["states:StartExecution"], resources = [local.state_machine_arn], prefixes = [] },
-      { sid = "StackKey", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = [local.kms_key_arn], prefixes = [] },
+    for k, targets in local.permission_targets : k => flatten([
+      for target, t in targets : [
+        for statement in [
+          {
+            sid       = t.sid
+            actions   = [for action in t.actions : action if action != "s3:ListBucket"]
+            resources = [t.path == null ? lookup(local.resource_arns, t.symbol, "") : "${lookup(local.resource_arns, t.symbol, "")}/${t.path}"]
+            prefixes  = []
+          },
+          {
+            sid       = "${t.sid}List"
+            actions   = [for action in t.actions : action if action == "s3:ListBucket"]
+            resources = [lookup(local.resource_arns, t.symbol, "")]
+            prefixes  = t.path == null ? [] : [t.path]
+          },
+        ] : statement if length(statement.actions) > 0
+      ]
+    ])
+  }
+
+  # Symbols the manifest uses that name no resource here, and indexes it names that
+  # infra/tables.json does not define: refused before anything is planned.
+  unknown_symbols = {
+    for k, targets in local.permission_targets : k => [
+      for target, t in targets : target if !contains(keys(local.resource_arns), t.symbol)
     ]
-    "api-jobs" = [
-      { sid = "JobsRead", actions = ["dynamodb:GetItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "JobsList", actions = ["dynamodb:Query"], resources = [local.jobs_index["status-created_at-index"], local.jobs_index["owner_id-created_at-index"]], prefixes = [] },
-      { sid = "AuditRead", actions = ["dynamodb:Query"], resources = [local.audit_arn], prefixes = [] },
-      { sid = "ResultsRead", actions = ["s3:GetObject"], resources = [local.results], prefixes = [] },
-      { sid = "ResultsList", actions = ["s3:ListBucket"], resources = [local.bucket_arn], prefixes = ["results/*"] },
-      { sid = "StackKey", actions = ["kms:Decrypt"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "api-review" = [
-      { sid = "JobsReadDecide", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "ReviewQueue", actions = ["dynamodb:Query"], resources = [local.jobs_index["status-created_at-index"]], prefixes = [] },
-      { sid = "AuditAppendRead", actions = ["dynamodb:PutItem", "dynamodb:Query"], resources = [local.audit_arn], prefixes = [] },
-      # The reviewer's short-lived document link (presigned GET) and the result it corrects
-      # (corrections are stored on the job item, not written back to S3).
-      { sid = "DocumentsAndResultsRead", actions = ["s3:GetObject"], resources = [local.raw_objects, local.results], prefixes = [] },
-      { sid = "DocumentsAndResultsList", actions = ["s3:ListBucket"], resources = [local.bucket_arn], prefixes = ["raw/*", "results/*"] },
-      { sid = "StackKey", actions = ["kms:Decrypt"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "intake" = [
-      { sid = "IntakeQueue", actions = local.sqs_consume, resources = [aws_sqs_queue.intake.arn], prefixes = [] },
-      { sid = "JobsReadUpdate", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "AuditAppend", actions = ["dynamodb:PutItem"], resources = [local.audit_arn], prefixes = [] },
-      { sid = "RawDocumentsHead", actions = ["s3:GetObject"], resources = [local.raw_objects], prefixes = [] },
-      { sid = "RawDocumentsList", actions = ["s3:ListBucket"], resources = [local.bucket_arn], prefixes = ["raw/*"] },
-      { sid = "StartPipeline", actions = ["states:StartExecution"], resources = [local.state_machine_arn], prefixes = [] },
-      { sid = "StackKey", actions = ["kms:Decrypt"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "validate-document" = [
-      { sid = "JobsReadUpdate", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "AuditAppend", actions = ["dynamodb:PutItem"], resources = [local.audit_arn], prefixes = [] },
-      { sid = "RawDocumentsRead", actions = ["s3:GetObject"], resources = [local.raw_objects], prefixes = [] },
-      { sid = "RawDocumentsList", actions = ["s3:ListBucket"], resources = [local.bucket_arn], prefixes = ["raw/*"] },
-      { sid = "StackKey", actions = ["kms:Decrypt"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "start-ocr" = [
-      { sid = "JobsReadUpdate", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "AuditAppend", actions = ["dynamodb:PutItem"], resources = [local.audit_arn], prefixes = [] },
-      # Textract reads the document with the caller's permissions (and key).
-      { sid = "RawDocumentsReadForTextract", actions = ["s3:GetObject"], resources = [local.raw_objects], prefixes = [] },
-      # Textract has no resource-level permissions (no resource ARNs exist for its jobs),
-      # so its actions can only be granted on "*".
-      { sid = "TextractStart", actions = ["textract:StartExpenseAnalysis", "textract:StartDocumentAnalysis"], resources = ["*"], prefixes = [] },
-      { sid = "PassTextractPublishRole", actions = ["iam:PassRole"], resources = [aws_iam_role.textract.arn], prefixes = [] },
-      { sid = "StackKey", actions = ["kms:Decrypt"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "ocr-callback" = [
-      { sid = "OcrCompletionQueue", actions = local.sqs_consume, resources = [aws_sqs_queue.ocr_completion.arn], prefixes = [] },
-      { sid = "JobsReadUpdate", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "AuditAppend", actions = ["dynamodb:PutItem"], resources = [local.audit_arn], prefixes = [] },
-      { sid = "CompleteWaitingTask", actions = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], resources = [local.state_machine_arn], prefixes = [] },
-      { sid = "StackKey", actions = ["kms:Decrypt"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "poll-ocr" = [
-      { sid = "JobsReadUpdate", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      # Textract has no resource-level permissions: "*" is the only possible resource.
-      { sid = "TextractGet", actions = ["textract:GetExpenseAnalysis", "textract:GetDocumentAnalysis"], resources = ["*"], prefixes = [] },
-      { sid = "StackKey", actions = ["kms:Decrypt"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "store-ocr" = [
-      { sid = "JobsReadUpdate", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "AuditAppend", actions = ["dynamodb:PutItem"], resources = [local.audit_arn], prefixes = [] },
-      # Textract has no resource-level permissions: "*" is the only possible resource.
-      { sid = "TextractGet", actions = ["textract:GetExpenseAnalysis", "textract:GetDocumentAnalysis"], resources = ["*"], prefixes = [] },
-      { sid = "OcrOutputWrite", actions = ["s3:PutObject"], resources = [local.ocr_objects], prefixes = [] },
-      { sid = "StackKey", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "parse-and-score" = [
-      { sid = "JobsReadUpdate", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      # possible_duplicate: the same file, or the same vendor and invoice number, seen before.
-      { sid = "DuplicateLookups", actions = ["dynamodb:Query"], resources = [local.jobs_index["file_sha256-index"], local.jobs_index["invoice_key-index"]], prefixes = [] },
-      { sid = "AuditAppend", actions = ["dynamodb:PutItem"], resources = [local.audit_arn], prefixes = [] },
-      { sid = "OcrOutputRead", actions = ["s3:GetObject"], resources = [local.ocr_objects], prefixes = [] },
-      { sid = "OcrOutputList", actions = ["s3:ListBucket"], resources = [local.bucket_arn], prefixes = ["ocr/*"] },
-      { sid = "ResultsWrite", actions = ["s3:PutObject"], resources = [local.results], prefixes = [] },
-      { sid = "StackKey", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = [local.kms_key_arn], prefixes = [] },
-    ]
-    "mark-failed" = [
-      { sid = "JobsReadUpdate", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [local.jobs_arn], prefixes = [] },
-      { sid = "AuditAppend", actions = ["dynamodb:PutItem"], resources = [local.audit_arn], prefixes = [] },
-      { sid = "DeadLetter", actions = ["sqs:SendMessage"], resources = [aws_sqs_queue.dlq.arn], prefixes = [] },
-      { sid = "StackKey", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = [local.kms_key_arn], prefixes = [] },
+  }
+  unknown_indexes = {
+    for k, targets in local.permission_targets : k => [
+      for target, t in targets : target
+      if endswith(t.symbol, "_table") && startswith(coalesce(t.path, "-"), "index/")
+      && !contains(keys(try(local.tables[trimsuffix(t.symbol, "_table")].global_secondary_indexes, {})), trimprefix(coalesce(t.path, "-"), "index/"))
     ]
   }
 }
@@ -136,13 +96,13 @@ resource "aws_iam_role" "fn" {
 
   lifecycle {
     precondition {
-      condition     = contains(keys(local.function_statements), each.key)
-      error_message = "Function ${each.key} (services/functions.json) has no permissions: add what its handler touches to local.function_statements in infra/iam.tf."
+      condition     = length(local.unknown_symbols[each.key]) == 0
+      error_message = "services/functions.json: function ${each.key} is granted permissions on ${join(", ", local.unknown_symbols[each.key])}, which name no resource of local.resource_arns in infra/iam.tf."
     }
 
     precondition {
-      condition     = contains(keys(local.function_settings), each.key)
-      error_message = "Function ${each.key} (services/functions.json) has no settings list: add the environment variables it reads to local.function_settings in infra/lambda.tf (an empty list if none)."
+      condition     = length(local.unknown_indexes[each.key]) == 0
+      error_message = "services/functions.json: function ${each.key} is granted permissions on ${join(", ", local.unknown_indexes[each.key])}, an index infra/tables.json does not define."
     }
   }
 }
@@ -157,17 +117,21 @@ data "aws_iam_policy_document" "fn" {
     resources = ["${aws_cloudwatch_log_group.fn[each.key].arn}:*"]
   }
 
-  # Every function reads or writes the jobs and audit tables, which are encrypted with the
-  # stack key: DynamoDB uses the key on the caller's behalf, only through DynamoDB.
-  statement {
-    sid       = "StackKeyThroughDynamoDB"
-    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
-    resources = [aws_kms_key.this.arn]
+  # The tables are encrypted with the stack key: for a function granted anything on a
+  # table, DynamoDB uses the key on its behalf, only through DynamoDB.
+  dynamic "statement" {
+    for_each = anytrue([for t in values(local.permission_targets[each.key]) : endswith(t.symbol, "_table")]) ? [1] : []
 
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["dynamodb.${var.region}.amazonaws.com"]
+    content {
+      sid       = "StackKeyThroughDynamoDB"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+      resources = [aws_kms_key.this.arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["dynamodb.${var.region}.amazonaws.com"]
+      }
     }
   }
 
@@ -182,8 +146,19 @@ data "aws_iam_policy_document" "fn" {
     }
   }
 
+  # Reading the queue of its sqs:<queue> trigger.
   dynamic "statement" {
-    for_each = lookup(local.function_statements, each.key, [])
+    for_each = startswith(each.value.trigger, "sqs:") ? [local.queue_arns[trimprefix(each.value.trigger, "sqs:")]] : []
+
+    content {
+      sid       = "TriggerQueue"
+      actions   = local.sqs_consume
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.function_statements[each.key]
 
     content {
       sid       = statement.value.sid

@@ -1,5 +1,6 @@
 # One Lambda function per entry of services/functions.json: the same image for all, each
-# with its own handler command, timeout, memory, environment and role.
+# with its own handler command, timeout, memory, environment (the manifest's "settings")
+# and role (infra/iam.tf, from the manifest's "permissions").
 
 locals {
   manifest  = jsondecode(file("${path.module}/../services/functions.json"))
@@ -9,11 +10,11 @@ locals {
 
   function_names = { for k, _ in local.functions : k => "${var.name_prefix}-${k}" }
 
-  # Every setting a function may read (DESIGN "Runtime contracts"); each function gets
-  # the common ones plus only those it names in function_settings below.
+  # What each setting a function may name in its manifest "settings" is set to (DESIGN
+  # "Runtime contracts"). A function gets exactly the settings it names.
   setting_values = {
-    JOBS_TABLE               = aws_dynamodb_table.jobs.name
-    AUDIT_TABLE              = aws_dynamodb_table.audit.name
+    JOBS_TABLE               = aws_dynamodb_table.this["jobs"].name
+    AUDIT_TABLE              = aws_dynamodb_table.this["audit"].name
     RAW_BUCKET               = aws_s3_bucket.raw.bucket
     STATE_MACHINE_ARN        = local.state_machine_arn
     DLQ_URL                  = aws_sqs_queue.dlq.url
@@ -26,30 +27,12 @@ locals {
     DOWNLOAD_URL_TTL_SECONDS = tostring(var.download_url_ttl_seconds)
     CONFIDENCE_THRESHOLD     = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS    = jsonencode(var.confidence_thresholds)
-    # The API functions answer CORS themselves where no API Gateway does it for them
-    # (the local cloud serves the routes directly); on AWS the API's own CORS applies.
-    ALLOWED_ORIGINS = join(",", var.web_origins)
-  }
-
-  common_settings = ["JOBS_TABLE", "AUDIT_TABLE"]
-
-  function_settings = {
-    "api-uploads"       = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES", "UPLOAD_URL_TTL_SECONDS", "ALLOWED_ORIGINS"]
-    "api-jobs"          = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS", "ALLOWED_ORIGINS"]
-    "api-review"        = ["RAW_BUCKET", "DOWNLOAD_URL_TTL_SECONDS", "CONFIDENCE_THRESHOLD", "CONFIDENCE_THRESHOLDS", "ALLOWED_ORIGINS"]
-    "intake"            = ["RAW_BUCKET", "STATE_MACHINE_ARN", "MAX_UPLOAD_BYTES"]
-    "validate-document" = ["RAW_BUCKET", "MAX_UPLOAD_BYTES", "MAX_PAGES"]
-    "start-ocr"         = ["RAW_BUCKET", "OCR_MODE", "TEXTRACT_SNS_TOPIC_ARN", "TEXTRACT_ROLE_ARN"]
-    "ocr-callback"      = []
-    "poll-ocr"          = ["OCR_MODE"]
-    "store-ocr"         = ["RAW_BUCKET", "OCR_MODE"]
-    "parse-and-score"   = ["RAW_BUCKET", "OCR_MODE", "CONFIDENCE_THRESHOLD", "CONFIDENCE_THRESHOLDS"]
-    "mark-failed"       = ["DLQ_URL"]
   }
 
   function_environment = {
     for k, f in local.functions : k => merge(
-      { for name in concat(local.common_settings, lookup(local.function_settings, k, [])) : name => local.setting_values[name] },
+      # An unknown name is left out here and refused by the precondition below.
+      { for name in f.settings : name => local.setting_values[name] if contains(keys(local.setting_values), name) },
       {
         # "api", "intake" or "workflow": the package under services/ that holds the handler.
         POWERTOOLS_SERVICE_NAME      = split(".", f.handler)[1]
@@ -97,6 +80,11 @@ resource "aws_lambda_function" "fn" {
     precondition {
       condition     = contains(local.known_triggers, each.value.trigger)
       error_message = "services/functions.json: function ${each.key} has trigger ${each.value.trigger}; expected one of ${join(", ", local.known_triggers)}."
+    }
+
+    precondition {
+      condition     = length(setsubtract(each.value.settings, keys(local.setting_values))) == 0
+      error_message = "services/functions.json: function ${each.key} names settings Terraform does not know: ${join(", ", setsubtract(each.value.settings, keys(local.setting_values)))}. Add them to local.setting_values in infra/lambda.tf."
     }
 
     precondition {

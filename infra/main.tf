@@ -10,8 +10,6 @@ locals {
 
   # Globally unique, deterministic: the same stack in another account or region never collides.
   raw_bucket_name    = "${var.name_prefix}-raw-${local.account_id}-${var.region}"
-  jobs_table_name    = "${var.name_prefix}-jobs"
-  audit_table_name   = "${var.name_prefix}-audit"
   state_machine_name = "${var.name_prefix}-invoice-pipeline"
 
   # Built, not referenced: the API and intake functions need the state machine's ARN in

@@ -17,12 +17,12 @@ output "raw_bucket" {
 
 output "jobs_table" {
   description = "Name of the jobs table (JOBS_TABLE)."
-  value       = aws_dynamodb_table.jobs.name
+  value       = aws_dynamodb_table.this["jobs"].name
 }
 
 output "audit_table" {
   description = "Name of the audit table (AUDIT_TABLE)."
-  value       = aws_dynamodb_table.audit.name
+  value       = aws_dynamodb_table.this["audit"].name
 }
 
 output "state_machine_arn" {

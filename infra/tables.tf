@@ -1,68 +1,36 @@
-# Jobs and audit (DESIGN "Runtime contracts").
+# Jobs and audit (DESIGN "Runtime contracts"): keys, attribute types and indexes come from
+# tables.json, the one definition the handler tests create their moto tables from too.
 
-resource "aws_dynamodb_table" "jobs" {
-  name         = local.jobs_table_name
+locals {
+  tables = jsondecode(file("${path.module}/tables.json")).tables
+}
+
+resource "aws_dynamodb_table" "this" {
+  for_each = local.tables
+
+  name         = "${var.name_prefix}-${each.key}"
   billing_mode = "PAY_PER_REQUEST"
-  hash_key     = "job_id"
+  hash_key     = each.value.hash_key
+  range_key    = try(each.value.range_key, null)
 
-  attribute {
-    name = "job_id"
-    type = "S"
+  dynamic "attribute" {
+    for_each = each.value.attributes
+
+    content {
+      name = attribute.key
+      type = attribute.value
+    }
   }
 
-  attribute {
-    name = "status"
-    type = "S"
-  }
+  dynamic "global_secondary_index" {
+    for_each = each.value.global_secondary_indexes
 
-  attribute {
-    name = "owner_id"
-    type = "S"
-  }
-
-  attribute {
-    name = "created_at"
-    type = "S"
-  }
-
-  attribute {
-    name = "file_sha256"
-    type = "S"
-  }
-
-  attribute {
-    name = "invoice_key"
-    type = "S"
-  }
-
-  # The review queue and status listings, newest first.
-  global_secondary_index {
-    name            = "status-created_at-index"
-    hash_key        = "status"
-    range_key       = "created_at"
-    projection_type = "ALL"
-  }
-
-  # A clerk's own jobs.
-  global_secondary_index {
-    name            = "owner_id-created_at-index"
-    hash_key        = "owner_id"
-    range_key       = "created_at"
-    projection_type = "ALL"
-  }
-
-  # The same file uploaded again (possible_duplicate).
-  global_secondary_index {
-    name            = "file_sha256-index"
-    hash_key        = "file_sha256"
-    projection_type = "ALL"
-  }
-
-  # The same vendor and invoice number in another file (possible_duplicate).
-  global_secondary_index {
-    name            = "invoice_key-index"
-    hash_key        = "invoice_key"
-    projection_type = "ALL"
+    content {
+      name            = global_secondary_index.key
+      hash_key        = global_secondary_index.value.hash_key
+      range_key       = try(global_secondary_index.value.range_key, null)
+      projection_type = global_secondary_index.value.projection_type
+    }
   }
 
   point_in_time_recovery {
@@ -77,31 +45,14 @@ resource "aws_dynamodb_table" "jobs" {
   deletion_protection_enabled = var.deletion_protection
 }
 
-resource "aws_dynamodb_table" "audit" {
-  name         = local.audit_table_name
-  billing_mode = "PAY_PER_REQUEST"
-  hash_key     = "job_id"
-  range_key    = "sk"
+# The tables were two resources before they came from tables.json: existing state moves
+# instead of the tables being replaced.
+moved {
+  from = aws_dynamodb_table.jobs
+  to   = aws_dynamodb_table.this["jobs"]
+}
 
-  attribute {
-    name = "job_id"
-    type = "S"
-  }
-
-  # "<ISO time>#<event_id>": one immutable record per event, in time order.
-  attribute {
-    name = "sk"
-    type = "S"
-  }
-
-  point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = aws_kms_key.this.arn
-  }
-
-  deletion_protection_enabled = var.deletion_protection
+moved {
+  from = aws_dynamodb_table.audit
+  to   = aws_dynamodb_table.this["audit"]
 }

@@ -96,6 +96,13 @@ run "every_function_of_the_manifest_and_nothing_else" {
     condition     = alltrue([for k, _ in local.workflow_functions : contains(keys(local.state_machine_template_vars), "${replace(k, "-", "_")}_arn")])
     error_message = "Every workflow function must be passed to the ASL template as <name>_arn."
   }
+  assert {
+    condition = alltrue([
+      for k, f in jsondecode(file("../services/functions.json")).functions :
+      toset(keys(aws_lambda_function.fn[k].environment[0].variables)) == setunion(toset(f.settings), ["POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_TRACE_DISABLED", "LOG_LEVEL"])
+    ])
+    error_message = "A function's environment is not exactly its manifest settings plus the Powertools ones."
+  }
 }
 
 run "every_operation_of_the_openapi_document_is_routed_to_its_function" {

@@ -7,30 +7,39 @@ from typing import Annotated
 
 from pydantic import Field
 
-from services.common.settings import NonEmpty, StorageSettings
+from services.common.settings import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    MaxUploadBytes,
+    NonEmpty,
+    StorageSettings,
+)
+
+UrlTtlSeconds = Annotated[int, Field(gt=0, le=604_800)]
 
 
-class ApiSettings(StorageSettings):
-    upload_url_ttl_seconds: Annotated[int, Field(gt=0, le=604_800)] = 900
-    download_url_ttl_seconds: Annotated[int, Field(gt=0, le=604_800)] = 300
-    allowed_origins: Annotated[
-        str, Field(description="Comma-separated origins for CORS; '*' for any")
-    ] = "*"
+class ReviewSettings(StorageSettings):
+    """api-review also hands out short-lived links to the document."""
 
-    @property
-    def origins(self) -> list[str]:
-        return [origin.strip() for origin in self.allowed_origins.split(",") if origin.strip()]
+    download_url_ttl_seconds: UrlTtlSeconds = 300
 
 
-class UploadSettings(ApiSettings):
-    """api-uploads also starts executions."""
+class UploadSettings(StorageSettings):
+    """api-uploads checks the declared size, presigns the upload and starts executions."""
 
     state_machine_arn: NonEmpty
+    max_upload_bytes: MaxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES
+    upload_url_ttl_seconds: UrlTtlSeconds = 900
 
 
 @cache
-def get_settings() -> ApiSettings:
-    return ApiSettings()
+def get_storage_settings() -> StorageSettings:
+    """api-jobs reads only these; api-review and api-uploads read them too."""
+    return StorageSettings()
+
+
+@cache
+def get_review_settings() -> ReviewSettings:
+    return ReviewSettings()
 
 
 @cache

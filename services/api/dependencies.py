@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.api.config import get_settings, get_upload_settings
-from services.common.ports import Processing, Storage, processing_from, storage_from
+from services.api.config import get_storage_settings, get_upload_settings
+from services.common.adapters import Processing, Storage, processing_from, storage_from
 from services.common.wiring import Provider
 
 
@@ -12,7 +12,7 @@ def _processing() -> Processing:
     return processing_from(settings, settings.state_machine_arn)
 
 
-storage: Provider[Storage] = Provider(lambda: storage_from(get_settings()))
+storage: Provider[Storage] = Provider(lambda: storage_from(get_storage_settings()))
 """Tables and bucket: the queries and the review routes."""
 
 processing: Provider[Processing] = Provider(_processing)

@@ -1,29 +1,22 @@
-"""The resolver every API function answers with: its routes, validation, CORS, the error map."""
+"""The resolver every API function answers with: its routes, validation and the error map."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from services.api.config import get_settings
 from services.api.errors import register_error_handlers
 
 
 def build_resolver(router: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
-    """The resolver for one function: its routes, CORS from ALLOWED_ORIGINS, the error map.
+    """The resolver for one function: its routes, request validation and the error map.
 
     Requests are validated against the route signatures (Powertools' OpenAPI
-    validation), the same signatures services/api/openapi.json is generated from.
-    Built on the first request, so settings are read when the handler starts, not at import.
+    validation), the same signatures services/api/openapi.json is generated from. No
+    CORS here: the HTTP API answers preflights and adds the CORS headers to every
+    response from its own cors_configuration (infra/api.tf), as the local cloud does.
     """
-    origins = get_settings().origins or ["*"]
-    cors = CORSConfig(
-        allow_origin=origins[0],
-        extra_origins=origins[1:],
-        allow_headers=["Content-Type"],
-        max_age=600,
-    )
-    app = APIGatewayHttpResolver(cors=cors, enable_validation=True)
+    app = APIGatewayHttpResolver(enable_validation=True)
     register_error_handlers(app)
     app.include_router(router)
     return app

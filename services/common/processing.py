@@ -12,8 +12,8 @@ from docuflow.dal.models import JobItem
 from docuflow.domain.errors import InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.observability import logger
+from services.common.adapters import Processing
 from services.common.errors import DocumentNotUploaded
-from services.common.ports import Processing
 
 # Attributes of an earlier attempt that must not leak into the next one.
 _PER_ATTEMPT = (
@@ -45,17 +45,10 @@ def mark_uploaded(ports: Processing, job: JobItem, *, actor: str) -> JobItem:
     return job
 
 
-# The status writes below are audited with `record_once`, keyed by the write's own
-# `updated_at`: a redelivered event or a repeated start that finds the status already
-# written writes a missing record (the first try failed after the status write) once.
-
-
 def _audit_uploaded(ports: Processing, job: JobItem, *, actor: str) -> None:
-    ports.audit.record_once(
-        job.job_id,
+    ports.audit.record_status_write(
+        job,
         "uploaded",
-        at=job.updated_at,
-        event_id=f"uploaded-{job.attempt}",
         actor=actor,
         details={"size_bytes": job.size_bytes, "file_sha256": job.file_sha256},
     )
@@ -63,11 +56,9 @@ def _audit_uploaded(ports: Processing, job: JobItem, *, actor: str) -> None:
 
 def _audit_started(ports: Processing, job: JobItem, *, actor: str) -> None:
     event = "retried" if job.attempt > 1 else "started"
-    ports.audit.record_once(
-        job.job_id,
+    ports.audit.record_status_write(
+        job,
         event,
-        at=job.updated_at,
-        event_id=f"{event}-{job.attempt}",
         actor=actor,
         details={"attempt": job.attempt, "execution_name": execution_name(job.job_id, job.attempt)},
     )

@@ -1,4 +1,8 @@
-"""Settings every service reads: the tables, and the bucket for those that touch it."""
+"""Settings the services share: the tables, the bucket, the upload limit.
+
+Each function's settings model holds exactly the variables it reads; its manifest entry
+in services/functions.json lists the same names ("settings"), and Terraform sets those.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,24 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+MaxUploadBytes = Annotated[int, Field(gt=0, description="The largest document accepted")]
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-class TableSettings(BaseSettings):
+class Settings(BaseSettings):
     """Read from the environment (names are upper case there: JOBS_TABLE, ...)."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
+
+class BucketSettings(Settings):
+    raw_bucket: NonEmpty
+
+
+class TableSettings(Settings):
     jobs_table: NonEmpty
     audit_table: NonEmpty
 
 
-class StorageSettings(TableSettings):
-    raw_bucket: NonEmpty
-    max_upload_bytes: Annotated[int, Field(gt=0)] = 20_971_520
+class StorageSettings(TableSettings, BucketSettings):
+    """The tables and the documents bucket."""

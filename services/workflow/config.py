@@ -1,7 +1,7 @@
 """Settings of the workflow steps, read when a handler first runs.
 
-Each step asks for the settings class with exactly what it needs, so a missing
-variable fails the step that needs it with a clear message, at start.
+Each step asks for the settings class with exactly what it reads, so a missing variable
+fails the step that needs it with a clear message, at start.
 """
 
 from __future__ import annotations
@@ -11,23 +11,36 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from services.common.settings import NonEmpty, StorageSettings, TableSettings
+from services.common.settings import (
+    DEFAULT_MAX_UPLOAD_BYTES,
+    BucketSettings,
+    MaxUploadBytes,
+    NonEmpty,
+    StorageSettings,
+    TableSettings,
+)
 
 Threshold = Annotated[float, Field(ge=0, le=100)]
 
 
-class WorkflowSettings(StorageSettings):
+class ValidationSettings(BucketSettings):
+    """validate-document reads the object only: no table."""
+
+    max_upload_bytes: MaxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES
     max_pages: Annotated[int, Field(gt=0)] = 50
+
+
+class StartOcrSettings(StorageSettings):
     ocr_mode: Literal["expense", "document", "both"] = "expense"
+    textract_sns_topic_arn: NonEmpty
+    textract_role_arn: NonEmpty
+
+
+class ParseSettings(StorageSettings):
     confidence_threshold: Threshold = 80
     confidence_thresholds: Annotated[
         dict[str, Threshold], Field(description="JSON object of per-field overrides")
     ] = Field(default_factory=dict)
-
-
-class StartOcrSettings(WorkflowSettings):
-    textract_sns_topic_arn: NonEmpty
-    textract_role_arn: NonEmpty
 
 
 class FailureSettings(TableSettings):
@@ -41,13 +54,24 @@ def get_table_settings() -> TableSettings:
 
 
 @cache
-def get_settings() -> WorkflowSettings:
-    return WorkflowSettings()
+def get_storage_settings() -> StorageSettings:
+    """The tables and the bucket: store-ocr, and what start-ocr and parse-and-score share."""
+    return StorageSettings()
+
+
+@cache
+def get_validation_settings() -> ValidationSettings:
+    return ValidationSettings()
 
 
 @cache
 def get_start_ocr_settings() -> StartOcrSettings:
     return StartOcrSettings()
+
+
+@cache
+def get_parse_settings() -> ParseSettings:
+    return ParseSettings()
 
 
 @cache

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from docuflow.dal import clients
+from docuflow.dal.documents import DocumentStore
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.queues import DeadLetterQueue
-from services.common.ports import Storage, Tables, storage_from, tables_from
+from services.common.adapters import Storage, Tables, documents_from, storage_from, tables_from
 from services.common.wiring import Provider
-from services.workflow.config import get_failure_settings, get_settings, get_table_settings
+from services.workflow.config import (
+    get_failure_settings,
+    get_storage_settings,
+    get_table_settings,
+    get_validation_settings,
+)
 from services.workflow.textract import TextractGateway
 
 tables: Provider[Tables] = Provider(lambda: tables_from(get_table_settings()))
-storage: Provider[Storage] = Provider(lambda: storage_from(get_settings()))
+storage: Provider[Storage] = Provider(lambda: storage_from(get_storage_settings()))
+# validate-document reads the document and nothing else.
+documents: Provider[DocumentStore] = Provider(lambda: documents_from(get_validation_settings()))
 textract: Provider[TextractGateway] = Provider(lambda: TextractGateway(clients.textract()))
 # Answering task tokens needs no state machine ARN.
 workflow: Provider[WorkflowGateway] = Provider(lambda: WorkflowGateway(clients.stepfunctions()))
@@ -23,5 +31,5 @@ failure_tables: Provider[Tables] = Provider(lambda: tables_from(get_failure_sett
 
 def reset() -> None:
     """Forget every built dependency (tests)."""
-    for provider in (tables, storage, textract, workflow, dead_letters, failure_tables):
+    for provider in (tables, storage, documents, textract, workflow, dead_letters, failure_tables):
         provider.reset()

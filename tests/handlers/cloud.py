@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from docuflow.dal.jobs import FILE_SHA256_INDEX, INVOICE_KEY_INDEX, OWNER_INDEX, STATUS_INDEX
 from docuflow.dal.models import JobItem
 from docuflow_tools.paths import REPO_ROOT
 
 FUNCTIONS_JSON = REPO_ROOT / "services" / "functions.json"
+TABLES_JSON = REPO_ROOT / "infra" / "tables.json"
 ASL_TEMPLATE = REPO_ROOT / "services" / "workflow" / "statemachine" / "invoice_pipeline.asl.json"
 OPENAPI = REPO_ROOT / "services" / "api" / "openapi.json"
 ACCOUNT = "123456789012"
@@ -53,39 +53,35 @@ def render_asl(values: dict[str, str] | None = None) -> str:
     return re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], text)
 
 
-# The tables as infra/tables.tf declares them (keys, GSIs, projection ALL).
-def _gsi(name: str, hash_key: str, range_key: str | None = None) -> dict[str, Any]:
-    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
-    if range_key:
-        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
-    return {"IndexName": name, "KeySchema": schema, "Projection": {"ProjectionType": "ALL"}}
+def _key_schema(spec: dict[str, Any]) -> list[dict[str, str]]:
+    schema = [{"AttributeName": spec["hash_key"], "KeyType": "HASH"}]
+    if "range_key" in spec:
+        schema.append({"AttributeName": spec["range_key"], "KeyType": "RANGE"})
+    return schema
 
 
-JOBS_TABLE_DEFINITION: dict[str, Any] = {
-    "BillingMode": "PAY_PER_REQUEST",
-    "KeySchema": [{"AttributeName": "job_id", "KeyType": "HASH"}],
-    "AttributeDefinitions": [
-        {"AttributeName": name, "AttributeType": "S"}
-        for name in ("job_id", "status", "owner_id", "created_at", "file_sha256", "invoice_key")
-    ],
-    "GlobalSecondaryIndexes": [
-        _gsi(STATUS_INDEX, "status", "created_at"),
-        _gsi(OWNER_INDEX, "owner_id", "created_at"),
-        _gsi(FILE_SHA256_INDEX, "file_sha256"),
-        _gsi(INVOICE_KEY_INDEX, "invoice_key"),
-    ],
-}
-AUDIT_TABLE_DEFINITION: dict[str, Any] = {
-    "BillingMode": "PAY_PER_REQUEST",
-    "KeySchema": [
-        {"AttributeName": "job_id", "KeyType": "HASH"},
-        {"AttributeName": "sk", "KeyType": "RANGE"},
-    ],
-    "AttributeDefinitions": [
-        {"AttributeName": "job_id", "AttributeType": "S"},
-        {"AttributeName": "sk", "AttributeType": "S"},
-    ],
-}
+def table_definition(name: str) -> dict[str, Any]:
+    """CreateTable arguments (all but TableName) for the table `name` of infra/tables.json,
+    the definition Terraform creates the real tables from."""
+    spec = json.loads(TABLES_JSON.read_text())["tables"][name]
+    definition: dict[str, Any] = {
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": _key_schema(spec),
+        "AttributeDefinitions": [
+            {"AttributeName": attribute, "AttributeType": kind}
+            for attribute, kind in spec["attributes"].items()
+        ],
+    }
+    if spec["global_secondary_indexes"]:
+        definition["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index,
+                "KeySchema": _key_schema(gsi),
+                "Projection": {"ProjectionType": gsi["projection_type"]},
+            }
+            for index, gsi in spec["global_secondary_indexes"].items()
+        ]
+    return definition
 
 
 @dataclass
@@ -151,8 +147,8 @@ def create_cloud(session: Any) -> Cloud:
     suffix = uuid.uuid4().hex[:10]
     dynamodb = session.client("dynamodb", region_name=REGION)
     jobs_table, audit_table = f"jobs-{suffix}", f"audit-{suffix}"
-    dynamodb.create_table(TableName=jobs_table, **JOBS_TABLE_DEFINITION)
-    dynamodb.create_table(TableName=audit_table, **AUDIT_TABLE_DEFINITION)
+    dynamodb.create_table(TableName=jobs_table, **table_definition("jobs"))
+    dynamodb.create_table(TableName=audit_table, **table_definition("audit"))
     bucket = f"raw-{suffix}"
     session.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
     dlq_url = session.client("sqs", region_name=REGION).create_queue(QueueName=f"dlq-{suffix}")[

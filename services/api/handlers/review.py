@@ -17,7 +17,7 @@ from docuflow.domain.errors import (
     ValidationFailed,
 )
 from docuflow.observability import logger, metrics, tracer
-from services.api.config import get_settings
+from services.api.config import get_review_settings
 from services.api.dependencies import storage
 from services.api.errors import UnsupportedRequestBody, responses
 from services.api.http import build_resolver
@@ -63,7 +63,7 @@ def list_review_jobs(
     responses=responses((200, "The review package."), JobNotFound),
 )
 def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
-    ttl = get_settings().download_url_ttl_seconds
+    ttl = get_review_settings().download_url_ttl_seconds
     package = review.review_package(storage(), job_id, link_ttl_seconds=ttl)
     return ReviewDetail(
         job=Job.of(package.job),

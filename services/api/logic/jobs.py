@@ -6,7 +6,7 @@ from docuflow.dal.models import AuditRecord, JobItem, Page
 from docuflow.domain.errors import ResultNotReady, ValidationFailed
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult
-from services.common.ports import Storage
+from services.common.adapters import Storage
 
 
 def list_jobs(

@@ -12,8 +12,8 @@ from docuflow.domain.status import JobStatus
 from docuflow.extraction import invoice_key, normalize_field_value
 from docuflow.extraction.result import FIELD_NAMES, ExtractionResult
 from services.api.logic.jobs import load_result
+from services.common.adapters import Storage
 from services.common.errors import InvalidCorrection
-from services.common.ports import Storage
 
 _TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
 

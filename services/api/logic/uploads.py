@@ -11,7 +11,7 @@ from docuflow.dal.documents import document_key
 from docuflow.dal.models import JobItem, utc_now
 from docuflow.domain.errors import DocumentTooLarge, InvalidTransition, UnsupportedDocument
 from docuflow.domain.status import JobStatus
-from services.common.ports import Processing
+from services.common.adapters import Processing
 from services.common.processing import advance
 
 SUPPORTED_CONTENT_TYPES: frozenset[str] = frozenset(

@@ -16,8 +16,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
+from services.common.adapters import Processing, processing_from
 from services.common.errors import UnknownDocumentKey
-from services.common.ports import Processing, processing_from
 from services.common.wiring import Provider
 from services.intake.config import get_settings
 from services.intake.logic.intake import accept_object

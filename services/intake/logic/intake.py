@@ -5,8 +5,8 @@ from __future__ import annotations
 from docuflow.dal.models import JobItem
 from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition
 from docuflow.observability import logger, set_job_id
+from services.common.adapters import Processing
 from services.common.errors import UnknownDocumentKey
-from services.common.ports import Processing
 from services.common.processing import advance
 
 ACTOR = "intake"

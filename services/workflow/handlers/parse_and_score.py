@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.extraction import ScoringSettings
 from docuflow.observability import logger, metrics, tracer
-from services.workflow.config import get_settings
+from services.workflow.config import get_parse_settings
 from services.workflow.dependencies import storage
 from services.workflow.logic.scoring import parse_and_score
 from services.workflow.models import ParseInput
@@ -20,7 +20,7 @@ from services.workflow.models import ParseInput
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = ParseInput.model_validate(event)
-    settings = get_settings()
+    settings = get_parse_settings()
     scoring = ScoringSettings(
         confidence_threshold=settings.confidence_threshold,
         field_thresholds=settings.confidence_thresholds,

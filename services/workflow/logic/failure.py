@@ -11,7 +11,7 @@ from docuflow.dal.queues import DeadLetterQueue
 from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition
 from docuflow.domain.status import JobStatus, can_transition
 from docuflow.observability import logger, set_job_id
-from services.common.ports import Tables
+from services.common.adapters import Tables
 from services.workflow.models import FailureInput, FailureOutcome
 
 ACTOR = "workflow"
@@ -57,14 +57,7 @@ def explain(error: str, cause: str | None) -> str:
 
 def _audit_failure(storage: Tables, job: JobItem, details: dict[str, Any]) -> None:
     """The "failed" record, keyed by the FAILED write itself, so a retry writes it once."""
-    storage.audit.record_once(
-        job.job_id,
-        "failed",
-        at=job.updated_at,
-        event_id=f"failed-{job.attempt}",
-        actor=ACTOR,
-        details=details,
-    )
+    storage.audit.record_status_write(job, "failed", actor=ACTOR, details=details)
 
 
 def mark_failed(storage: Tables, dlq: DeadLetterQueue, state: FailureInput) -> FailureOutcome:

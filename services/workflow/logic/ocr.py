@@ -18,7 +18,7 @@ from docuflow.dal.models import JobItem
 from docuflow.domain.errors import OcrFailed
 from docuflow.domain.status import JobStatus
 from docuflow.observability import logger, set_job_id
-from services.common.ports import Storage, Tables
+from services.common.adapters import Storage, Tables
 from services.workflow.models import (
     OcrJobs,
     PollResult,

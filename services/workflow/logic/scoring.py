@@ -16,7 +16,7 @@ from docuflow.extraction import (
 from docuflow.extraction import score as score_parsed
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, set_job_id
-from services.common.ports import Storage
+from services.common.adapters import Storage
 from services.workflow.models import ParseOutcome
 
 ACTOR = "workflow"
@@ -56,13 +56,8 @@ def score(
 
 def _audit_routing(storage: Storage, job: JobItem, codes: list[str]) -> None:
     """The "routed" record, keyed by the routing write itself, so a retry writes it once."""
-    storage.audit.record_once(
-        job.job_id,
-        "routed",
-        at=job.updated_at,
-        event_id=f"routed-{job.attempt}",
-        actor=ACTOR,
-        details={"status": job.status.value, "reasons": codes},
+    storage.audit.record_status_write(
+        job, "routed", actor=ACTOR, details={"status": job.status.value, "reasons": codes}
     )
 
 

@@ -9,7 +9,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from docuflow.dal.items import from_dynamo, to_dynamo, to_typed
-from docuflow.dal.models import AuditRecord, utc_now
+from docuflow.dal.models import AuditRecord, JobItem, utc_now
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -67,23 +67,31 @@ class AuditRepository:
             raise RuntimeError(f"audit record {record.sk} exists already")
         return record
 
-    def record_once(
+    def record_status_write(
         self,
-        job_id: str,
+        job: JobItem,
         event: str,
         *,
-        at: str,
-        event_id: str,
         actor: str,
         details: dict[str, Any] | None = None,
     ) -> bool:
-        """Write an event whose time and id are fixed by what it records (e.g. the
-        `updated_at` of the status write it audits), so a retried step writes it once.
+        """Audit the status write that left `job` as it is, exactly once.
+
+        The record's key comes from the write itself: its time is the job's
+        `updated_at` and its id is `<event>-<attempt>`. A retried step (a redelivered
+        event, a repeated start) that finds the status already written, because the
+        first try failed after the status write, writes the missing record, and a
+        record that is there already is left alone.
 
         Returns False when the record was there already. Needs only PutItem.
         """
         record = self.new_record(
-            job_id, event, at=at, event_id=event_id, actor=actor, details=details
+            job.job_id,
+            event,
+            at=job.updated_at,
+            event_id=f"{event}-{job.attempt}",
+            actor=actor,
+            details=details,
         )
         return self._put(record)
 
@@ -99,8 +107,8 @@ class AuditRepository:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> AuditRecord:
-        """A record keyed like `record_once`'s (`at` and `event_id` fixed by what it
-        records), not yet written: for `transaction_put`."""
+        """A record whose `at` and `event_id` are fixed by what it records, not yet
+        written: for `transaction_put`."""
         record = self._new(
             job_id, event, sk=f"{at}#{event_id}", at=at, actor=actor, details=details
         )

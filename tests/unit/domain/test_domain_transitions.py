@@ -58,14 +58,14 @@ def test_every_status_has_rules_and_final_ones_lead_nowhere_but_retry() -> None:
 
 @pytest.fixture
 def jobs(monkeypatch: pytest.MonkeyPatch) -> Iterator[JobRepository]:
-    from tests.handlers.cloud import JOBS_TABLE_DEFINITION
+    from tests.handlers.cloud import table_definition
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     with mock_aws():
         resource = boto3.resource("dynamodb", region_name="us-east-1")
-        table = resource.create_table(TableName="jobs-transitions", **JOBS_TABLE_DEFINITION)
+        table = resource.create_table(TableName="jobs-transitions", **table_definition("jobs"))
         yield JobRepository(table)
 
 

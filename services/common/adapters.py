@@ -9,7 +9,7 @@ from docuflow.dal.audit import AuditRepository
 from docuflow.dal.documents import DocumentStore
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.jobs import JobRepository
-from services.common.settings import StorageSettings, TableSettings
+from services.common.settings import BucketSettings, StorageSettings, TableSettings
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,14 @@ def tables_from(settings: TableSettings) -> Tables:
     )
 
 
+def documents_from(settings: BucketSettings) -> DocumentStore:
+    """The documents bucket alone, for a function that touches no table."""
+    return DocumentStore(clients.s3(), settings.raw_bucket)
+
+
 def storage_from(settings: StorageSettings) -> Storage:
     tables = tables_from(settings)
-    return Storage(
-        jobs=tables.jobs,
-        audit=tables.audit,
-        documents=DocumentStore(clients.s3(), settings.raw_bucket),
-    )
+    return Storage(jobs=tables.jobs, audit=tables.audit, documents=documents_from(settings))
 
 
 def processing_from(settings: StorageSettings, state_machine_arn: str) -> Processing:
