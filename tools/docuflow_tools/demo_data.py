@@ -77,6 +77,13 @@ class Scene:
     age_hours: float = 1.0
 
 
+_DOLLARS: dict[str, Any] = {
+    "language": "en",
+    "currency": "USD",
+    "currency_style": "symbol_before",
+    "credit_note": False,
+}
+
 SCENES: tuple[Scene, ...] = (
     Scene(
         "completed",
@@ -87,8 +94,10 @@ SCENES: tuple[Scene, ...] = (
     ),
     Scene(
         "review",
-        "an invoice in review for several reasons",
-        overrides={"credit_note": False},
+        "an invoice in review for several reasons, one of them a currency to supply",
+        # A bare "$" names no currency, so the reviewer always has a field to fix (what
+        # the web app's browser test does with the first upload).
+        overrides=_DOLLARS,
         want="NEEDS_REVIEW",
         min_reasons=2,
         age_hours=5,
@@ -117,13 +126,7 @@ SCENES: tuple[Scene, ...] = (
     Scene(
         "approved",
         "an invoice a reviewer corrected and approved",
-        # A bare "$" names no currency: the reviewer supplies USD.
-        overrides={
-            "language": "en",
-            "currency": "USD",
-            "currency_style": "symbol_before",
-            "credit_note": False,
-        },
+        overrides=_DOLLARS,
         want="NEEDS_REVIEW",
         min_corrections=1,
         outcome="approved",
@@ -160,6 +163,7 @@ class DemoDocument(_Model):
     size_bytes: int
     sha256: str
     pages: int
+    invoice_key: str | None
     result: dict[str, Any]
     """As GET /jobs/{job_id}/result returns it (`exclude_none`, like the handler)."""
 
@@ -283,6 +287,7 @@ def _document(scene: Scene, read: _Read) -> DemoDocument:
         size_bytes=len(read.data),
         sha256=hashlib.sha256(read.data).hexdigest(),
         pages=read.result.pages,
+        invoice_key=invoice_key(read.result.fields),
         result=read.result.model_dump(mode="json", exclude_none=True),
     )
 

@@ -91,6 +91,7 @@ def test_the_mix_covers_what_the_demo_shows(data: dict[str, Any]) -> None:
     review = _job(data, "review")["job"]
     assert review["status"] == "NEEDS_REVIEW"
     assert len(review["review_reasons"]) >= 2
+    assert "currency" in {reason["field"] for reason in review["review_reasons"]}
 
     credit = _document(data, _job(data, "credit-note")["document"])
     assert credit["result"]["checks"]["credit_note"]["status"] == "pass"

@@ -2,32 +2,39 @@ import { ConfidenceBadge } from '@/components/ConfidenceBadge';
 import { LOW_CONFIDENCE } from '@/lib/confidence';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { fieldLabel } from '@/lib/format';
-import { FIELD_NAMES, type Check, type ExtractionResult } from '@/types/api';
+import type { Check, ExtractionResult } from '@/types/api';
+import { FIELD_NAMES } from '@/types/domain';
 import { useResult } from '../api/get-result';
 
 const CHECK_WORD: Record<Check['status'], string> = { pass: 'Passed', fail: 'Failed', skipped: 'Skipped' };
 
-function orderedFields(result: ExtractionResult): string[] {
-  const known = FIELD_NAMES.filter((name) => name in result.fields);
-  const extra = Object.keys(result.fields).filter((name) => !(FIELD_NAMES as readonly string[]).includes(name));
+function orderedFields(fields: NonNullable<ExtractionResult['fields']>): string[] {
+  const known = FIELD_NAMES.filter((name) => name in fields);
+  const extra = Object.keys(fields).filter((name) => !(FIELD_NAMES as readonly string[]).includes(name));
   return [...known, ...extra];
 }
 
 export type Corrections = Record<string, { before: string | null; after: string }>;
 
 export function ResultDetails({ result, corrections = {} }: { result: ExtractionResult; corrections?: Corrections }) {
-  const checks = Object.entries(result.checks);
+  // The API always sends these; the contract lets them be absent, so they default here.
+  const fields = result.fields ?? {};
+  const reasons = result.routing.reasons ?? [];
+  const warnings = result.warnings ?? [];
+  const lineItems = result.line_items ?? [];
+  const otherFields = result.other_fields ?? [];
+  const checks = Object.entries(result.checks ?? {});
   return (
     <div className="result">
       <section aria-labelledby="routing-heading" className="panel">
         <h2 id="routing-heading">
           {result.routing.status === 'NEEDS_REVIEW' ? 'Why it went to review' : 'Routing'}
         </h2>
-        {result.routing.reasons.length === 0 ? (
+        {reasons.length === 0 ? (
           <p>All checks passed; no review needed.</p>
         ) : (
           <ul className="reasons">
-            {result.routing.reasons.map((reason, index) => (
+            {reasons.map((reason, index) => (
               <li key={`${reason.code}-${index}`}>
                 {reason.message}
                 {reason.field && <span className="muted"> ({fieldLabel(reason.field)})</span>}
@@ -35,11 +42,11 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
             ))}
           </ul>
         )}
-        {result.warnings.length > 0 && (
+        {warnings.length > 0 && (
           <>
             <h3>Warnings</h3>
             <ul>
-              {result.warnings.map((warning, index) => (
+              {warnings.map((warning, index) => (
                 <li key={index}>{warning}</li>
               ))}
             </ul>
@@ -62,8 +69,8 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
             </tr>
           </thead>
           <tbody>
-            {orderedFields(result).map((name) => {
-              const field = result.fields[name];
+            {orderedFields(fields).map((name) => {
+              const field = fields[name];
               if (!field) return null;
               return (
                 <tr key={name} className={field.confidence < LOW_CONFIDENCE ? 'row--low' : undefined}>
@@ -107,7 +114,7 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
 
       <section aria-labelledby="lines-heading" className="panel">
         <h2 id="lines-heading">Line items</h2>
-        {result.line_items.length === 0 ? (
+        {lineItems.length === 0 ? (
           <p className="muted">No line items found.</p>
         ) : (
           <table className="table" aria-label="Line items">
@@ -121,7 +128,7 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
               </tr>
             </thead>
             <tbody>
-              {result.line_items.map((line, index) => (
+              {lineItems.map((line, index) => (
                 <tr key={index}>
                   <td>{line.description ?? '—'}</td>
                   <td className="num">{line.quantity ?? '—'}</td>
@@ -137,11 +144,11 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
         )}
       </section>
 
-      {result.other_fields.length > 0 && (
+      {otherFields.length > 0 && (
         <section aria-labelledby="other-heading" className="panel">
           <h2 id="other-heading">Other key-value pairs</h2>
           <dl className="facts">
-            {result.other_fields.map((other, index) => (
+            {otherFields.map((other, index) => (
               <div key={`${other.key}-${index}`}>
                 <dt>{other.key}</dt>
                 <dd>
