@@ -214,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"docuflow demo-data: {exc}", file=sys.stderr)
         return 1
     except DocuflowError as exc:
-        print(f"docuflow demo-data: the offline OCR engine failed: {exc}", file=sys.stderr)
+        print(f"docuflow demo-data: reading a generated document failed: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(
