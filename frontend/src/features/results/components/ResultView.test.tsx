@@ -48,6 +48,14 @@ describe('ResultView', () => {
     expect(within(fields).getByRole('row', { name: /Total amount/ })).toHaveTextContent(`1.00 corrected from ${before}`);
   });
 
+  it('lists a field the reviewer added that was not on the document as read', async () => {
+    const { job, document } = demoScene('review');
+    expect(document.result.fields?.currency, 'the review scene has no currency read').toBeUndefined();
+    renderWithApp(<ResultView jobId={job.job_id} ready corrections={{ currency: { before: null, after: 'USD' } }} />);
+    const fields = await screen.findByRole('table', { name: 'Extracted fields' });
+    expect(within(fields).getByRole('row', { name: /Currency/ })).toHaveTextContent('USD added by the reviewer');
+  });
+
   it('does not ask for a result before the job has one', () => {
     const { job } = demoScene('failed');
     renderWithApp(<ResultView jobId={job.job_id} ready={job.has_result} />);

@@ -8,9 +8,10 @@ import { useResult } from '../api/get-result';
 
 const CHECK_WORD: Record<Check['status'], string> = { pass: 'Passed', fail: 'Failed', skipped: 'Skipped' };
 
-function orderedFields(fields: NonNullable<ExtractionResult['fields']>): string[] {
-  const known = FIELD_NAMES.filter((name) => name in fields);
-  const extra = Object.keys(fields).filter((name) => !(FIELD_NAMES as readonly string[]).includes(name));
+/** Every field read, and every field a reviewer added, in reading order. */
+function orderedFields(names: string[]): string[] {
+  const known = FIELD_NAMES.filter((name) => names.includes(name));
+  const extra = names.filter((name, index) => !(FIELD_NAMES as readonly string[]).includes(name) && names.indexOf(name) === index);
   return [...known, ...extra];
 }
 
@@ -69,16 +70,30 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
             </tr>
           </thead>
           <tbody>
-            {orderedFields(fields).map((name) => {
+            {orderedFields([...Object.keys(fields), ...Object.keys(corrections)]).map((name) => {
               const field = fields[name];
-              if (!field) return null;
+              const correction = corrections[name];
+              if (!field) {
+                // Not on the document as read: the reviewer supplied it.
+                return correction ? (
+                  <tr key={name}>
+                    <th scope="row">{fieldLabel(name)}</th>
+                    <td>
+                      {correction.after} <span className="tag tag--corrected">added by the reviewer</span>
+                    </td>
+                    <td className="muted">—</td>
+                    <td className="muted">—</td>
+                    <td>—</td>
+                  </tr>
+                ) : null;
+              }
               return (
                 <tr key={name} className={field.confidence < LOW_CONFIDENCE ? 'row--low' : undefined}>
                   <th scope="row">{fieldLabel(name)}</th>
                   <td>
-                    {corrections[name] ? (
+                    {correction ? (
                       <>
-                        {corrections[name].after} <span className="tag tag--corrected">corrected from {field.value}</span>
+                        {correction.after} <span className="tag tag--corrected">corrected from {field.value}</span>
                       </>
                     ) : (
                       field.value
