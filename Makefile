@@ -19,6 +19,7 @@ up: bootstrap web-build
 	$(RUN) docuflow up
 
 ## The web app's production build (frontend/dist), served by `make up` pointed at the local API.
+## `npm run build` writes the demo's data first (`docuflow demo-data frontend/public/demo`).
 web-build:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent build; fi
 
@@ -40,6 +41,7 @@ test-py312:
 test-static:
 	$(RUN) pytest -n $(PYTEST_WORKERS) tests/static
 
+## The demo data afresh, Vitest over it, the demo build and the Playwright demo smoke (npm run test:ci).
 test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi
 

@@ -1,6 +1,7 @@
-// `npm run test:ci`: component and hook tests (Vitest), then the demo build (with its
-// size check), then the browser suite against `vite preview` of that build: the demo
-// flow, axe-core accessibility checks and screenshots into ../docs/screenshots/.
+// `npm run test:ci`: the demo data (made afresh by `docuflow demo-data`, the real
+// pipeline code), component and hook tests (Vitest) over it, then the demo build (with
+// its size check), then the browser suite against `vite preview` of that build: the
+// demo flow, axe-core accessibility checks and screenshots into ../docs/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 
@@ -15,6 +16,7 @@ const env = {
 };
 
 const steps = [
+  ['demo data (docuflow demo-data)', 'node', ['scripts/demo-data.mjs']],
   ['unit and component tests', 'npx', ['vitest', 'run']],
   ['demo build', 'npx', ['vite', 'build', '--outDir', DEMO_DIST, '--logLevel', 'warn']],
   ['initial bundle size', 'node', ['scripts/bundle-size.mjs', DEMO_DIST]],

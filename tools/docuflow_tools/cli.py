@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "eval": ("docuflow_tools.evaluation.cli", "Measure extraction accuracy on labelled documents"),
     "generate": ("docuflow_tools.samples.cli", "Generate synthetic invoices with ground truth"),
+    "demo-data": ("docuflow_tools.demo_data", "Write the web demo's jobs and documents"),
     "up": ("docuflow_tools.localcloud.cli", "Run the whole stack on the Docker-free local cloud"),
     "seed": (
         "docuflow_tools.localcloud.seed",

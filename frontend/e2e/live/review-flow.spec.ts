@@ -85,6 +85,8 @@ test('upload → review → correct → approve on the local cloud', async ({ pa
   await page.getByRole('button', { name: /^Approve/ }).click();
   await page.getByLabel('Reason (optional)').fill('Checked against the purchase order (e2e).');
   await page.getByRole('button', { name: 'Confirm approval with 1 correction' }).click();
+  // Wait for the API's answer: leaving the page earlier would abort the decision.
+  await expect(page.getByRole('status').filter({ hasText: `${filename} approved.` })).toBeVisible();
 
   // The job is approved and its audit trail shows the correction, before and after
   await page.goto(`/jobs/${encodeURIComponent(jobId)}`);

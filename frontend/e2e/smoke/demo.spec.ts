@@ -2,11 +2,33 @@
  * Demo mode, end to end in a real browser with no back end: upload → processing →
  * review (document drawn by pdf.js, field box highlighted, correction) → approve →
  * audit entry. Also checks accessibility and saves screenshots of the main screens.
+ *
+ * What the demo shows is what `docuflow demo-data` wrote into the build (the real
+ * pipeline's output), so the expectations are read from that same file.
  */
-import { expect, test, type ConsoleMessage } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { parseDemoData } from '@/mocks/demo-data';
 import { expectNoSeriousA11yViolations } from '../support/a11y';
 import { tinyPdf } from '../support/files';
 import { saveScreenshot } from '../support/screenshots';
+
+const dataFile = resolve(process.env.DEMO_DIST ?? 'test-results/demo-dist', 'demo', 'demo.json');
+const data = parseDemoData(JSON.parse(readFileSync(dataFile, 'utf8')), dataFile);
+
+function scene(name: string) {
+  const job = data.jobs.find((candidate) => candidate.scene === name);
+  const document = data.documents.find((candidate) => candidate.name === job?.document);
+  if (!job || !document) throw new Error(`${dataFile} has no ${name} scene`);
+  return { ...job, document };
+}
+
+async function nameClerk(page: Page, name: string): Promise<void> {
+  const clerk = page.getByLabel('Clerk name');
+  await clerk.fill(name);
+  await clerk.press('Enter');
+}
 
 test('the whole flow works in demo mode, accessibly, under the production CSP', async ({ page }) => {
   const problems: string[] = [];
@@ -16,6 +38,10 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
     if (message.type() === 'error' && !where.endsWith('/config.json')) problems.push(`${message.text()} @ ${where}`);
   });
   page.on('pageerror', (error) => problems.push(String(error)));
+  // The first upload "reads" this generated document; the pipeline sent it to review.
+  const reads = data.documents.find((document) => document.name === data.uploads_read[0]);
+  expect(reads?.result.routing.status).toBe('NEEDS_REVIEW');
+  const inReview = data.jobs.filter((job) => job.job.status === 'NEEDS_REVIEW').length;
 
   // Given the demo build with no API configured
   await page.goto('/');
@@ -23,9 +49,7 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await expect(page.getByText('Enter your clerk name at the top first')).toBeVisible();
 
   // When a clerk names themself and drops a valid invoice and a file of the wrong kind
-  const clerk = page.getByLabel('Clerk name');
-  await clerk.fill('demo.clerk');
-  await clerk.press('Enter');
+  await nameClerk(page, 'demo.clerk');
   await page.getByLabel('Invoice files').setInputFiles([
     { name: 'smoke-upload.pdf', mimeType: 'application/pdf', buffer: tinyPdf() },
     { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an invoice') },
@@ -49,12 +73,12 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await page.getByLabel('Only my uploads').uncheck();
   await expect(page.getByText('Choose a status to see everyone’s jobs.')).toBeVisible();
   await page.getByLabel('Status').selectOption('NEEDS_REVIEW');
-  await expect(page.getByTestId('job-row')).toHaveCount(4);
+  await expect(page.getByTestId('job-row')).toHaveCount(inReview + 1);
   await expectNoSeriousA11yViolations(page, 'jobs');
   await saveScreenshot(page, 'jobs');
   await page.getByLabel('Status').selectOption('FAILED');
   await expect(page.getByTestId('job-row')).toHaveCount(1);
-  await expect(page.getByTestId('job-row')).toContainText('scan-0007.pdf');
+  await expect(page.getByTestId('job-row')).toContainText(scene('failed').job.filename);
 
   // The review queue lists it
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review queue' }).click();
@@ -62,34 +86,44 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await expectNoSeriousA11yViolations(page, 'review queue');
   await saveScreenshot(page, 'review-queue');
 
-  // Review: the PDF is drawn, every field has a box, focusing a field highlights its box
+  // Review: the PDF is drawn, fields have boxes, focusing a field highlights its box
   await page.getByRole('link', { name: 'smoke-upload.pdf' }).click();
-  await expect(page.getByTestId('pdf-pages').locator('canvas')).toHaveCount(1);
-  const totalBox = page.locator('.overlay__box[data-field="total_amount"]');
-  await expect(totalBox).toHaveAttribute('data-active', 'false');
-  await page.getByTestId('field-total_amount').focus();
-  await expect(totalBox).toHaveAttribute('data-active', 'true');
-  await expect(totalBox).toBeInViewport();
+  await expect(page.getByTestId('pdf-pages').locator('canvas')).toHaveCount(reads?.pages ?? 1);
+  const order = await page.locator('.field-row[data-field]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field') ?? ''));
+  const boxed = new Set(
+    await page.locator('.overlay__box[data-field]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field') ?? '')),
+  );
+  const at = order.findIndex((name, index) => boxed.has(name) && boxed.has(order[index + 1] ?? ''));
+  expect(at, 'two neighbouring fields with boxes').toBeGreaterThanOrEqual(0);
+  const [first, second] = [order[at] ?? '', order[at + 1] ?? ''];
+  const box = (name: string) => page.locator(`.overlay__box[data-field="${name}"]`);
+  await expect(box(first)).toHaveAttribute('data-active', 'false');
+  await page.getByTestId(`field-${first}`).focus();
+  await expect(box(first)).toHaveAttribute('data-active', 'true');
+  await expect(box(first)).toBeInViewport();
   // Keyboard: j moves to the next field and its box lights up instead
   await page.keyboard.press('j');
-  await expect(page.locator('.overlay__box[data-field="amount_due"]')).toHaveAttribute('data-active', 'true');
-  await expect(totalBox).toHaveAttribute('data-active', 'false');
+  await expect(box(second)).toHaveAttribute('data-active', 'true');
+  await expect(box(first)).toHaveAttribute('data-active', 'false');
   await page.keyboard.press('k');
-  await expect(totalBox).toHaveAttribute('data-active', 'true');
+  await expect(box(first)).toHaveAttribute('data-active', 'true');
 
-  // The alternative reading is offered; an invalid edit is refused; a valid one is kept
-  const total = page.getByTestId('field-total_amount');
-  await expect(total.getByRole('button', { name: /Use 1615\.68/ })).toBeVisible();
+  // The currency is flagged (a bare "$"); an invalid edit is refused, a valid one is kept
+  const currency = page.getByTestId('field-currency');
+  const why = reads?.result.routing.reasons?.find((reason) => reason.field === 'currency');
+  expect(why, 'the document the upload reads has its currency flagged').toBeDefined();
+  await expect(currency).toContainText(why?.message ?? '?');
+  await currency.focus();
   await page.keyboard.press('e');
-  const input = total.getByLabel('New value for Total amount');
+  const input = currency.getByLabel('New value for Currency');
   await expect(input).toBeFocused();
-  await input.fill('1.615,68 GBP');
+  await input.fill('dollars');
   await input.press('Enter');
-  await expect(total.getByRole('alert')).toContainText('plain amount');
-  await input.fill('1615.68');
+  await expect(currency.getByRole('alert')).toContainText('three-letter ISO 4217 code');
+  await input.fill('usd');
   await input.press('Enter');
-  await expect(total.getByTestId('field-value')).toHaveText('1615.68');
-  await expect(total).toContainText('corrected from 1815.68');
+  await expect(currency.getByTestId('field-value')).toHaveText('USD');
+  await expect(currency).toContainText('corrected');
   await expectNoSeriousA11yViolations(page, 'review detail');
   await page.evaluate(() => window.scrollTo(0, 0));
   await saveScreenshot(page, 'review-detail');
@@ -106,41 +140,56 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await page.getByRole('link', { name: 'See it and its audit trail' }).click();
   await expect(page.locator('#job-heading')).toHaveText('smoke-upload.pdf');
   await expect(page.locator('[data-status]').first()).toHaveAttribute('data-status', 'APPROVED');
-  const corrected = page.locator('.timeline__item[data-event="corrected"]');
-  const change = corrected.locator('[data-field="total_amount"]');
-  await expect(change.locator('del')).toHaveText('1815.68');
-  await expect(change.locator('ins')).toHaveText('1615.68');
+  const change = page.locator('.timeline__item[data-event="corrected"] [data-field="currency"]');
+  await expect(change.locator('del')).toHaveText(reads?.result.fields?.currency?.value ?? '—');
+  await expect(change.locator('ins')).toHaveText('USD');
   await expect(page.locator('.timeline__item[data-event="approved"]')).toContainText('demo.clerk');
-  await expect(page.getByRole('table', { name: 'Extracted fields' })).toContainText('1615.68');
+  const table = page.getByRole('table', { name: 'Extracted fields' });
+  await expect(table).toContainText(reads?.result.fields?.total_amount?.value ?? '?');
+  await expect(table.getByRole('row', { name: /Currency/ })).toContainText('USD');
   await expectNoSeriousA11yViolations(page, 'job result');
   await saveScreenshot(page, 'job-result');
 
   expect(problems, 'console errors (e.g. CSP violations)').toEqual([]);
 });
 
-test('a rejection needs a reason, and the failed job can be retried', async ({ page }) => {
+test('a scan is shown as an image, a long invoice page by page, a rejection needs a reason, a failed job retries', async ({ page }) => {
   await page.goto('/');
-  await page.getByLabel('Clerk name').fill('r.eviewer');
-  await page.getByLabel('Clerk name').press('Enter');
+  await nameClerk(page, 'r.eviewer');
 
-  await page.goto('/review/demo-0004-fabrikam');
-  await expect(page.getByTestId('pdf-pages').locator('canvas')).toHaveCount(1);
-  await expect(page.getByText(/plus tax .* but the total says/).first()).toBeVisible();
+  // The scanned page (PNG) is drawn as an image with the field boxes over it
+  const scan = scene('scan');
+  await page.goto(`/review/${scan.job.job_id}`);
+  const image = page.getByRole('img', { name: 'Page 1 of the document' });
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((node) => (node as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await expect(page.locator('.overlay__box[data-field]').first()).toBeAttached();
+  for (const reason of scan.job.review_reasons.slice(0, 3)) await expect(page.getByText(reason.message).first()).toBeVisible();
+
+  // Rejecting it needs a reason
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('r');
   await expect(page.getByLabel('Reason (required)')).toBeFocused();
   await page.getByRole('button', { name: 'Confirm rejection' }).click();
   await expect(page.getByText('Say why the invoice is rejected')).toBeVisible();
-  await page.getByLabel('Reason (required)').fill('Totals do not add up; asked the vendor for a corrected invoice.');
+  await page.getByLabel('Reason (required)').fill('Unreadable scan; asked the vendor for the PDF.');
   await page.getByRole('button', { name: 'Confirm rejection' }).click();
-  await expect(page.getByText('fabrikam-FPC-30317.pdf rejected.')).toBeVisible();
+  await expect(page.getByText(`${scan.job.filename} rejected.`)).toBeVisible();
 
-  await page.goto('/jobs/demo-0006-scan');
-  await expect(page.getByRole('alert').filter({ hasText: 'password-protected' })).toBeVisible();
+  // A multi-page invoice: every page drawn
+  const long = scene('multi-page');
+  expect(long.document.pages).toBeGreaterThan(1);
+  await page.goto(`/review/${long.job.job_id}`);
+  await expect(page.getByTestId('pdf-pages').locator('canvas')).toHaveCount(long.document.pages);
+
+  // The failed job says why, and a retry reads its document to the pipeline's routing
+  const failed = scene('failed');
+  await page.goto(`/jobs/${failed.job.job_id}`);
+  await expect(page.getByRole('alert').filter({ hasText: failed.job.failure_reason ?? '?' })).toBeVisible();
   await page.getByRole('button', { name: 'Retry processing' }).click();
   await expect(page.locator('.panel__header [data-status]').first()).toHaveAttribute(
     'data-status',
-    'COMPLETED',
+    failed.document.result.routing.status,
     { timeout: 20_000 },
   );
 });

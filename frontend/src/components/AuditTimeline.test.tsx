@@ -7,7 +7,7 @@ describe('AuditTimeline', () => {
     render(
       <AuditTimeline
         events={[
-          { event: 'approved', actor: 'r.ev', at: '2026-03-01T10:05:00.001Z', details: { reason: 'ok', version: 9 } },
+          { event: 'approved', actor: 'r.ev', at: '2026-03-01T10:05:00.001Z', details: { reason: 'ok', version: 9 }, before: null, after: null },
           {
             event: 'corrected',
             actor: 'r.ev',
@@ -16,7 +16,7 @@ describe('AuditTimeline', () => {
             before: { due_date: '2026-04-03', total_amount: null },
             after: { due_date: '2026-05-03', total_amount: '10.00' },
           },
-          { event: 'created', actor: 'c.lerk', at: '2026-03-01T10:00:00.000Z', details: { filename: 'a.pdf' } },
+          { event: 'created', actor: 'c.lerk', at: '2026-03-01T10:00:00.000Z', details: { filename: 'a.pdf' }, before: null, after: null },
         ]}
       />,
     );

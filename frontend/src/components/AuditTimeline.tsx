@@ -23,24 +23,20 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A correction's changes, one per field: {field: value} maps, or a single value. */
-function changesOf(event: AuditEvent): { field: string | null; before: unknown; after: unknown }[] {
-  const { before, after } = event;
-  if (before == null && after == null) return [];
-  if (isRecord(before) || isRecord(after)) {
-    const b = isRecord(before) ? before : {};
-    const a = isRecord(after) ? after : {};
-    return [...new Set([...Object.keys(b), ...Object.keys(a)])].map((field) => ({ field, before: b[field], after: a[field] }));
-  }
-  return [{ field: null, before, after }];
+/** A correction's changes, one per field: the `before` and `after` maps of the record. */
+function changesOf(event: AuditEvent): { field: string; before: unknown; after: unknown }[] {
+  const before = event.before ?? {};
+  const after = event.after ?? {};
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({
+    field,
+    before: before[field],
+    after: after[field],
+  }));
 }
 
 function Details({ event }: { event: AuditEvent }) {
   const changes = changesOf(event);
-  const details = Object.entries(event.details ?? {}).filter(
+  const details = Object.entries(event.details).filter(
     // The fields a correction touched are listed with their values below.
     ([key, v]) => v !== null && v !== undefined && !(changes.length > 0 && key === 'fields'),
   );
@@ -54,8 +50,8 @@ function Details({ event }: { event: AuditEvent }) {
         </div>
       ))}
       {changes.map((change) => (
-        <div key={change.field ?? 'change'} data-field={change.field ?? undefined}>
-          <dt>{change.field ? change.field.replace(/_/g, ' ') : 'change'}</dt>
+        <div key={change.field} data-field={change.field}>
+          <dt>{change.field.replace(/_/g, ' ')}</dt>
           <dd>
             <del>{show(change.before)}</del> → <ins>{show(change.after)}</ins>
           </dd>

@@ -1,10 +1,13 @@
-/** Demo mode: a service worker answers the API in the browser. */
+/** Demo mode: a service worker answers the API in the browser, over the generated demo data. */
 import { setupWorker } from 'msw/browser';
 import { DemoApi } from './demo-api';
+import { DEMO_DATA_PATH, loadDemoData } from './demo-data';
 import { demoHandlers } from './handlers';
 
 export async function startDemo(baseUrl: string): Promise<void> {
-  const demo = new DemoApi(baseUrl, Date.now, window.sessionStorage);
+  const dataUrl = new URL(DEMO_DATA_PATH, window.location.origin).href;
+  const data = await loadDemoData(dataUrl);
+  const demo = new DemoApi(data, { baseUrl, dataUrl, storage: window.sessionStorage });
   const worker = setupWorker(...demoHandlers(baseUrl, demo));
   await worker.start({
     serviceWorker: { url: '/mockServiceWorker.js' },

@@ -1,86 +1,165 @@
 import { describe, expect, it } from 'vitest';
+import { demoData, demoScene } from '@/testing/demo-data';
+import { auditTrailSchema, extractionResultSchema, jobPageSchema, jobSchema, reviewDetailSchema, uploadCreatedSchema } from '@/types/api';
 import { DEMO_TIMING, DemoApi } from './demo-api';
-
-interface Body {
-  [key: string]: unknown;
-}
-const body = (answer: { body: unknown }) => answer.body as Body;
 
 function clock(start = Date.parse('2026-03-20T09:00:00Z')) {
   let now = start;
   return { now: () => now, tick: (ms: number) => (now += ms) };
 }
 
+function demo(now?: () => number) {
+  let ids = 0;
+  return new DemoApi(demoData(), {
+    baseUrl: 'http://api.test',
+    dataUrl: 'http://web.test/demo/',
+    now,
+    newId: () => `job-${++ids}`,
+  });
+}
+
+const bodyOf = (answer: { body: unknown }) => answer.body;
+const events = (api: DemoApi, jobId: string) => auditTrailSchema.parse(bodyOf(api.auditTrail(jobId))).items.map((e) => e.event);
+
 describe('the demo back end', () => {
-  it('moves an upload through the real status model and routes it to review', async () => {
-    const time = clock();
-    const demo = new DemoApi('http://demo', time.now);
-    const created = demo.createUpload({ filename: 'x.pdf', content_type: 'application/pdf', owner_id: 'a.b', size_bytes: 10 });
-    expect(created.status).toBe(201);
-    const jobId = String(body(created).job_id);
-    expect(body(demo.getJob(jobId)).status).toBe('CREATED');
-    expect(demo.receiveUpload(jobId, 9).status).toBe(400); // size differs from what was announced
-    expect(demo.receiveUpload(jobId, 10).status).toBe(200);
-    expect(body(demo.getJob(jobId)).status).toBe('UPLOADED');
-    expect((await demo.result(jobId)).status).toBe(409);
-    expect(demo.start(jobId).status).toBe(202);
-    expect(demo.start(jobId).status).toBe(409); // already running
-    time.tick(DEMO_TIMING.ocr + DEMO_TIMING.parse);
-    const job = body(demo.getJob(jobId));
-    expect(job.status).toBe('NEEDS_REVIEW');
-    expect(job.review_reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'LOW_CONFIDENCE', field: 'total_amount' })]));
-    const events = (body(demo.auditOf(jobId)).items as { event: string }[]).map((e) => e.event);
-    expect(events).toEqual(['created', 'uploaded', 'started', 'ocr_started', 'ocr_done', 'routed']);
-  });
-
-  it('checks uploads like the API: type, size and owner', () => {
-    const demo = new DemoApi('http://demo');
-    expect(demo.createUpload({ filename: 'x.docx', content_type: 'application/msword', owner_id: 'a' }).status).toBe(415);
-    expect(demo.createUpload({ filename: 'x.pdf', content_type: 'application/pdf', owner_id: 'a', size_bytes: 30 * 1024 * 1024 }).status).toBe(413);
-    expect(demo.createUpload({ filename: 'x.pdf', content_type: 'application/pdf', owner_id: 'a b' }).status).toBe(400);
-  });
-
-  it('lists by owner or status, newest first, with a cursor', () => {
-    const demo = new DemoApi('http://demo');
-    expect(demo.listJobs(new URLSearchParams()).status).toBe(400);
-    const first = body(demo.listJobs(new URLSearchParams({ status: 'NEEDS_REVIEW', limit: '2' })));
-    expect((first.items as unknown[]).length).toBe(2);
-    const second = body(demo.listJobs(new URLSearchParams({ status: 'NEEDS_REVIEW', limit: '2', cursor: String(first.next_cursor) })));
-    expect((second.items as unknown[]).length).toBe(1);
-    expect(second.next_cursor).toBeNull();
-  });
-
-  it('records a decision with its corrections once, and refuses a second (409) or a bad value (422)', async () => {
-    const demo = new DemoApi('http://demo');
-    const jobId = 'demo-0002-bluebird';
-    const version = Number(body(demo.getJob(jobId)).version);
-    const bad = demo.decide(jobId, { decision: 'APPROVE', reviewer: 'r', corrected_fields: { due_date: '9 April' }, expected_version: version });
-    expect(bad.status).toBe(422);
-    const stale = demo.decide(jobId, { decision: 'APPROVE', reviewer: 'r', corrected_fields: {}, expected_version: version - 1 });
-    expect(stale.status).toBe(409);
-    const ok = demo.decide(jobId, { decision: 'APPROVE', reviewer: 'r', corrected_fields: { total_amount: '1615.68' }, expected_version: version });
-    expect(ok.status).toBe(200);
-    expect(body(ok)).toMatchObject({ status: 'APPROVED', decision: 'APPROVE', corrections: { total_amount: { before: '1815.68', after: '1615.68' } } });
-    expect(demo.decide(jobId, { decision: 'REJECT', reviewer: 'q', reason: 'x', expected_version: version + 1 }).status).toBe(409);
-    const corrected = (body(demo.auditOf(jobId)).items as Body[]).find((e) => e.event === 'corrected');
-    expect(corrected).toMatchObject({ actor: 'r', before: { total_amount: '1815.68' }, after: { total_amount: '1615.68' } });
-    const result = body(await demo.result(jobId));
-    expect((result.fields as Record<string, Body>).total_amount).toMatchObject({ value: '1615.68' });
-  });
-
-  it('draws a real PDF whose field boxes lie on the page', async () => {
-    const demo = new DemoApi('http://demo');
-    const pdf = await demo.document('demo-0001-northwind');
-    expect(pdf && new TextDecoder().decode(pdf.slice(0, 5))).toBe('%PDF-');
-    const result = body(await demo.result('demo-0001-northwind'));
-    for (const field of Object.values(result.fields as Record<string, { bbox: Record<string, number> | null }>)) {
-      if (!field.bbox) continue;
-      const { left = -1, top = -1, width = 0, height = 0 } = field.bbox;
-      expect(left).toBeGreaterThanOrEqual(0);
-      expect(top).toBeGreaterThanOrEqual(0);
-      expect(left + width).toBeLessThanOrEqual(1);
-      expect(top + height).toBeLessThanOrEqual(1);
+  it('serves the generated jobs, results and audit trails as they were written', () => {
+    const api = demo();
+    const data = demoData();
+    for (const seeded of data.jobs) {
+      expect(api.getJob(seeded.job.job_id)).toEqual({ status: 200, body: seeded.job });
+      expect(bodyOf(api.auditTrail(seeded.job.job_id))).toEqual({ job_id: seeded.job.job_id, items: seeded.audit });
+      const document = data.documents.find((d) => d.name === seeded.document);
+      const result = api.result(seeded.job.job_id);
+      if (seeded.job.has_result) expect(result).toEqual({ status: 200, body: document?.result });
+      else expect(result.status).toBe(409);
     }
-    expect((result.routing as Body).status).toBe('COMPLETED');
+  });
+
+  it('moves an upload through the status model and routes it as the pipeline routed the document it reads', () => {
+    const time = clock();
+    const api = demo(time.now);
+    const created = api.createUpload({ filename: 'x.pdf', content_type: 'application/pdf', owner_id: 'a.b', size_bytes: 10 });
+    expect(created.status).toBe(201);
+    const upload = uploadCreatedSchema.parse(bodyOf(created));
+    expect(upload.upload_url).toBe(`http://api.test/demo-uploads/${upload.job_id}`);
+    expect(api.start(upload.job_id, {}).status).toBe(409); // not uploaded yet
+    expect(api.receiveUpload(upload.job_id, 10, 'ab'.repeat(32)).status).toBe(200);
+    expect(api.receiveUpload(upload.job_id, 10, null).status).toBe(412); // If-None-Match: *
+    expect(api.result(upload.job_id).status).toBe(409);
+
+    // the S3 event starts it; a start by hand then finds it running
+    time.tick(DEMO_TIMING.autoStart);
+    expect(jobSchema.parse(bodyOf(api.getJob(upload.job_id))).status).toBe('PROCESSING');
+    expect(api.start(upload.job_id, {}).status).toBe(409);
+
+    time.tick(DEMO_TIMING.ocr + DEMO_TIMING.parse);
+    const job = jobSchema.parse(bodyOf(api.getJob(upload.job_id)));
+    const reads = demoData().documents.find((d) => d.name === demoData().uploads_read[0]);
+    expect(job.status).toBe(reads?.result.routing.status);
+    expect(job.review_reasons).toEqual(reads?.result.routing.reasons);
+    expect(job.has_result).toBe(true);
+    expect(bodyOf(api.result(upload.job_id))).toEqual(reads?.result);
+    expect(events(api, upload.job_id)).toEqual(['created', 'uploaded', 'started', 'ocr_started', 'ocr_done', 'routed']);
+  });
+
+  it('links the review to the generated document the job read', () => {
+    const api = demo();
+    const scan = demoScene('scan');
+    const detail = reviewDetailSchema.parse(bodyOf(api.reviewJob(scan.job.job_id)));
+    expect(detail.document).toMatchObject({ url: `http://web.test/demo/${scan.document.file}`, content_type: 'image/png' });
+    expect(detail.result).toEqual(extractionResultSchema.parse(scan.document.result));
+    expect(detail.job).toEqual(scan.job);
+  });
+
+  it('checks uploads like the API: body, type and size', () => {
+    const api = demo();
+    const upload = (body: unknown) => api.createUpload(body).status;
+    expect(upload({ filename: 'x.docx', content_type: 'application/msword', owner_id: 'a' })).toBe(415);
+    expect(upload({ filename: 'x.pdf', content_type: 'application/pdf', owner_id: 'a', size_bytes: 30 * 1024 * 1024 })).toBe(413);
+    expect(upload({ filename: 'x.pdf', content_type: 'application/pdf', owner_id: 'a b' })).toBe(400);
+    expect(upload({ filename: '../x.pdf', content_type: 'application/pdf', owner_id: 'a' })).toBe(400);
+    expect(upload(null)).toBe(400);
+    expect(upload({ filename: 'x.jpg', content_type: 'image/jpg', owner_id: 'a' })).toBe(201);
+  });
+
+  it('lists by owner or status, newest first, a page at a time', () => {
+    const api = demo();
+    const inReview = demoData().jobs.filter((j) => j.job.status === 'NEEDS_REVIEW').map((j) => j.job);
+    const newestFirst = [...inReview].sort((a, b) => b.created_at.localeCompare(a.created_at)).map((j) => j.job_id);
+    expect(api.listJobs(new URLSearchParams()).status).toBe(400);
+    expect(api.listJobs(new URLSearchParams({ status: 'NOPE' })).status).toBe(400);
+    expect(api.listJobs(new URLSearchParams({ status: 'NEEDS_REVIEW', limit: '0' })).status).toBe(400);
+    const first = jobPageSchema.parse(bodyOf(api.listJobs(new URLSearchParams({ status: 'NEEDS_REVIEW', limit: '2' }))));
+    const second = jobPageSchema.parse(
+      bodyOf(api.listJobs(new URLSearchParams({ status: 'NEEDS_REVIEW', limit: '2', cursor: first.next_cursor ?? '' }))),
+    );
+    const queue = jobPageSchema.parse(bodyOf(api.reviewQueue(new URLSearchParams())));
+    expect([...first.items, ...second.items].map((j) => j.job_id)).toEqual(newestFirst.slice(0, 4));
+    expect(queue.items.map((j) => j.job_id)).toEqual(newestFirst);
+    const mine = jobPageSchema.parse(bodyOf(api.listJobs(new URLSearchParams({ owner_id: 'a.meyer' }))));
+    expect(mine.items.every((j) => j.owner_id === 'a.meyer')).toBe(true);
+    expect(mine.items.length).toBe(demoData().jobs.filter((j) => j.job.owner_id === 'a.meyer').length);
+  });
+
+  it('records a decision with its corrections once, and refuses a stale version (409) or an unknown field (422)', () => {
+    const time = clock();
+    const api = demo(time.now);
+    const review = demoScene('review');
+    const jobId = review.job.job_id;
+    const version = review.job.version;
+    const approve = (extra: Record<string, unknown>) =>
+      api.decide(jobId, { decision: 'APPROVE', reviewer: 'r.ev', corrected_fields: {}, ...extra });
+
+    expect(approve({ decision: 'MAYBE' }).status).toBe(400);
+    expect(approve({ corrected_fields: { colour: 'red' }, expected_version: version }).status).toBe(422);
+    expect(approve({ expected_version: version - 1 }).status).toBe(409);
+    const ok = approve({ corrected_fields: { currency: 'USD' }, reason: 'Paid in dollars.', expected_version: version });
+    expect(ok.status).toBe(200);
+    const before = review.document.result.fields?.currency?.value ?? null;
+    expect(jobSchema.parse(bodyOf(ok))).toMatchObject({
+      status: 'APPROVED',
+      decision: 'APPROVE',
+      reviewer: 'r.ev',
+      decision_reason: 'Paid in dollars.',
+      version: version + 1,
+      corrections: { currency: { before, after: 'USD' } },
+    });
+    // a second decision, even at the new version, finds the job decided
+    expect(api.decide(jobId, { decision: 'REJECT', reviewer: 'q', expected_version: version + 1 }).status).toBe(409);
+
+    const trail = auditTrailSchema.parse(bodyOf(api.auditTrail(jobId))).items;
+    expect(trail.slice(-2)).toMatchObject([
+      { event: 'corrected', actor: 'r.ev', details: { fields: ['currency'] }, before: { currency: before }, after: { currency: 'USD' } },
+      { event: 'approved', actor: 'r.ev', details: { reason: 'Paid in dollars.', version: version + 1 } },
+    ]);
+    // the stored result is unchanged; the correction lives on the job, as in the API
+    expect(bodyOf(api.result(jobId))).toEqual(review.document.result);
+    expect(jobPageSchema.parse(bodyOf(api.reviewQueue(new URLSearchParams()))).items.map((j) => j.job_id)).not.toContain(jobId);
+  });
+
+  it('retries a failed job as a new attempt, which reads its document', () => {
+    const time = clock();
+    const api = demo(time.now);
+    const failed = demoScene('failed');
+    expect(failed.job.status).toBe('FAILED');
+    const started = jobSchema.parse(bodyOf(api.start(failed.job.job_id, { actor: 'a.meyer' })));
+    expect(started).toMatchObject({ status: 'PROCESSING', attempt: 2, failure_reason: null });
+    time.tick(DEMO_TIMING.ocr + DEMO_TIMING.parse);
+    const job = jobSchema.parse(bodyOf(api.getJob(failed.job.job_id)));
+    expect(job.status).toBe(failed.document.result.routing.status);
+    expect(events(api, failed.job.job_id).slice(-4)).toEqual(['retried', 'ocr_started', 'ocr_done', 'routed']);
+  });
+
+  it('keeps its state across reloads in the given storage, for the same data only', () => {
+    const storage = window.sessionStorage;
+    const options = { baseUrl: 'http://api.test', dataUrl: 'http://web.test/demo/', storage };
+    const first = new DemoApi(demoData(), options);
+    expect(first.createUpload({ filename: 'kept.pdf', content_type: 'application/pdf', owner_id: 'k' }).status).toBe(201);
+    const reloaded = new DemoApi(demoData(), options);
+    const kept = jobPageSchema.parse(bodyOf(reloaded.listJobs(new URLSearchParams({ owner_id: 'k' }))));
+    expect(kept.items.map((j) => j.filename)).toEqual(['kept.pdf']);
+    const otherData = { ...demoData(), seed: demoData().seed + 1 };
+    const fresh = new DemoApi(otherData, options);
+    expect(jobPageSchema.parse(bodyOf(fresh.listJobs(new URLSearchParams({ owner_id: 'k' })))).items).toEqual([]);
   });
 });

@@ -1,249 +1,117 @@
 /**
- * The demo back end: an in-memory imitation of the DocuFlow API (same paths, same
- * shapes, same errors) over GENERATED invoices. Jobs move through the real status
- * model on a timer, so upload → processing → review → approve works with no server.
+ * The demo's back end: a thin in-memory API over the generated demo data (demo-data.ts).
+ * Same paths, shapes (the generated schemas) and errors as services/api; jobs move
+ * through the status model on a timer, so upload → processing → review → decision works
+ * with no server. It judges no document: an upload "reads" one of the generated
+ * documents and is routed exactly as the pipeline routed that document.
  */
 import {
-  DATE_FIELDS,
-  MONEY_FIELDS,
-  REQUIRED_FIELDS,
+  createUploadRequestSchema,
+  decisionRequestSchema,
+  jobStatusSchema,
   type AuditEvent,
-  type Check,
-  type ExtractionResult,
-  type ExtractedField,
   type Job,
   type JobStatus,
-  type ReviewReason,
+  type ReviewDetail,
+  type UploadCreated,
 } from '@/types/api';
-import {
-  DEMO_INVOICES,
-  invoiceSpec,
-  layoutInvoice,
-  money,
-  printedDate,
-  printedMoney,
-  subtotalOf,
-  taxOf,
-  type InvoiceLayout,
-  type InvoiceSpec,
-} from './invoices';
+import { FIELD_NAMES } from '@/types/domain';
+import type { DemoData, DemoDocument } from './demo-data';
 
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
-const ACCEPTED = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/tiff']);
-const OWNER = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-const CONFIDENCE_THRESHOLD = 80;
 /** How long each step takes in the demo, in ms. */
 export const DEMO_TIMING = { autoStart: 800, ocr: 1200, parse: 1600 };
-
-export interface DemoJob extends Job {
-  invoice: string; // key of the generated invoice the demo "reads"
-  uploaded_at_ms?: number;
-  started_at_ms?: number;
-  fail_next?: boolean;
-}
-
-export interface DemoState {
-  jobs: DemoJob[];
-  audit: Record<string, AuditEvent[]>;
-  uploads: number;
-}
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+const UPLOAD_URL_TTL_MS = 900_000;
+const DOCUMENT_LINK_TTL_MS = 300_000;
+// services/api/logic/uploads.py: accepted types and the spellings browsers also send.
+const CONTENT_TYPES: ReadonlyMap<string, string> = new Map([
+  ['application/pdf', 'application/pdf'],
+  ['image/png', 'image/png'],
+  ['image/jpeg', 'image/jpeg'],
+  ['image/jpg', 'image/jpeg'],
+  ['image/pjpeg', 'image/jpeg'],
+  ['image/tiff', 'image/tiff'],
+]);
 
 export interface Answer {
   status: number;
   body: unknown;
 }
 
-const error = (status: number, code: string, message: string): Answer => ({ status, body: { error: { code, message } } });
+/** A job, its audit trail, the generated document it reads, and its clock. */
+interface Entry {
+  job: Job;
+  audit: AuditEvent[];
+  document: string;
+  uploadedAt?: number;
+  startedAt?: number;
+  ocrStarted?: boolean;
+}
+
+interface State {
+  key: string;
+  entries: Entry[];
+  uploads: number;
+}
+
+export interface DemoApiOptions {
+  /** The API's base URL; presigned upload URLs point under it. */
+  baseUrl: string;
+  /** Where the demo data folder is served (ending in "/"): documents are linked from there. */
+  dataUrl: string;
+  now?: () => number;
+  /** Keeps the state across reloads (sessionStorage in the browser). */
+  storage?: Storage | null;
+  newId?: () => string;
+}
+
+/** `utc_now()`: milliseconds, Z. */
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Link expiry times are given to the second. */
+const isoSeconds = (ms: number) => iso(ms).replace(/\.\d{3}Z$/, 'Z');
+const error = (status: number, code: string, message: string): Answer => ({ status, body: { error: { code, message } } });
+const notFound = (jobId: string) => error(404, 'JOB_NOT_FOUND', `No job with id '${jobId}'.`);
+const executionName = (jobId: string, attempt: number) => (attempt === 1 ? jobId : `${jobId}-retry-${attempt}`);
 
-// ---------------------------------------------------------------- extraction
-
-function confidenceFor(spec: InvoiceSpec, field: string, index: number): number {
-  const doubt = spec.doubts?.[field];
-  if (doubt) return doubt.confidence;
-  return 94 + ((spec.key.length * 7 + index * 13) % 56) / 10; // 94.0 – 99.5, stable per field
-}
-
-function fieldValues(spec: InvoiceSpec): Record<string, { value: string; text: string }> {
-  const subtotal = money(subtotalOf(spec));
-  const tax = money(taxOf(spec));
-  const total = spec.printedTotal ?? money(subtotalOf(spec) + taxOf(spec));
-  const pairs: [string, string, string][] = [
-    ['vendor_name', spec.vendorName, spec.vendorName],
-    ['vendor_address', spec.vendorAddress.join(', '), spec.vendorAddress.join(', ')],
-    ['vendor_tax_id', spec.vendorTaxId, spec.vendorTaxId],
-    ['document_date', spec.issueDate, printedDate(spec.issueDate, spec.dateStyle)],
-    ['due_date', spec.dueDate, printedDate(spec.dueDate, spec.dateStyle)],
-    ['payment_terms', spec.paymentTerms, spec.paymentTerms],
-    ['currency', spec.currency, spec.currency],
-    ['subtotal', subtotal, printedMoney(subtotal, spec.currency)],
-    ['tax_amount', tax, printedMoney(tax, spec.currency)],
-    ['total_amount', total, printedMoney(total, spec.currency)],
-    ['amount_due', total, printedMoney(total, spec.currency)],
-    ['remit_to_name', spec.vendorName, spec.vendorName],
-    ['remittance_email', spec.remitEmail, spec.remitEmail],
-    ['bank_account', spec.bankAccount, spec.bankAccount],
-  ];
-  if (spec.invoiceNumber) pairs.push(['invoice_number', spec.invoiceNumber, spec.invoiceNumber]);
-  if (spec.purchaseOrder) pairs.push(['purchase_order', spec.purchaseOrder, spec.purchaseOrder]);
-  return Object.fromEntries(
-    pairs.map(([name, value, text]) => [name, spec.doubts?.[name]?.readAs ?? { value, text }]),
-  );
-}
-
-function checksFor(values: Record<string, string | undefined>, spec: InvoiceSpec): Record<string, Check> {
-  const cents = (v: string | undefined) => (v === undefined ? null : Math.round(Number(v) * 100));
-  const [sub, tax, total] = [cents(values.subtotal), cents(values.tax_amount), cents(values.total_amount)];
-  const lines = spec.lines.reduce((sum, line) => sum + Math.round(line.quantity * line.unitPrice * 100), 0);
-  const checks: Record<string, Check> = {};
-  checks.totals_add_up =
-    sub === null || tax === null || total === null
-      ? { status: 'skipped', message: 'Subtotal, tax or total is missing, so they could not be added up.', fields: [] }
-      : sub + tax === total
-        ? { status: 'pass', message: 'Subtotal plus tax equals the total.', fields: ['subtotal', 'tax_amount', 'total_amount'] }
-        : {
-            status: 'fail',
-            message: `Subtotal ${values.subtotal ?? ''} plus tax ${values.tax_amount ?? ''} is ${money((sub + tax) / 100)}, but the total says ${values.total_amount ?? ''}.`,
-            fields: ['subtotal', 'tax_amount', 'total_amount'],
-          };
-  checks.line_items_sum =
-    sub === null
-      ? { status: 'skipped', message: 'No subtotal to compare the line items with.', fields: [] }
-      : lines === sub
-        ? { status: 'pass', message: 'The line items add up to the subtotal.', fields: ['subtotal'] }
-        : { status: 'fail', message: 'The line items do not add up to the subtotal.', fields: ['subtotal'] };
-  const issue = values.document_date;
-  const due = values.due_date;
-  checks.due_not_before_issue =
-    issue && due
-      ? due >= issue
-        ? { status: 'pass', message: 'The due date is on or after the invoice date.', fields: ['document_date', 'due_date'] }
-        : { status: 'fail', message: 'The due date is before the invoice date.', fields: ['document_date', 'due_date'] }
-      : { status: 'skipped', message: 'An invoice or due date is missing.', fields: [] };
-  checks.currency_known = /^[A-Z]{3}$/.test(values.currency ?? '')
-    ? { status: 'pass', message: `${values.currency ?? ''} is a known currency.`, fields: ['currency'] }
-    : { status: 'fail', message: 'The currency is not a known ISO 4217 code.', fields: ['currency'] };
-  checks.possible_duplicate = { status: 'pass', message: 'No other invoice from this vendor has this number.', fields: [] };
-  return checks;
-}
-
-function reasonsFor(spec: InvoiceSpec, values: Record<string, string | undefined>, checks: Record<string, Check>): ReviewReason[] {
-  const reasons: ReviewReason[] = [];
-  for (const field of REQUIRED_FIELDS) {
-    if (!values[field]) {
-      reasons.push({ code: 'MISSING_FIELD', field, message: `The ${field.replace(/_/g, ' ')} was not found on the document.` });
-    }
-  }
-  for (const [field, doubt] of Object.entries(spec.doubts ?? {})) {
-    if (doubt.confidence < CONFIDENCE_THRESHOLD) {
-      reasons.push({
-        code: 'LOW_CONFIDENCE',
-        field,
-        message: `The ${field.replace(/_/g, ' ')} was read with ${Math.round(doubt.confidence)}% confidence (below ${CONFIDENCE_THRESHOLD}%).`,
-      });
-    }
-  }
-  if (checks.totals_add_up?.status === 'fail') {
-    reasons.push({ code: 'TOTALS_MISMATCH', field: 'total_amount', message: checks.totals_add_up.message });
-  }
-  return reasons;
-}
-
-/** Sync part of the "extraction": where the job goes. */
-export function routingOf(spec: InvoiceSpec): ExtractionResult['routing'] {
-  const values = Object.fromEntries(Object.entries(fieldValues(spec)).map(([k, v]) => [k, v.value]));
-  const reasons = reasonsFor(spec, values, checksFor(values, spec));
-  return { status: reasons.length ? 'NEEDS_REVIEW' : 'COMPLETED', reasons };
-}
-
-const layouts = new Map<string, Promise<InvoiceLayout>>();
-export function invoiceLayout(key: string): Promise<InvoiceLayout> {
-  let layout = layouts.get(key);
-  if (!layout) {
-    layout = layoutInvoice(invoiceSpec(key));
-    layouts.set(key, layout);
-  }
-  return layout;
-}
-
-/** The normalized result the demo "extracts" from a generated invoice. */
-export async function buildResult(spec: InvoiceSpec, corrections: Record<string, string> = {}): Promise<ExtractionResult> {
-  const layout = await invoiceLayout(spec.key);
-  const fields: Record<string, ExtractedField> = {};
-  Object.entries(fieldValues(spec)).forEach(([name, { value, text }], index) => {
-    const placed = layout.fields[name];
-    fields[name] = {
-      value,
-      text,
-      confidence: confidenceFor(spec, name, index),
-      page: 1,
-      bbox: placed?.bbox ?? null,
-      source: 'expense',
-      label: placed?.label ?? null,
-      alternatives: (spec.doubts?.[name]?.alternatives ?? []).map((alt) => ({
-        ...alt,
-        page: 1,
-        bbox: placed?.bbox ?? null,
-        source: 'expense' as const,
-      })),
-    };
-  });
-  const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.value]));
-  const checks = checksFor(values, spec);
-  const reasons = reasonsFor(spec, values, checks);
-  // After a review the stored result carries the reviewer's values.
-  for (const [name, value] of Object.entries(corrections)) {
-    const before = fields[name];
-    fields[name] = before
-      ? { ...before, value, confidence: 100 }
-      : { value, text: value, confidence: 100, page: null, bbox: null, source: 'text', label: null, alternatives: [] };
-  }
-  return {
-    document_type: 'invoice',
-    pages: 1,
-    fields,
-    line_items: layout.lines.map((line, index) => ({
-      description: line.description.text,
-      quantity: line.quantity,
-      unit_price: line.unitPrice,
-      amount: line.amountValue,
-      page: 1,
-      confidence: 97 - index * 0.7,
-      bbox: line.description.bbox,
-      source: 'expense' as const,
-    })),
-    other_fields: [{ key: 'Bill to', value: 'DocuFlow Demo Buyer Ltd, Accounts Payable', confidence: 91.3, page: 1, bbox: null, source: 'forms' }],
-    checks,
-    routing: { status: reasons.length ? 'NEEDS_REVIEW' : 'COMPLETED', reasons },
-    warnings: [],
-  };
-}
-
-// ---------------------------------------------------------------- store
-
-function validateCorrection(field: string, value: string): string | null {
-  if (DATE_FIELDS.has(field) && !/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${field} must be an ISO date (YYYY-MM-DD)`;
-  if (MONEY_FIELDS.has(field) && !/^-?\d+(\.\d{1,4})?$/.test(value)) return `${field} must be a decimal amount`;
-  if (field === 'currency' && !/^[A-Z]{3}$/.test(value)) return 'currency must be a 3-letter ISO 4217 code';
-  return null;
+function issues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`).join('; ');
 }
 
 export class DemoApi {
-  private state: DemoState;
+  private state: State;
+  private readonly documents: ReadonlyMap<string, DemoDocument>;
+  private readonly now: () => number;
+  private readonly storage: Storage | null;
+  private readonly newId: () => string;
 
   constructor(
-    private readonly baseUrl: string,
-    private readonly now: () => number = Date.now,
-    private readonly storage: Storage | null = null,
+    private readonly data: DemoData,
+    private readonly options: DemoApiOptions,
   ) {
+    this.documents = new Map(data.documents.map((document) => [document.name, document]));
+    this.now = options.now ?? Date.now;
+    this.storage = options.storage ?? null;
+    this.newId = options.newId ?? (() => crypto.randomUUID());
     this.state = this.load() ?? this.seed();
   }
 
-  // ------------------------------------------------------------ persistence
-  private load(): DemoState | null {
+  // ------------------------------------------------------------ state
+
+  /** The stored state belongs to this data only (a rebuilt demo starts afresh). */
+  private get storageKey(): string {
+    return `docuflow.demo:${this.data.seed}:${this.data.documents.map((d) => d.sha256.slice(0, 8)).join('')}`;
+  }
+
+  private seed(): State {
+    const entries = this.data.jobs.map(({ job, audit, document }) => ({ job, audit, document }));
+    return { key: this.storageKey, entries: structuredClone(entries), uploads: 0 };
+  }
+
+  private load(): State | null {
     try {
-      const raw = this.storage?.getItem('docuflow.demo.v2');
-      return raw ? (JSON.parse(raw) as DemoState) : null;
+      const raw = this.storage?.getItem('docuflow.demo');
+      const stored = raw ? (JSON.parse(raw) as State) : null;
+      return stored?.key === this.storageKey ? stored : null;
     } catch {
       return null;
     }
@@ -251,376 +119,305 @@ export class DemoApi {
 
   private save(): void {
     try {
-      this.storage?.setItem('docuflow.demo.v2', JSON.stringify(this.state));
+      this.storage?.setItem('docuflow.demo', JSON.stringify(this.state));
     } catch {
       // storage full or unavailable: the demo keeps working for this page
     }
   }
 
-  private seed(): DemoState {
-    const t = this.now();
-    const hour = 3_600_000;
-    const state: DemoState = { jobs: [], audit: {}, uploads: 0 };
-    const add = (id: string, invoice: string, filename: string, owner: string, ageHours: number, status: JobStatus, extra: Partial<DemoJob> = {}) => {
-      const created = t - ageHours * hour;
-      const spec = invoiceSpec(invoice);
-      const done = created + 14_000 + (ageHours % 3) * 9_000;
-      const job: DemoJob = {
-        job_id: id,
-        status,
-        filename,
-        content_type: 'application/pdf',
-        size_bytes: 48_000 + filename.length * 913,
-        owner_id: owner,
-        created_at: iso(created),
-        updated_at: iso(done),
-        version: 6,
-        attempt: 1,
-        invoice,
-        failure_reason: null,
-        review_reasons: status === 'FAILED' ? null : routingOf(spec).reasons,
-        ...extra,
-      };
-      state.jobs.push(job);
-      const events: AuditEvent[] = [
-        { event: 'created', actor: owner, at: iso(created), details: { filename } },
-        { event: 'uploaded', actor: 'system', at: iso(created + 2_000), details: { size_bytes: job.size_bytes } },
-        { event: 'started', actor: 'system', at: iso(created + 2_500), details: { attempt: 1 } },
-      ];
-      if (status === 'FAILED') {
-        events.push({ event: 'failed', actor: 'system', at: iso(done), details: { reason: extra.failure_reason } });
-      } else {
-        events.push(
-          { event: 'ocr_started', actor: 'system', at: iso(created + 3_000), details: { api: 'expense' } },
-          { event: 'ocr_done', actor: 'system', at: iso(done - 1_000), details: { pages: 1 } },
-          { event: 'routed', actor: 'system', at: iso(done), details: { status: routingOf(spec).status, reasons: routingOf(spec).reasons.length } },
-        );
-      }
-      state.audit[id] = events;
-      return job;
-    };
-    add('demo-0001-northwind', 'northwind', 'northwind-NW-2026-0412.pdf', 'a.meyer', 30, 'COMPLETED');
-    add('demo-0002-bluebird', 'bluebird', 'bluebird-march-freight.pdf', 'j.osei', 5, 'NEEDS_REVIEW');
-    add('demo-0003-contoso', 'contoso', 'contoso-catering-5521.pdf', 'a.meyer', 3, 'NEEDS_REVIEW');
-    add('demo-0004-fabrikam', 'fabrikam', 'fabrikam-FPC-30317.pdf', 'j.osei', 2, 'NEEDS_REVIEW');
-    const approved = add('demo-0005-adatum', 'adatum', 'adatum-laptops.pdf', 'a.meyer', 50, 'APPROVED', {
-      version: 8,
-      decision: 'APPROVE',
-      reviewer: 'm.rossi',
-      decision_reason: 'Matches the purchase order.',
-      decided_at: iso(t - 46 * hour),
-    });
-    state.audit[approved.job_id]?.push({
-      event: 'approved',
-      actor: 'm.rossi',
-      at: iso(t - 46 * hour),
-      details: { reason: 'Matches the purchase order.', version: 8 },
-    });
-    add('demo-0006-scan', 'northwind', 'scan-0007.pdf', 'j.osei', 8, 'FAILED', {
-      failure_reason: 'The PDF is password-protected, so it could not be read. Upload an unprotected copy.',
-      review_reasons: null,
-    });
-    const rejected = add('demo-0007-tailspin', 'tailspin', 'tailspin-march-cleaning.pdf', 'a.meyer', 26, 'REJECTED', {
-      version: 8,
-      decision: 'REJECT',
-      reviewer: 'm.rossi',
-      decision_reason: 'No invoice number; asked the vendor for a corrected invoice.',
-      decided_at: iso(t - 25 * hour),
-    });
-    state.audit[rejected.job_id]?.push({
-      event: 'rejected',
-      actor: 'm.rossi',
-      at: iso(t - 25 * hour),
-      details: { reason: 'No invoice number; asked the vendor for a corrected invoice.', version: 8 },
-    });
-    return state;
-  }
-
-  // ------------------------------------------------------------ time passes
-  private audit(jobId: string, event: string, actor: string, at: number, details: Record<string, unknown> = {}, change?: { before: unknown; after: unknown }): void {
-    const list = (this.state.audit[jobId] ??= []);
-    list.push({ event, actor, at: iso(at), details, ...(change ?? {}) });
-  }
-
-  private setStatus(job: DemoJob, status: JobStatus, at: number): void {
-    job.status = status;
-    job.updated_at = iso(at);
-    job.version += 1;
-  }
-
-  private begin(job: DemoJob, at: number): void {
-    job.started_at_ms = at;
-    this.setStatus(job, 'PROCESSING', at);
-    this.audit(job.job_id, 'started', 'system', at, { attempt: job.attempt ?? 1 });
-  }
-
-  /** Moves a job along the pipeline up to `now`. */
-  private advance(job: DemoJob): void {
-    const now = this.now();
-    if (job.status === 'UPLOADED' && job.uploaded_at_ms !== undefined && now >= job.uploaded_at_ms + DEMO_TIMING.autoStart) {
-      this.begin(job, job.uploaded_at_ms + DEMO_TIMING.autoStart); // what the S3 event does
-    }
-    const startedAt = job.started_at_ms;
-    if (job.status === 'PROCESSING' && startedAt !== undefined) {
-      const ocrDone = startedAt + DEMO_TIMING.ocr;
-      const routed = ocrDone + DEMO_TIMING.parse;
-      const events = this.state.audit[job.job_id] ?? [];
-      if (now >= startedAt + 100 && !events.some((e) => e.event === 'ocr_started' && Date.parse(e.at) >= startedAt)) {
-        this.audit(job.job_id, 'ocr_started', 'system', startedAt + 100, { api: 'expense' });
-      }
-      if (now >= routed) {
-        if (job.fail_next) {
-          job.fail_next = false;
-          job.failure_reason = 'Text recognition gave up on this document (demo failure). Retry to run it again.';
-          this.setStatus(job, 'FAILED', routed);
-          this.audit(job.job_id, 'failed', 'system', routed, { reason: job.failure_reason });
-          return;
-        }
-        const routing = routingOf(invoiceSpec(job.invoice));
-        this.audit(job.job_id, 'ocr_done', 'system', ocrDone, { pages: 1 });
-        job.review_reasons = routing.reasons;
-        job.failure_reason = null;
-        this.setStatus(job, routing.status, routed);
-        this.audit(job.job_id, 'routed', 'system', routed, { status: routing.status, reasons: routing.reasons.length });
-      }
-    }
-  }
-
-  private find(jobId: string): DemoJob | undefined {
-    const job = this.state.jobs.find((candidate) => candidate.job_id === jobId);
-    if (job) this.advance(job);
-    return job;
-  }
-
-  private publicJob(job: DemoJob): Job {
-    const { invoice: _invoice, uploaded_at_ms: _u, started_at_ms: _s, fail_next: _f, ...rest } = job;
-    return {
-      ...rest,
-      review_reasons: rest.review_reasons ?? [],
-      has_result: ['COMPLETED', 'NEEDS_REVIEW', 'APPROVED', 'REJECTED'].includes(job.status),
-      corrections: rest.corrections ?? {},
-    };
-  }
-
-  private correctedValues(job: DemoJob): Record<string, string> {
-    return Object.fromEntries(Object.entries(job.corrections ?? {}).map(([name, c]) => [name, c.after]));
-  }
-
-  private done<T>(answer: T): T {
+  private done(answer: Answer): Answer {
     this.save();
     return answer;
   }
 
-  // ------------------------------------------------------------ API
-  createUpload(body: unknown): Answer {
-    const input = (body ?? {}) as Record<string, unknown>;
-    const { filename, content_type: contentType, owner_id: owner, size_bytes: size } = input;
-    if (typeof filename !== 'string' || filename.trim() === '' || filename.length > 255) {
-      return error(400, 'VALIDATION_FAILED', 'filename is required (1-255 characters).');
-    }
-    if (typeof owner !== 'string' || !OWNER.test(owner)) return error(400, 'VALIDATION_FAILED', 'owner_id is missing or has characters that are not allowed.');
-    if (typeof contentType !== 'string' || !ACCEPTED.has(contentType)) {
-      return error(415, 'UNSUPPORTED_DOCUMENT', 'Only PDF, PNG, JPEG and TIFF documents can be processed.');
-    }
-    if (size !== undefined && (typeof size !== 'number' || size <= 0)) return error(400, 'VALIDATION_FAILED', 'size_bytes must be a positive number.');
-    if (typeof size === 'number' && size > MAX_UPLOAD_BYTES) {
-      return error(413, 'DOCUMENT_TOO_LARGE', 'The document is larger than 20 MiB.');
-    }
-    const now = this.now();
-    this.state.uploads += 1;
-    const cycle = ['bluebird', 'contoso', 'fabrikam', 'northwind', 'tailspin', 'adatum'];
-    const invoice = cycle[(this.state.uploads - 1) % cycle.length] ?? 'bluebird';
-    const jobId = `demo-${now.toString(36)}-${this.state.uploads}`;
-    const job: DemoJob = {
-      job_id: jobId,
-      status: 'CREATED',
-      filename,
-      content_type: contentType,
-      size_bytes: typeof size === 'number' ? size : null,
-      owner_id: owner,
-      created_at: iso(now),
-      updated_at: iso(now),
-      version: 1,
-      attempt: 1,
-      invoice,
-      failure_reason: null,
-      review_reasons: null,
-      // A file whose name says "fail" shows the failure path in the demo.
-      fail_next: /fail/i.test(filename),
-    };
-    this.state.jobs.unshift(job);
-    this.audit(jobId, 'created', owner, now, { filename, content_type: contentType });
-    return this.done({
-      status: 201,
-      body: {
-        job_id: jobId,
-        status: 'CREATED',
-        upload_url: `${this.baseUrl}/demo-uploads/${jobId}`,
-        upload_method: 'PUT',
-        upload_headers: { 'Content-Type': contentType, 'If-None-Match': '*' },
-        key: `raw/${owner}/${jobId}/${filename}`,
-        expires_at: iso(now + 900_000),
-      },
+  private document(entry: Entry): DemoDocument {
+    const document = this.documents.get(entry.document);
+    if (!document) throw new Error(`The demo data has no document ${entry.document}`);
+    return document;
+  }
+
+  private find(jobId: string): Entry | undefined {
+    const entry = this.state.entries.find((candidate) => candidate.job.job_id === jobId);
+    if (entry) this.advance(entry);
+    return entry;
+  }
+
+  // ------------------------------------------------------------ the pipeline, on a timer
+
+  /** One conditional write: the changes, a new `updated_at` and the next version. */
+  private write(entry: Entry, at: number, changes: Partial<Job>): void {
+    entry.job = { ...entry.job, ...changes, updated_at: iso(at), version: entry.job.version + 1 };
+  }
+
+  private audit(entry: Entry, event: AuditEvent['event'], actor: string, at: number, details: Record<string, unknown>, change?: { before: Record<string, unknown>; after: Record<string, unknown> }): void {
+    entry.audit.push({ event, actor, at: iso(at), details, before: change?.before ?? null, after: change?.after ?? null });
+  }
+
+  /** UPLOADED or FAILED → PROCESSING (services/common/processing.py). */
+  private begin(entry: Entry, at: number, actor: string): void {
+    const attempt = entry.job.status === 'FAILED' ? entry.job.attempt + 1 : entry.job.attempt;
+    this.write(entry, at, { status: 'PROCESSING', attempt, failure_reason: null });
+    entry.startedAt = at;
+    entry.ocrStarted = false;
+    this.audit(entry, attempt > 1 ? 'retried' : 'started', actor, at, {
+      attempt,
+      execution_name: executionName(entry.job.job_id, attempt),
     });
   }
 
-  receiveUpload(jobId: string, bytes: number): Answer {
-    const job = this.find(jobId);
-    if (!job) return { status: 404, body: 'NoSuchUpload' };
-    if (job.status !== 'CREATED') return { status: 200, body: '' };
+  /** Moves a job along the state machine up to now, routed as its document was. */
+  private advance(entry: Entry): void {
     const now = this.now();
-    if (job.size_bytes != null && bytes !== job.size_bytes) {
-      return { status: 400, body: `Size ${bytes} does not match the ${job.size_bytes} bytes announced` };
+    if (entry.job.status === 'UPLOADED' && entry.uploadedAt !== undefined && now >= entry.uploadedAt + DEMO_TIMING.autoStart) {
+      this.begin(entry, entry.uploadedAt + DEMO_TIMING.autoStart, 'intake'); // what the S3 event does
     }
-    job.uploaded_at_ms = now;
-    this.setStatus(job, 'UPLOADED', now);
-    this.audit(jobId, 'uploaded', 'system', now, { size_bytes: bytes });
+    const started = entry.startedAt;
+    if (entry.job.status !== 'PROCESSING' || started === undefined) return;
+    if (!entry.ocrStarted && now >= started + 100) {
+      entry.ocrStarted = true;
+      const ocrJobs = { document: `${entry.job.job_id}-${entry.job.attempt}` };
+      this.write(entry, started + 100, {});
+      this.audit(entry, 'ocr_started', 'workflow', started + 100, { mode: 'document', ocr_jobs: ocrJobs, attempt: entry.job.attempt });
+    }
+    const routedAt = started + DEMO_TIMING.ocr + DEMO_TIMING.parse;
+    if (now < routedAt) return;
+    const document = this.document(entry);
+    const { result } = document;
+    this.audit(entry, 'ocr_done', 'workflow', started + DEMO_TIMING.ocr, {
+      ocr_pages: document.pages,
+      pages: result.pages,
+      document_type: result.document_type,
+      fields: Object.keys(result.fields ?? {}).sort(),
+    });
+    const reasons = result.routing.reasons ?? [];
+    this.write(entry, routedAt, {
+      status: result.routing.status,
+      invoice_key: document.invoice_key,
+      review_reasons: reasons,
+      has_result: true,
+    });
+    this.audit(entry, 'routed', 'workflow', routedAt, { status: result.routing.status, reasons: reasons.map((r) => r.code) });
+  }
+
+  // ------------------------------------------------------------ the API
+
+  /** POST /uploads */
+  createUpload(body: unknown): Answer {
+    const parsed = createUploadRequestSchema.safeParse(body);
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    const { filename, owner_id: owner, size_bytes: size } = parsed.data;
+    if (/[/\\\p{Cc}]/u.test(filename) || filename.trim() === '' || filename === '.' || filename === '..') {
+      return error(400, 'VALIDATION_ERROR', 'filename: use a plain file name without path separators or control characters.');
+    }
+    const contentType = CONTENT_TYPES.get(parsed.data.content_type.split(';')[0]?.trim().toLowerCase() ?? '');
+    if (!contentType) {
+      return error(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${parsed.data.content_type}' is not accepted; send a PDF, PNG, JPEG or TIFF document.`);
+    }
+    if (size != null && size > MAX_UPLOAD_BYTES) {
+      return error(413, 'DOCUMENT_TOO_LARGE', `The file is ${size} bytes; the limit is ${MAX_UPLOAD_BYTES} bytes.`);
+    }
+    const now = this.now();
+    const reads = this.data.uploads_read[this.state.uploads % this.data.uploads_read.length] ?? this.data.uploads_read[0] ?? '';
+    this.state.uploads += 1;
+    const jobId = this.newId();
+    const key = `raw/${owner}/${jobId}/${filename}`;
+    const entry: Entry = {
+      document: reads,
+      audit: [],
+      job: {
+        job_id: jobId,
+        status: 'CREATED',
+        owner_id: owner,
+        filename,
+        content_type: contentType,
+        size_bytes: size ?? null,
+        file_sha256: null,
+        created_at: iso(now),
+        updated_at: iso(now),
+        version: 1,
+        attempt: 1,
+        failure_reason: null,
+        invoice_key: null,
+        review_reasons: [],
+        has_result: false,
+        decision: null,
+        reviewer: null,
+        decision_reason: null,
+        decided_at: null,
+        corrections: {},
+      },
+    };
+    this.state.entries.push(entry);
+    this.audit(entry, 'created', owner, now, { filename, content_type: contentType, size_bytes: size ?? null });
+    const created: UploadCreated = {
+      job_id: jobId,
+      status: 'CREATED',
+      upload_url: `${this.options.baseUrl}/demo-uploads/${encodeURIComponent(jobId)}`,
+      upload_method: 'PUT',
+      upload_headers: { 'Content-Type': contentType, 'If-None-Match': '*' },
+      expires_at: isoSeconds(now + UPLOAD_URL_TTL_MS),
+      key,
+    };
+    return this.done({ status: 201, body: created });
+  }
+
+  /** The presigned PUT: the object lands in the bucket, and its event marks the job UPLOADED. */
+  receiveUpload(jobId: string, size: number, sha256: string | null): Answer {
+    const entry = this.find(jobId);
+    if (!entry) return { status: 404, body: 'NoSuchUpload' };
+    if (entry.job.status !== 'CREATED') return { status: 412, body: 'PreconditionFailed' }; // If-None-Match: *
+    const now = this.now();
+    this.write(entry, now, { status: 'UPLOADED', size_bytes: size, file_sha256: sha256 });
+    entry.uploadedAt = now;
+    this.audit(entry, 'uploaded', 'intake', now, { size_bytes: size, file_sha256: sha256 });
     return this.done({ status: 200, body: '' });
   }
 
-  start(jobId: string): Answer {
-    const job = this.find(jobId);
-    if (!job) return error(404, 'JOB_NOT_FOUND', `No job ${jobId}.`);
-    const now = this.now();
-    if (job.status === 'UPLOADED') {
-      this.begin(job, now);
-    } else if (job.status === 'FAILED') {
-      job.attempt = (job.attempt ?? 1) + 1;
-      this.audit(jobId, 'retried', 'system', now, { attempt: job.attempt });
-      this.begin(job, now);
-    } else {
-      return error(409, 'INVALID_TRANSITION', `The job is ${job.status} and cannot be started.`);
+  /** POST /jobs/{job_id}/start */
+  start(jobId: string, body: unknown): Answer {
+    const entry = this.find(jobId);
+    if (!entry) return notFound(jobId);
+    const actor = typeof body === 'object' && body !== null && 'actor' in body && typeof body.actor === 'string' && body.actor ? body.actor : 'api';
+    const { status } = entry.job;
+    if (status === 'CREATED') {
+      return error(409, 'DOCUMENT_NOT_UPLOADED', `Upload the document first: nothing is stored for job ${jobId} yet.`);
     }
-    return this.done({ status: 202, body: this.publicJob(job) });
+    if (status !== 'UPLOADED' && status !== 'FAILED') {
+      return error(409, 'INVALID_TRANSITION', `A job in status ${status} cannot move to PROCESSING.`);
+    }
+    this.begin(entry, this.now(), actor);
+    return this.done({ status: 202, body: entry.job });
   }
 
+  /** GET /jobs/{job_id} */
   getJob(jobId: string): Answer {
-    const job = this.find(jobId);
-    return job ? this.done({ status: 200, body: this.publicJob(job) }) : error(404, 'JOB_NOT_FOUND', `No job ${jobId}.`);
+    const entry = this.find(jobId);
+    return entry ? this.done({ status: 200, body: entry.job }) : notFound(jobId);
   }
 
-  private page(jobs: DemoJob[], limitRaw: string | null, cursor: string | null): Answer {
-    const limit = limitRaw === null ? 25 : Number(limitRaw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return error(400, 'VALIDATION_FAILED', 'limit must be 1-100.');
-    let offset = 0;
-    if (cursor) {
-      offset = Number(atob(cursor));
-      if (!Number.isInteger(offset) || offset < 0) return error(400, 'VALIDATION_FAILED', 'cursor is not valid.');
+  private page(entries: Entry[], params: URLSearchParams): Answer {
+    const limit = Number(params.get('limit') ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return error(400, 'VALIDATION_ERROR', 'limit: Input should be between 1 and 100');
     }
-    const sorted = [...jobs].sort((a, b) => b.created_at.localeCompare(a.created_at));
-    const items = sorted.slice(offset, offset + limit).map((job) => this.publicJob(job));
-    const next = offset + limit < sorted.length ? btoa(String(offset + limit)) : null;
+    const cursor = params.get('cursor');
+    const offset = cursor === null ? 0 : Number.parseInt(cursor, 36);
+    if (!Number.isInteger(offset) || offset < 0) return error(400, 'VALIDATION_ERROR', 'cursor: not a cursor this API gave out');
+    const sorted = [...entries].sort((a, b) => b.job.created_at.localeCompare(a.job.created_at));
+    const items = sorted.slice(offset, offset + limit).map((entry) => entry.job);
+    const next = offset + limit < sorted.length ? (offset + limit).toString(36) : null;
     return this.done({ status: 200, body: { items, next_cursor: next } });
   }
 
+  /** GET /jobs?owner_id=&status= */
   listJobs(params: URLSearchParams): Answer {
-    for (const job of this.state.jobs) this.advance(job);
+    this.state.entries.forEach((entry) => this.advance(entry));
     const owner = params.get('owner_id');
-    const status = params.get('status');
-    if (!owner && !status) return error(400, 'VALIDATION_FAILED', 'Give owner_id, status or both.');
-    const jobs = this.state.jobs.filter((job) => (!owner || job.owner_id === owner) && (!status || job.status === status));
-    return this.page(jobs, params.get('limit'), params.get('cursor'));
-  }
-
-  reviewQueue(params: URLSearchParams): Answer {
-    for (const job of this.state.jobs) this.advance(job);
+    const rawStatus = params.get('status');
+    const status = rawStatus === null ? null : jobStatusSchema.safeParse(rawStatus);
+    if (status && !status.success) return error(400, 'VALIDATION_ERROR', `status: '${rawStatus ?? ''}' is not a job status`);
+    if (!owner && !status) return error(400, 'VALIDATION_ERROR', 'Give owner_id, status or both to list jobs.');
+    const wanted: JobStatus | undefined = status?.data;
     return this.page(
-      this.state.jobs.filter((job) => job.status === 'NEEDS_REVIEW'),
-      params.get('limit'),
-      params.get('cursor'),
+      this.state.entries.filter((entry) => (!owner || entry.job.owner_id === owner) && (!wanted || entry.job.status === wanted)),
+      params,
     );
   }
 
-  async result(jobId: string): Promise<Answer> {
-    const job = this.find(jobId);
-    if (!job) return error(404, 'JOB_NOT_FOUND', `No job ${jobId}.`);
-    if (!['COMPLETED', 'NEEDS_REVIEW', 'APPROVED', 'REJECTED'].includes(job.status)) {
-      return error(409, 'RESULT_NOT_READY', `The job is ${job.status}; the result is not ready yet.`);
+  /** GET /review/jobs */
+  reviewQueue(params: URLSearchParams): Answer {
+    this.state.entries.forEach((entry) => this.advance(entry));
+    return this.page(
+      this.state.entries.filter((entry) => entry.job.status === 'NEEDS_REVIEW'),
+      params,
+    );
+  }
+
+  /** GET /jobs/{job_id}/result: the stored result (corrections live on the job). */
+  result(jobId: string): Answer {
+    const entry = this.find(jobId);
+    if (!entry) return notFound(jobId);
+    if (!entry.job.has_result) {
+      return error(409, 'RESULT_NOT_READY', `Job ${jobId} has no result yet (status ${entry.job.status}).`);
     }
-    return this.done({ status: 200, body: await buildResult(invoiceSpec(job.invoice), this.correctedValues(job)) });
+    return this.done({ status: 200, body: this.document(entry).result });
   }
 
-  auditOf(jobId: string): Answer {
-    const job = this.find(jobId);
-    if (!job) return error(404, 'JOB_NOT_FOUND', `No job ${jobId}.`);
-    const items = [...(this.state.audit[jobId] ?? [])].sort((a, b) => a.at.localeCompare(b.at));
-    return this.done({ status: 200, body: { job_id: jobId, items } });
+  private trail(entry: Entry): AuditEvent[] {
+    return [...entry.audit].sort((a, b) => a.at.localeCompare(b.at));
   }
 
-  async reviewJob(jobId: string): Promise<Answer> {
-    const job = this.find(jobId);
-    if (!job) return error(404, 'JOB_NOT_FOUND', `No job ${jobId}.`);
-    const ready = ['COMPLETED', 'NEEDS_REVIEW', 'APPROVED', 'REJECTED'].includes(job.status);
-    return this.done({
-      status: 200,
-      body: {
-        job: this.publicJob(job),
-        result: ready ? await buildResult(invoiceSpec(job.invoice), this.correctedValues(job)) : null,
-        audit: [...(this.state.audit[jobId] ?? [])].sort((a, b) => a.at.localeCompare(b.at)),
-        // Demo mode always shows the generated invoice it "read", whatever was uploaded.
-        document: {
-          url: `${this.baseUrl}/demo-documents/${jobId}.pdf`,
-          expires_at: iso(this.now() + 300_000),
-          filename: `${job.invoice}-generated.pdf`,
-          content_type: 'application/pdf',
-        },
+  /** GET /jobs/{job_id}/audit */
+  auditTrail(jobId: string): Answer {
+    const entry = this.find(jobId);
+    if (!entry) return notFound(jobId);
+    return this.done({ status: 200, body: { job_id: jobId, items: this.trail(entry) } });
+  }
+
+  /** GET /review/jobs/{job_id}: the link is to the generated document the job "read". */
+  reviewJob(jobId: string): Answer {
+    const entry = this.find(jobId);
+    if (!entry) return notFound(jobId);
+    const document = this.document(entry);
+    const detail: ReviewDetail = {
+      job: entry.job,
+      result: entry.job.has_result ? document.result : null,
+      audit: this.trail(entry),
+      document: {
+        url: new URL(document.file, this.options.dataUrl).href,
+        expires_at: isoSeconds(this.now() + DOCUMENT_LINK_TTL_MS),
+        filename: document.file.split('/').pop() ?? document.file,
+        content_type: document.content_type,
       },
-    });
+    };
+    return this.done({ status: 200, body: detail });
   }
 
-  async document(jobId: string): Promise<Uint8Array | null> {
-    const job = this.find(jobId);
-    return job ? (await invoiceLayout(job.invoice)).pdf : null;
-  }
-
+  /** POST /review/jobs/{job_id}/decision (services/api/logic/review.py). */
   decide(jobId: string, body: unknown): Answer {
-    const job = this.find(jobId);
-    if (!job) return error(404, 'JOB_NOT_FOUND', `No job ${jobId}.`);
-    const input = (body ?? {}) as Record<string, unknown>;
-    const { decision, reviewer, reason, expected_version: expected } = input;
-    const corrected = (input.corrected_fields ?? {}) as Record<string, unknown>;
-    if (decision !== 'APPROVE' && decision !== 'REJECT') return error(422, 'VALIDATION_FAILED', 'decision must be APPROVE or REJECT.');
-    if (typeof reviewer !== 'string' || !OWNER.test(reviewer)) return error(422, 'VALIDATION_FAILED', 'reviewer is required.');
-    if (decision === 'REJECT' && (typeof reason !== 'string' || reason.trim() === '')) {
-      return error(422, 'VALIDATION_FAILED', 'A rejection needs a reason.');
+    const parsed = decisionRequestSchema.safeParse(body);
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    const entry = this.find(jobId);
+    if (!entry) return notFound(jobId);
+    const { decision, reviewer, reason, expected_version: expected } = parsed.data;
+    const target = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
+    if (entry.job.status !== 'NEEDS_REVIEW') {
+      return error(409, 'INVALID_TRANSITION', `A job in status ${entry.job.status} cannot move to ${target}.`);
     }
-    for (const [field, value] of Object.entries(corrected)) {
-      if (typeof value !== 'string') return error(422, 'VALIDATION_FAILED', `${field} must be a string.`);
-      const problem = validateCorrection(field, value);
-      if (problem) return error(422, 'VALIDATION_FAILED', problem);
+    const corrected = Object.entries(parsed.data.corrected_fields ?? {});
+    const unknown = corrected.find(([name]) => !(FIELD_NAMES as readonly string[]).includes(name));
+    if (unknown) {
+      return error(422, 'INVALID_CORRECTION', `'${unknown[0]}' is not a field that can be corrected; use one of: ${FIELD_NAMES.join(', ')}.`);
     }
-    if (job.status !== 'NEEDS_REVIEW' || (typeof expected === 'number' && expected !== job.version)) {
-      return error(409, 'CONCURRENT_UPDATE', 'The job was changed by someone else; reload it and decide again.');
-    }
-    const now = this.now();
-    const found = Object.fromEntries(Object.entries(fieldValues(invoiceSpec(job.invoice))).map(([k, v]) => [k, v.value]));
-    const changes = Object.entries(corrected as Record<string, string>);
-    job.corrections = Object.fromEntries(changes.map(([field, after]) => [field, { before: found[field] ?? null, after }]));
-    const status = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
-    this.setStatus(job, status, now);
-    job.decision = decision;
-    job.reviewer = reviewer;
-    job.decision_reason = typeof reason === 'string' && reason !== '' ? reason : null;
-    job.decided_at = iso(now);
-    if (changes.length) {
-      this.audit(
-        jobId,
-        'corrected',
-        reviewer,
-        now,
-        { fields: changes.map(([field]) => field).sort() },
-        {
-          before: Object.fromEntries(changes.map(([field]) => [field, found[field] ?? null])),
-          after: Object.fromEntries(changes),
-        },
+    const version = expected ?? entry.job.version;
+    if (version !== entry.job.version) {
+      return error(
+        409,
+        'CONCURRENT_UPDATE',
+        `Job ${jobId} changed since it was read (version ${version}, now ${entry.job.version}); reload it and try again.`,
       );
     }
-    this.audit(jobId, decision === 'APPROVE' ? 'approved' : 'rejected', reviewer, now + 1, {
-      reason: job.decision_reason,
-      version: job.version,
+    const fields = this.document(entry).result.fields ?? {};
+    const corrections = Object.fromEntries(
+      corrected.map(([name, value]) => [name, { before: fields[name]?.value ?? null, after: String(value) }]),
+    );
+    const now = this.now();
+    const newVersion = version + 1;
+    if (corrected.length) {
+      this.audit(entry, 'corrected', reviewer, now, { fields: Object.keys(corrections).sort() }, {
+        before: Object.fromEntries(Object.entries(corrections).map(([name, c]) => [name, c.before])),
+        after: Object.fromEntries(Object.entries(corrections).map(([name, c]) => [name, c.after])),
+      });
+    }
+    this.write(entry, now, {
+      status: target,
+      decision,
+      reviewer,
+      decision_reason: reason ?? null,
+      decided_at: iso(now),
+      corrections,
     });
-    return this.done({ status: 200, body: this.publicJob(job) });
+    this.audit(entry, decision === 'APPROVE' ? 'approved' : 'rejected', reviewer, now, { reason: reason ?? null, version: newVersion });
+    return this.done({ status: 200, body: entry.job });
   }
 }
-
-export { DEMO_INVOICES };

@@ -12,29 +12,33 @@ async function bodyOf(request: Request): Promise<unknown> {
   }
 }
 
+/** The object's SHA-256, as the intake step records it (null where Web Crypto is not offered). */
+async function sha256(bytes: ArrayBuffer): Promise<string | null> {
+  // `subtle` exists only in secure contexts (https, localhost), whatever the types say.
+  const subtle = globalThis.crypto.subtle as SubtleCrypto | undefined;
+  if (!subtle) return null;
+  const digest = new Uint8Array(await subtle.digest('SHA-256', new Uint8Array(bytes)));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
   const at = (path: string) => `${baseUrl}${path}`;
   return [
     http.post(at('/uploads'), async ({ request }) => json(demo.createUpload(await bodyOf(request)))),
     http.put(at('/demo-uploads/:jobId'), async ({ request, params }) => {
-      const bytes = (await request.arrayBuffer()).byteLength;
-      const answer = demo.receiveUpload(String(params.jobId), bytes);
+      const bytes = await request.arrayBuffer();
+      const answer = demo.receiveUpload(String(params.jobId), bytes.byteLength, await sha256(bytes));
       return new HttpResponse(String(answer.body), { status: answer.status });
     }),
-    http.post(at('/jobs/:jobId/start'), ({ params }) => json(demo.start(String(params.jobId)))),
+    http.post(at('/jobs/:jobId/start'), async ({ request, params }) => json(demo.start(String(params.jobId), await bodyOf(request)))),
     http.get(at('/jobs'), ({ request }) => json(demo.listJobs(new URL(request.url).searchParams))),
     http.get(at('/jobs/:jobId'), ({ params }) => json(demo.getJob(String(params.jobId)))),
-    http.get(at('/jobs/:jobId/result'), async ({ params }) => json(await demo.result(String(params.jobId)))),
-    http.get(at('/jobs/:jobId/audit'), ({ params }) => json(demo.auditOf(String(params.jobId)))),
+    http.get(at('/jobs/:jobId/result'), ({ params }) => json(demo.result(String(params.jobId)))),
+    http.get(at('/jobs/:jobId/audit'), ({ params }) => json(demo.auditTrail(String(params.jobId)))),
     http.get(at('/review/jobs'), ({ request }) => json(demo.reviewQueue(new URL(request.url).searchParams))),
-    http.get(at('/review/jobs/:jobId'), async ({ params }) => json(await demo.reviewJob(String(params.jobId)))),
+    http.get(at('/review/jobs/:jobId'), ({ params }) => json(demo.reviewJob(String(params.jobId)))),
     http.post(at('/review/jobs/:jobId/decision'), async ({ request, params }) =>
       json(demo.decide(String(params.jobId), await bodyOf(request))),
     ),
-    http.get(at('/demo-documents/:file'), async ({ params }) => {
-      const pdf = await demo.document(String(params.file).replace(/\.pdf$/, ''));
-      if (!pdf) return new HttpResponse('Not found', { status: 404 });
-      return new HttpResponse(pdf.slice().buffer, { headers: { 'Content-Type': 'application/pdf' } });
-    }),
   ];
 }

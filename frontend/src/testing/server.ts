@@ -1,16 +1,21 @@
 /**
- * A mock API for tests: the demo back end (the same one demo mode runs in the
- * browser) behind msw/node, at TEST_API, with a clock the test controls.
+ * A mock API for tests: the demo back end (the same one demo mode runs in the browser)
+ * over the generated demo data, behind msw/node at TEST_API, with a clock the test controls.
  */
 import { setupServer } from 'msw/node';
 import { configureApi } from '@/lib/api-client';
 import { DemoApi } from '@/mocks/demo-api';
 import { demoHandlers } from '@/mocks/handlers';
+import { demoData } from './demo-data';
 import { TEST_API } from './render';
 
+export const TEST_DATA_URL = 'http://web.test/demo/';
+
 export function createTestApi(now: () => number = Date.now) {
-  const demo = new DemoApi(TEST_API, now, null);
-  const server = setupServer(...demoHandlers(TEST_API, demo));
+  const fresh = () => demoHandlers(TEST_API, new DemoApi(demoData(), { baseUrl: TEST_API, dataUrl: TEST_DATA_URL, now }));
+  const server = setupServer(...fresh());
   configureApi(TEST_API);
-  return { demo, server };
+  /** Drops test-specific handlers and starts the demo back end afresh (for afterEach). */
+  const reset = () => server.resetHandlers(...fresh());
+  return { server, reset };
 }

@@ -4,7 +4,6 @@ import { paths } from '@/config/paths';
 import { useJob } from '@/features/jobs/api/get-job';
 import { JobAudit, JobSummary } from '@/features/jobs/components/JobSummary';
 import { ResultView } from '@/features/results/components/ResultView';
-import { jobHasResult } from '@/types/api';
 
 export function JobRoute() {
   const { jobId = '' } = useParams();
@@ -27,7 +26,7 @@ export function JobRoute() {
       {job.data && (
         <div className="job-layout">
           <JobSummary job={job.data} />
-          <ResultView jobId={jobId} ready={jobHasResult(job.data)} corrections={job.data.corrections} />
+          <ResultView jobId={jobId} ready={job.data.has_result} corrections={job.data.corrections} />
           <JobAudit job={job.data} />
         </div>
       )}

@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import { auditPageSchema, type AuditEvent } from '@/types/api';
+import { auditTrailSchema, type AuditEvent } from '@/types/api';
 
 /** GET /jobs/{job_id}/audit */
 export async function getJobAudit(jobId: string, signal?: AbortSignal): Promise<AuditEvent[]> {
-  const page = await api.get(`/jobs/${encodeURIComponent(jobId)}/audit`, auditPageSchema, undefined, signal);
+  const page = await api.get(`/jobs/${encodeURIComponent(jobId)}/audit`, auditTrailSchema, undefined, signal);
   return page.items;
 }
 

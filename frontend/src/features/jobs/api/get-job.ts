@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '@/lib/api-client';
 import { createBackoff } from '@/lib/polling';
-import { isSettledStatus, jobSchema, type Job } from '@/types/api';
+import { jobSchema, type Job } from '@/types/api';
+import { isSettledStatus } from '@/types/domain';
 
 /** GET /jobs/{job_id} */
 export function getJob(jobId: string, signal?: AbortSignal): Promise<Job> {

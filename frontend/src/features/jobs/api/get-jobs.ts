@@ -2,7 +2,8 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '@/lib/api-client';
 import { createBackoff } from '@/lib/polling';
-import { isSettledStatus, jobPageSchema, type JobPage, type JobStatus } from '@/types/api';
+import { jobPageSchema, type JobPage, type JobStatus } from '@/types/api';
+import { isSettledStatus } from '@/types/domain';
 
 export interface JobsFilter {
   ownerId?: string;

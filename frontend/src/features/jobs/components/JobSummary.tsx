@@ -57,7 +57,7 @@ export function JobSummary({ job }: { job: Job }) {
             <dd>{job.decision_reason}</dd>
           </div>
         )}
-        {job.attempt != null && job.attempt > 1 && (
+        {job.attempt > 1 && (
           <div>
             <dt>Attempt</dt>
             <dd>{job.attempt}</dd>

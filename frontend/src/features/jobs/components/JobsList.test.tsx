@@ -1,6 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDuration } from '@/lib/format';
+import { demoData } from '@/testing/demo-data';
 import { renderWithApp } from '@/testing/render';
 import { createTestApi } from '@/testing/server';
 import { JobsList } from './JobsList';
@@ -9,22 +11,28 @@ const { server } = createTestApi(() => Date.parse('2026-03-20T12:00:00Z'));
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
+const jobs = demoData().jobs.map((j) => j.job);
+const newestFirst = <T extends { created_at: string }>(list: T[]) => [...list].sort((a, b) => b.created_at.localeCompare(a.created_at));
+
 describe('JobsList', () => {
-  it('shows my jobs with status and time taken, and filters by status', async () => {
+  it('shows my jobs, newest first, with status and time taken, and filters by status', async () => {
     const user = userEvent.setup();
+    const mine = newestFirst(jobs.filter((job) => job.owner_id === 'j.osei'));
     renderWithApp(<JobsList ownerId="j.osei" />);
     const table = await screen.findByRole('table', { name: 'Jobs' });
     const rows = within(table).getAllByTestId('job-row');
-    expect(rows.map((row) => row.querySelector('a')?.textContent)).toEqual([
-      'fabrikam-FPC-30317.pdf',
-      'bluebird-march-freight.pdf',
-      'scan-0007.pdf',
-    ]);
-    expect(rows[0]).toHaveTextContent('Needs review');
-    expect(rows[0]?.querySelectorAll('td')[3]).toHaveTextContent(/^32s$/); // time taken, created → routed
-    await user.selectOptions(screen.getByLabelText('Status'), 'FAILED');
-    expect(await screen.findByText('scan-0007.pdf')).toBeInTheDocument();
-    expect(screen.getAllByTestId('job-row')).toHaveLength(1);
+    expect(rows.map((row) => row.querySelector('a')?.textContent)).toEqual(mine.map((job) => job.filename));
+    const first = mine[0];
+    if (!first) throw new Error('j.osei has no jobs in the demo data');
+    expect(rows[0]).toHaveTextContent(first.status === 'NEEDS_REVIEW' ? 'Needs review' : /./);
+    const taken = formatDuration(Date.parse(first.updated_at) - Date.parse(first.created_at));
+    expect(rows[0]?.querySelectorAll('td')[3]).toHaveTextContent(new RegExp(`^${taken}$`)); // created → settled
+
+    const rejected = mine.filter((job) => job.status === 'REJECTED');
+    expect(rejected.length).toBeGreaterThan(0);
+    await user.selectOptions(screen.getByLabelText('Status'), 'REJECTED');
+    expect(await screen.findByText(rejected[0]?.filename ?? '?')).toBeInTheDocument();
+    expect(screen.getAllByTestId('job-row')).toHaveLength(rejected.length);
   });
 
   it('asks for a status before listing everyone’s jobs (the API needs an owner or a status)', async () => {
@@ -34,6 +42,6 @@ describe('JobsList', () => {
     await user.click(screen.getByLabelText('Only my uploads'));
     expect(screen.getByText('Choose a status to see everyone’s jobs.')).toBeInTheDocument();
     await user.selectOptions(screen.getByLabelText('Status'), 'NEEDS_REVIEW');
-    expect(await screen.findAllByTestId('job-row')).toHaveLength(3);
+    expect(await screen.findAllByTestId('job-row')).toHaveLength(jobs.filter((job) => job.status === 'NEEDS_REVIEW').length);
   });
 });

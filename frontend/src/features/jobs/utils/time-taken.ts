@@ -1,5 +1,6 @@
 import { formatDuration } from '@/lib/format';
-import { isSettledStatus, type Job } from '@/types/api';
+import type { Job } from '@/types/api';
+import { isSettledStatus } from '@/types/domain';
 
 /** How long the job took to reach its status, or has been running so far. */
 export function timeTaken(job: Job, now: number = Date.now()): string {

@@ -2,32 +2,40 @@ import { ConfidenceBadge } from '@/components/ConfidenceBadge';
 import { LOW_CONFIDENCE } from '@/lib/confidence';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { fieldLabel } from '@/lib/format';
-import { FIELD_NAMES, type Check, type ExtractionResult } from '@/types/api';
+import type { Check, ExtractionResult } from '@/types/api';
+import { FIELD_NAMES } from '@/types/domain';
 import { useResult } from '../api/get-result';
 
 const CHECK_WORD: Record<Check['status'], string> = { pass: 'Passed', fail: 'Failed', skipped: 'Skipped' };
 
-function orderedFields(result: ExtractionResult): string[] {
-  const known = FIELD_NAMES.filter((name) => name in result.fields);
-  const extra = Object.keys(result.fields).filter((name) => !(FIELD_NAMES as readonly string[]).includes(name));
+/** Every field read, and every field a reviewer added, in reading order. */
+function orderedFields(names: string[]): string[] {
+  const known = FIELD_NAMES.filter((name) => names.includes(name));
+  const extra = names.filter((name, index) => !(FIELD_NAMES as readonly string[]).includes(name) && names.indexOf(name) === index);
   return [...known, ...extra];
 }
 
 export type Corrections = Record<string, { before: string | null; after: string }>;
 
 export function ResultDetails({ result, corrections = {} }: { result: ExtractionResult; corrections?: Corrections }) {
-  const checks = Object.entries(result.checks);
+  // The API always sends these; the contract lets them be absent, so they default here.
+  const fields = result.fields ?? {};
+  const reasons = result.routing.reasons ?? [];
+  const warnings = result.warnings ?? [];
+  const lineItems = result.line_items ?? [];
+  const otherFields = result.other_fields ?? [];
+  const checks = Object.entries(result.checks ?? {});
   return (
     <div className="result">
       <section aria-labelledby="routing-heading" className="panel">
         <h2 id="routing-heading">
           {result.routing.status === 'NEEDS_REVIEW' ? 'Why it went to review' : 'Routing'}
         </h2>
-        {result.routing.reasons.length === 0 ? (
+        {reasons.length === 0 ? (
           <p>All checks passed; no review needed.</p>
         ) : (
           <ul className="reasons">
-            {result.routing.reasons.map((reason, index) => (
+            {reasons.map((reason, index) => (
               <li key={`${reason.code}-${index}`}>
                 {reason.message}
                 {reason.field && <span className="muted"> ({fieldLabel(reason.field)})</span>}
@@ -35,11 +43,11 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
             ))}
           </ul>
         )}
-        {result.warnings.length > 0 && (
+        {warnings.length > 0 && (
           <>
             <h3>Warnings</h3>
             <ul>
-              {result.warnings.map((warning, index) => (
+              {warnings.map((warning, index) => (
                 <li key={index}>{warning}</li>
               ))}
             </ul>
@@ -62,16 +70,30 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
             </tr>
           </thead>
           <tbody>
-            {orderedFields(result).map((name) => {
-              const field = result.fields[name];
-              if (!field) return null;
+            {orderedFields([...Object.keys(fields), ...Object.keys(corrections)]).map((name) => {
+              const field = fields[name];
+              const correction = corrections[name];
+              if (!field) {
+                // Not on the document as read: the reviewer supplied it.
+                return correction ? (
+                  <tr key={name}>
+                    <th scope="row">{fieldLabel(name)}</th>
+                    <td>
+                      {correction.after} <span className="tag tag--corrected">added by the reviewer</span>
+                    </td>
+                    <td className="muted">—</td>
+                    <td className="muted">—</td>
+                    <td>—</td>
+                  </tr>
+                ) : null;
+              }
               return (
                 <tr key={name} className={field.confidence < LOW_CONFIDENCE ? 'row--low' : undefined}>
                   <th scope="row">{fieldLabel(name)}</th>
                   <td>
-                    {corrections[name] ? (
+                    {correction ? (
                       <>
-                        {corrections[name].after} <span className="tag tag--corrected">corrected from {field.value}</span>
+                        {correction.after} <span className="tag tag--corrected">corrected from {field.value}</span>
                       </>
                     ) : (
                       field.value
@@ -107,7 +129,7 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
 
       <section aria-labelledby="lines-heading" className="panel">
         <h2 id="lines-heading">Line items</h2>
-        {result.line_items.length === 0 ? (
+        {lineItems.length === 0 ? (
           <p className="muted">No line items found.</p>
         ) : (
           <table className="table" aria-label="Line items">
@@ -121,7 +143,7 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
               </tr>
             </thead>
             <tbody>
-              {result.line_items.map((line, index) => (
+              {lineItems.map((line, index) => (
                 <tr key={index}>
                   <td>{line.description ?? '—'}</td>
                   <td className="num">{line.quantity ?? '—'}</td>
@@ -137,11 +159,11 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
         )}
       </section>
 
-      {result.other_fields.length > 0 && (
+      {otherFields.length > 0 && (
         <section aria-labelledby="other-heading" className="panel">
           <h2 id="other-heading">Other key-value pairs</h2>
           <dl className="facts">
-            {result.other_fields.map((other, index) => (
+            {otherFields.map((other, index) => (
               <div key={`${other.key}-${index}`}>
                 <dt>{other.key}</dt>
                 <dd>

@@ -1,28 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { api } from '@/lib/api-client';
-import { auditEventSchema, extractionResultSchema, jobSchema } from '@/types/api';
+import { reviewDetailSchema } from '@/types/api';
 
-const documentLinkSchema = z.object({
-  url: z.url(),
-  expires_at: z.string().optional(),
-  filename: z.string().optional(),
-  content_type: z.string(),
-});
-
-/** `ReviewDetail` of services/api/openapi.yaml, with the document link flattened for the viewer. */
-export const reviewJobSchema = z
-  .object({
-    job: jobSchema,
-    result: extractionResultSchema.nullable(),
-    audit: z.array(auditEventSchema),
-    document: documentLinkSchema,
-  })
-  .transform(({ document, ...rest }) => ({
-    ...rest,
-    documentUrl: document.url,
-    documentContentType: document.content_type,
-  }));
+/** `ReviewDetail` of the API, with the document link flattened for the viewer. */
+export const reviewJobSchema = reviewDetailSchema.transform(({ document, ...rest }) => ({
+  ...rest,
+  documentUrl: document.url,
+  documentContentType: document.content_type,
+}));
 export type ReviewJob = z.infer<typeof reviewJobSchema>;
 
 /** GET /review/jobs/{job_id}: the job, its result, its audit trail and a short-lived document link. */

@@ -1,17 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import { jobSchema, type Job } from '@/types/api';
+import { jobSchema, type DecisionRequest, type Job } from '@/types/api';
 
-export type Decision = 'APPROVE' | 'REJECT';
+export type Decision = DecisionRequest['decision'];
 
-export interface DecisionInput {
+export interface DecisionInput extends DecisionRequest {
   jobId: string;
-  decision: Decision;
-  reviewer: string;
-  corrected_fields: Record<string, string>;
-  reason: string;
-  /** The job version the reviewer saw; the API answers 409 if someone decided first. */
-  expected_version: number;
 }
 
 /** POST /review/jobs/{job_id}/decision */

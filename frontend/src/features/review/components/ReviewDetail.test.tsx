@@ -4,8 +4,10 @@ import { http, HttpResponse } from 'msw';
 import type { ReactNode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setClerkName } from '@/lib/clerk';
+import { demoScene } from '@/testing/demo-data';
 import { renderWithApp, TEST_API } from '@/testing/render';
 import { createTestApi } from '@/testing/server';
+import { fieldBoxes, reviewFieldNames } from '../utils/review-fields';
 import { ReviewDetail } from './ReviewDetail';
 
 // pdf.js needs a real canvas; here the "PDF" is a plain page with the same overlay.
@@ -15,59 +17,74 @@ vi.mock('./PdfPages', () => ({
   ),
 }));
 
-const { server } = createTestApi();
+const { server, reset } = createTestApi();
 const decisions: unknown[] = [];
 server.events.on('request:start', ({ request }) => {
   if (request.url.endsWith('/decision')) void request.clone().json().then((b: unknown) => decisions.push(b));
 });
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
-  server.resetHandlers();
+  reset();
   decisions.length = 0;
 });
 afterAll(() => server.close());
 
 const open = (jobId: string) => renderWithApp(<ReviewDetail jobId={jobId} />, { route: `/review/${jobId}` });
 
+const review = demoScene('review');
+const names = reviewFieldNames(review.document.result);
+const boxed = new Set(fieldBoxes(review.document.result).map((box) => box.field));
+
 describe('ReviewDetail', () => {
   it('highlights the box of the focused field, and moves with j/k', async () => {
+    // Two neighbouring fields that both have a box on the page
+    const at = names.findIndex((name, index) => boxed.has(name) && boxed.has(names[index + 1] ?? ''));
+    const [first, second] = [names[at] ?? '', names[at + 1] ?? ''];
+    expect(at, 'two neighbouring boxed fields in the review scene').toBeGreaterThanOrEqual(0);
+    const box = (name: string) => document.querySelector(`.overlay__box[data-field="${name}"]`);
+
     const user = userEvent.setup();
-    open('demo-0002-bluebird');
-    const total = await screen.findByTestId('field-total_amount');
-    const box = () => document.querySelector('.overlay__box[data-field="total_amount"]');
-    await waitFor(() => expect(box()).toHaveAttribute('data-active', 'false'));
-    total.focus();
-    await waitFor(() => expect(box()).toHaveAttribute('data-active', 'true'));
+    open(review.job.job_id);
+    const row = await screen.findByTestId(`field-${first}`);
+    await waitFor(() => expect(box(first)).toHaveAttribute('data-active', 'false'));
+    row.focus();
+    await waitFor(() => expect(box(first)).toHaveAttribute('data-active', 'true'));
     await user.keyboard('j');
-    expect(screen.getByTestId('field-amount_due')).toHaveFocus();
-    expect(box()).toHaveAttribute('data-active', 'false');
-    expect(document.querySelector('.overlay__box[data-field="amount_due"]')).toHaveAttribute('data-active', 'true');
+    expect(screen.getByTestId(`field-${second}`)).toHaveFocus();
+    expect(box(first)).toHaveAttribute('data-active', 'false');
+    expect(box(second)).toHaveAttribute('data-active', 'true');
     // clicking a box focuses its field
-    await user.click(document.querySelector('.overlay__box[data-field="vendor_name"]') as HTMLElement);
-    expect(screen.getByTestId('field-vendor_name')).toHaveFocus();
+    await user.click(box(first) as HTMLElement);
+    expect(screen.getByTestId(`field-${first}`)).toHaveFocus();
   });
 
   it('validates an inline edit, offers alternatives and sends the corrections with the version', async () => {
+    const fields = review.document.result.fields ?? {};
+    const [withAlternative, field] = Object.entries(fields).find(([, f]) => (f.alternatives ?? []).length > 0) ?? [];
+    const alternative = field?.alternatives?.[0]?.value;
+    if (!withAlternative || !field || !alternative) throw new Error('the review scene has no field with another reading');
     setClerkName('r.eviewer');
     const user = userEvent.setup();
-    open('demo-0003-contoso');
-    const due = await screen.findByTestId('field-due_date');
-    await user.click(within(due).getByRole('button', { name: 'Edit Due date' }));
-    const input = within(due).getByLabelText('New value for Due date');
+    open(review.job.job_id);
+
+    const date = await screen.findByTestId('field-document_date');
+    await user.click(within(date).getByRole('button', { name: 'Edit Document date' }));
+    const input = within(date).getByLabelText('New value for Document date');
     await user.clear(input);
     await user.type(input, '04/03/2026{Enter}');
-    expect(within(due).getByRole('alert')).toHaveTextContent('YYYY-MM-DD');
+    expect(within(date).getByRole('alert')).toHaveTextContent('YYYY-MM-DD');
     await user.keyboard('{Escape}');
-    expect(within(due).queryByRole('textbox')).not.toBeInTheDocument();
+    expect(within(date).queryByRole('textbox')).not.toBeInTheDocument();
 
-    // the alternative reading of the invoice date is one click away
-    const date = screen.getByTestId('field-document_date');
-    await user.click(within(date).getByRole('button', { name: /Use 2026-04-03/ }));
-    expect(within(date).getByTestId('field-value')).toHaveTextContent('2026-04-03');
-    expect(within(date).getByText('corrected from 2026-03-04')).toBeInTheDocument();
+    // the other reading is one click away
+    const row = screen.getByTestId(`field-${withAlternative}`);
+    const use = within(row).getAllByRole('button').find((button) => button.textContent.startsWith(`Use ${alternative} (`));
+    await user.click(use as HTMLElement);
+    expect(within(row).getByTestId('field-value')).toHaveTextContent(alternative);
+    expect(within(row).getByText(`corrected from ${field.value}`)).toBeInTheDocument();
 
-    await user.click(within(due).getByRole('button', { name: 'Edit Due date' }));
-    const again = within(due).getByLabelText('New value for Due date');
+    await user.click(within(date).getByRole('button', { name: 'Edit Document date' }));
+    const again = within(date).getByLabelText('New value for Document date');
     await user.clear(again);
     await user.type(again, '2026-05-03{Enter}');
 
@@ -80,9 +97,9 @@ describe('ReviewDetail', () => {
     expect(decisions[0]).toEqual({
       decision: 'APPROVE',
       reviewer: 'r.eviewer',
-      corrected_fields: { document_date: '2026-04-03', due_date: '2026-05-03' },
+      corrected_fields: { [withAlternative]: alternative, document_date: '2026-05-03' },
       reason: '',
-      expected_version: 6,
+      expected_version: review.job.version,
     });
   });
 
@@ -94,9 +111,8 @@ describe('ReviewDetail', () => {
       ),
     );
     const user = userEvent.setup();
-    open('demo-0004-fabrikam');
-    await screen.findByTestId('field-total_amount');
-    await user.click(screen.getByRole('button', { name: /Reject/ }));
+    open(demoScene('scan').job.job_id);
+    await user.click(await screen.findByRole('button', { name: /Reject/ }));
     const reason = screen.getByLabelText('Reason (required)');
     await user.click(screen.getByRole('button', { name: 'Confirm rejection' }));
     expect(screen.getByText(/Say why the invoice is rejected/)).toBeInTheDocument();
@@ -108,27 +124,23 @@ describe('ReviewDetail', () => {
 
   it('will not send a decision without a clerk name', async () => {
     const user = userEvent.setup();
-    open('demo-0002-bluebird');
-    await screen.findByTestId('field-total_amount');
-    await user.click(screen.getByRole('button', { name: /Approve/ }));
+    open(review.job.job_id);
+    await user.click(await screen.findByRole('button', { name: /Approve/ }));
     expect(screen.getByText(/Enter your name in "Clerk name"/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Confirm approval/ })).toBeDisabled();
   });
 
-  it('lists the audit trail as a timeline', async () => {
-    open('demo-0005-adatum');
+  it('lists the audit trail as a timeline, the correction before → after', async () => {
+    const approved = demoScene('approved');
+    open(approved.job.job_id);
     const trail = await screen.findByRole('list', { name: 'Audit trail' });
     const items = within(trail).getAllByRole('listitem');
-    expect(items.map((item) => item.getAttribute('data-event'))).toEqual([
-      'created',
-      'uploaded',
-      'started',
-      'ocr_started',
-      'ocr_done',
-      'routed',
-      'approved',
-    ]);
-    expect(items.at(-1)).toHaveTextContent('Matches the purchase order.');
+    expect(items.map((item) => item.getAttribute('data-event'))).toEqual(approved.audit.map((event) => event.event));
+    expect(items.at(-1)).toHaveTextContent(approved.job.decision_reason ?? '?');
+    const [name, correction] = Object.entries(approved.job.corrections)[0] ?? [];
+    expect(name, 'the approved scene carries a correction').toBeDefined();
+    const change = trail.querySelector(`[data-field="${name ?? ''}"]`);
+    expect(change?.querySelector('ins')).toHaveTextContent(correction?.after ?? '?');
     expect(screen.getByText(/This invoice is approved; there is nothing to decide/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Edit / })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Approve/ })).not.toBeInTheDocument();

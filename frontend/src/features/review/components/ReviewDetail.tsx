@@ -6,7 +6,8 @@ import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
 import { useClerkName, validateClerkName } from '@/lib/clerk';
 import { fieldLabel } from '@/lib/format';
-import { REQUIRED_FIELDS, type ReviewReason } from '@/types/api';
+import type { ReviewReason } from '@/types/api';
+import { REQUIRED_FIELDS } from '@/types/domain';
 import { useReviewJob, type ReviewJob } from '../api/get-review-job';
 import { useReviewQueue } from '../api/get-review-queue';
 import { useSubmitDecision, type Decision } from '../api/submit-decision';
@@ -75,7 +76,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
     n: goNext,
   });
 
-  const missing = REQUIRED_FIELDS.filter((name) => !(corrections[name] ?? result?.fields[name]?.value));
+  const missing = REQUIRED_FIELDS.filter((name) => !(corrections[name] ?? result?.fields?.[name]?.value));
   const clerkProblem = validateClerkName(clerk);
   const blockedReason = clerkProblem
     ? 'Enter your name in "Clerk name" at the top before deciding.'
@@ -168,7 +169,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
                   else rows.current.delete(name);
                 }}
                 name={name}
-                field={result?.fields[name]}
+                field={result?.fields?.[name]}
                 correction={corrections[name]}
                 reasons={reasonsByField.get(name) ?? []}
                 active={active === name}

@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoData } from '@/testing/demo-data';
 import { renderWithApp } from '@/testing/render';
 import { createTestApi } from '@/testing/server';
 import { ReviewQueue } from './ReviewQueue';
@@ -11,15 +12,18 @@ afterAll(() => server.close());
 
 describe('ReviewQueue', () => {
   it('lists invoices waiting for review, newest first, with reasons; j/k select, Enter opens', async () => {
+    const waiting = demoData()
+      .jobs.map((j) => j.job)
+      .filter((job) => job.status === 'NEEDS_REVIEW')
+      .sort((a, b) => b.created_at.localeCompare(a.created_at));
+    expect(waiting.length).toBeGreaterThanOrEqual(3);
     const user = userEvent.setup();
     renderWithApp(<ReviewQueue />, { route: '/review', path: '/review' });
     const items = await screen.findAllByTestId('queue-item');
-    expect(items.map((item) => item.querySelector('a')?.textContent)).toEqual([
-      'fabrikam-FPC-30317.pdf',
-      'contoso-catering-5521.pdf',
-      'bluebird-march-freight.pdf',
-    ]);
-    expect(items[1]).toHaveTextContent('The due date was read with 63% confidence (below 80%).');
+    expect(items.map((item) => item.querySelector('a')?.textContent)).toEqual(waiting.map((job) => job.filename));
+    for (const [index, job] of waiting.entries()) {
+      for (const reason of job.review_reasons) expect(items[index]).toHaveTextContent(reason.message);
+    }
     expect(items[0]).toHaveClass('queue__item--selected');
     await user.keyboard('jj');
     expect(items[2]).toHaveClass('queue__item--selected');

@@ -3,7 +3,6 @@ import { Link, useNavigate } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { paths } from '@/config/paths';
 import { formatDateTime } from '@/lib/format';
-import { jobReasons } from '@/types/api';
 import { useReviewQueue } from '../api/get-review-queue';
 import { useShortcuts } from '../hooks/use-shortcuts';
 
@@ -48,9 +47,9 @@ export function ReviewQueue() {
                 {' '}
                 · {formatDateTime(job.created_at)} · {job.owner_id}
               </span>
-              {jobReasons(job).length > 0 && (
+              {job.review_reasons.length > 0 && (
                 <ul className="queue__reasons">
-                  {jobReasons(job).map((reason, i) => (
+                  {job.review_reasons.map((reason, i) => (
                     <li key={`${reason.code}-${i}`}>{reason.message}</li>
                   ))}
                 </ul>

@@ -1,13 +1,15 @@
-import { FIELD_NAMES, REQUIRED_FIELDS, type ExtractionResult } from '@/types/api';
+import type { ExtractionResult } from '@/types/api';
+import { FIELD_NAMES, REQUIRED_FIELDS } from '@/types/domain';
 import type { FieldBox } from '../components/PageOverlay';
 
 /** The fields a reviewer sees: every extracted one, plus required or flagged ones that are missing. */
 export function reviewFieldNames(result: ExtractionResult | null): string[] {
   if (!result) return [];
-  const flagged = new Set(result.routing.reasons.map((r) => r.field).filter((f): f is string => Boolean(f)));
-  const wanted = (name: string) => name in result.fields || REQUIRED_FIELDS.includes(name) || flagged.has(name);
+  const fields = result.fields ?? {};
+  const flagged = new Set((result.routing.reasons ?? []).map((r) => r.field).filter((f): f is string => Boolean(f)));
+  const wanted = (name: string) => name in fields || REQUIRED_FIELDS.includes(name) || flagged.has(name);
   const known = FIELD_NAMES.filter(wanted);
-  const extra = [...Object.keys(result.fields), ...flagged].filter(
+  const extra = [...Object.keys(fields), ...flagged].filter(
     (name, index, all) => !(FIELD_NAMES as readonly string[]).includes(name) && all.indexOf(name) === index,
   );
   return [...known, ...extra];
@@ -16,7 +18,7 @@ export function reviewFieldNames(result: ExtractionResult | null): string[] {
 /** A box for every field that has one. */
 export function fieldBoxes(result: ExtractionResult | null): FieldBox[] {
   if (!result) return [];
-  return Object.entries(result.fields).flatMap(([field, value]) =>
+  return Object.entries(result.fields ?? {}).flatMap(([field, value]) =>
     value.bbox ? [{ field, page: value.page ?? 1, bbox: value.bbox }] : [],
   );
 }

@@ -2,7 +2,7 @@
  * What a corrected value must look like, matching the normalized result's rules:
  * ISO-8601 dates, decimal strings for money, ISO 4217 currency codes.
  */
-import { DATE_FIELDS, MONEY_FIELDS } from '@/types/api';
+import { DATE_FIELDS, MONEY_FIELDS } from '@/types/domain';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DECIMAL = /^-?\d+(\.\d{1,4})?$/;
