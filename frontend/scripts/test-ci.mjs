@@ -1,5 +1,5 @@
-// `npm run test:ci`: the demo data (made afresh by `docuflow demo-data`, the real
-// pipeline code), component and hook tests (Vitest) over it, then the demo build (with
+// `npm run test:ci`: the demo data (made by `docuflow demo-data`, the real pipeline code, or
+// kept when it was made from the same sources), component and hook tests (Vitest) over it, then the demo build (with
 // its size check), then the browser suite against `vite preview` of that build: the
 // demo flow, axe-core accessibility checks and screenshots into ../docs/screenshots/.
 import { spawnSync } from 'node:child_process';
