@@ -136,6 +136,45 @@ def test_same_invoice_uploaded_twice_is_flagged_possible_duplicate(
     assert {"DUPLICATE_INVOICE", "DUPLICATE_FILE"} & {r["code"] for r in job["review_reasons"]}
 
 
+def test_approving_a_possible_duplicate_needs_an_override_reason_that_is_audited(
+    api: Api, target: Target
+) -> None:
+    # Given an invoice completed (accepted for payment) and the same invoice uploaded again
+    document = generated_invoice()
+    prepare(target, document)
+    owner = new_owner()
+    first = api.upload(document.data, document.filename, document.content_type, owner)
+    assert api.wait_status(first, timeout=PROCESSING_TIMEOUT)["status"] == "COMPLETED"
+    second = api.upload(document.data, f"again-{document.filename}", document.content_type, owner)
+    assert api.wait_status(second, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
+    # When a reviewer approves the second without a reason, it is refused: 409, naming the
+    # check and the invoice already accepted for payment
+    refused = api.decide(second, {"decision": "APPROVE", "reviewer": "e2e-reviewer"})
+    assert refused.status_code == 409, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "OVERRIDE_REQUIRED"
+    assert "possible_duplicate" in error["message"] and first in error["message"]
+    assert api.job(second)["status"] == "NEEDS_REVIEW"
+    # When the reviewer says why, it is approved, and the audit keeps the reason with the
+    # duplicate's evidence
+    approved = api.decide(
+        second,
+        {
+            "decision": "APPROVE",
+            "reviewer": "e2e-reviewer",
+            "override_reason": "Agreed with the vendor: second delivery, same invoice number",
+        },
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "APPROVED"
+    [record] = [item for item in api.audit(second) if item["event"] == "approved"]
+    override = record["details"]["override"]
+    assert override["reason"].startswith("Agreed with the vendor")
+    [check] = override["checks"]
+    assert check["check"] == "possible_duplicate"
+    assert first in check["evidence"]["accepted_for_payment"]
+
+
 def test_a_processed_document_cannot_be_replaced_through_its_upload_link(api: Api) -> None:
     # Given an invoice uploaded and processed
     document = fixture("sample-invoice.pdf", "application/pdf")

@@ -35,7 +35,7 @@ from docuflow.domain.errors import (
 )
 from docuflow.observability import logger
 from services.api.models import ErrorResponse
-from services.common.errors import DocumentNotUploaded, InvalidCorrection
+from services.common.errors import DocumentNotUploaded, InvalidCorrection, OverrideRequired
 
 
 class UnsupportedRequestBody(DocuflowError):
@@ -52,6 +52,7 @@ HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (InvalidTransition, 409),
     (ConcurrentUpdate, 409),
     (DocumentNotUploaded, 409),
+    (OverrideRequired, 409),
     (ResultNotReady, 409),
     (DocumentMissing, 409),
     (DocumentTooLarge, 413),

@@ -13,11 +13,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictFloat,
     StrictInt,
     StringConstraints,
     field_validator,
+    model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from docuflow.dal.audit import AUDIT_EVENTS
 from docuflow.dal.models import AuditRecord, JobItem
@@ -86,15 +89,53 @@ class StartRequest(_Request):
     actor: Annotated[str | None, Field(min_length=1, max_length=128)] = None
 
 
+# A corrected value is a JSON string. Any other JSON value passes the model only so that
+# the review logic refuses it as a 422 naming its field, like every other bad correction;
+# the document shows the string alone. A JSON number is refused, never read: it may
+# already have lost digits to binary floating point (1e16, 0.1).
+CorrectedValue = (
+    Annotated[str, Field(max_length=1000)]
+    | SkipJsonSchema[StrictInt | StrictFloat | StrictBool | list[Any] | dict[str, Any] | None]
+)
+
+
 class DecisionRequest(_Request):
     decision: Literal["APPROVE", "REJECT"]
     reviewer: Annotated[str, Field(min_length=1, max_length=128)]
     corrected_fields: Annotated[
-        dict[str, Annotated[str, Field(max_length=1000)] | StrictInt | StrictFloat],
-        Field(description="Field name to corrected value (normalized on the server)."),
+        dict[str, CorrectedValue],
+        Field(
+            description=(
+                "Field name to corrected value, each a JSON string read strictly: an amount "
+                "is one plain decimal with at most the currency's minor units (`1234.50`; "
+                "`100.125` in BHD; `1000` in JPY; the currency is the corrected one, else "
+                "the one read), a date `YYYY-MM-DD`, a currency an ISO 4217 code. Anything "
+                "else, a JSON number included, is a 422 INVALID_CORRECTION naming the field."
+            )
+        ),
     ] = Field(default_factory=dict)
     reason: Annotated[str | None, Field(max_length=2000)] = None
+    override_reason: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            max_length=2000,
+            description=(
+                "Why the job may be approved although a check that blocks approval fails "
+                "(`possible_duplicate`: flagged a duplicate, or the same invoice or file "
+                "already approved or completed). Required then, else 409 OVERRIDE_REQUIRED "
+                "naming the checks; recorded in the approval's audit record with each "
+                "check's evidence. Only with APPROVE."
+            ),
+        ),
+    ] = None
     expected_version: Annotated[int, Field(ge=0, le=MAX_VERSION, strict=True)] | None = None
+
+    @model_validator(mode="after")
+    def _override_is_for_approvals(self) -> DecisionRequest:
+        if self.override_reason is not None and self.decision != "APPROVE":
+            raise ValueError("override_reason is only for an APPROVE decision")
+        return self
 
 
 class _Response(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from docuflow.domain.errors import DocuflowError, ValidationFailed
 
 
@@ -15,6 +17,23 @@ class InvalidCorrection(ValidationFailed):
     """A corrected field with an unknown name or a value that does not normalize (HTTP 422)."""
 
     code = "INVALID_CORRECTION"
+
+
+class OverrideRequired(DocuflowError):
+    """An approval that would pass failing blocking checks, sent without an override
+    reason (HTTP 409). `checks` names them."""
+
+    code = "OVERRIDE_REQUIRED"
+
+    def __init__(self, checks: Mapping[str, str]) -> None:
+        """`checks`: each failing check's name and what it found, in words."""
+        found = "; ".join(f"{name}: {message}" for name, message in checks.items())
+        super().__init__(
+            f"Approving this job passes {len(checks)} failing check(s) that block an approval "
+            f"({found}). Send an override_reason saying why it may be approved anyway; it is "
+            "recorded in the audit with this evidence."
+        )
+        self.checks = list(checks)
 
 
 class UnknownDocumentKey(DocuflowError):

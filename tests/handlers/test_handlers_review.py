@@ -78,14 +78,14 @@ def test_approve_with_corrections_keeps_before_and_after(cloud: Cloud) -> None:
         for name in ("payment_terms", "vendor_tax_id", "remit_to_name")
         if name not in result["fields"]
     )
-    # When a reviewer approves it with corrections (as printed; the server normalizes)
+    # When a reviewer approves it with corrections (plain values; the server normalizes)
     response = decide(
         job.job_id,
         {
             "decision": "APPROVE",
             "reviewer": "rita",
             "corrected_fields": {
-                "total_amount": "$1,093.50",
+                "total_amount": "1093.5",
                 absent: "Net 30",
                 "due_date": "2016-02-29",
             },
@@ -249,25 +249,109 @@ def test_decision_on_unknown_job_is_404(cloud: Cloud) -> None:
 
 
 @pytest.mark.parametrize(
-    "corrected",
+    ("corrected", "field"),
     [
-        {"colour": "red"},
-        {"total_amount": "lots"},
-        {"document_date": "31/02/2021"},
-        {"document_date": "03/04/2021"},
-        {"currency": "$$$"},
+        ({"colour": "red"}, "colour"),
+        ({"total_amount": "lots"}, "total_amount"),
+        # What a tester sent, each once silently stored as another amount:
+        # JSON numbers (1e16 -> 16.00, 0.00001 -> -5.00 through str(float)) ...
+        ({"total_amount": 1e16}, "total_amount"),
+        ({"total_amount": 0.00001}, "total_amount"),
+        ({"total_amount": True}, "total_amount"),
+        # ... and text read for "the last number in it" (2.00, 10.00, 5.00).
+        ({"total_amount": "=1+2"}, "total_amount"),
+        ({"total_amount": "0x10"}, "total_amount"),
+        ({"total_amount": "1,234.56 see note 5"}, "total_amount"),
+        ({"total_amount": "1e16"}, "total_amount"),
+        # Any JSON number, however exact it looks, and anything else that is no string.
+        ({"subtotal": 1093}, "subtotal"),
+        ({"tax_amount": None}, "tax_amount"),
+        ({"amount_due": ["12.00"]}, "amount_due"),
+        ({"currency": True}, "currency"),
+        # Printed forms are not typed amounts.
+        ({"total_amount": "$1,093.50"}, "total_amount"),
+        ({"tax_amount": "(3.00)"}, "tax_amount"),
+        # More decimals than the currency has (the corrected currency counts).
+        ({"currency": "EUR", "total_amount": "100.125"}, "total_amount"),
+        ({"currency": "JPY", "total_amount": "1000.50"}, "total_amount"),
+        # Dates: ISO 8601 (YYYY-MM-DD) only, and real ones.
+        ({"document_date": "31/02/2021"}, "document_date"),
+        ({"document_date": "03/04/2021"}, "document_date"),
+        ({"document_date": "12 March 2020"}, "document_date"),
+        ({"due_date": "2021-02-30"}, "due_date"),
+        ({"currency": "$$$"}, "currency"),
+        ({"currency": "$"}, "currency"),
+        ({"remittance_email": "pay us"}, "remittance_email"),
     ],
-    ids=["unknown-field", "bad-money", "impossible-date", "ambiguous-date", "bad-currency"],
+    ids=[
+        "unknown-field",
+        "bad-money",
+        "json-number-1e16",
+        "json-number-0.00001",
+        "json-true",
+        "formula",
+        "hex",
+        "text-around-a-number",
+        "exponent-as-text",
+        "json-integer",
+        "json-null",
+        "json-array",
+        "currency-not-text",
+        "printed-money",
+        "printed-negative",
+        "three-decimals-in-euro",
+        "decimals-in-yen",
+        "impossible-date",
+        "ambiguous-date",
+        "date-in-words",
+        "impossible-iso-date",
+        "bad-currency",
+        "shared-symbol",
+        "bad-email",
+    ],
 )
-def test_bad_corrections_are_422_and_change_nothing(cloud: Cloud, corrected: dict) -> None:
+def test_bad_corrections_are_422_naming_the_field_and_change_nothing(
+    cloud: Cloud, corrected: dict, field: str
+) -> None:
+    # Given a job in review, when a reviewer approves it with a correction that is not
+    # one value of its field's kind
     job = make_job(cloud)
     response = decide(
         job.job_id, {"decision": "APPROVE", "reviewer": "r", "corrected_fields": corrected}
     )
+    # Then the decision is refused naming the field, and nothing was written
     assert response["statusCode"] == 422, response["json"]
-    assert response["json"]["error"]["code"] == "INVALID_CORRECTION"
+    error = response["json"]["error"]
+    assert error["code"] == "INVALID_CORRECTION"
+    assert field in error["message"]
     assert cloud.job(job.job_id)["status"] == "NEEDS_REVIEW"
     assert cloud.audit(job.job_id) == []
+
+
+@pytest.mark.parametrize(
+    ("corrected", "stored"),
+    [
+        # A three-decimal currency keeps its fils: 100.125, never 100125.00.
+        ({"currency": "BHD", "total_amount": "100.125"}, {"total_amount": "100.125"}),
+        ({"currency": "bhd", "tax_amount": "10.1"}, {"currency": "BHD", "tax_amount": "10.100"}),
+        ({"currency": "JPY", "total_amount": "1000"}, {"total_amount": "1000"}),
+        ({"currency": "EUR", "total_amount": "93.5"}, {"total_amount": "93.50"}),
+        ({"total_amount": "-12"}, {"total_amount": "-12.00"}),
+        ({"document_date": "2024-02-29"}, {"document_date": "2024-02-29"}),
+    ],
+)
+def test_corrected_amounts_are_stored_exactly_in_the_currencys_minor_units(
+    cloud: Cloud, corrected: dict[str, str], stored: dict[str, str]
+) -> None:
+    job = make_job(cloud)
+    response = decide(
+        job.job_id, {"decision": "APPROVE", "reviewer": "r", "corrected_fields": corrected}
+    )
+    assert response["statusCode"] == 200, response["json"]
+    after = {name: c["after"] for name, c in response["json"]["corrections"].items()}
+    assert stored.items() <= after.items()
+    recorded = next(r for r in cloud.audit(job.job_id) if r["event"] == "corrected")
+    assert stored.items() <= recorded["after"].items()
 
 
 @pytest.mark.parametrize(
@@ -284,7 +368,10 @@ def test_bad_corrections_are_422_and_change_nothing(cloud: Cloud, corrected: dic
         ({"decision": "APPROVE", "reviewer": "r", "expected_version": "5"}, None),
         ({"decision": "APPROVE", "reviewer": "r", "expected_version": 10**40}, None),
         ({"decision": "APPROVE", "reviewer": "r", "expected_version": 2**53}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "corrected_fields": {"currency": True}}, None),
+        ({"decision": "APPROVE", "reviewer": "r", "corrected_fields": {"x": "1" * 1001}}, None),
+        ({"decision": "REJECT", "reviewer": "r", "override_reason": "duplicate ok"}, None),
+        ({"decision": "APPROVE", "reviewer": "r", "override_reason": "  "}, None),
+        ({"decision": "APPROVE", "reviewer": "r", "override_reason": 1}, None),
     ],
     ids=[
         "malformed",
@@ -298,7 +385,10 @@ def test_bad_corrections_are_422_and_change_nothing(cloud: Cloud, corrected: dic
         "version-as-string",
         "version-beyond-dynamodb-numbers",
         "version-beyond-javascript-integers",
-        "correction-not-text-or-number",
+        "correction-too-long",
+        "override-on-a-rejection",
+        "override-without-words",
+        "override-not-text",
     ],
 )
 def test_bad_decision_requests_are_400(cloud: Cloud, body: dict | None, raw: str | None) -> None:
@@ -306,3 +396,118 @@ def test_bad_decision_requests_are_400(cloud: Cloud, body: dict | None, raw: str
     response = decide(job.job_id, body, raw_body=raw)
     assert response["statusCode"] == 400, response["json"]
     assert cloud.job(job.job_id)["status"] == "NEEDS_REVIEW"
+
+
+# ---- approving a possible duplicate -----------------------------------------------------
+
+FLAGGED = [
+    {"code": "DUPLICATE_INVOICE", "field": "invoice_number", "message": "Known (job x)."},
+    {"code": "LOW_CONFIDENCE", "field": "vendor_name", "message": "Low."},
+]
+
+
+def approval(job_id: str, **extra: Any) -> dict:
+    return decide(job_id, {"decision": "APPROVE", "reviewer": "rita", **extra})
+
+
+def refused_for_override(response: dict) -> str:
+    assert response["statusCode"] == 409, response["json"]
+    error = response["json"]["error"]
+    assert error["code"] == "OVERRIDE_REQUIRED"
+    assert "possible_duplicate" in error["message"]
+    return str(error["message"])
+
+
+def test_approving_a_job_flagged_as_a_duplicate_needs_an_override_reason_on_record(
+    cloud: Cloud,
+) -> None:
+    # Given the same invoice twice: the first approved, the second flagged when it was read
+    first = make_job(cloud, fixture=None, status="APPROVED", invoice_key="acme|inv1")
+    second = make_job(
+        cloud, fixture=None, invoice_key="acme|inv1", routing_reasons=FLAGGED, version=3
+    )
+    # When a reviewer approves the second without a reason, it is refused, naming the
+    # check and the invoice already approved, and nothing is written
+    message = refused_for_override(approval(second.job_id))
+    assert f"job {first.job_id} (APPROVED)" in message
+    assert cloud.job(second.job_id)["status"] == "NEEDS_REVIEW"
+    assert cloud.job(second.job_id)["version"] == 3
+    assert cloud.audit(second.job_id) == []
+    # When the reviewer gives an override reason, it is approved ...
+    response = approval(second.job_id, override_reason="Second instalment, same number")
+    assert response["statusCode"] == 200, response["json"]
+    assert response["json"]["status"] == "APPROVED"
+    # ... and the approval's audit record keeps the reason with the duplicate's evidence
+    [record] = cloud.audit(second.job_id)
+    assert record["event"] == "approved" and record["actor"] == "rita"
+    override = record["details"]["override"]
+    assert override["reason"] == "Second instalment, same number"
+    [check] = override["checks"]
+    assert check["check"] == "possible_duplicate"
+    evidence = check["evidence"]
+    assert evidence["flagged"] == ["DUPLICATE_INVOICE"]
+    assert evidence["invoice_key"] == "acme|inv1"
+    assert evidence["same_invoice"] == [{"job_id": first.job_id, "status": "APPROVED"}]
+    assert evidence["accepted_for_payment"] == [first.job_id]
+
+
+@pytest.mark.parametrize("other_status", ["APPROVED", "COMPLETED"])
+@pytest.mark.parametrize("same", ["invoice_key", "file_sha256"])
+def test_an_invoice_already_accepted_for_payment_blocks_an_unflagged_approval(
+    cloud: Cloud, other_status: str, same: str
+) -> None:
+    # Given a job not flagged when it was read (the other came later, or the index was
+    # behind), and another job with its invoice or file since approved or completed
+    shared = {"invoice_key": "acme|inv2"} if same == "invoice_key" else {"file_sha256": "ab" * 32}
+    other = make_job(cloud, fixture=None, status=other_status, **shared)
+    job = make_job(cloud, fixture=None, **shared)
+    # Then approving it needs an override reason: it would pay the invoice twice
+    message = refused_for_override(approval(job.job_id))
+    assert f"already accepted for payment: {other.job_id}" in message
+    response = approval(job.job_id, override_reason="Credit note reissued as an invoice")
+    assert response["statusCode"] == 200, response["json"]
+    [record] = cloud.audit(job.job_id)
+    [check] = record["details"]["override"]["checks"]
+    assert check["evidence"]["accepted_for_payment"] == [other.job_id]
+
+
+def test_a_corrected_vendor_that_makes_the_job_a_duplicate_blocks_the_approval(
+    cloud: Cloud,
+) -> None:
+    # Given an approved invoice, and a job whose corrected vendor makes it the same one
+    make_job(cloud, fixture=None, status="APPROVED", invoice_key="slicedinvoicesltd|inv3337")
+    job = make_job(cloud)
+    body = {"corrected_fields": {"vendor_name": "Sliced Invoices Ltd"}}
+    refused_for_override(approval(job.job_id, **body))
+    response = approval(job.job_id, override_reason="Checked with the vendor", **body)
+    assert response["statusCode"] == 200, response["json"]
+    assert cloud.job(job.job_id)["invoice_key"] == "slicedinvoicesltd|inv3337"
+
+
+@pytest.mark.parametrize("other_status", ["NEEDS_REVIEW", "REJECTED", "FAILED"])
+def test_the_same_invoice_not_accepted_for_payment_needs_no_override(
+    cloud: Cloud, other_status: str
+) -> None:
+    # Two copies in review: approving the first is no double payment (the other, once
+    # approved in turn, would be).
+    make_job(cloud, fixture=None, status=other_status, invoice_key="acme|inv3")
+    job = make_job(cloud, fixture=None, invoice_key="acme|inv3")
+    response = approval(job.job_id)
+    assert response["statusCode"] == 200, response["json"]
+    [record] = cloud.audit(job.job_id)
+    assert "override" not in record["details"]
+
+
+def test_rejecting_a_flagged_duplicate_needs_no_override(cloud: Cloud) -> None:
+    job = make_job(cloud, fixture=None, routing_reasons=FLAGGED)
+    response = decide(job.job_id, {"decision": "REJECT", "reviewer": "r", "reason": "Dup"})
+    assert response["statusCode"] == 200, response["json"]
+    assert response["json"]["status"] == "REJECTED"
+
+
+def test_an_override_reason_with_nothing_to_override_is_still_recorded(cloud: Cloud) -> None:
+    job = make_job(cloud, fixture=None)
+    response = approval(job.job_id, override_reason="Approved by the CFO")
+    assert response["statusCode"] == 200, response["json"]
+    [record] = cloud.audit(job.job_id)
+    assert record["details"]["override"] == {"reason": "Approved by the CFO", "checks": []}

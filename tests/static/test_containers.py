@@ -315,7 +315,7 @@ def test_runtime_dependencies_hold_no_dev_or_local_cloud_package(tmp_path: Path)
     text = _exported_requirements(tmp_path).read_text().lower()
     for package in ("pytest", "moto", "ruff", "mypy", "testcontainers", "reportlab", "werkzeug"):
         assert not re.search(rf"^{package}==", text, re.M), f"{package} would ship in Lambda"
-    for package in ("aws-lambda-powertools", "pydantic", "pydantic-settings", "boto3"):
+    for package in ("aws-lambda-powertools", "pydantic", "pydantic-settings", "boto3", "iso4217"):
         assert re.search(rf"^{package}==", text, re.M), f"{package} is missing from the image"
 
 

@@ -539,7 +539,7 @@ def corrections(result: ExtractionResult, printed: dict[str, str]) -> dict[str, 
         if name is None or name not in printed or name in changes:
             continue
         found = result.fields.get(name)
-        value = normalize_field_value(name, printed[name])
+        value = normalize_field_value(name, printed[name], currency=printed.get("currency"))
         if found is None or found.value != value:
             changes[name] = FieldCorrection(before=found.value if found else None, after=value)
     return changes

@@ -399,7 +399,7 @@ export class DemoApi {
     }
     const fields = this.document(entry).result.fields ?? {};
     const corrections = Object.fromEntries(
-      corrected.map(([name, value]) => [name, { before: fields[name]?.value ?? null, after: String(value) }]),
+      corrected.map(([name, value]) => [name, { before: fields[name]?.value ?? null, after: value }]),
     );
     const now = this.now();
     const newVersion = version + 1;

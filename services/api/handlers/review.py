@@ -34,7 +34,7 @@ from services.api.models import (
     ReviewDetail,
 )
 from services.api.pagination import decode_cursor, encode_cursor
-from services.common.errors import InvalidCorrection
+from services.common.errors import InvalidCorrection, OverrideRequired
 from services.common.wiring import Provider
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -85,7 +85,8 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
     description=(
         "Conditional on status NEEDS_REVIEW and on `expected_version` (the job's `version` "
         "the reviewer saw; the current version when absent). Of two decisions at once one "
-        "wins and the other gets 409."
+        "wins and the other gets 409. An approval that would pass a failing blocking check "
+        "(a possible duplicate) needs `override_reason`, else 409 OVERRIDE_REQUIRED."
     ),
     responses=responses(
         (200, "The decided job (APPROVED or REJECTED)."),
@@ -95,6 +96,7 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
         ConcurrentUpdate,
         UnsupportedRequestBody,
         InvalidCorrection,
+        OverrideRequired,
     ),
 )
 def decide_review_job(
@@ -105,8 +107,9 @@ def decide_review_job(
         job_id,
         decision=request.decision,
         reviewer=request.reviewer,
-        corrected_fields={name: str(value) for name, value in request.corrected_fields.items()},
+        corrected_fields=request.corrected_fields,
         reason=request.reason,
+        override_reason=request.override_reason,
         expected_version=request.expected_version,
     )
     metrics.add_metric(name=f"Jobs{job.status.value.title()}", unit=MetricUnit.Count, value=1)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from docuflow.dal.models import AuditRecord, FieldCorrection, JobItem, Page, utc_now
 from docuflow.domain.errors import InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import invoice_key, normalize_field_value
 from docuflow.extraction.result import FIELD_NAMES, ExtractionResult
+from services.api.logic.blocking import Approval, FailedCheck, failing_checks
 from services.api.logic.jobs import load_result
 from services.common.adapters import Storage
-from services.common.errors import InvalidCorrection
+from services.common.errors import InvalidCorrection, OverrideRequired
 
 _TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
 
@@ -47,26 +50,41 @@ def review_package(ports: Storage, job_id: str, *, link_ttl_seconds: int) -> Rev
 
 
 def corrections_for(
-    result: ExtractionResult | None, corrected: Mapping[str, str]
+    result: ExtractionResult | None, corrected: Mapping[str, object]
 ) -> dict[str, FieldCorrection]:
-    """Normalize each corrected value and pair it with what the parser had found.
+    """Read each corrected value strictly and pair it with what the parser had found.
 
-    InvalidCorrection (422) for a name that is not a field or a value that does not
-    normalize (e.g. a date that is no date).
+    InvalidCorrection (422, naming the field) for a name that is not a field, a value
+    that is not a JSON string, or a string that is not one value of the field's kind
+    (`normalize_field_value`): money is one plain decimal with at most the minor units of
+    the currency (the corrected one, else the one read), dates are YYYY-MM-DD.
     """
-    corrections: dict[str, FieldCorrection] = {}
-    for name, text in corrected.items():
+    for name in corrected:
         if name not in FIELD_NAMES:
             raise InvalidCorrection(
                 f"{name!r} is not a field that can be corrected; use one of: "
                 f"{', '.join(FIELD_NAMES)}."
             )
+    # The currency first: the corrected amounts are read in it.
+    ordered = sorted(corrected.items(), key=lambda item: item[0] != "currency")
+    found_currency = result.fields.get("currency") if result is not None else None
+    currency = found_currency.value if found_currency else None
+    corrections: dict[str, FieldCorrection] = {}
+    for name, value in ordered:
+        if not isinstance(value, str):
+            raise InvalidCorrection(
+                f"{name}: {json.dumps(value)} is not a string. Send every corrected value as "
+                'a JSON string, an amount as a plain decimal such as "1234.50": a JSON '
+                "number may already have lost digits to floating point."
+            )
         try:
-            value = normalize_field_value(name, text)
+            normalized = normalize_field_value(name, value, currency=currency)
         except ValueError as exc:
-            raise InvalidCorrection(f"{name}: {text!r} is not a valid value ({exc}).") from exc
+            raise InvalidCorrection(f"{name}: {exc}") from exc
+        if name == "currency":
+            currency = normalized
         found = result.fields.get(name) if result is not None else None
-        corrections[name] = FieldCorrection(before=found.value if found else None, after=value)
+        corrections[name] = FieldCorrection(before=found.value if found else None, after=normalized)
     return corrections
 
 
@@ -76,12 +94,17 @@ def decide(
     *,
     decision: str,
     reviewer: str,
-    corrected_fields: Mapping[str, str],
+    corrected_fields: Mapping[str, object],
     reason: str | None,
+    override_reason: str | None,
     expected_version: int | None,
 ) -> JobItem:
     """Approve or reject a job in review, with corrections, as one conditional write
     made together with its audit records (one transaction: all or nothing).
+
+    An approval that would pass a failing blocking check (`blocking.failing_checks`:
+    a possible duplicate) needs `override_reason`, else OverrideRequired (409); the
+    approval's audit record keeps the reason with each check's evidence.
 
     The write is conditional on NEEDS_REVIEW and on the version the reviewer saw
     (`expected_version`, else the version just read): of two reviewers deciding at
@@ -101,6 +124,11 @@ def decide(
         values: dict[str, str] = {name: f.value for name, f in result.fields.items()}
         values.update({name: c.after for name, c in corrections.items()})
         key = invoice_key(values)
+    overridden: list[FailedCheck] = []
+    if target is JobStatus.APPROVED:
+        overridden = failing_checks(ports, Approval(job=job, invoice_key=key))
+        if overridden and override_reason is None:
+            raise OverrideRequired({failed.check: failed.message for failed in overridden})
     version = job.version if expected_version is None else expected_version
     decided_at = utc_now()
     records = _decision_records(
@@ -109,6 +137,7 @@ def decide(
         target=target,
         reviewer=reviewer,
         reason=reason,
+        override=_override(override_reason, overridden),
         corrections=corrections,
         at=decided_at,
         # The write succeeds only at `version` and increments it.
@@ -131,6 +160,13 @@ def decide(
     )
 
 
+def _override(reason: str | None, checks: Sequence[FailedCheck]) -> dict[str, Any] | None:
+    """The audit's record of an override: the reason and every check it passed."""
+    if reason is None:
+        return None
+    return {"reason": reason, "checks": [check.model_dump() for check in checks]}
+
+
 def _decision_records(
     ports: Storage,
     job_id: str,
@@ -138,6 +174,7 @@ def _decision_records(
     target: JobStatus,
     reviewer: str,
     reason: str | None,
+    override: dict[str, Any] | None,
     corrections: Mapping[str, FieldCorrection],
     at: str,
     new_version: int,
@@ -162,6 +199,9 @@ def _decision_records(
             )
         )
     event = "approved" if target is JobStatus.APPROVED else "rejected"
+    details: dict[str, Any] = {"reason": reason, "version": new_version}
+    if override is not None:
+        details["override"] = override
     records.append(
         ports.audit.new_record(
             job_id,
@@ -169,7 +209,7 @@ def _decision_records(
             at=at,
             event_id=f"v{new_version}.1-{event}",
             actor=reviewer,
-            details={"reason": reason, "version": new_version},
+            details=details,
         )
     )
     return records

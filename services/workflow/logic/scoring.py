@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from docuflow.dal.documents import result_key
@@ -23,7 +24,7 @@ ACTOR = "workflow"
 _ROUTED = (JobStatus.COMPLETED, JobStatus.NEEDS_REVIEW)
 
 
-def _others(job_ids: list[str], job_id: str) -> list[str]:
+def _others(job_ids: Iterable[str], job_id: str) -> list[str]:
     return sorted({other for other in job_ids if other != job_id})
 
 
@@ -39,12 +40,12 @@ def score(
     invoice key (which is only known after parsing, so a second scoring pass runs when
     other jobs share it)."""
     parsed = parse_responses(pages)
-    same_file = _others(storage.jobs.job_ids_with_file(file_sha256), job_id) if file_sha256 else []
+    same_file = _others(storage.jobs.statuses_with_file(file_sha256), job_id) if file_sha256 else []
     result = score_parsed(
         parsed, settings, DuplicateEvidence(same_invoice_job_ids=[], same_file_job_ids=same_file)
     )
     key = invoice_key(result.fields)
-    same_invoice = _others(storage.jobs.job_ids_with_invoice_key(key), job_id) if key else []
+    same_invoice = _others(storage.jobs.statuses_with_invoice_key(key), job_id) if key else []
     if same_invoice:
         result = score_parsed(
             parsed,

@@ -236,13 +236,17 @@ class JobRepository:
         filter_ = Attr("status").eq(status.value) if status is not None else None
         return self._query(OWNER_INDEX, Key("owner_id").eq(owner_id), filter_, limit, start_key)
 
-    def job_ids_with_file(self, file_sha256: str) -> list[str]:
-        """Ids of every job whose document has this SHA-256."""
-        return self._ids_on(FILE_SHA256_INDEX, Key("file_sha256").eq(file_sha256))
+    def statuses_with_file(self, file_sha256: str) -> dict[str, JobStatus]:
+        """Every job whose document has this SHA-256, by id, with its status."""
+        return self._statuses_on(FILE_SHA256_INDEX, Key("file_sha256").eq(file_sha256))
 
-    def job_ids_with_invoice_key(self, invoice_key: str) -> list[str]:
-        """Ids of every job parsed to this vendor and invoice number."""
-        return self._ids_on(INVOICE_KEY_INDEX, Key("invoice_key").eq(invoice_key))
+    def statuses_with_invoice_key(self, invoice_key: str) -> dict[str, JobStatus]:
+        """Every job parsed (or corrected) to this vendor and invoice number, with its status.
+
+        Read from an index, so eventually consistent: a write of the last second or so
+        may not be in it yet.
+        """
+        return self._statuses_on(INVOICE_KEY_INDEX, Key("invoice_key").eq(invoice_key))
 
     # -- internals ---------------------------------------------------------------------
 
@@ -364,17 +368,19 @@ class JobRepository:
         last_key = {str(k): str(v) for k, v in last.items()} if last else None
         return Page[JobItem](items=items, last_key=last_key)
 
-    def _ids_on(self, index: str, key_condition: Any) -> list[str]:
-        ids: list[str] = []
+    def _statuses_on(self, index: str, key_condition: Any) -> dict[str, JobStatus]:
+        statuses: dict[str, JobStatus] = {}
         kwargs: dict[str, Any] = {
             "IndexName": index,
             "KeyConditionExpression": key_condition,
-            "ProjectionExpression": "job_id",
+            "ProjectionExpression": "job_id, #status",
+            "ExpressionAttributeNames": {"#status": "status"},
         }
         while True:
             response = self._table.query(**kwargs)
-            ids.extend(str(item["job_id"]) for item in response.get("Items", []))
+            for item in response.get("Items", []):
+                statuses[str(item["job_id"])] = JobStatus(str(item["status"]))
             last = response.get("LastEvaluatedKey")
             if not last:
-                return ids
+                return statuses
             kwargs["ExclusiveStartKey"] = last

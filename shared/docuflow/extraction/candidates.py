@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from docuflow.extraction.evidence import Evidence
 from docuflow.extraction.labels import field_for_label, label_key, party_for_label
@@ -18,6 +19,7 @@ from docuflow.extraction.lines import TextLine
 from docuflow.extraction.normalize import (
     EMAIL,
     DateReading,
+    MoneyReading,
     clean_text,
     normalize_currency,
     normalize_date,
@@ -30,7 +32,6 @@ from docuflow.extraction.result import (
     BoundingBox,
     Candidate,
     FieldSource,
-    LineItem,
     OtherField,
     ReviewReason,
 )
@@ -85,6 +86,9 @@ class Reading:
     evidence: tuple[Weighted, ...]
     # The day/month reading of a date field, settled later from the document's own dates.
     date: DateReading | None = None
+    # The reading of an amount once the document's currency and decimal mark are known
+    # (`amounts.settle_amounts`): whether "1.234" is still in doubt.
+    money: MoneyReading | None = None
 
     @classmethod
     def at(
@@ -123,6 +127,19 @@ class Reading:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class PrintedItem:
+    """A line item as printed: the text of its readable parts by role (description,
+    quantity, unit_price, amount). Its numbers are read once the document's currency and
+    decimal mark are known (`amounts.read_items`), as "1.234" may mean either."""
+
+    parts: Mapping[str, str]
+    confidence: float
+    page: int | None
+    bbox: BoundingBox | None
+    source: FieldSource
+
+
 @dataclass(slots=True)
 class Findings:
     """Accumulates what every response says about one document."""
@@ -130,8 +147,8 @@ class Findings:
     page_count: int = 0
     candidates: dict[str, list[Reading]] = field(default_factory=dict)
     other_fields: list[OtherField] = field(default_factory=list)
-    expense_items: list[LineItem] = field(default_factory=list)
-    table_items: list[LineItem] = field(default_factory=list)
+    expense_items: list[PrintedItem] = field(default_factory=list)
+    table_items: list[PrintedItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     hints: list[ReviewReason] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)
@@ -295,24 +312,25 @@ class Findings:
         page: int | None,
         bbox: BoundingBox | None,
         source: FieldSource,
-    ) -> LineItem:
-        """A line item from its printed parts (description, quantity, unit_price, amount)."""
-        values: dict[str, str | None] = {}
+    ) -> PrintedItem:
+        """A line item from its printed parts (description, quantity, unit_price, amount).
+
+        A number that cannot be read at all is left out, with a warning and a review hint.
+        """
+        readable = dict(parts)
         for role in ("quantity", "unit_price", "amount"):
             text = parts.get(role)
             if text is None:
-                values[role] = None
                 continue
             try:
                 if role == "quantity":
-                    values[role] = normalize_quantity(text)
+                    normalize_quantity(text)
                 else:
                     money = normalize_money(text)
-                    values[role] = money.value
                     if money.currency_options and money.symbol:
                         self.ambiguous_symbols[money.symbol] = money.currency_options
             except ValueError as exc:
-                values[role] = None
+                del readable[role]
                 self.warnings.append(f"Could not read a line item's {role}: {exc}")
                 self.hints.append(
                     ReviewReason(
@@ -322,17 +340,7 @@ class Findings:
                         f"{text.strip()!r} could not be read.",
                     )
                 )
-        description = parts.get("description")
-        return LineItem(
-            description=clean_text(description) if description else None,
-            quantity=values["quantity"],
-            unit_price=values["unit_price"],
-            amount=values["amount"],
-            page=page,
-            confidence=confidence,
-            bbox=bbox,
-            source=source,
-        )
+        return PrintedItem(MappingProxyType(readable), confidence, page, bbox, source)
 
 
 def _clean_value(name: str, text: str) -> str:

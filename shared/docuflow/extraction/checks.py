@@ -8,13 +8,13 @@ completed automatically only when there is none.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docuflow.extraction.normalize import ISO_4217, format_decimal, iban_checksum_ok
+from docuflow.extraction.normalize import ISO_4217, format_amount, iban_checksum_ok, minor_units
 from docuflow.extraction.parser import ParsedDocument, parse_responses
 from docuflow.extraction.result import (
     REQUIRED_FIELDS,
@@ -27,8 +27,8 @@ from docuflow.extraction.result import (
     Routing,
 )
 
-# Rounding printed amounts to cents leaves at most a cent of difference per step.
-_TOLERANCE = Decimal("0.01")
+# Amounts in no known currency are compared as if in cents.
+_CENT = Decimal("0.01")
 
 
 class ScoringSettings(BaseModel):
@@ -87,8 +87,22 @@ def _amount(fields: Mapping[str, ExtractedField], name: str) -> Decimal | None:
         return None
 
 
-def _money(amount: Decimal) -> str:
-    return format_decimal(amount)
+def _currency(fields: Mapping[str, ExtractedField]) -> str | None:
+    field = fields.get("currency")
+    return field.value if field is not None else None
+
+
+def _tolerance(fields: Mapping[str, ExtractedField]) -> Decimal:
+    """Rounding printed amounts to the currency's minor unit (a cent, a fils, a yen) leaves
+    at most one of it of difference per step."""
+    places = minor_units(_currency(fields))
+    return _CENT if places is None else Decimal(1).scaleb(-places)
+
+
+def _money_in(fields: Mapping[str, ExtractedField]) -> Callable[[Decimal], str]:
+    """How amounts are written in messages: in the document's currency's minor units."""
+    currency = _currency(fields)
+    return lambda amount: format_amount(amount, currency)
 
 
 def _passed(message: str, *fields: str) -> Check:
@@ -109,29 +123,30 @@ def _check_totals(fields: Mapping[str, ExtractedField]) -> Check:
     total = _amount(fields, "total_amount")
     if subtotal is None or total is None:
         return _skipped("Subtotal or total was not found, so they could not be compared.")
+    tolerance, money = _tolerance(fields), _money_in(fields)
     if tax is None:
-        if abs(subtotal - total) <= _TOLERANCE:
+        if abs(subtotal - total) <= tolerance:
             return _passed(
-                f"The total {_money(total)} equals the subtotal (no tax printed).",
+                f"The total {money(total)} equals the subtotal (no tax printed).",
                 "subtotal",
                 "total_amount",
             )
         return _failed(
-            f"The subtotal {_money(subtotal)} and the total {_money(total)} differ and no tax "
+            f"The subtotal {money(subtotal)} and the total {money(total)} differ and no tax "
             "amount was found to explain it.",
             "subtotal",
             "total_amount",
         )
-    if abs(subtotal + tax - total) <= _TOLERANCE:
+    if abs(subtotal + tax - total) <= tolerance:
         return _passed(
-            f"Subtotal {_money(subtotal)} plus tax {_money(tax)} equals the total {_money(total)}.",
+            f"Subtotal {money(subtotal)} plus tax {money(tax)} equals the total {money(total)}.",
             "subtotal",
             "tax_amount",
             "total_amount",
         )
     return _failed(
-        f"Subtotal {_money(subtotal)} plus tax {_money(tax)} is {_money(subtotal + tax)}, "
-        f"but the total says {_money(total)}.",
+        f"Subtotal {money(subtotal)} plus tax {money(tax)} is {money(subtotal + tax)}, "
+        f"but the total says {money(total)}.",
         "subtotal",
         "tax_amount",
         "total_amount",
@@ -141,6 +156,7 @@ def _check_totals(fields: Mapping[str, ExtractedField]) -> Check:
 def _check_line_items(fields: Mapping[str, ExtractedField], items: Sequence[LineItem]) -> Check:
     if not items:
         return _skipped("No line items were found.")
+    tolerance, money = _tolerance(fields), _money_in(fields)
     amounts: list[Decimal] = []
     for number, item in enumerate(items, start=1):
         if item.amount is None:
@@ -148,12 +164,12 @@ def _check_line_items(fields: Mapping[str, ExtractedField], items: Sequence[Line
         amount = Decimal(item.amount)
         if item.quantity is not None and item.unit_price is not None:
             expected = Decimal(item.quantity) * Decimal(item.unit_price)
-            # Unit prices are often rounded to cents: allow half a cent per unit.
-            allowed = _TOLERANCE + abs(Decimal(item.quantity)) * Decimal("0.005")
+            # Unit prices are often rounded to the minor unit: allow half of one per unit.
+            allowed = tolerance + abs(Decimal(item.quantity)) * tolerance / 2
             if abs(expected - amount) > allowed:
                 return _failed(
                     f"Line item {number}: {item.quantity} x {item.unit_price} is "
-                    f"{_money(expected)}, but its amount says {item.amount}.",
+                    f"{money(expected)}, but its amount says {item.amount}.",
                     "line_items",
                 )
         amounts.append(amount)
@@ -167,14 +183,14 @@ def _check_line_items(fields: Mapping[str, ExtractedField], items: Sequence[Line
         target, name, label = total - (tax or Decimal(0)), "total_amount", "total less tax"
     else:
         return _skipped("No subtotal or total was found to compare the line items with.")
-    if abs(total_of_items - target) <= _TOLERANCE * len(amounts):
+    if abs(total_of_items - target) <= tolerance * len(amounts):
         return _passed(
-            f"{_items(len(amounts))} to the {label} {_money(target)}.",
+            f"{_items(len(amounts))} to the {label} {money(target)}.",
             "line_items",
             name,
         )
     return _failed(
-        f"{_items(len(amounts))} to {_money(total_of_items)}, but the {label} is {_money(target)}.",
+        f"{_items(len(amounts))} to {money(total_of_items)}, but the {label} is {money(target)}.",
         "line_items",
         name,
     )
@@ -271,13 +287,14 @@ def _check_credit_note(parsed: ParsedDocument) -> Check:
     total = _amount(parsed.fields, "total_amount")
     if total is None:
         return _skipped("The document is a credit note, but no total was found to check.")
+    money = _money_in(parsed.fields)
     if total < 0:
         return _passed(
-            f"A credit note: its total {_money(total)} is a credit from the vendor.",
+            f"A credit note: its total {money(total)} is a credit from the vendor.",
             "total_amount",
         )
     return _failed(
-        f"The document is titled a credit note, but its total {_money(total)} is not negative: "
+        f"The document is titled a credit note, but its total {money(total)} is not negative: "
         "the minus sign may have been missed, or it is an invoice after all.",
         "total_amount",
     )

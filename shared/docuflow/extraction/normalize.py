@@ -2,18 +2,24 @@
 
 Invoices print dates and amounts in every local convention. These functions read the
 common ones and say when a reading is ambiguous (a day and month that could be swapped,
-a currency symbol several currencies share) instead of guessing silently. They are
-used by the parser and by the review API to validate corrected values.
+a currency symbol several currencies share, a "1.234" that is a thousand in one currency
+and one and a bit in another) instead of guessing silently. Amounts are read and written
+in their currency's ISO 4217 minor units (`MINOR_UNITS`: JPY 0, EUR 2, BHD 3, CLF 4).
+
+Values a reviewer types are read strictly instead (`normalize_field_value`): one plain
+decimal, one ISO date, one currency code; never a reading of whatever text was sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Annotated
 
+from iso4217 import Currency
 from pydantic import BaseModel, ConfigDict, Field
 
 from docuflow.extraction.result import DATE_FIELDS, MONEY_FIELDS
@@ -23,21 +29,36 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-# Active ISO 4217 codes (funds and precious metals left out: no invoice is priced in XAU).
-ISO_4217: frozenset[str] = frozenset(
-    _words(
-        """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD
-    BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB
-    EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK
-    JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA
-    MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK
-    PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN
-    SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST
-    XAF XCD XOF XPF YER ZAR ZMW ZWL
-        """
-    )
+# Codes ISO 4217 withdrew lately that invoices still being paid print, with the minor
+# units its list of historic denominations gives them: BGN (Bulgaria adopted the euro on
+# 2026-01-01), ANG (replaced by XCG in 2025), ZWL (replaced by ZWG in 2024).
+_WITHDRAWN_MINOR_UNITS: dict[str, int] = {"ANG": 2, "BGN": 2, "ZWL": 2}
+
+MINOR_UNITS: Mapping[str, int] = MappingProxyType(
+    {
+        **{
+            currency.code: currency.exponent
+            for currency in Currency
+            if currency.exponent is not None
+        },
+        **_WITHDRAWN_MINOR_UNITS,
+    }
 )
+"""The ISO 4217 minor units (decimals) of every currency an invoice can be priced in: JPY
+0, EUR 2, BHD 3, CLF 4. From the `iso4217` package, which ships ISO's own published table;
+codes without minor units (gold XAU, the test code XTS, XDR) are left out."""
+
+ISO_4217: frozenset[str] = frozenset(MINOR_UNITS)
+# The most decimals any currency has (CLF, UYW): the limit for an amount in no known one.
+MAX_MINOR_UNITS = max(MINOR_UNITS.values())
+# How many decimals an amount shows while its currency is unknown.
+_UNKNOWN_MINOR_UNITS = 2
+
+
+def minor_units(currency: str | None) -> int | None:
+    """How many decimals amounts in `currency` have (ISO 4217); None when it is unknown."""
+    return MINOR_UNITS.get(currency) if currency else None
+
 
 # Symbols that name exactly one currency. Longer symbols first so "US$" wins over "$".
 _UNIQUE_SYMBOLS: tuple[tuple[str, str], ...] = (
@@ -126,7 +147,24 @@ class DateReading(_Reading):
 class MoneyReading(_Reading):
     """A printed amount read as a decimal string."""
 
-    value: Annotated[str, Field(description="Decimal string, at least two decimals")]
+    value: Annotated[
+        str,
+        Field(
+            description="Decimal string in the currency's minor units (two decimals while "
+            "the currency is unknown); digits printed past them are kept"
+        ),
+    ]
+    ambiguous: Annotated[
+        bool,
+        Field(
+            description="A lone '.' or ',' before three digits (1.234) could be a decimal "
+            "mark or a thousands separator and nothing settled which"
+        ),
+    ] = False
+    alternative: Annotated[
+        str | None,
+        Field(description="When ambiguous, the reading as decimals (value reads thousands)"),
+    ] = None
     currency: Annotated[str | None, Field(description="ISO 4217 code named by the text")] = None
     currency_options: Annotated[
         tuple[str, ...],
@@ -332,45 +370,140 @@ _ISO_TOKEN = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 # currency symbol or code between: "-12.00", "-$12.00", "USD -12.00".
 _MINUS_BEFORE = re.compile("[-\u2212\u2013]\\s*(?:[A-Z]{3}|[^\\w\\s]{1,3})?\\s*$")
 _CREDIT_SUFFIX = re.compile(r"^\s*(?:CR|Cr|cr|CREDIT|Credit)\b")
+# Thousands separators that are never a decimal mark: apostrophes and spaces.
+_NEVER_DECIMAL = str.maketrans("", "", "'\u00a0\u202f ")
 
 
 # No invoice amount has more digits than this; longer runs are account or card numbers,
 # and Decimal arithmetic (28 significant digits) must not overflow on them.
 _MAX_INTEGER_DIGITS = 15
 
+# What the "." or "," of a printed number is.
+_DECIMAL, _THOUSANDS, _EITHER = "decimal", "thousands", "either"
 
-def _decimal_from(number: str) -> Decimal:
-    compact = number.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    compact = compact.replace("'", "")
+
+def _mark_of(compact: str) -> tuple[str | None, str]:
+    """The last "." or "," of a number (apostrophes and spaces removed) and what it is.
+
+    Both marks: the later one is the decimal mark (1,234.56 and 1.234,56). One mark, more
+    than once: thousands (1,234,567). Once, before anything but exactly three digits, or
+    after a leading zero or more than three digits (12.5, 12,50, 0.125, 1234,567): the
+    decimal mark. Once, before exactly three digits after one to three digits (1.234,
+    100,125): either, and only the currency or the document's other amounts can say.
+    """
     last_dot, last_comma = compact.rfind("."), compact.rfind(",")
+    if last_dot < 0 and last_comma < 0:
+        return None, _DECIMAL
     if last_dot >= 0 and last_comma >= 0:
-        # Both marks: the later one is the decimal point (1,234.56 or 1.234,56).
-        decimal_mark = "." if last_dot > last_comma else ","
-    elif last_dot >= 0 or last_comma >= 0:
-        mark = "." if last_dot >= 0 else ","
-        integer, _, fraction = compact.rpartition(mark)
-        grouped = compact.count(mark) > 1 or (len(fraction) == 3 and integer not in ("0", ""))
-        # One mark followed by exactly three digits reads as thousands (1,234 or 1.234).
-        decimal_mark = "" if grouped else mark
-    else:
-        decimal_mark = ""
-    thousands = {".", ","} - {decimal_mark}
-    for mark in thousands:
-        compact = compact.replace(mark, "")
-    if decimal_mark:
-        compact = compact.replace(decimal_mark, ".")
-    if len(compact.partition(".")[0].lstrip("0")) > _MAX_INTEGER_DIGITS:
-        raise ValueError(f"{number!r} is too large to be an amount.")
-    return Decimal(compact)
+        return ("." if last_dot > last_comma else ","), _DECIMAL
+    mark = "." if last_dot >= 0 else ","
+    if compact.count(mark) > 1:
+        return mark, _THOUSANDS
+    integer, _, fraction = compact.partition(mark)
+    if len(fraction) != 3 or len(integer) > 3 or integer.startswith("0"):
+        return mark, _DECIMAL
+    return mark, _EITHER
 
 
-def format_decimal(amount: Decimal) -> str:
-    """A decimal string with at least two decimals (`85` -> `85.00`, `0.125` kept)."""
+def _as_decimal(compact: str, decimal_mark: str | None, printed: str) -> Decimal:
+    """`compact` with `decimal_mark` as its decimal point and every other mark a separator."""
+    digits = compact
+    for separator in {".", ","} - {decimal_mark}:
+        digits = digits.replace(separator, "")
+    if decimal_mark is not None:
+        digits = digits.replace(decimal_mark, ".")
+    if len(digits.partition(".")[0].lstrip("0")) > _MAX_INTEGER_DIGITS:
+        raise ValueError(f"{printed!r} is too large to be an amount.")
+    try:
+        return Decimal(digits)
+    except InvalidOperation as exc:
+        raise ValueError(f"{printed!r} is not an amount.") from exc
+
+
+def _readings(number: str, as_decimal: bool | None) -> tuple[Decimal, Decimal | None]:
+    """The value of a printed number and, when its lone mark could be either a decimal
+    mark or a thousands separator and `as_decimal` does not say, the other reading.
+
+    The first reading takes the mark as a thousands separator (1.234 -> 1234)."""
+    compact = number.translate(_NEVER_DECIMAL)
+    mark, role = _mark_of(compact)
+    if role == _DECIMAL:
+        return _as_decimal(compact, mark, number), None
+    if role == _THOUSANDS or as_decimal is False:
+        return _as_decimal(compact, None, number), None
+    if as_decimal:
+        return _as_decimal(compact, mark, number), None
+    return _as_decimal(compact, None, number), _as_decimal(compact, mark, number)
+
+
+def decimal_mark_of(text: str) -> str | None:
+    """The decimal mark the amount printed in `text` proves: "." for 1,234.56, 12.50,
+    0.125 or 1,234,567; "," for 1.234,56, 12,5 or 1.234.567. None for 1,234, 1.234 or
+    1234, which prove nothing."""
+    matches = list(_AMOUNT.finditer(text))
+    if not matches:
+        return None
+    mark, role = _mark_of(matches[-1][0].translate(_NEVER_DECIMAL))
+    if mark is None or role == _EITHER:
+        return None
+    if role == _THOUSANDS:
+        return "," if mark == "." else "."
+    return mark
+
+
+def decimal_convention(texts: Iterable[str]) -> str | None:
+    """The decimal mark ("." or ",") every amount in `texts` that proves one agrees on:
+    one document's printed convention. None when none proves one, or they disagree."""
+    proven = {mark for text in texts if (mark := decimal_mark_of(text)) is not None}
+    return proven.pop() if len(proven) == 1 else None
+
+
+def _three_decimals(minor: int | None) -> bool | None:
+    """Whether a lone mark before three digits is a decimal mark in a currency of `minor`
+    units: yes with three (BHD 100.125); no with fewer, three decimals being no amount
+    of it (EUR 1.234 is 1234); None with four (CLF 1.234) or an unknown currency."""
+    if minor is None or minor > 3:
+        return None
+    return minor == 3
+
+
+def _currency_rule(code: str | None, options: tuple[str, ...]) -> tuple[bool | None, int]:
+    """How `code` (or, without it, every currency a shared symbol could mean) reads a lone
+    mark before three digits, and how many decimals its amounts have (2 when unknown)."""
+    minor = minor_units(code)
+    if minor is not None:
+        return _three_decimals(minor), minor
+    minors = {MINOR_UNITS[option] for option in options if option in MINOR_UNITS}
+    rules = {_three_decimals(units) for units in minors}
+    return (
+        rules.pop() if len(rules) == 1 else None,
+        minors.pop() if len(minors) == 1 else _UNKNOWN_MINOR_UNITS,
+    )
+
+
+def _format(amount: Decimal, places: int) -> str:
+    if amount == 0:
+        amount = Decimal(0)  # never "-0.00"
+    quantum = Decimal(1).scaleb(-places)
     exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2:
-        amount = amount.quantize(Decimal("0.01"))
-    text = format(amount, "f")
-    return "0.00" if text in ("-0.00", "-0") else text
+    assert isinstance(exponent, int)  # finite: built from digits
+    if exponent > -places:
+        amount = amount.quantize(quantum)
+    elif exponent < -places:
+        # Zeros past the minor units say nothing; any other digit is kept, never rounded.
+        trimmed = amount.normalize()
+        trimmed_exponent = trimmed.as_tuple().exponent
+        assert isinstance(trimmed_exponent, int)
+        amount = trimmed if trimmed_exponent < -places else amount.quantize(quantum)
+    return format(amount, "f")
+
+
+def format_amount(amount: Decimal, currency: str | None = None) -> str:
+    """An amount as a decimal string in `currency`'s minor units (JPY `1000`, EUR `93.50`,
+    BHD `100.125`; two decimals when the currency is unknown). Digits past the minor units
+    are kept (a unit price of EUR `0.125`), never rounded away."""
+    places = minor_units(currency)
+    return _format(amount, _UNKNOWN_MINOR_UNITS if places is None else places)
 
 
 def _currency_in(text: str) -> tuple[str | None, tuple[str, ...], str | None]:
@@ -386,21 +519,30 @@ def _currency_in(text: str) -> tuple[str | None, tuple[str, ...], str | None]:
     return None, (), None
 
 
-def normalize_money(text: str) -> MoneyReading:
-    """Read a printed amount: `$1,234.56`, `1.234,56 EUR`, `(12.00)`, `12.00-`, `12.00 CR`.
+def normalize_money(
+    text: str, *, currency: str | None = None, decimal_mark: str | None = None
+) -> MoneyReading:
+    """Read a printed amount: `$1,234.56`, `1.234,56 EUR`, `BHD 100.125`, `(12.00)`, `12.00 CR`.
 
     The last number in the text is the amount (receipts add item counts and tax flags
     around it). Parentheses, a leading or trailing minus and a CR (credit) suffix make it
-    negative. Raises ValueError when the text holds no number.
+    negative. A lone "." or "," before three digits (`1.234`) is a decimal mark or a
+    thousands separator as, in this order, the document's `decimal_mark` (the mark its
+    other amounts prove, `decimal_convention`), the currency's ISO 4217 minor units (the
+    one the text names, else `currency`, the document's) say; when neither does, the
+    reading is `ambiguous` with both values. The value has the currency's minor units.
+    Raises ValueError when the text holds no number.
     """
     matches = list(_AMOUNT.finditer(text))
     if not matches:
         raise ValueError(f"{text!r} is not an amount.")
     match = matches[-1]
-    try:
-        amount = _decimal_from(match[0].strip())
-    except InvalidOperation as exc:
-        raise ValueError(f"{text!r} is not an amount.") from exc
+    named, options, symbol = _currency_in(text)
+    three_decimals, places = _currency_rule(named or currency, () if named else options)
+    number = match[0].strip()
+    if decimal_mark is not None and _mark_of(number.translate(_NEVER_DECIMAL))[1] == _EITHER:
+        three_decimals = decimal_mark in number
+    amount, alternative = _readings(number, three_decimals)
     before, after = text[: match.start()], text[match.end() :]
     negative = (
         bool(_MINUS_BEFORE.search(before))
@@ -410,25 +552,28 @@ def normalize_money(text: str) -> MoneyReading:
     )
     if negative:
         amount = -amount
-    currency, options, symbol = _currency_in(text)
+        alternative = None if alternative is None else -alternative
     return MoneyReading(
-        value=format_decimal(amount),
-        currency=currency,
+        value=_format(amount, places),
+        ambiguous=alternative is not None,
+        alternative=None if alternative is None else _format(alternative, places),
+        currency=named,
         currency_options=options,
         symbol=symbol,
         negative=negative and amount != 0,
     )
 
 
-def normalize_quantity(text: str) -> str:
-    """A quantity as a decimal string, as precise as printed (`4.5`, `1.00`, `2`)."""
+def normalize_quantity(text: str, *, decimal_mark: str | None = None) -> str:
+    """A quantity as a decimal string, as precise as printed (`4.5`, `1.00`, `2`).
+
+    A lone mark before three digits (`1.500`) follows the document's `decimal_mark` when
+    its amounts prove one, and is a thousands separator otherwise."""
     match = list(_AMOUNT.finditer(text))
     if not match:
         raise ValueError(f"{text!r} is not a quantity.")
-    try:
-        quantity = _decimal_from(match[0][0].strip())
-    except InvalidOperation as exc:
-        raise ValueError(f"{text!r} is not a quantity.") from exc
+    number = match[0][0].strip()
+    quantity, _ = _readings(number, decimal_mark is not None and decimal_mark in number)
     return format(quantity, "f")
 
 
@@ -472,7 +617,7 @@ def iban_checksum_ok(text: str) -> bool | None:
     return int(digits) % 97 == 1
 
 
-# ---------------------------------------------------------------- text fields
+# ---------------------------------------------------------------- text fields and typed values
 
 _SPACES = re.compile(r"\s+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -486,32 +631,77 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", " ".join(kept)).strip(" -:;,|*")
 
 
-def normalize_field_value(name: str, text: str) -> str:
-    """The normalized value of field `name` for `text`, or ValueError saying what is wrong.
+# A reviewer's amount: digits, perhaps a minus and a point with decimals. Nothing else.
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+_ISO_DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
-    Dates come out ISO-8601 and must not be ambiguous (write 2021-03-04 instead of
-    03/04/2021); money comes out as a decimal string; currency as an ISO 4217 code.
+
+def plain_amount(text: str, currency: str | None) -> str:
+    """A typed amount (`1234.50`, `-12`, `100.125`) in `currency`'s minor units, or
+    ValueError saying what is wrong.
+
+    Exactly one plain decimal: no thousands separators, symbols, exponents or words, and
+    at most the currency's minor units (any currency's most, four, when it is unknown),
+    so what a reviewer types is the amount stored, never a reading of it.
+    """
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise ValueError(
+            f"{text!r} is not a plain decimal amount: write digits with a point before the "
+            "decimals, e.g. 1234.50 (no thousands separators, currency or other text)."
+        )
+    decimals = len(text.partition(".")[2])
+    places = minor_units(currency)
+    if places is not None and decimals > places:
+        allowed = "no decimals" if places == 0 else f"at most {places} decimals"
+        raise ValueError(f"{text!r} has {decimals} decimals; {currency} amounts have {allowed}.")
+    if places is None and decimals > MAX_MINOR_UNITS:
+        raise ValueError(
+            f"{text!r} has {decimals} decimals; no currency has more than {MAX_MINOR_UNITS}."
+        )
+    if len(text.lstrip("-").partition(".")[0].lstrip("0")) > _MAX_INTEGER_DIGITS:
+        raise ValueError(f"{text!r} is too large to be an amount.")
+    return format_amount(Decimal(text), currency)
+
+
+def iso_date(text: str) -> str:
+    """A typed date, exactly `YYYY-MM-DD` and a real day of the calendar, or ValueError."""
+    if not _ISO_DATE_ONLY.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD (ISO 8601).")
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a valid calendar date.") from exc
+
+
+def currency_code(text: str) -> str:
+    """A typed currency: an ISO 4217 code (any case) or a symbol only one currency uses
+    (`€`, `US$`), nothing around it; ValueError saying what is wrong otherwise."""
+    if text.upper() in ISO_4217:
+        return text.upper()
+    for symbol, code in _UNIQUE_SYMBOLS:
+        if text == symbol:
+            return code
+    options = AMBIGUOUS_SYMBOLS.get(text)
+    if options:
+        raise ValueError(f"{text!r} could be any of {', '.join(options)}; give the ISO 4217 code.")
+    raise ValueError(f"{text!r} is not an ISO 4217 currency code.")
+
+
+def normalize_field_value(name: str, text: str, *, currency: str | None = None) -> str:
+    """The value a reviewer typed for field `name`, normalized, or ValueError saying what
+    is wrong. Typed values are read strictly, never guessed at as printed ones are:
+
+    - dates: `YYYY-MM-DD` only (`iso_date`);
+    - money: one plain decimal with at most `currency`'s minor units (`plain_amount`);
+    - currency: an ISO 4217 code or a symbol only one currency uses (`currency_code`);
+    - text fields: one line, not empty; an e-mail address must be one.
     """
     if name in DATE_FIELDS:
-        reading = normalize_date(text)
-        if reading.ambiguous:
-            raise ValueError(
-                f"{text!r} could be {reading.value} or {reading.alternative}; "
-                "write the date as YYYY-MM-DD."
-            )
-        return reading.value
+        return iso_date(text)
     if name in MONEY_FIELDS:
-        return normalize_money(text).value
+        return plain_amount(text, currency)
     if name == "currency":
-        code = normalize_currency(text)
-        if code is None:
-            options = currency_options(text)
-            if options:
-                raise ValueError(
-                    f"{text!r} could be any of {', '.join(options)}; give the ISO 4217 code."
-                )
-            raise ValueError(f"{text!r} is not an ISO 4217 currency code.")
-        return code
+        return currency_code(text)
     value = clean_text(text)
     if not value:
         raise ValueError(f"A value for {name} is required.")

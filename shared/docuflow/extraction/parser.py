@@ -13,6 +13,7 @@ The parts, in the order they run:
 - `from_text`: readings from the printed lines, for fields neither reader found;
 - `hints`: what the document as a whole says (receivers are not the vendor, currency,
   day/month order, credit note, document type);
+- `amounts`: every amount read again in the document's currency and decimal mark;
 - `choosing`: the best reading of each field by the weights of `evidence.WEIGHTS`; the
   others are kept as alternatives.
 """
@@ -24,7 +25,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docuflow.extraction import from_text, hints
+from docuflow.extraction import amounts, from_text, hints
 from docuflow.extraction.candidates import Findings
 from docuflow.extraction.choosing import choose, rank
 from docuflow.extraction.expense import read_expense
@@ -90,20 +91,28 @@ def _finish(findings: Findings, pages: int) -> ParsedDocument:
     hints.drop_receivers_as_vendor(findings)
     hints.currency_from_lines(findings)
     currency = rank("currency", findings.candidates.get("currency", []), pages)
-    hints.settle_dates(findings, currency[0].value if currency else None)
+    code = currency[0].value if currency else None
+    mark = amounts.settle_amounts(findings, code)
+    hints.settle_dates(findings, code)
     fields: dict[str, ExtractedField] = {}
     for name in FIELD_NAMES:
         readings = findings.candidates.get(name)
         if readings:
             fields[name], chosen = choose(name, readings, pages, findings.candidates)
-            ambiguous = hints.ambiguous_date_hint(name, chosen)
-            if ambiguous is not None:
-                findings.hints.append(ambiguous)
+            for doubt in (
+                hints.ambiguous_date_hint(name, chosen),
+                amounts.ambiguous_amount_hint(name, chosen),
+            ):
+                if doubt is not None:
+                    findings.hints.append(doubt)
     hints.currency_hints(findings, fields)
     hints.multiple_invoices_hint(findings)
     # With both APIs the expense line items and the table rows are the same items: the
     # expense ones are kept, being typed by Textract itself.
-    line_items = findings.expense_items or findings.table_items
+    line_items, doubts = amounts.read_items(
+        findings.expense_items or findings.table_items, code, mark
+    )
+    findings.hints.extend(doubts)
     credit_note = hints.is_credit_note(findings)
     return ParsedDocument(
         document_type=hints.document_type(findings, fields, line_items, credit_note=credit_note),

@@ -208,11 +208,9 @@ def test_shared_symbols_list_what_they_could_mean() -> None:
 @pytest.mark.parametrize(
     ("name", "printed", "value"),
     [
-        ("document_date", "12 March 2020", "2020-03-12"),
         ("due_date", "2021-03-04", "2021-03-04"),
-        ("due_date", "31/01/2021", "2021-01-31"),
-        ("total_amount", "$1,234.50", "1234.50"),
-        ("tax_amount", "(3.00)", "-3.00"),
+        ("total_amount", "1234.5", "1234.50"),
+        ("tax_amount", "-3.00", "-3.00"),
         ("currency", "eur", "EUR"),
         ("currency", "£", "GBP"),
         ("vendor_name", "  ACME   Ltd.\n-", "ACME Ltd."),
@@ -228,8 +226,8 @@ def test_corrected_values_are_normalized(name: str, printed: str, value: str) ->
     ("name", "printed", "message"),
     [
         ("document_date", "03/04/2021", "YYYY-MM-DD"),
-        ("due_date", "soon", "not a date"),
-        ("total_amount", "lots", "not an amount"),
+        ("due_date", "soon", "YYYY-MM-DD"),
+        ("total_amount", "lots", "not a plain decimal"),
         ("currency", "$", "could be any of"),
         ("currency", "dollars", "not an ISO 4217"),
         ("vendor_name", "   ", "required"),

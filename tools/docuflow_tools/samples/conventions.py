@@ -10,6 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from docuflow.extraction.normalize import minor_units
+
 Language = Literal["en", "de", "fr", "nl"]
 DateStyle = Literal["us", "eu_dot", "eu_slash", "iso", "day_month_name", "month_name_us"]
 NumberStyle = Literal["comma_dot", "dot_comma", "space_comma", "apostrophe_dot"]
@@ -266,8 +268,10 @@ def format_quantity(value: Decimal, style: NumberStyle) -> str:
 
 
 def format_money(value: Decimal, currency: str, style: CurrencyStyle, number: NumberStyle) -> str:
-    """An amount with its currency marked as `style` says (plain for `meta_line`)."""
-    digits = format_number(abs(value), number)
+    """An amount with its currency marked as `style` says (plain for `meta_line`), with as
+    many decimals as the currency has minor units (JPY none, EUR two, BHD three)."""
+    places = minor_units(currency)
+    digits = format_number(abs(value), number, places=2 if places is None else places)
     sign = "-" if value < 0 else ""
     symbol = CURRENCY_SYMBOLS.get(currency)
     if style == "symbol_before" and symbol:

@@ -81,12 +81,9 @@ export const zCreateUploadRequest = z.object({
 export const zDecisionRequest = z.object({
     decision: z.enum(['APPROVE', 'REJECT']),
     reviewer: z.string().min(1).max(128),
-    corrected_fields: z.record(z.string(), z.union([
-        z.string().max(1000),
-        z.int(),
-        z.number()
-    ])).optional(),
+    corrected_fields: z.record(z.string(), z.string().max(1000)).optional(),
     reason: z.string().max(2000).nullish(),
+    override_reason: z.string().min(1).max(2000).nullish(),
     expected_version: z.int().gte(0).lte(9007199254740991).nullish()
 });
 

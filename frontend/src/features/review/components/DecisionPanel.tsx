@@ -13,11 +13,15 @@ export interface DecisionPanelProps {
   error: unknown;
   blockedReason: string | null;
   warnings: string[];
-  onSubmit: (decision: Decision, reason: string) => void;
+  onSubmit: (decision: Decision, reason: string, overrideReason: string | null) => void;
   onReload: () => void;
 }
 
-/** Approve or reject, with a reason (required to reject). */
+/**
+ * Approve or reject, with a reason (required to reject). When the API refuses an approval
+ * with OVERRIDE_REQUIRED (a failing check blocks it, e.g. a possible duplicate), its
+ * message is shown and an override reason is asked for before the approval is sent again.
+ */
 export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>(function DecisionPanel(
   { corrections, pending, error, blockedReason, warnings, onSubmit, onReload },
   ref,
@@ -25,7 +29,10 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
   const [decision, setDecision] = useState<Decision | null>(null);
   const [reason, setReason] = useState('');
   const [missingReason, setMissingReason] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
   const reasonBox = useRef<HTMLTextAreaElement>(null);
+  const overrideBox = useRef<HTMLTextAreaElement>(null);
+  const overrideId = useId();
   const confirm = useRef<HTMLButtonElement>(null);
   const reasonId = useId();
   const errorId = useId();
@@ -38,7 +45,9 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
   };
   useImperativeHandle(ref, () => ({ choose }));
 
-  const conflict = error instanceof ApiError && error.status === 409;
+  const overrideRequired = error instanceof ApiError && error.code === 'OVERRIDE_REQUIRED' ? error : null;
+  const asksOverride = overrideRequired !== null && decision === 'APPROVE';
+  const conflict = error instanceof ApiError && error.status === 409 && overrideRequired === null;
 
   return (
     <section className="decision panel" aria-labelledby="decision-heading">
@@ -76,7 +85,11 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
               reasonBox.current?.focus();
               return;
             }
-            onSubmit(decision, reason.trim());
+            if (asksOverride && overrideReason.trim() === '') {
+              overrideBox.current?.focus();
+              return;
+            }
+            onSubmit(decision, reason.trim(), asksOverride ? overrideReason.trim() : null);
           }}
         >
           <label htmlFor={reasonId}>
@@ -99,6 +112,22 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
             <p id={errorId} className="error-text" role="alert">
               Say why the invoice is rejected; the vendor and the auditors will read it.
             </p>
+          )}
+          {asksOverride && (
+            <>
+              <p className="error-text" role="alert">
+                {overrideRequired.message}
+              </p>
+              <label htmlFor={overrideId}>Override reason (required)</label>
+              <textarea
+                id={overrideId}
+                ref={overrideBox}
+                value={overrideReason}
+                rows={2}
+                maxLength={2000}
+                onChange={(event) => setOverrideReason(event.target.value)}
+              />
+            </>
           )}
           {blockedReason && <p className="error-text">{blockedReason}</p>}
           <button
@@ -125,7 +154,7 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
             Load the current version
           </button>
         </div>
-      ) : error ? (
+      ) : error && !asksOverride ? (
         <ErrorMessage error={error} title="The decision was not saved." />
       ) : null}
     </section>

@@ -122,6 +122,37 @@ describe('ReviewDetail', () => {
     expect(screen.getByRole('button', { name: 'Load the current version' })).toBeInTheDocument();
   });
 
+  it('asks for an override reason when a check blocks the approval, and sends it', async () => {
+    setClerkName('r.eviewer');
+    const message = 'Approving this job passes 1 failing check(s) that block an approval (possible_duplicate: flagged DUPLICATE_FILE when it was read).';
+    let refused = false;
+    server.use(
+      http.post(`${TEST_API}/review/jobs/:jobId/decision`, async ({ request }) => {
+        const body = (await request.clone().json()) as Record<string, unknown>;
+        if (!('override_reason' in body)) {
+          refused = true;
+          return HttpResponse.json({ error: { code: 'OVERRIDE_REQUIRED', message } }, { status: 409 });
+        }
+        return HttpResponse.json({ ...review.job, status: 'APPROVED' });
+      }),
+    );
+    const user = userEvent.setup();
+    open(review.job.job_id);
+    await user.click(await screen.findByRole('button', { name: /Approve/ }));
+    await user.click(screen.getByRole('button', { name: 'Confirm approval' }));
+    // The API's words, not "someone else decided", and a reason to give
+    expect(await screen.findByText(message)).toBeInTheDocument();
+    expect(refused).toBe(true);
+    expect(screen.queryByText(/Someone else decided/)).not.toBeInTheDocument();
+    const override = screen.getByLabelText('Override reason (required)');
+    await user.click(screen.getByRole('button', { name: 'Confirm approval' }));
+    expect(decisions).toHaveLength(1); // nothing sent without a reason
+    await user.type(override, 'Second delivery, same number');
+    await user.click(screen.getByRole('button', { name: 'Confirm approval' }));
+    await waitFor(() => expect(decisions).toHaveLength(2));
+    expect(decisions[1]).toMatchObject({ decision: 'APPROVE', override_reason: 'Second delivery, same number' });
+  });
+
   it('will not send a decision without a clerk name', async () => {
     const user = userEvent.setup();
     open(review.job.job_id);

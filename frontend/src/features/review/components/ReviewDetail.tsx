@@ -84,7 +84,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
       ? `Save or cancel the edit of ${fieldLabel(editing)} first.`
       : null;
 
-  const submit = (choice: Decision, reason: string) => {
+  const submit = (choice: Decision, reason: string, overrideReason: string | null) => {
     decision.mutate(
       {
         jobId: job.job_id,
@@ -92,6 +92,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
         reviewer: clerk,
         corrected_fields: corrections,
         reason,
+        ...(overrideReason ? { override_reason: overrideReason } : {}),
         expected_version: job.version,
       },
       {
