@@ -167,6 +167,24 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.not_found
     def handle_unknown_route(_: NotFoundError) -> Response[str]:
         event = app.current_event
+        allowed = allowed_methods(app, event.path)
+        if allowed:
+            # A path this function serves, with a method it does not: API Gateway sends
+            # such requests here through the path's ANY route (infra/api.tf).
+            response = error_response(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"{event.http_method} is not allowed on {event.path}; use {', '.join(allowed)}.",
+            )
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
         return error_response(
             404, "ROUTE_NOT_FOUND", f"No route for {event.http_method} {event.path}."
         )
+
+
+def allowed_methods(app: APIGatewayHttpResolver, path: str) -> list[str]:
+    """The methods the resolver's routes serve on `path` (none: the path is unknown)."""
+    # Powertools keeps its compiled routes in these two lists and offers no public view.
+    routes = [*app._static_routes, *app._dynamic_routes]
+    return sorted({route.method for route in routes if route.rule.match(path)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from services.api.body import parse_json
 from services.api.errors import register_error_handlers
 
 
@@ -15,8 +16,9 @@ def build_resolver(router: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
     validation), the same signatures services/api/openapi.json is generated from. No
     CORS here: the HTTP API answers preflights and adds the CORS headers to every
     response from its own cors_configuration (infra/api.tf), as the local cloud does.
+    Bodies are parsed as strict JSON (services/api/body.py).
     """
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json)
     register_error_handlers(app)
     app.include_router(router)
     return app

@@ -36,6 +36,9 @@ class JobItem(BaseModel):
     owner_id: str
     created_at: str
     updated_at: str
+    # When the status was last written. Other writes (a task token, an execution ARN)
+    # move updated_at on; this stays, so the audit of a status write can be keyed by it.
+    status_changed_at: str | None = None
     version: Annotated[int, Field(ge=0)] = 0
     filename: str
     content_type: str

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docuflow.domain.errors import UnsupportedDocument, ValidationFailed
-from services.api.logic.uploads import check_filename, normalize_content_type
+from services.api.logic.uploads import (
+    CONTENT_TYPE_PATTERN,
+    FILENAME_PATTERN,
+    check_filename,
+    normalize_content_type,
+)
 from services.api.pagination import decode_cursor, encode_cursor
 from services.workflow.logic.failure import cause_message, explain
 from services.workflow.logic.validation import count_pdf_pages, sniff_content_type
@@ -19,7 +27,8 @@ from services.workflow.logic.validation import count_pdf_pages, sniff_content_ty
         ("invoice.pdf", "invoice.pdf"),
         ("  März 2026 Rechnung.PDF ", "März 2026 Rechnung.PDF"),
         ("a..b.pdf", "a..b.pdf"),
-        ("x" * 250 + ".pdf", "x" * 250 + ".pdf"),
+        ("x" * 196 + ".pdf", "x" * 196 + ".pdf"),
+        ("\u00e9" * 200, "\u00e9" * 200),
     ],
 )
 def test_good_file_names(name: str, expected: str) -> None:
@@ -40,7 +49,10 @@ def test_good_file_names(name: str, expected: str) -> None:
         "a\u202eb.pdf",
         "..",
         ".",
-        "x" * 256,
+        "x" * 201,
+        "\n.pdf",
+        "a\u200bb.pdf",
+        "a\ufeff.pdf",
     ],
 )
 def test_bad_file_names(name: str) -> None:
@@ -61,10 +73,39 @@ def test_supported_content_types(given: str, normalized: str) -> None:
     assert normalize_content_type(given) == normalized
 
 
-@pytest.mark.parametrize("given", ["text/plain", "image/gif", "", "application/pdfx"])
+@pytest.mark.parametrize(
+    "given", ["text/plain", "image/gif", "", "application/pdfx", "image/png\n", "image/ png"]
+)
 def test_unsupported_content_types(given: str) -> None:
     with pytest.raises(UnsupportedDocument):
         normalize_content_type(given)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=210) | st.from_regex(FILENAME_PATTERN, fullmatch=True))
+def test_the_documented_file_name_pattern_is_exactly_what_is_accepted(name: str) -> None:
+    # JSON Schema patterns are ECMA-262 regexes: `$` is the end of the text (fullmatch)
+    documented = re.fullmatch(FILENAME_PATTERN, name) is not None and len(name) <= 200
+    try:
+        check_filename(name)
+    except ValueError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == documented
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.from_regex(CONTENT_TYPE_PATTERN, fullmatch=True))
+def test_the_documented_content_type_pattern_is_exactly_what_is_accepted(content_type: str) -> None:
+    documented = re.fullmatch(CONTENT_TYPE_PATTERN, content_type) is not None
+    try:
+        normalize_content_type(content_type)
+    except UnsupportedDocument:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == documented
 
 
 def test_cursor_round_trip() -> None:
