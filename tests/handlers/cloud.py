@@ -39,7 +39,14 @@ def template_values() -> dict[str, str]:
         for name, spec in functions().items()
         if spec["trigger"] == "states"
     }
-    values.update(ocr_wait_timeout_seconds="900", poll_interval_seconds="30", max_polls="20")
+    values.update(
+        ocr_wait_timeout_seconds="900",
+        poll_interval_seconds="30",
+        max_polls="20",
+        textract_retry_interval_seconds="5",
+        textract_retry_max_delay_seconds="300",
+        textract_retry_max_attempts="20",
+    )
     return values
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 
 import pytest
 
@@ -58,6 +59,9 @@ def test_create_upload_writes_a_created_job_and_presigns_the_put(cloud: Cloud) -
     assert job["status"] == "CREATED" and job["owner_id"] == "clerk-1"
     assert int(job["size_bytes"]) == 1234 and int(job["version"]) == 1
     assert [r["event"] for r in cloud.audit(body["job_id"])] == ["created"]
+    # and it expires (DynamoDB TTL) an hour after its upload link, unless a document comes
+    link_expires = datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
+    assert int(job["expires_at_epoch"]) == int(link_expires.timestamp()) + 3600
 
 
 def test_presigned_put_uploads_to_the_job_key(cloud: Cloud) -> None:

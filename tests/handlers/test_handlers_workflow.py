@@ -601,3 +601,30 @@ def test_store_without_a_started_analysis_fails(cloud: Cloud, textract: FakeText
     job = make_job(cloud, status="PROCESSING", fixture=None)
     with pytest.raises(OcrFailed, match="No OCR analysis"):
         store_ocr.lambda_handler(state_of(job), LambdaContext())
+
+
+# -- reconcile-failures -------------------------------------------------------------------
+
+
+def test_a_retry_that_succeeded_deletes_only_its_jobs_earlier_failures(cloud: Cloud) -> None:
+    from services.workflow.handlers import reconcile_failures
+
+    # Given failures on the dead-letter queue: job A's first two attempts, another job's
+    # first attempt, and a redriven S3 event that belongs to no failure notice
+    job = make_job(cloud, status="COMPLETED", fixture=None, attempt=3)
+    other = make_job(cloud, status="FAILED", fixture=None)
+    for failed_job, attempt in ((job, 1), (job, 2), (other, 1)):
+        error = {"Error": "TextractThrottled", "Cause": "throttled"}
+        mark_failed.lambda_handler(
+            state_of(failed_job, attempt=attempt, error=error), LambdaContext()
+        )
+    cloud.client("sqs").send_message(
+        QueueUrl=cloud.dlq_url, MessageBody=json.dumps({"Records": [{"eventName": "x"}]})
+    )
+    # When job A's third attempt has succeeded and the pipeline reconciles
+    outcome = reconcile_failures.lambda_handler(state_of(job, attempt=3), LambdaContext())
+    # Then A's two notices are gone, and the other two are still there, visible at once
+    assert (outcome["deleted"], outcome["scanned"]) == (2, 4)
+    left = cloud.dlq_messages()
+    assert len(left) == 2
+    assert {m.get("job_id") for m in left} == {other.job_id, None}

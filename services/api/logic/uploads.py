@@ -81,6 +81,12 @@ def normalize_content_type(content_type: str) -> str:
     return _CONTENT_TYPE_ALIASES.get(media_type, media_type)
 
 
+UPLOAD_GRACE = timedelta(hours=1)
+"""How long after its link expires a CREATED job is kept: an upload that began in time
+may still be arriving. After that the job expires (DynamoDB TTL) and a document that
+turns up for it is deleted (intake)."""
+
+
 @dataclass(frozen=True)
 class UploadLimits:
     max_upload_bytes: int
@@ -112,6 +118,7 @@ def create_upload(
         )
     job_id = str(uuid.uuid4())
     now = utc_now()
+    link_expires = datetime.now(UTC) + timedelta(seconds=limits.upload_url_ttl_seconds)
     job = JobItem(
         job_id=job_id,
         status=JobStatus.CREATED,
@@ -125,6 +132,7 @@ def create_upload(
         size_bytes=size_bytes,
         s3_key=document_key(owner_id, job_id, filename),
         attempt=1,
+        expires_at_epoch=int((link_expires + UPLOAD_GRACE).timestamp()),
     )
     ports.jobs.create(job)
     ports.audit.record(
@@ -133,9 +141,8 @@ def create_upload(
         actor=owner_id,
         details={"filename": filename, "content_type": media_type, "size_bytes": size_bytes},
     )
-    ttl = limits.upload_url_ttl_seconds
-    url = ports.documents.presign_put(job.s3_key, media_type, ttl)
-    expires_at = (datetime.now(UTC) + timedelta(seconds=ttl)).isoformat(timespec="seconds")
+    url = ports.documents.presign_put(job.s3_key, media_type, limits.upload_url_ttl_seconds)
+    expires_at = link_expires.isoformat(timespec="seconds")
     return NewUpload(
         job=job,
         upload_url=url,

@@ -12,7 +12,7 @@ from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition
 from docuflow.domain.status import JobStatus, can_transition
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Tables
-from services.workflow.models import FailureInput, FailureOutcome
+from services.workflow.models import FailureInput, FailureNotice, FailureOutcome
 
 ACTOR = "workflow"
 
@@ -93,16 +93,15 @@ def mark_failed(storage: Tables, dlq: DeadLetterQueue, state: FailureInput) -> F
         _audit_failure(storage, job, details)
     else:
         logger.warning("Job cannot be marked FAILED", extra={"status": job.status.value})
-    dlq.send(
-        {
-            "job_id": state.job_id,
-            "error": error,
-            "cause": cause,
-            "reason": reason,
-            "attempt": state.attempt,
-            "key": state.key,
-            "failed_at": utc_now(),
-        }
+    notice = FailureNotice(
+        job_id=state.job_id,
+        attempt=state.attempt,
+        error=error,
+        cause=cause,
+        reason=reason,
+        key=state.key,
+        failed_at=utc_now(),
     )
+    dlq.send(notice.model_dump(mode="json"))
     logger.error("Job failed", extra={"error": error, "reason": reason})
     return FailureOutcome(job_id=state.job_id, error=error, reason=reason)

@@ -77,8 +77,9 @@ def check_declared_type(declared: str | None, actual: str) -> None:
         )
 
 
-class _TooSlow(Exception):
-    pass
+class _TooSlow(BaseException):
+    """Out of time. A BaseException, like KeyboardInterrupt: pypdf's recovery from damaged
+    files catches Exception, and must not swallow the end of the time limit."""
 
 
 @contextmanager

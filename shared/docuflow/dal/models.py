@@ -47,6 +47,9 @@ class JobItem(BaseModel):
     file_sha256: str | None = None
     invoice_key: str | None = None
     attempt: Annotated[int, Field(ge=1)] = 1
+    # CREATED jobs only: when DynamoDB's TTL may delete the job (epoch seconds), because
+    # its upload link expired unused. The arrival of the document removes it.
+    expires_at_epoch: int | None = None
     execution_arn: str | None = None
     task_token: str | None = None
     ocr_apis: list[str] = Field(default_factory=list)
@@ -60,6 +63,16 @@ class JobItem(BaseModel):
     decision_reason: str | None = None
     decided_at: str | None = None
     corrections: dict[str, FieldCorrection] = Field(default_factory=dict)
+
+
+def abandoned(job: JobItem, now_epoch: float) -> bool:
+    """A CREATED job whose upload link expired unused (DynamoDB's TTL deletes it, within
+    a day or two of expiry; until then it still reads, and must not take a document)."""
+    return (
+        job.status is JobStatus.CREATED
+        and job.expires_at_epoch is not None
+        and job.expires_at_epoch <= now_epoch
+    )
 
 
 class AuditRecord(BaseModel):
