@@ -72,15 +72,23 @@ def responses(
     success: tuple[int, str],
     *errors: type[DocuflowError],
     body: type[BaseModel] | None = None,
+    links: dict[str, str] | None = None,
 ) -> dict[int, OpenAPIResponse]:
     """What a route documents: its success status and the statuses of the errors it raises.
 
     The success body is the route's return type unless `body` names it (for a route
     that answers with JSON it has serialized itself); every error body is ErrorResponse,
     and its description names the error codes a client can get with that status.
+    `links` names the operations (by operationId) that take the `job_id` of the success
+    body: OpenAPI links, which clients and the stateful fuzzer (schemathesis) follow.
     """
     status, description = success
     documented: dict[int, OpenAPIResponse] = {status: {"description": description}}
+    if links:
+        documented[status]["links"] = {
+            name: {"operationId": operation, "parameters": {"job_id": "$response.body#/job_id"}}
+            for name, operation in links.items()
+        }
     if body is not None:
         documented[status]["content"] = {content_types.APPLICATION_JSON: {"model": body}}
     codes: dict[int, list[str]] = {}

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictFloat,
@@ -64,6 +65,18 @@ JobId = Annotated[
         description="Anything else names no job (404).",
     ),
 ]
+
+
+def _whole_float_as_int(value: Any) -> Any:
+    # JSON Schema's "integer" is any number with no fraction: 12.0 is one, "12" and true
+    # are not (the strict int after this refuses those).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_float_as_int), Field(strict=True)]
+"""An integer as the OpenAPI document means it: 12 or 12.0, never "12" or true."""
 PageLimit = Annotated[int, Field(ge=1, le=100, description="Items per page.")]
 Cursor = Annotated[
     str,
@@ -103,11 +116,10 @@ class CreateUploadRequest(_Request):
     owner_id: OwnerId
     size_bytes: (
         Annotated[
-            int,
+            WholeNumber,
             Field(
                 gt=0,
                 le=MAX_UPLOAD_BYTES_CEILING,
-                strict=True,
                 description="The deployment's own limit may be lower (413).",
             ),
         ]
@@ -132,7 +144,7 @@ class DecisionRequest(_Request):
         Field(description="Field name to corrected value (normalized on the server)."),
     ] = Field(default_factory=dict)
     reason: Annotated[str | None, Field(max_length=2000)] = None
-    expected_version: Annotated[int, Field(ge=0, le=MAX_VERSION, strict=True)] | None = None
+    expected_version: Annotated[WholeNumber, Field(ge=0, le=MAX_VERSION)] | None = None
 
 
 class _Response(BaseModel):
