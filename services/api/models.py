@@ -69,14 +69,22 @@ JobId = Annotated[
 
 def _whole_float_as_int(value: Any) -> Any:
     # JSON Schema's "integer" is any number with no fraction: 12.0 is one, "12" and true
-    # are not (the strict int after this refuses those).
+    # are not (the strict int refuses those).
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-WholeNumber = Annotated[int, BeforeValidator(_whole_float_as_int), Field(strict=True)]
-"""An integer as the OpenAPI document means it: 12 or 12.0, never "12" or true."""
+# Integers as the OpenAPI document means them: 12 or 12.0, never "12" or true. The
+# limits come before the validator, or pydantic would not show them in the schema.
+UploadSize = Annotated[
+    int,
+    Field(strict=True, gt=0, le=MAX_UPLOAD_BYTES_CEILING),
+    BeforeValidator(_whole_float_as_int),
+]
+Version = Annotated[
+    int, Field(strict=True, ge=0, le=MAX_VERSION), BeforeValidator(_whole_float_as_int)
+]
 PageLimit = Annotated[int, Field(ge=1, le=100, description="Items per page.")]
 Cursor = Annotated[
     str,
@@ -116,12 +124,8 @@ class CreateUploadRequest(_Request):
     owner_id: OwnerId
     size_bytes: (
         Annotated[
-            WholeNumber,
-            Field(
-                gt=0,
-                le=MAX_UPLOAD_BYTES_CEILING,
-                description="The deployment's own limit may be lower (413).",
-            ),
+            UploadSize,
+            Field(description="The deployment's own limit may be lower (413)."),
         ]
         | None
     ) = None
@@ -144,7 +148,7 @@ class DecisionRequest(_Request):
         Field(description="Field name to corrected value (normalized on the server)."),
     ] = Field(default_factory=dict)
     reason: Annotated[str | None, Field(max_length=2000)] = None
-    expected_version: Annotated[WholeNumber, Field(ge=0, le=MAX_VERSION)] | None = None
+    expected_version: Version | None = None
 
 
 class _Response(BaseModel):
