@@ -19,8 +19,9 @@ class _JsonBodiesOnly(OpenAPIRequestValidationMiddleware):
     """Request validation that reads JSON bodies only.
 
     Powertools also parses form and multipart bodies, which no route takes (a multipart
-    body without a boundary even raises ValueError, a 500). Anything but JSON, or a body
-    without a Content-Type (taken as JSON), is refused as the 415 every route documents.
+    body without a boundary even raises ValueError, a 500). A body sent as anything but
+    JSON is refused with the 415 every route documents; one without a Content-Type is
+    read as JSON.
     """
 
     def _get_body(self, app: Any) -> dict[str, Any]:
