@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 from typing import Any
 
+import pytest
 import requests
 
 from e2e.client import Api, Control, new_owner, prepare
@@ -240,6 +241,38 @@ def test_bad_upload_requests_are_client_errors(api: Api) -> None:
     assert too_big.status_code == 413
 
 
+@pytest.mark.parametrize(
+    "path", ["/uploads", "/jobs/e2e-no-such-job/start", "/review/jobs/e2e-no-such-job/decision"]
+)
+def test_json_nested_990_deep_and_bodies_that_are_not_utf8_are_400_json(
+    api: Api, path: str
+) -> None:
+    json_headers = {"Content-Type": "application/json"}
+    bodies = {
+        "nested": b"[" * 990 + b"]" * 990,
+        "nested-objects": b'{"a":' * 990 + b"1" + b"}" * 990,
+        "not-utf8": b'{"filename": "\xff\xfe.pdf", "owner_id": "o"}',
+        "duplicate-key": b'{"reviewer": "a", "reviewer": "b", "decision": "APPROVE"}',
+    }
+    for name, body in bodies.items():
+        response = api.session.post(api.url(path), data=body, headers=json_headers, timeout=30)
+        assert response.status_code == 400, f"{name}: {response.status_code} {response.text}"
+        assert response.headers["content-type"].startswith("application/json"), name
+        assert response.json()["error"]["code"] == "VALIDATION_ERROR", name
+
+
+def test_a_method_a_path_does_not_serve_is_405_with_allow(api: Api) -> None:
+    for method, path, allow in (
+        ("TRACE", "/jobs/e2e-no-such-job", "GET"),
+        ("DELETE", "/uploads", "POST"),
+        ("PUT", "/review/jobs", "GET"),
+    ):
+        response = api.session.request(method, api.url(path), timeout=30)
+        assert response.status_code == 405, f"{method} {path}: {response.status_code}"
+        assert response.headers["Allow"] == allow
+        assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+
+
 # ------------------------------------------------------------------ fault injection
 
 
@@ -270,10 +303,19 @@ def test_textract_failure_fails_the_job_to_the_dlq_and_a_retry_succeeds(
     )
 
     def dead_letter() -> list[str] | None:
-        messages = sqs.receive_message(
-            QueueUrl=dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, VisibilityTimeout=0
-        ).get("Messages", [])
-        bodies = [m["Body"] for m in messages if job_id in m["Body"]]
+        # Read through the whole queue (other tests' failures are there too), hiding each
+        # message only briefly so the pipeline's own reconciliation can still see them.
+        bodies: list[str] = []
+        seen: set[str] = set()
+        for _ in range(20):
+            messages = sqs.receive_message(
+                QueueUrl=dlq_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, VisibilityTimeout=2
+            ).get("Messages", [])
+            fresh = [m for m in messages if m["MessageId"] not in seen]
+            if not fresh:
+                break
+            seen.update(m["MessageId"] for m in fresh)
+            bodies += [m["Body"] for m in fresh if job_id in m["Body"]]
         return bodies or None
 
     assert wait_for(dead_letter, 30, f"a dead-letter message for {job_id}")
@@ -285,7 +327,27 @@ def test_textract_failure_fails_the_job_to_the_dlq_and_a_retry_succeeds(
     assert job["attempt"] == 2
     assert api.result(job_id)["fields"]
     # "started" is there from the first attempt; only "retried" shows the retry was audited
-    assert "retried" in events(api.audit(job_id))
+    assert events(api.audit(job_id)).count("retried") == 1
+    # And once the retry's execution has ended (it reconciles last), the failure it
+    # resolved is off the dead-letter queue: the queue's alarm means open failures
+    sfn = boto3.client(
+        "stepfunctions",
+        endpoint_url=target.aws_endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    execution_arn = (
+        target.outputs["state_machine_arn"].replace(":stateMachine:", ":execution:")
+        + f":{job_id}-retry-2"
+    )
+
+    def retry_ended() -> str | None:
+        status = sfn.describe_execution(executionArn=execution_arn)["status"]
+        return None if status == "RUNNING" else str(status)
+
+    assert wait_for(retry_ended, 60, "the retry's execution to end") == "SUCCEEDED"
+    assert dead_letter() is None
 
 
 def test_throttled_textract_start_is_retried_to_success(
@@ -300,3 +362,27 @@ def test_throttled_textract_start_is_retried_to_success(
     assert job["status"] == "COMPLETED", job
     # Both injected throttles were hit (and retried) on the way to COMPLETED
     assert control.textract()["stats"]["throttled"] - throttled_before == 2
+
+
+def test_sustained_throttling_is_waited_out_and_every_job_completes(
+    api: Api, target: Target, control: Control
+) -> None:
+    # Given Textract refusing every start call for a while (the local stack waits at most
+    # 2 s between retries, 60 times: infra/envs/local.tfvars; AWS waits tens of minutes)
+    documents = [generated_invoice() for _ in range(6)]
+    for document in documents:
+        prepare(target, document)
+    throttled_before = control.textract()["stats"]["throttled"]
+    control.faults(throttle_seconds=20)
+    # When six invoices arrive at once
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        job_ids = list(
+            pool.map(lambda d: api.upload(d.data, d.filename, d.content_type), documents)
+        )
+    # Then every one of them completes, none fails
+    statuses = {
+        job_id: api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] for job_id in job_ids
+    }
+    assert set(statuses.values()) == {"COMPLETED"}, statuses
+    # after each had been throttled (and had waited) at least once
+    assert control.textract()["stats"]["throttled"] - throttled_before >= len(job_ids)

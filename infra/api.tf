@@ -7,7 +7,7 @@ locals {
   http_methods = ["get", "put", "post", "delete", "patch", "head", "options"]
 
   # "<METHOD> <path>" (API Gateway's route key) -> { function = <its x-docuflow-function>, method, path }
-  routes = merge([
+  operation_routes = merge([
     for path, item in local.openapi.paths : {
       for method, operation in item : "${upper(method)} ${path}" => {
         function = operation["x-docuflow-function"]
@@ -16,6 +16,24 @@ locals {
       } if contains(local.http_methods, method)
     }
   ]...)
+
+  # The functions that serve each path: one per path (checked below).
+  path_functions = {
+    for path, item in local.openapi.paths : path => distinct([
+      for method, operation in item : operation["x-docuflow-function"] if contains(local.http_methods, method)
+    ])
+  }
+
+  # Plus "ANY <path>" for every path, to the function that serves it: API Gateway itself
+  # answers a method no route names with 404, while the function answers 405 with the
+  # Allow header (an exact method's route wins over ANY).
+  routes = merge(local.operation_routes, {
+    for path, functions in local.path_functions : "ANY ${path}" => {
+      function = functions[0]
+      method   = "ANY"
+      path     = path
+    }
+  })
 
   # The functions the document routes to, and those functions.json says API Gateway invokes.
   routed_functions = toset([for route in values(local.routes) : route.function])
@@ -36,6 +54,10 @@ resource "aws_apigatewayv2_api" "http" {
   }
 
   lifecycle {
+    precondition {
+      condition     = alltrue([for path, functions in local.path_functions : length(functions) == 1])
+      error_message = "Every path of services/api/openapi.json must be served by one function (its ANY route answers 405 for the others): ${jsonencode({ for path, functions in local.path_functions : path => functions if length(functions) != 1 })}."
+    }
     precondition {
       condition     = local.routed_functions == local.http_functions
       error_message = "services/api/openapi.json routes to ${jsonencode(sort(local.routed_functions))}, but the http functions of services/functions.json are ${jsonencode(sort(local.http_functions))}: every http function serves at least one route, and only they do (run `uv run docuflow openapi`)."
@@ -102,5 +124,5 @@ resource "aws_lambda_permission" "api" {
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.fn[each.value.function].function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/${each.value.method}${replace(each.value.path, "/\\{[^}/]+\\}/", "*")}"
+  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/${each.value.method == "ANY" ? "*" : each.value.method}${replace(each.value.path, "/\\{[^}/]+\\}/", "*")}"
 }

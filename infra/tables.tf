@@ -33,6 +33,15 @@ resource "aws_dynamodb_table" "this" {
     }
   }
 
+  dynamic "ttl" {
+    for_each = try([each.value.ttl_attribute], [])
+
+    content {
+      attribute_name = ttl.value
+      enabled        = true
+    }
+  }
+
   point_in_time_recovery {
     enabled = true
   }

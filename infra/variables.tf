@@ -206,6 +206,43 @@ variable "max_polls" {
   }
 }
 
+# Textract's quotas (start calls per second, concurrent jobs) are per account, shared by
+# every job: a throttled call waits its turn. Waits double from the interval up to the
+# cap, each drawn at random below it (full jitter, so a burst spreads out); with the
+# defaults the attempts add up to about 75 minutes of waiting at most, 38 on average.
+variable "textract_retry_interval_seconds" {
+  description = "First wait after Textract throttles a call; each further wait doubles, up to textract_retry_max_delay_seconds."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.textract_retry_interval_seconds >= 1 && floor(var.textract_retry_interval_seconds) == var.textract_retry_interval_seconds
+    error_message = "textract_retry_interval_seconds must be a whole number of at least 1."
+  }
+}
+
+variable "textract_retry_max_delay_seconds" {
+  description = "Longest single wait after Textract throttles a call (before jitter)."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.textract_retry_max_delay_seconds >= 1 && var.textract_retry_max_delay_seconds <= 3600 && floor(var.textract_retry_max_delay_seconds) == var.textract_retry_max_delay_seconds
+    error_message = "textract_retry_max_delay_seconds must be a whole number between 1 and 3600."
+  }
+}
+
+variable "textract_retry_max_attempts" {
+  description = "Retries of a throttled Textract call before the job fails (TextractThrottled)."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.textract_retry_max_attempts >= 1 && var.textract_retry_max_attempts <= 1000 && floor(var.textract_retry_max_attempts) == var.textract_retry_max_attempts
+    error_message = "textract_retry_max_attempts must be a whole number between 1 and 1000."
+  }
+}
+
 variable "max_receive_count" {
   description = "Deliveries of an intake or OCR-completion message before it moves to the dead-letter queue."
   type        = number

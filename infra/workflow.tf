@@ -12,6 +12,10 @@ locals {
       ocr_wait_timeout_seconds = var.ocr_wait_timeout_seconds
       poll_interval_seconds    = var.poll_interval_seconds
       max_polls                = var.max_polls
+
+      textract_retry_interval_seconds  = var.textract_retry_interval_seconds
+      textract_retry_max_delay_seconds = var.textract_retry_max_delay_seconds
+      textract_retry_max_attempts      = var.textract_retry_max_attempts
     },
   )
 }

@@ -1,4 +1,4 @@
-"""Waiting for a condition, shared by the tests and the end-to-end suite (e2e/)."""
+"""Helpers the tests and the end-to-end suite (e2e/) share: waiting for a condition, PDFs."""
 
 from __future__ import annotations
 
@@ -24,3 +24,23 @@ def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(interval)
+
+
+def pdf_document(pages: int = 1, *, content: bytes = b"") -> bytes:
+    """A real PDF of blank pages (pypdf writes it), each with `content` as its content
+    stream, uncompressed: generated test material."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        page = writer.add_blank_page(width=595, height=842)
+        if content:
+            stream = StreamObject()
+            stream.set_data(content)
+            page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -21,6 +21,12 @@ ocr_wait_timeout_seconds = 20
 poll_interval_seconds    = 1
 max_polls                = 10
 
+# Throttling is waited out in seconds, not minutes, so the e2e suite's sustained
+# throttling test finishes quickly: waits of at most 2 s (jittered), 60 of them.
+textract_retry_interval_seconds  = 1
+textract_retry_max_delay_seconds = 2
+textract_retry_max_attempts      = 60
+
 log_retention_days        = 7
 log_level                 = "INFO"
 state_machine_log_level   = "ALL"

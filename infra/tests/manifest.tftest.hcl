@@ -128,11 +128,22 @@ run "every_operation_of_the_openapi_document_is_routed_to_its_function" {
 
   assert {
     condition = toset(keys(aws_apigatewayv2_route.route)) == toset(flatten([
+      for path, item in jsondecode(file("../services/api/openapi.json")).paths : concat(
+        [for method, _ in item : "${upper(method)} ${path}"], ["ANY ${path}"]
+      )
+    ]))
+    error_message = "The HTTP API's routes differ from the operations of services/api/openapi.json, each path's ANY route aside."
+  }
+
+  assert {
+    condition = alltrue(flatten([
       for path, item in jsondecode(file("../services/api/openapi.json")).paths : [
-        for method, _ in item : "${upper(method)} ${path}"
+        for method, operation in item :
+        aws_apigatewayv2_route.route["ANY ${path}"].target == "integrations/${aws_apigatewayv2_integration.fn[operation["x-docuflow-function"]].id}"
+        && aws_lambda_permission.api["ANY ${path}"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:mockapi/*/*${replace(path, "/\\{[^}/]+\\}/", "*")}"
       ]
     ]))
-    error_message = "The HTTP API's routes differ from the operations of services/api/openapi.json."
+    error_message = "A path's ANY route (405 for other methods) must go to the function that serves the path, and only for that path."
   }
 
   assert {

@@ -73,15 +73,23 @@ def responses(
     success: tuple[int, str],
     *errors: type[DocuflowError],
     body: type[BaseModel] | None = None,
+    links: dict[str, str] | None = None,
 ) -> dict[int, OpenAPIResponse]:
     """What a route documents: its success status and the statuses of the errors it raises.
 
     The success body is the route's return type unless `body` names it (for a route
     that answers with JSON it has serialized itself); every error body is ErrorResponse,
     and its description names the error codes a client can get with that status.
+    `links` names the operations (by operationId) that take the `job_id` of the success
+    body: OpenAPI links, which clients and the stateful fuzzer (schemathesis) follow.
     """
     status, description = success
     documented: dict[int, OpenAPIResponse] = {status: {"description": description}}
+    if links:
+        documented[status]["links"] = {
+            name: {"operationId": operation, "parameters": {"job_id": "$response.body#/job_id"}}
+            for name, operation in links.items()
+        }
     if body is not None:
         documented[status]["content"] = {content_types.APPLICATION_JSON: {"model": body}}
     codes: dict[int, list[str]] = {}
@@ -168,6 +176,24 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.not_found
     def handle_unknown_route(_: NotFoundError) -> Response[str]:
         event = app.current_event
+        allowed = allowed_methods(app, event.path)
+        if allowed:
+            # A path this function serves, with a method it does not: API Gateway sends
+            # such requests here through the path's ANY route (infra/api.tf).
+            response = error_response(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"{event.http_method} is not allowed on {event.path}; use {', '.join(allowed)}.",
+            )
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
         return error_response(
             404, "ROUTE_NOT_FOUND", f"No route for {event.http_method} {event.path}."
         )
+
+
+def allowed_methods(app: APIGatewayHttpResolver, path: str) -> list[str]:
+    """The methods the resolver's routes serve on `path` (none: the path is unknown)."""
+    # Powertools keeps its compiled routes in these two lists and offers no public view.
+    routes = [*app._static_routes, *app._dynamic_routes]
+    return sorted({route.method for route in routes if route.rule.match(path)})

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -26,8 +28,14 @@ from docuflow.dal.audit import AUDIT_EVENTS
 from docuflow.dal.models import AuditRecord, JobItem
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult, ReviewReason
-from services.api.logic.uploads import check_filename
+from services.api.logic.uploads import (
+    CONTENT_TYPE_PATTERN,
+    FILENAME_PATTERN,
+    MAX_FILENAME_CHARS,
+    check_filename,
+)
 from services.api.pagination import MAX_CURSOR_CHARS
+from services.common.settings import MAX_UPLOAD_BYTES_CEILING
 
 # No job ever reaches it, and a larger number would not survive the web app's JSON
 # (2**53 - 1 is JavaScript's largest exact integer, and the document can state it
@@ -35,12 +43,23 @@ from services.api.pagination import MAX_CURSOR_CHARS
 MAX_VERSION = 2**53 - 1
 
 # Not stripped of surrounding blanks (unlike the other strings of a request): the pattern
-# the document shows is exactly what is accepted.
+# the document shows is exactly what is accepted. It becomes a part of S3 keys, so a name
+# made only of dots ("." or "..") is refused: at least one other character.
 OwnerId = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=False, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._@+-]+$"
+        strip_whitespace=False,
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9._@+-]*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*$",
     ),
+]
+# A name someone reads in the audit trail: at least one visible character. Checked as
+# sent (the document's limits are the limits), stored without surrounding blanks.
+Actor = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=r"\S"),
+    AfterValidator(str.strip),
 ]
 JobId = Annotated[
     str,
@@ -48,6 +67,26 @@ JobId = Annotated[
         pattern=r"^[A-Za-z0-9_-]{1,64}$",
         description="Anything else names no job (404).",
     ),
+]
+
+
+def _whole_float_as_int(value: Any) -> Any:
+    # JSON Schema's "integer" is any number with no fraction: 12.0 is one, "12" and true
+    # are not (the strict int refuses those).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Integers as the OpenAPI document means them: 12 or 12.0, never "12" or true. The
+# limits come before the validator, or pydantic would not show them in the schema.
+UploadSize = Annotated[
+    int,
+    Field(strict=True, gt=0, le=MAX_UPLOAD_BYTES_CEILING),
+    BeforeValidator(_whole_float_as_int),
+]
+Version = Annotated[
+    int, Field(strict=True, ge=0, le=MAX_VERSION), BeforeValidator(_whole_float_as_int)
 ]
 PageLimit = Annotated[int, Field(ge=1, le=100, description="Items per page.")]
 Cursor = Annotated[
@@ -65,19 +104,34 @@ class _Request(BaseModel):
 
 
 class CreateUploadRequest(_Request):
+    # The two strings below are checked as sent, against the patterns the document shows
+    # (services/api/logic/uploads.py states each rule once).
     filename: Annotated[
-        str, Field(max_length=255, description="No path separators or control characters.")
+        str,
+        StringConstraints(strip_whitespace=False, max_length=MAX_FILENAME_CHARS),
+        Field(
+            description="No path separators, control or invisible characters, not only dots; "
+            "surrounding blanks are dropped.",
+            json_schema_extra={"pattern": FILENAME_PATTERN},
+        ),
     ]
     content_type: Annotated[
         str,
+        StringConstraints(strip_whitespace=False, max_length=255),
         Field(
-            min_length=1,
-            max_length=255,
-            description="application/pdf, image/png, image/jpeg or image/tiff (else 415).",
+            description="application/pdf, image/png, image/jpeg or image/tiff, in any case, "
+            "with optional parameters (anything else: 415).",
+            json_schema_extra={"pattern": CONTENT_TYPE_PATTERN},
         ),
     ]
     owner_id: OwnerId
-    size_bytes: Annotated[int, Field(gt=0, strict=True)] | None = None
+    size_bytes: (
+        Annotated[
+            UploadSize,
+            Field(description="The deployment's own limit may be lower (413)."),
+        ]
+        | None
+    ) = None
 
     @field_validator("filename")
     @classmethod
@@ -86,7 +140,7 @@ class CreateUploadRequest(_Request):
 
 
 class StartRequest(_Request):
-    actor: Annotated[str | None, Field(min_length=1, max_length=128)] = None
+    actor: Actor | None = None
 
 
 # A corrected value is a JSON string. Any other JSON value passes the model only so that
@@ -129,7 +183,7 @@ class DecisionRequest(_Request):
             ),
         ),
     ] = None
-    expected_version: Annotated[int, Field(ge=0, le=MAX_VERSION, strict=True)] | None = None
+    expected_version: Version | None = None
 
     @model_validator(mode="after")
     def _override_is_for_approvals(self) -> DecisionRequest:

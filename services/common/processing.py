@@ -40,6 +40,8 @@ def mark_uploaded(ports: Processing, job: JobItem, *, actor: str) -> JobItem:
         current=JobStatus.CREATED,
         target=JobStatus.UPLOADED,
         set_fields={"size_bytes": digest.size_bytes, "file_sha256": digest.sha256},
+        # The document is here: the job no longer expires.
+        remove_fields=("expires_at_epoch",),
     )
     _audit_uploaded(ports, job, actor=actor)
     return job

@@ -12,7 +12,11 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 NonEmpty = Annotated[str, Field(min_length=1)]
-MaxUploadBytes = Annotated[int, Field(gt=0, description="The largest document accepted")]
+MAX_UPLOAD_BYTES_CEILING = 500 * 1024 * 1024
+"""Textract's limit for asynchronous PDFs: no deployment may accept more."""
+MaxUploadBytes = Annotated[
+    int, Field(gt=0, le=MAX_UPLOAD_BYTES_CEILING, description="The largest document accepted")
+]
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 

@@ -16,6 +16,7 @@ from services.common.settings import (
     BucketSettings,
     MaxUploadBytes,
     NonEmpty,
+    Settings,
     StorageSettings,
     TableSettings,
 )
@@ -43,8 +44,14 @@ class ParseSettings(StorageSettings):
     ] = Field(default_factory=dict)
 
 
-class FailureSettings(TableSettings):
+class DeadLetterSettings(Settings):
+    """reconcile-failures reads the dead-letter queue and nothing else."""
+
     dlq_url: NonEmpty
+
+
+class FailureSettings(TableSettings, DeadLetterSettings):
+    pass
 
 
 @cache
@@ -77,3 +84,8 @@ def get_parse_settings() -> ParseSettings:
 @cache
 def get_failure_settings() -> FailureSettings:
     return FailureSettings()
+
+
+@cache
+def get_dead_letter_settings() -> DeadLetterSettings:
+    return DeadLetterSettings()

@@ -9,6 +9,7 @@ from docuflow.dal.queues import DeadLetterQueue
 from services.common.adapters import Storage, Tables, documents_from, storage_from, tables_from
 from services.common.wiring import Provider
 from services.workflow.config import (
+    get_dead_letter_settings,
     get_failure_settings,
     get_storage_settings,
     get_table_settings,
@@ -24,7 +25,7 @@ textract: Provider[TextractGateway] = Provider(lambda: TextractGateway(clients.t
 # Answering task tokens needs no state machine ARN.
 workflow: Provider[WorkflowGateway] = Provider(lambda: WorkflowGateway(clients.stepfunctions()))
 dead_letters: Provider[DeadLetterQueue] = Provider(
-    lambda: DeadLetterQueue(clients.sqs(), get_failure_settings().dlq_url)
+    lambda: DeadLetterQueue(clients.sqs(), get_dead_letter_settings().dlq_url)
 )
 failure_tables: Provider[Tables] = Provider(lambda: tables_from(get_failure_settings()))
 

@@ -95,6 +95,26 @@ class FailureInput(PipelineState):
     error: StepError = Field(default_factory=StepError)
 
 
+class FailureNotice(_In):
+    """What mark-failed puts on the dead-letter queue for each failed attempt."""
+
+    job_id: Annotated[str, Field(min_length=1)]
+    attempt: Annotated[int, Field(ge=1)]
+    error: str
+    cause: str
+    reason: str
+    key: str
+    failed_at: str
+
+
+class ReconcileOutcome(_Out):
+    """reconcile-failures' output ($.reconciled)."""
+
+    job_id: str
+    deleted: int
+    scanned: int
+
+
 class FailureOutcome(_Out):
     job_id: str
     status: Literal["FAILED"] = "FAILED"

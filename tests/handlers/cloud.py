@@ -39,7 +39,14 @@ def template_values() -> dict[str, str]:
         for name, spec in functions().items()
         if spec["trigger"] == "states"
     }
-    values.update(ocr_wait_timeout_seconds="900", poll_interval_seconds="30", max_polls="20")
+    values.update(
+        ocr_wait_timeout_seconds="900",
+        poll_interval_seconds="30",
+        max_polls="20",
+        textract_retry_interval_seconds="5",
+        textract_retry_max_delay_seconds="300",
+        textract_retry_max_attempts="20",
+    )
     return values
 
 
@@ -385,6 +392,7 @@ def make_job(
     created_at: str | None = None,
     fixture: str | None = "analyze_document/sample-invoice.json",
     version: int = 5,
+    attempt: int = 1,
     **extra: Any,
 ) -> JobItem:
     """A job stored directly in `status`; with a fixture, its result is what the parser
@@ -421,7 +429,7 @@ def make_job(
         content_type="application/pdf",
         size_bytes=100,
         s3_key=key,
-        attempt=1,
+        attempt=attempt,
         **fields,
         **extra,
     )

@@ -37,6 +37,7 @@ def _reset_services() -> None:
         workflow_config.get_start_ocr_settings,
         workflow_config.get_parse_settings,
         workflow_config.get_failure_settings,
+        workflow_config.get_dead_letter_settings,
     ):
         cached.cache_clear()
     api_dependencies.reset()

@@ -95,13 +95,21 @@ def test_test_event_is_ignored(cloud: Cloud) -> None:
     assert run(sqs_event([body])) == {"batchItemFailures": []}
 
 
-def test_unknown_keys_fail_their_message_only(cloud: Cloud) -> None:
-    # Given a batch: one good record, one key of no job, one key outside raw/, one junk body
+def test_objects_of_no_job_are_deleted_and_objects_outside_raw_fail(cloud: Cloud) -> None:
+    # Given a batch: one good record, a key of no job, a key under raw/ that names no job,
+    # another file in a job's folder, a key outside raw/, and a junk body
     job, key = created_job_with_object(cloud)
+    strays = [
+        "raw/clerk-1/no-such-job/x.pdf",
+        "raw/not-a-document-key.pdf",
+        f"raw/{job.owner_id}/{job.job_id}/another.pdf",
+    ]
+    for stray in strays:
+        cloud.put_object(stray, PDF)
     event = sqs_event(
         [
             s3_notification(cloud.bucket, key),
-            s3_notification(cloud.bucket, "raw/clerk-1/no-such-job/x.pdf"),
+            *(s3_notification(cloud.bucket, stray) for stray in strays),
             s3_notification(cloud.bucket, "elsewhere/x.pdf"),
             "not json at all",
         ]
@@ -109,9 +117,47 @@ def test_unknown_keys_fail_their_message_only(cloud: Cloud) -> None:
     ids = [record["messageId"] for record in event["Records"]]
     # When intake handles it
     response = run(event)
-    # Then exactly the three bad messages are reported back for redelivery / the DLQ
-    assert response == {"batchItemFailures": [{"itemIdentifier": i} for i in ids[1:]]}
+    # Then the strays under raw/ are deleted, the job's own document is processed and kept,
+    # and only the messages about things outside the documents fail (redelivery / the DLQ)
+    assert response == {"batchItemFailures": [{"itemIdentifier": i} for i in ids[-2:]]}
     assert cloud.job(job.job_id)["status"] == "PROCESSING"
+    listed = cloud.client("s3").list_objects_v2(Bucket=cloud.bucket, Prefix="raw/")
+    assert [item["Key"] for item in listed["Contents"]] == [key]
+
+
+def test_a_document_for_an_expired_job_is_deleted_and_the_job_left_to_expire(
+    cloud: Cloud,
+) -> None:
+    # Given a CREATED job whose upload link and grace period are over, and its document
+    job, key = created_job_with_object(cloud)
+    cloud.table(cloud.jobs_table).update_item(
+        Key={"job_id": job.job_id},
+        UpdateExpression="SET expires_at_epoch = :past",
+        ExpressionAttributeValues={":past": 1_000_000_000},
+    )
+    # When the document's notification arrives
+    assert run(sqs_event([s3_notification(cloud.bucket, key)])) == {"batchItemFailures": []}
+    # Then the document is deleted and the job stays CREATED, for DynamoDB's TTL
+    listed = cloud.client("s3").list_objects_v2(Bucket=cloud.bucket, Prefix="raw/")
+    assert listed.get("Contents", []) == []
+    assert cloud.job(job.job_id)["status"] == "CREATED"
+
+
+def test_the_arriving_document_ends_the_jobs_expiry(cloud: Cloud) -> None:
+    import time
+
+    # Given a CREATED job that would expire in an hour
+    job, key = created_job_with_object(cloud)
+    cloud.table(cloud.jobs_table).update_item(
+        Key={"job_id": job.job_id},
+        UpdateExpression="SET expires_at_epoch = :soon",
+        ExpressionAttributeValues={":soon": int(time.time()) + 3600},
+    )
+    # When its document arrives, then the job is processed and no longer expires
+    assert run(sqs_event([s3_notification(cloud.bucket, key)])) == {"batchItemFailures": []}
+    stored = cloud.job(job.job_id)
+    assert stored["status"] == "PROCESSING"
+    assert "expires_at_epoch" not in stored
 
 
 def test_object_of_another_bucket_fails(cloud: Cloud) -> None:

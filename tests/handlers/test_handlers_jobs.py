@@ -98,6 +98,45 @@ def test_list_by_owner_and_status(cloud: Cloud) -> None:
     assert [item["job_id"] for item in response["json"]["items"]] == [failed.job_id]
 
 
+def test_a_filtered_list_fills_every_page_and_never_ends_on_an_empty_one(cloud: Cloud) -> None:
+    # Given an owner's five oldest jobs FAILED under twelve newer COMPLETED ones
+    failed = [
+        make_job(
+            cloud,
+            owner_id="dave",
+            status="FAILED",
+            created_at=f"2026-10-0{day}T10:00:00.000Z",
+            fixture=None,
+        )
+        for day in range(1, 6)
+    ]
+    for day in range(10, 22):
+        make_job(
+            cloud,
+            owner_id="dave",
+            status="COMPLETED",
+            created_at=f"2026-11-{day}T10:00:00.000Z",
+            fixture=None,
+        )
+    # When the FAILED ones are listed two at a time
+    pages: list[list[str]] = []
+    cursor = None
+    for _ in range(10):
+        query = {"owner_id": "dave", "status": "FAILED", "limit": "2"}
+        response = get("/jobs", query=query | ({"cursor": cursor} if cursor else {}))
+        assert response["statusCode"] == 200, response["json"]
+        pages.append([item["job_id"] for item in response["json"]["items"]])
+        cursor = response["json"]["next_cursor"]
+        if cursor is None:
+            break
+    # Then every page is full but the last, and the five come once, newest first
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert [job_id for page in pages for job_id in page] == [j.job_id for j in reversed(failed)]
+    # And a filter nothing passes is one empty page without a cursor
+    response = get("/jobs", query={"owner_id": "dave", "status": "APPROVED", "limit": "2"})
+    assert response["json"] == {"items": [], "next_cursor": None}
+
+
 def test_list_by_status_alone(cloud: Cloud) -> None:
     done = make_job(cloud, status="APPROVED", fixture=None)
     response = get("/jobs", query={"status": "APPROVED"})
@@ -168,3 +207,37 @@ def test_a_decoding_error_of_our_own_is_not_blamed_on_the_request(
     # (API Gateway answers 500)
     with pytest.raises(UnicodeDecodeError):
         call(jobs, event)
+
+
+@pytest.mark.parametrize(
+    ("handler", "method", "route", "allow"),
+    [
+        ("jobs", "TRACE", "/jobs/{job_id}", "GET"),
+        ("jobs", "DELETE", "/jobs", "GET"),
+        ("uploads", "GET", "/uploads", "POST"),
+        ("uploads", "PUT", "/jobs/{job_id}/start", "POST"),
+        ("review", "PATCH", "/review/jobs/{job_id}/decision", "POST"),
+    ],
+)
+def test_a_method_a_path_does_not_serve_is_405_with_allow(
+    cloud: Cloud, handler: str, method: str, route: str, allow: str
+) -> None:
+    from services.api.handlers import jobs as jobs_module
+    from services.api.handlers import review, uploads
+
+    functions = {"jobs": jobs_module, "review": review, "uploads": uploads}
+    # Given a request API Gateway sent through the path's ANY route (infra/api.tf)
+    event = http_event(method, route, path_params={"job_id": "j-1"})
+    event["routeKey"] = event["requestContext"]["routeKey"] = f"ANY {route}"
+    # When the function serving the path answers it
+    response = call(functions[handler].lambda_handler, event)
+    # Then it is 405 naming the methods the path serves, in the error shape
+    assert response["statusCode"] == 405, response["json"]
+    assert response["headers"]["Allow"] == allow
+    assert response["json"]["error"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+def test_a_path_no_route_serves_is_still_404(cloud: Cloud) -> None:
+    response = call(jobs, http_event("TRACE", "/nowhere"))
+    assert response["statusCode"] == 404
+    assert response["json"]["error"]["code"] == "ROUTE_NOT_FOUND"

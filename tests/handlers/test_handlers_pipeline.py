@@ -136,6 +136,9 @@ def _deploy(stack: Stack) -> Stack:
             "ocr_wait_timeout_seconds": wait,
             "poll_interval_seconds": "1",
             "max_polls": "15",
+            "textract_retry_interval_seconds": "1",
+            "textract_retry_max_delay_seconds": "2",
+            "textract_retry_max_attempts": "10",
         }
         stack.machines[label] = c("stepfunctions").create_state_machine(
             name=f"pipeline-{label}-{stack.suffix}", definition=render_asl(values), roleArn=role
@@ -143,9 +146,15 @@ def _deploy(stack: Stack) -> Stack:
     return stack
 
 
-def run_pipeline(stack: Stack, document: bytes, machine: str = "callback") -> dict[str, Any]:
-    """Store the document and a PROCESSING job, run one execution to its end."""
-    job_id = str(uuid.uuid4())
+def run_pipeline(
+    stack: Stack,
+    document: bytes,
+    machine: str = "callback",
+    attempt: int = 1,
+    job_id: str | None = None,
+) -> dict[str, Any]:
+    """Store the document and a PROCESSING job on `attempt`, run one execution to its end."""
+    job_id = job_id or str(uuid.uuid4())
     key = f"raw/clerk/{job_id}/doc.pdf"
     stack.client("s3").put_object(Bucket=stack.bucket, Key=key, Body=document)
     now = "2026-11-28T10:00:00.000Z"
@@ -159,7 +168,7 @@ def run_pipeline(stack: Stack, document: bytes, machine: str = "callback") -> di
         "filename": "doc.pdf",
         "content_type": "application/pdf",
         "s3_key": key,
-        "attempt": 1,
+        "attempt": attempt,
         "file_sha256": hashlib.sha256(document).hexdigest(),
     }
     stack.client("dynamodb").put_item(
@@ -169,7 +178,9 @@ def run_pipeline(stack: Stack, document: bytes, machine: str = "callback") -> di
     arn = sfn.start_execution(
         stateMachineArn=stack.machines[machine],
         name=job_id,
-        input=json.dumps({"job_id": job_id, "bucket": stack.bucket, "key": key, "attempt": 1}),
+        input=json.dumps(
+            {"job_id": job_id, "bucket": stack.bucket, "key": key, "attempt": attempt}
+        ),
     )["executionArn"]
     deadline = time.monotonic() + 90
     while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
@@ -209,7 +220,14 @@ def _document(name: str) -> bytes:
 def test_callback_path_routes_the_invoice(stack: Stack) -> None:
     run = run_pipeline(stack, _document("sample-invoice.pdf"))
     assert run["status"] == "SUCCEEDED"
-    assert run["states"] == ["ValidateDocument", "StartOcr", "StoreOcr", "ParseAndScore", "Done"]
+    assert run["states"] == [
+        "ValidateDocument",
+        "StartOcr",
+        "StoreOcr",
+        "ParseAndScore",
+        "WasRetried",
+        "Done",
+    ]
     assert run["job_status"] == "NEEDS_REVIEW"  # '$' alone does not settle the currency
     result = json.loads(
         stack.client("s3")
@@ -229,7 +247,7 @@ def test_polling_takes_over_when_no_notification_comes_in_time(stack: Stack) -> 
         stack.faults(reset=True)
     assert run["status"] == "SUCCEEDED"
     assert "PollOcr" in run["states"] and "WaitForOcr" in run["states"]
-    assert run["states"][-3:] == ["StoreOcr", "ParseAndScore", "Done"]
+    assert run["states"][-4:] == ["StoreOcr", "ParseAndScore", "WasRetried", "Done"]
 
 
 def test_throttled_starts_are_retried(stack: Stack) -> None:
@@ -239,6 +257,27 @@ def test_throttled_starts_are_retried(stack: Stack) -> None:
     assert run["states"].count("StartOcr") == 1  # retried inside the state
     assert "TextractThrottled" in run["errors"]
     assert run["job_status"] == "NEEDS_REVIEW"
+
+
+def test_a_retry_that_succeeds_takes_its_earlier_failure_off_the_dead_letter_queue(
+    stack: Stack,
+) -> None:
+    # Given the failures of the first attempts of two jobs on the dead-letter queue
+    sqs = stack.client("sqs")
+    retried, other = str(uuid.uuid4()), str(uuid.uuid4())
+    for job_id in (retried, other):
+        notice = {"job_id": job_id, "attempt": 1, "error": "OcrFailed", "cause": ""}
+        sqs.send_message(
+            QueueUrl=stack.dlq_url,
+            MessageBody=json.dumps({**notice, "reason": "r", "key": "k", "failed_at": "t"}),
+        )
+    # When the second attempt of one of them succeeds
+    run = run_pipeline(stack, _document("sample-invoice.pdf"), attempt=2, job_id=retried)
+    assert run["status"] == "SUCCEEDED"
+    assert run["states"][-3:] == ["WasRetried", "ReconcileFailures", "Done"]
+    # Then its failure is gone and the other one is still there, visible
+    left = sqs.receive_message(QueueUrl=stack.dlq_url, MaxNumberOfMessages=10)["Messages"]
+    assert [json.loads(m["Body"])["job_id"] for m in left] == [other]
 
 
 def test_textract_failure_goes_to_the_catch_path(stack: Stack) -> None:

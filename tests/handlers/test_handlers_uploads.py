@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 
 import pytest
 
@@ -58,6 +59,9 @@ def test_create_upload_writes_a_created_job_and_presigns_the_put(cloud: Cloud) -
     assert job["status"] == "CREATED" and job["owner_id"] == "clerk-1"
     assert int(job["size_bytes"]) == 1234 and int(job["version"]) == 1
     assert [r["event"] for r in cloud.audit(body["job_id"])] == ["created"]
+    # and it expires (DynamoDB TTL) an hour after its upload link, unless a document comes
+    link_expires = datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
+    assert int(job["expires_at_epoch"]) == int(link_expires.timestamp()) + 3600
 
 
 def test_presigned_put_uploads_to_the_job_key(cloud: Cloud) -> None:
@@ -171,7 +175,7 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
                     "filename": "a.pdf",
                     "content_type": "application/pdf",
                     "owner_id": "o",
-                    "size_bytes": 12.0,
+                    "size_bytes": 12.5,
                 }
             },
             400,
@@ -214,7 +218,7 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
         "bad-owner",
         "negative-size",
         "size-as-string",
-        "size-as-float",
+        "size-with-a-fraction",
         "owner-with-blank",
         "unsupported-type",
         "too-large",
@@ -230,6 +234,14 @@ def test_bad_upload_requests_get_a_4xx_json_error(
     assert response["json"]["error"]["code"] == code
     assert response["json"]["error"]["message"]
     assert cloud.client("dynamodb").scan(TableName=cloud.jobs_table)["Count"] == 0
+
+
+def test_a_whole_number_written_with_a_fraction_is_an_integer(cloud: Cloud) -> None:
+    # JSON Schema's integer: 12.0 is one (12.5, "12" and true are refused above)
+    body = {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o"}
+    response = create(body | {"size_bytes": 12.0})
+    assert response["statusCode"] == 201, response["json"]
+    assert int(cloud.job(response["json"]["job_id"])["size_bytes"]) == 12
 
 
 def test_base64_encoded_body_is_decoded(cloud: Cloud) -> None:
@@ -250,14 +262,60 @@ def test_a_body_that_is_not_utf8_is_400(cloud: Cloud) -> None:
     assert_matches_openapi("/uploads", "post", response)
 
 
+@pytest.mark.parametrize(
+    ("raw_body", "why"),
+    [
+        ("[" * 990 + "]" * 990, "nest deeper"),
+        ('{"a":' * 40 + "1" + "}" * 40, "nest deeper"),
+        (
+            '{"filename": "a.pdf", "filename": "b.pdf", '
+            '"content_type": "application/pdf", "owner_id": "o"}',
+            "appears twice",
+        ),
+        (
+            '{"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o", '
+            '"size_bytes": NaN}',
+            "not a JSON number",
+        ),
+    ],
+    ids=["arrays-990-deep", "objects-40-deep", "duplicate-key", "nan"],
+)
 @pytest.mark.parametrize("route", ["/uploads", "/jobs/{job_id}/start"])
-def test_a_body_that_is_not_json_is_415(cloud: Cloud, route: str) -> None:
+def test_json_the_api_cannot_read_exactly_is_400_and_stores_nothing(
+    cloud: Cloud, route: str, raw_body: str, why: str
+) -> None:
     event = http_event(
         "POST",
         route,
         path_params={"job_id": "j-1"} if "{job_id}" in route else None,
-        raw_body="filename=a.pdf",
-        headers={"content-type": "text/plain"},
+        raw_body=raw_body,
+    )
+    response = call(uploads, event)
+    assert response["statusCode"] == 400, response["json"]
+    assert response["json"]["error"]["code"] == "VALIDATION_ERROR"
+    assert why in response["json"]["error"]["message"]
+    assert_matches_openapi(route, "post", response)
+    assert cloud.client("dynamodb").scan(TableName=cloud.jobs_table)["Count"] == 0
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        # Powertools would parse these two itself (a multipart body without a boundary
+        # even raised ValueError, a 500); no route takes them
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ],
+)
+@pytest.mark.parametrize("route", ["/uploads", "/jobs/{job_id}/start"])
+def test_a_body_that_is_not_json_is_415(cloud: Cloud, route: str, content_type: str) -> None:
+    event = http_event(
+        "POST",
+        route,
+        path_params={"job_id": "j-1"} if "{job_id}" in route else None,
+        raw_body='{"actor": "a"}',
+        headers={"content-type": content_type},
     )
     response = call(uploads, event)
     assert response["statusCode"] == 415, response["json"]
@@ -336,6 +394,55 @@ def test_retry_of_a_failed_job_starts_the_next_attempt(cloud: Cloud) -> None:
         [body["job_id"], f"{body['job_id']}-retry-2"]
     )
     assert "retried" in {r["event"] for r in cloud.audit(body["job_id"])}
+
+
+def test_two_retries_at_once_write_exactly_one_retried_record(cloud: Cloud) -> None:
+    from dataclasses import replace
+
+    from docuflow.domain.status import JobStatus
+    from services.api.dependencies import processing
+    from services.api.logic.uploads import start_job
+    from services.api.models import Job
+
+    # Given a FAILED job
+    body = new_upload(cloud)
+    cloud.put_object(body["key"], PDF)
+    start(body["job_id"])
+    cloud.table(cloud.jobs_table).update_item(
+        Key={"job_id": body["job_id"]},
+        UpdateExpression="SET #s = :f",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":f": "FAILED"},
+    )
+    ports = processing()
+    answers: list[Job] = []
+    raced: list[bool] = []
+
+    class RacingWorkflow:
+        """StartExecution of the first retry answers late: meanwhile its execution's
+        first step writes to the job and a second retry request comes in."""
+
+        def start(self, name: str, payload: dict) -> str:
+            if not raced:
+                raced.append(True)
+                ports.jobs.update(
+                    body["job_id"],
+                    expected_status=JobStatus.PROCESSING,
+                    set_fields={"task_token": "token-of-the-first-step"},
+                )
+                # The second request, as its route runs it (a nested handler call
+                # would share the resolver the first request is still inside).
+                answers.append(Job.of(start_job(processing(), body["job_id"], actor="b")))
+            return ports.workflow.start(name, payload)
+
+    processing.override(replace(ports, workflow=RacingWorkflow()))  # type: ignore[arg-type]
+    # When both retries run
+    first = start(body["job_id"])
+    # Then both are answered, the job is on its second attempt, and one retry is audited
+    assert first["statusCode"] == 202, first["json"]
+    assert answers[0].status == "PROCESSING"
+    assert int(cloud.job(body["job_id"])["attempt"]) == 2
+    assert [r["event"] for r in cloud.audit(body["job_id"])].count("retried") == 1
 
 
 @pytest.mark.parametrize("job_id", ["no-such-job", "x" * 300, "bad%20id"])

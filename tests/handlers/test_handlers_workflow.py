@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, OcrFailed, UnsupportedDocument
+from docuflow.domain.errors import (
+    ContentTypeMismatch,
+    DocumentMissing,
+    DocumentTooLarge,
+    DocumentUnreadable,
+    OcrFailed,
+    UnsupportedDocument,
+)
 from docuflow_tools.paths import textract_fixtures_dir
 from services.workflow import dependencies
 from services.workflow.errors import TextractThrottled
@@ -31,6 +38,9 @@ from tests.handlers.cloud import (
     make_job,
     sqs_event,
 )
+from tests.support import pdf_document
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def state_of(job: Any, **extra: Any) -> dict[str, Any]:
@@ -87,7 +97,8 @@ def test_validate_accepts_real_documents(
     cloud: Cloud, document: str, content_type: str, pages: int
 ) -> None:
     job = make_job(cloud, status="PROCESSING", fixture=None)
-    cloud.put_object(job.s3_key, (textract_fixtures_dir() / "documents" / document).read_bytes())
+    data = (textract_fixtures_dir() / "documents" / document).read_bytes()
+    cloud.put_object(job.s3_key, data, content_type)
     facts = validate_document.lambda_handler(state_of(job), LambdaContext())
     assert facts["content_type"] == content_type and facts["pages"] == pages
 
@@ -95,36 +106,45 @@ def test_validate_accepts_real_documents(
 @pytest.mark.parametrize("magic", [b"II*\x00", b"MM\x00*"])
 def test_validate_accepts_tiff_by_magic(cloud: Cloud, magic: bytes) -> None:
     job = make_job(cloud, status="PROCESSING", fixture=None)
-    cloud.put_object(job.s3_key, magic + b"\x00" * 100)
+    cloud.put_object(job.s3_key, magic + b"\x00" * 100, "image/tiff")
     assert validate_document.lambda_handler(state_of(job), LambdaContext())["content_type"] == (
         "image/tiff"
     )
 
 
 @pytest.mark.parametrize(
-    ("body", "error"),
+    ("body", "error", "reason"),
     [
-        (b"PK\x03\x04 this is a zip, not an invoice", UnsupportedDocument),
-        (b"", UnsupportedDocument),
-        (b"%PDF-1.4\n" + b"x" * 1_000_001, DocumentTooLarge),
-        (
-            b"%PDF-1.4\n" + b"<< /Type /Page >>\n" * 6 + b"<< /Type /Pages /Count 6 >>",
-            DocumentTooLarge,
-        ),
-        (None, DocumentMissing),
+        (b"PK\x03\x04 this is a zip, not an invoice", UnsupportedDocument, "not a PDF"),
+        (b"", UnsupportedDocument, "empty"),
+        (b"%PDF-1.4\n" + b"x" * 1_000_001, DocumentTooLarge, "limit is 1000000 bytes"),
+        (pdf_document(6), DocumentTooLarge, "6 pages; the limit is 5"),
+        (b"%PDF-1.4\n%%EOF this is no PDF at all\n", DocumentUnreadable, "damaged"),
+        (PNG, ContentTypeMismatch, "uploaded as application/pdf, but its content is a PNG"),
+        (None, DocumentMissing, "does not exist"),
     ],
-    ids=["zip", "empty", "too-big", "too-many-pages", "missing"],
+    ids=["zip", "empty", "too-big", "too-many-pages", "damaged-pdf", "png-as-pdf", "missing"],
 )
 def test_validate_refuses_what_cannot_be_processed(
-    cloud: Cloud, body: bytes | None, error: type[Exception]
+    cloud: Cloud, body: bytes | None, error: type[Exception], reason: str
 ) -> None:
+    # Given a job uploaded as a PDF
     job = make_job(cloud, status="PROCESSING", fixture=None)
     if body is not None:
-        cloud.put_object(job.s3_key, body)
+        cloud.put_object(job.s3_key, body, "application/pdf")
     with pytest.raises(error) as raised:
         validate_document.lambda_handler(state_of(job), LambdaContext())
     # The state machine matches on the class name Lambda reports as errorType
     assert type(raised.value).__name__ == error.__name__
+    assert reason in str(raised.value)
+
+
+def test_validate_counts_the_pages_of_a_pdf_not_the_words_in_it(cloud: Cloud) -> None:
+    # Given a one-page PDF whose content spells "/Type /Page" 61 times
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, pdf_document(1, content=b"% /Type /Page\n" * 61))
+    # Then it is one page, within the limit of 5
+    assert validate_document.lambda_handler(state_of(job), LambdaContext())["pages"] == 1
 
 
 # -- start-ocr ----------------------------------------------------------------------------
@@ -581,3 +601,30 @@ def test_store_without_a_started_analysis_fails(cloud: Cloud, textract: FakeText
     job = make_job(cloud, status="PROCESSING", fixture=None)
     with pytest.raises(OcrFailed, match="No OCR analysis"):
         store_ocr.lambda_handler(state_of(job), LambdaContext())
+
+
+# -- reconcile-failures -------------------------------------------------------------------
+
+
+def test_a_retry_that_succeeded_deletes_only_its_jobs_earlier_failures(cloud: Cloud) -> None:
+    from services.workflow.handlers import reconcile_failures
+
+    # Given failures on the dead-letter queue: job A's first two attempts, another job's
+    # first attempt, and a redriven S3 event that belongs to no failure notice
+    job = make_job(cloud, status="COMPLETED", fixture=None, attempt=3)
+    other = make_job(cloud, status="FAILED", fixture=None)
+    for failed_job, attempt in ((job, 1), (job, 2), (other, 1)):
+        error = {"Error": "TextractThrottled", "Cause": "throttled"}
+        mark_failed.lambda_handler(
+            state_of(failed_job, attempt=attempt, error=error), LambdaContext()
+        )
+    cloud.client("sqs").send_message(
+        QueueUrl=cloud.dlq_url, MessageBody=json.dumps({"Records": [{"eventName": "x"}]})
+    )
+    # When job A's third attempt has succeeded and the pipeline reconciles
+    outcome = reconcile_failures.lambda_handler(state_of(job, attempt=3), LambdaContext())
+    # Then A's two notices are gone, and the other two are still there, visible at once
+    assert (outcome["deleted"], outcome["scanned"]) == (2, 4)
+    left = cloud.dlq_messages()
+    assert len(left) == 2
+    assert {m.get("job_id") for m in left} == {other.job_id, None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -80,6 +81,19 @@ def test_json_body_is_passed_as_text_and_binary_as_base64(api: str) -> None:
     assert binary["body"] == "JVBERgD/"
 
 
+def test_a_json_body_that_is_not_utf8_reaches_the_function_base64_encoded(api: str) -> None:
+    # Given bytes that claim to be JSON but are not UTF-8 text
+    raw = b'{"filename": "\xff\xfe.pdf"}'
+    # When they are posted, then the function gets them intact (to refuse them itself)
+    response = requests.post(
+        f"{api}/uploads", data=raw, headers={"Content-Type": "application/json"}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    event = response.json()
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == raw
+
+
 def test_greedy_path_parameter_and_unknown_route(api: str) -> None:
     event = requests.get(f"{api}/files/a/b/c.txt", timeout=30).json()
     assert event["pathParameters"] == {"path": "a/b/c.txt"}
@@ -120,3 +134,17 @@ def test_route_selection_prefers_literal_segments() -> None:
     assert select_route(routes, "GET", "/review/jobs/7")[0].function == "f1"  # type: ignore[index]
     assert select_route(routes, "POST", "/review/jobs/7")[0].function == "f0"  # type: ignore[index]
     assert select_route(routes, "GET", "/")[0].function == "f3"  # type: ignore[index]
+
+
+def test_a_method_no_route_names_goes_to_the_paths_any_route() -> None:
+    from docuflow_tools.localcloud.httpapi import parse_route, select_route
+
+    # Given a path with its operation's route and the ANY route Terraform adds (infra/api.tf)
+    routes = [
+        parse_route("GET /jobs/{job_id}", "jobs-get", "2.0"),
+        parse_route("ANY /jobs/{job_id}", "jobs-any", "2.0"),
+    ]
+    # Then the operation keeps its route, and any other method reaches the function (405)
+    assert select_route(routes, "GET", "/jobs/7")[0].function == "jobs-get"  # type: ignore[index]
+    assert select_route(routes, "TRACE", "/jobs/7")[0].function == "jobs-any"  # type: ignore[index]
+    assert select_route(routes, "TRACE", "/jobs/7/x") is None

@@ -169,6 +169,25 @@ def test_faults_throttle_then_fail_then_recover(world: FakeWorld, index: Recordi
         stand.set_faults({"explode": True})
 
 
+def test_sustained_throttling_refuses_every_start_until_it_ends(
+    world: FakeWorld, index: RecordingIndex
+) -> None:
+    world.objects[("b", "r.jpg")] = RECEIPT
+    stand = standin(world, index)
+    # Given throttling for a short while
+    stand.set_faults({"throttle_seconds": 0.5})
+    # Then every start meanwhile is throttled, however many
+    for _ in range(5):
+        status, error = start(stand, "Expense", "r.jpg")
+        assert (status, error["__type"]) == (400, "ProvisionedThroughputExceededException")
+    # And once it is over, starts go through again
+    wait_for(lambda: stand.faults.snapshot()["throttle_seconds_left"] == 0, timeout=5)
+    status, _ = start(stand, "Expense", "r.jpg")
+    assert status == 200
+    with pytest.raises(ValueError, match="throttle_seconds"):
+        stand.set_faults({"throttle_seconds": -1})
+
+
 def test_fail_by_sha256_and_unsupported_bytes(world: FakeWorld, index: RecordingIndex) -> None:
     world.objects[("b", "r.jpg")] = RECEIPT
     world.objects[("b", "t.pdf")] = b"just text, declared as a PDF"

@@ -35,8 +35,8 @@ TITLE = "DocuFlow OCR API"
 VERSION = "0.1.0"
 SUMMARY = "Invoice uploads, processing status, normalized results and the finance review queue."
 DESCRIPTION = """\
-Every error is JSON `{"error": {"code", "message"}}` with status 400, 404, 409, 413, 415 or
-422; client input never produces a 500. Lists are newest first and paginated with `limit`
+Every error is JSON `{"error": {"code", "message"}}` with status 400, 404, 405, 409, 413,
+415 or 422; client input never produces a 500. Lists are newest first and paginated with `limit`
 and an opaque `cursor` (pass back `next_cursor`). Each operation names the Lambda function
 that serves it in `x-docuflow-function` (a key of services/functions.json)."""
 # One tag per handler module, named after it.

@@ -17,6 +17,7 @@ from docuflow.observability import logger, metrics, tracer
 from services.api.dependencies import storage
 from services.api.errors import responses
 from services.api.http import build_resolver
+from services.api.links import JOB_LINKS
 from services.api.logic import jobs
 from services.api.models import (
     AuditEvent,
@@ -63,7 +64,7 @@ def list_jobs(
     "/jobs/<job_id>",
     operation_id="getJob",
     summary="Job status and metadata",
-    responses=responses((200, "The job."), JobNotFound),
+    responses=responses((200, "The job."), JobNotFound, links=JOB_LINKS),
 )
 def get_job(job_id: Annotated[JobId, Path()]) -> Job:
     return Job.of(storage().jobs.get(job_id))

@@ -22,6 +22,7 @@ from services.api.config import get_upload_settings
 from services.api.dependencies import processing
 from services.api.errors import UnsupportedRequestBody, responses
 from services.api.http import build_resolver
+from services.api.links import JOB_LINKS
 from services.api.logic import uploads
 from services.api.models import CreateUploadRequest, Job, JobId, StartRequest, UploadCreated
 from services.common.errors import DocumentNotUploaded
@@ -41,6 +42,7 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
         DocumentTooLarge,
         UnsupportedDocument,
         UnsupportedRequestBody,
+        links=JOB_LINKS,
     ),
 )
 def create_upload(request: Annotated[CreateUploadRequest, Body()]) -> UploadCreated:

@@ -12,13 +12,17 @@ from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition
 from docuflow.domain.status import JobStatus, can_transition
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Tables
-from services.workflow.models import FailureInput, FailureOutcome
+from services.workflow.models import FailureInput, FailureNotice, FailureOutcome
 
 ACTOR = "workflow"
 
 REASONS: dict[str, str] = {
     "UnsupportedDocument": "The file is not a PDF, PNG, JPEG or TIFF document.",
     "DocumentTooLarge": "The file is too large to process.",
+    "ContentTypeMismatch": "The file is not the type it was uploaded as.",
+    "DocumentUnreadable": (
+        "The PDF cannot be read; save or print it to a new PDF and upload that."
+    ),
     "DocumentMissing": "The uploaded file could not be found; upload it again.",
     "OcrFailed": "Text recognition (Textract) could not read this document.",
     "OcrTimedOut": "Text recognition took too long and was stopped; try again later.",
@@ -29,6 +33,8 @@ REASONS: dict[str, str] = {
     "ConcurrentUpdate": "The job was changed by someone else while it was processed.",
     "JobNotFound": "The job no longer exists.",
 }
+# Errors the pipeline raises itself with a message meant for people: it is added.
+_SAID_IN_WORDS = frozenset({"DocumentTooLarge", "ContentTypeMismatch", "DocumentUnreadable"})
 _FALLBACK = "An internal step failed ({error}); retry the job, and report it if it keeps failing."
 
 
@@ -49,8 +55,8 @@ def explain(error: str, cause: str | None) -> str:
     """One sentence for the person who uploaded the document."""
     sentence = REASONS.get(error, _FALLBACK.format(error=error))
     message = cause_message(cause)
-    if error == "DocumentTooLarge" and message:
-        # Our own message says which limit, in words ("The document has 60 pages; ...").
+    if error in _SAID_IN_WORDS and message:
+        # Our own message says what exactly, in words ("The document has 60 pages; ...").
         return f"{sentence} {message}"
     return sentence
 
@@ -87,16 +93,15 @@ def mark_failed(storage: Tables, dlq: DeadLetterQueue, state: FailureInput) -> F
         _audit_failure(storage, job, details)
     else:
         logger.warning("Job cannot be marked FAILED", extra={"status": job.status.value})
-    dlq.send(
-        {
-            "job_id": state.job_id,
-            "error": error,
-            "cause": cause,
-            "reason": reason,
-            "attempt": state.attempt,
-            "key": state.key,
-            "failed_at": utc_now(),
-        }
+    notice = FailureNotice(
+        job_id=state.job_id,
+        attempt=state.attempt,
+        error=error,
+        cause=cause,
+        reason=reason,
+        key=state.key,
+        failed_at=utc_now(),
     )
+    dlq.send(notice.model_dump(mode="json"))
     logger.error("Job failed", extra={"error": error, "reason": reason})
     return FailureOutcome(job_id=state.job_id, error=error, reason=reason)

@@ -1,14 +1,33 @@
 """validate-document: the object exists, is small enough, is a supported type by its
-magic bytes, and (for PDFs) has no more pages than allowed."""
+magic bytes, is the type it was uploaded as, and (for PDFs) has no more pages than
+allowed.
+
+Each check is a function of its own; `validate_document` runs them in order. Every
+refusal is a domain error whose message names what is wrong, and none of them is worth
+retrying: the same bytes would fail the same way.
+"""
 
 from __future__ import annotations
 
-import re
-import zlib
+import io
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from docuflow.dal.documents import DocumentStore
-from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, UnsupportedDocument
-from docuflow.observability import logger
+from docuflow.domain.errors import (
+    ContentTypeMismatch,
+    DocumentMissing,
+    DocumentTooLarge,
+    DocumentUnreadable,
+    UnsupportedDocument,
+)
 from services.workflow.models import DocumentFacts
 
 _SNIFF_BYTES = 1024
@@ -18,11 +37,16 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
-_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm")
-_STREAM_START = re.compile(rb"stream\r?\n")
-# Never inflate more than this from one object stream (a zip bomb stops here).
-_MAX_INFLATED = 64 * 1024 * 1024
+_KINDS = {
+    "application/pdf": "a PDF",
+    "image/png": "a PNG image",
+    "image/jpeg": "a JPEG image",
+    "image/tiff": "a TIFF image",
+}
+PAGE_COUNT_SECONDS = 10.0
+"""How long counting a PDF's pages may take. pypdf reads only the page tree and caps what
+it inflates from one stream (75 MB); this bounds a page tree built to be slow, well
+inside the function's timeout, so the job fails with its reason instead of a timeout."""
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -36,23 +60,69 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def count_pdf_pages(data: bytes) -> int:
-    """Page objects in a PDF, counted cheaply: `/Type /Page` in the file and in its
-    compressed object streams (PDF 1.5+ hides page objects there)."""
-    count = len(_PAGE.findall(data))
-    for match in _OBJECT_STREAM.finditer(data):
-        start = _STREAM_START.search(data, match.end())
-        if start is None:
-            continue
-        end = data.find(b"endstream", start.end())
-        if end < 0:
-            continue
-        try:
-            inflated = zlib.decompressobj().decompress(data[start.end() : end], _MAX_INFLATED)
-        except zlib.error:
-            continue
-        count += len(_PAGE.findall(inflated))
-    return count
+# What S3 stores for an object written without a Content-Type: nothing was declared.
+_UNDECLARED = frozenset({"", "binary/octet-stream"})
+
+
+def check_declared_type(declared: str | None, actual: str) -> None:
+    """ContentTypeMismatch when the bytes are not of the type the document was uploaded
+    as (the Content-Type the upload link signed). Nothing declared: nothing to compare."""
+    media_type = (declared or "").split(";", 1)[0].strip().lower()
+    if media_type in _UNDECLARED:
+        return
+    if media_type != actual:
+        raise ContentTypeMismatch(
+            f"It was uploaded as {media_type}, but its content is "
+            f"{_KINDS.get(actual, actual)} ({actual})."
+        )
+
+
+class _TooSlow(BaseException):
+    """Out of time. A BaseException, like KeyboardInterrupt: pypdf's recovery from damaged
+    files catches Exception, and must not swallow the end of the time limit."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow in the block after `seconds` (a real-time timer: Lambda runs the
+    handler in the main thread; elsewhere the block runs without a limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
+    # A timer someone else set (a test runner's timeout) is put back afterwards.
+    other_delay, other_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if other_delay:
+            left = max(other_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, other_interval)
+
+
+def count_pdf_pages(data: bytes, *, time_limit: float = PAGE_COUNT_SECONDS) -> int:
+    """The pages of a PDF, from its page tree (pypdf); DocumentUnreadable when the PDF
+    cannot be read, is password-protected, or takes longer than `time_limit` seconds."""
+    try:
+        with _time_limit(time_limit):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentUnreadable("The PDF is protected by a password.")
+            return len(reader.pages)
+    except _TooSlow as exc:
+        raise DocumentUnreadable(
+            f"Its pages could not be counted within {time_limit:g} seconds."
+        ) from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        # pypdf's own errors, and what a damaged file makes its parser raise.
+        raise DocumentUnreadable(f"The PDF is damaged ({type(exc).__name__}: {exc}).") from exc
 
 
 def validate_document(
@@ -71,13 +141,12 @@ def validate_document(
     content_type = sniff_content_type(documents.read(key, first_bytes=_SNIFF_BYTES))
     if content_type is None:
         raise UnsupportedDocument("The file is not a PDF, PNG, JPEG or TIFF document.")
+    check_declared_type(info.content_type, content_type)
     pages: int | None = 1 if content_type in ("image/png", "image/jpeg") else None
     if content_type == "application/pdf":
         pages = count_pdf_pages(documents.read(key))
+        if pages == 0:
+            raise DocumentUnreadable("The PDF has no pages.")
         if pages > max_pages:
             raise DocumentTooLarge(f"The document has {pages} pages; the limit is {max_pages}.")
-        if pages == 0:
-            # Encrypted or unusual PDFs hide their pages from a cheap count; Textract decides.
-            logger.warning("Could not count the pages of the PDF", extra={"key": key})
-            pages = None
     return DocumentFacts(content_type=content_type, size_bytes=info.size_bytes, pages=pages)

@@ -78,17 +78,19 @@ class AuditRepository:
         """Audit the status write that left `job` as it is, exactly once.
 
         The record's key comes from the write itself: its time is the job's
-        `updated_at` and its id is `<event>-<attempt>`. A retried step (a redelivered
-        event, a repeated start) that finds the status already written, because the
-        first try failed after the status write, writes the missing record, and a
-        record that is there already is left alone.
+        `status_changed_at` and its id is `<event>-<attempt>`. A retried step (a
+        redelivered event, a repeated start, two retries at once) that finds the status
+        already written, because the first try failed after the status write, writes the
+        missing record, and a record that is there already is left alone, however the
+        job's other attributes (and `updated_at`) changed meanwhile.
 
         Returns False when the record was there already. Needs only PutItem.
         """
         record = self.new_record(
             job.job_id,
             event,
-            at=job.updated_at,
+            # Items written before status_changed_at existed have only updated_at.
+            at=job.status_changed_at or job.updated_at,
             event_id=f"{event}-{job.attempt}",
             actor=actor,
             details=details,

@@ -119,6 +119,10 @@ class DocumentStore:
             raise
         return response["Body"].read()
 
+    def delete(self, key: str) -> None:
+        """Delete an object (absent already: nothing to do)."""
+        self._s3.delete_object(Bucket=self.bucket, Key=key)
+
     def put_json(self, key: str, document: Any) -> None:
         body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
         self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")

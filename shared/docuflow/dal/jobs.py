@@ -59,6 +59,12 @@ def _item_condition_failed(exc: ClientError, index: int) -> bool:
     return index < len(reasons) and reasons[index].get("Code") == _ITEM_CONDITION_FAILED
 
 
+def _page_key(index: str, job: JobItem) -> dict[str, str]:
+    """The key a page that ends with `job` continues after (a LastEvaluatedKey of `index`)."""
+    values = job.model_dump(mode="json")
+    return {name: str(values[name]) for name in sorted(_PAGE_KEYS[index])}
+
+
 class JobRepository:
     """Reads and conditional writes of the jobs table."""
 
@@ -262,7 +268,7 @@ class JobRepository:
     ) -> dict[str, Any]:
         """The conditional UpdateItem arguments of a status change (no ReturnValues)."""
         ensure_transition(current, target)
-        fields = {**(set_fields or {}), "status": target.value}
+        fields = {**(set_fields or {}), "status": target.value, "status_changed_at": utc_now()}
         condition = "#status = :expected_status"
         values: dict[str, Any] = {":expected_status": current.value}
         if expected_version is not None:
@@ -345,28 +351,44 @@ class JobRepository:
         limit: int,
         start_key: dict[str, str] | None,
     ) -> Page[JobItem]:
+        """One page of `limit` items (fewer only on the last page), newest first.
+
+        With a filter, DynamoDB's Limit counts the items it reads, not those that pass,
+        so one Query can return an empty page with more to come. The page is filled by
+        reading on (without Limit: up to 1 MB a Query) until it holds `limit` items or
+        the index ends; its cursor is then the key of its last item.
+        """
         kwargs: dict[str, Any] = {
             "IndexName": index,
             "KeyConditionExpression": key_condition,
             "ScanIndexForward": False,
-            "Limit": limit,
         }
         if filter_ is not None:
             kwargs["FilterExpression"] = filter_
+        else:
+            kwargs["Limit"] = limit
         if start_key:
             if set(start_key) != _PAGE_KEYS[index]:
                 raise ValidationFailed("The cursor is not valid for this query.")
             kwargs["ExclusiveStartKey"] = start_key
-        try:
-            response = self._table.query(**kwargs)
-        except ClientError as exc:
-            if _error_code(exc) == "ValidationException" and start_key:
-                raise ValidationFailed("The cursor is not valid for this query.") from exc
-            raise
-        items = [JobItem.model_validate(from_dynamo(item)) for item in response.get("Items", [])]
-        last = response.get("LastEvaluatedKey")
-        last_key = {str(k): str(v) for k, v in last.items()} if last else None
-        return Page[JobItem](items=items, last_key=last_key)
+        items: list[JobItem] = []
+        while True:
+            try:
+                response = self._table.query(**kwargs)
+            except ClientError as exc:
+                if _error_code(exc) == "ValidationException" and start_key:
+                    raise ValidationFailed("The cursor is not valid for this query.") from exc
+                raise
+            items.extend(JobItem.model_validate(from_dynamo(i)) for i in response.get("Items", []))
+            last = response.get("LastEvaluatedKey")
+            if len(items) >= limit:
+                page = items[:limit]
+                if len(items) > limit or last:
+                    return Page[JobItem](items=page, last_key=_page_key(index, page[-1]))
+                return Page[JobItem](items=page)
+            if not last:
+                return Page[JobItem](items=items)
+            kwargs["ExclusiveStartKey"] = last
 
     def _statuses_on(self, index: str, key_condition: Any) -> dict[str, JobStatus]:
         statuses: dict[str, JobStatus] = {}

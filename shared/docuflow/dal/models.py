@@ -36,6 +36,9 @@ class JobItem(BaseModel):
     owner_id: str
     created_at: str
     updated_at: str
+    # When the status was last written. Other writes (a task token, an execution ARN)
+    # move updated_at on; this stays, so the audit of a status write can be keyed by it.
+    status_changed_at: str | None = None
     version: Annotated[int, Field(ge=0)] = 0
     filename: str
     content_type: str
@@ -44,6 +47,9 @@ class JobItem(BaseModel):
     file_sha256: str | None = None
     invoice_key: str | None = None
     attempt: Annotated[int, Field(ge=1)] = 1
+    # CREATED jobs only: when DynamoDB's TTL may delete the job (epoch seconds), because
+    # its upload link expired unused. The arrival of the document removes it.
+    expires_at_epoch: int | None = None
     execution_arn: str | None = None
     task_token: str | None = None
     ocr_apis: list[str] = Field(default_factory=list)
@@ -57,6 +63,16 @@ class JobItem(BaseModel):
     decision_reason: str | None = None
     decided_at: str | None = None
     corrections: dict[str, FieldCorrection] = Field(default_factory=dict)
+
+
+def abandoned(job: JobItem, now_epoch: float) -> bool:
+    """A CREATED job whose upload link expired unused (DynamoDB's TTL deletes it, within
+    a day or two of expiry; until then it still reads, and must not take a document)."""
+    return (
+        job.status is JobStatus.CREATED
+        and job.expires_at_epoch is not None
+        and job.expires_at_epoch <= now_epoch
+    )
 
 
 class AuditRecord(BaseModel):

@@ -72,3 +72,16 @@ class UnreadableResponse(DocuflowError):
     """Input to the parser that is not a Textract response it can read."""
 
     code = "UNREADABLE_RESPONSE"
+
+
+class ContentTypeMismatch(UnsupportedDocument):
+    """The bytes are of another type than the one the document was uploaded as."""
+
+    code = "CONTENT_TYPE_MISMATCH"
+
+
+class DocumentUnreadable(UnsupportedDocument):
+    """A PDF that cannot be read within the limits: damaged, password-protected, or built
+    so that checking it would take too long."""
+
+    code = "DOCUMENT_UNREADABLE"

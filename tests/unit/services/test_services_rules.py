@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import re
+import time
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from docuflow.domain.errors import UnsupportedDocument, ValidationFailed
-from services.api.logic.uploads import check_filename, normalize_content_type
+from docuflow.domain.errors import (
+    ContentTypeMismatch,
+    DocumentUnreadable,
+    UnsupportedDocument,
+    ValidationFailed,
+)
+from services.api.logic.uploads import (
+    CONTENT_TYPE_PATTERN,
+    FILENAME_PATTERN,
+    check_filename,
+    normalize_content_type,
+)
 from services.api.pagination import decode_cursor, encode_cursor
 from services.workflow.logic.failure import cause_message, explain
-from services.workflow.logic.validation import count_pdf_pages, sniff_content_type
+from services.workflow.logic.validation import (
+    check_declared_type,
+    count_pdf_pages,
+    sniff_content_type,
+)
+from tests.support import pdf_document
 
 
 @pytest.mark.parametrize(
@@ -19,7 +38,8 @@ from services.workflow.logic.validation import count_pdf_pages, sniff_content_ty
         ("invoice.pdf", "invoice.pdf"),
         ("  März 2026 Rechnung.PDF ", "März 2026 Rechnung.PDF"),
         ("a..b.pdf", "a..b.pdf"),
-        ("x" * 250 + ".pdf", "x" * 250 + ".pdf"),
+        ("x" * 196 + ".pdf", "x" * 196 + ".pdf"),
+        ("\u00e9" * 200, "\u00e9" * 200),
     ],
 )
 def test_good_file_names(name: str, expected: str) -> None:
@@ -40,7 +60,10 @@ def test_good_file_names(name: str, expected: str) -> None:
         "a\u202eb.pdf",
         "..",
         ".",
-        "x" * 256,
+        "x" * 201,
+        "\n.pdf",
+        "a\u200bb.pdf",
+        "a\ufeff.pdf",
     ],
 )
 def test_bad_file_names(name: str) -> None:
@@ -61,10 +84,39 @@ def test_supported_content_types(given: str, normalized: str) -> None:
     assert normalize_content_type(given) == normalized
 
 
-@pytest.mark.parametrize("given", ["text/plain", "image/gif", "", "application/pdfx"])
+@pytest.mark.parametrize(
+    "given", ["text/plain", "image/gif", "", "application/pdfx", "image/png\n", "image/ png"]
+)
 def test_unsupported_content_types(given: str) -> None:
     with pytest.raises(UnsupportedDocument):
         normalize_content_type(given)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=210) | st.from_regex(FILENAME_PATTERN, fullmatch=True))
+def test_the_documented_file_name_pattern_is_exactly_what_is_accepted(name: str) -> None:
+    # JSON Schema patterns are ECMA-262 regexes: `$` is the end of the text (fullmatch)
+    documented = re.fullmatch(FILENAME_PATTERN, name) is not None and len(name) <= 200
+    try:
+        check_filename(name)
+    except ValueError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == documented
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.from_regex(CONTENT_TYPE_PATTERN, fullmatch=True))
+def test_the_documented_content_type_pattern_is_exactly_what_is_accepted(content_type: str) -> None:
+    documented = re.fullmatch(CONTENT_TYPE_PATTERN, content_type) is not None
+    try:
+        normalize_content_type(content_type)
+    except UnsupportedDocument:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == documented
 
 
 def test_cursor_round_trip() -> None:
@@ -99,23 +151,72 @@ def test_magic_bytes(head: bytes, expected: str | None) -> None:
     assert sniff_content_type(head) == expected
 
 
-def test_pdf_pages_are_counted_in_plain_objects_and_object_streams() -> None:
-    # Generated test material: a minimal PDF-like body with 2 plain page objects and 3
-    # page objects inside a compressed object stream (as PDF 1.5+ writers do).
-    hidden = zlib.compress(b"<< /Type /Page >> << /Type/Page >> << /Type /Page /Parent 1 0 R >>")
-    data = (
-        b"%PDF-1.7\n1 0 obj << /Type /Pages /Count 5 >> endobj\n"
-        b"2 0 obj << /Type /Page >> endobj\n3 0 obj <</Type/Page>> endobj\n"
-        b"4 0 obj << /Type /ObjStm /N 3 /Filter /FlateDecode >>\nstream\n"
-        + hidden
-        + b"\nendstream\nendobj\n%%EOF"
-    )
-    assert count_pdf_pages(data) == 5
+def test_pdf_pages_are_counted_from_the_page_tree_not_from_words() -> None:
+    # A one-page PDF that spells "/Type /Page" 61 times (a regex count said 62 pages)
+    assert count_pdf_pages(pdf_document(1, content=b"% /Type /Page\n" * 61)) == 1
+    assert count_pdf_pages(pdf_document(7)) == 7
 
 
-def test_corrupt_object_stream_is_skipped() -> None:
-    data = b"%PDF-1.7\n<< /Type /Page >>\n<< /Type /ObjStm >>\nstream\nnot zlib\nendstream\n"
+def test_a_pdf_that_takes_too_long_to_count_fails_fast_with_a_final_reason() -> None:
+    data = pdf_document(400)
+    with pytest.raises(DocumentUnreadable, match=r"within 0\.001 seconds"):
+        count_pdf_pages(data, time_limit=0.001)
+
+
+def test_a_large_pdf_is_counted_without_inflating_its_streams() -> None:
+    # 20 MB in two streams (one inflating to 60 MB) on a one-page PDF
+    data = pdf_document(1, content=zlib.compress(b"0" * 60_000_000) + bytes(20_000_000))
+    started = time.perf_counter()
     assert count_pdf_pages(data) == 1
+    assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"%PDF-1.7\n<< /Type /Page >>\nnot a PDF at all", "damaged"),
+        (pdf_document(1)[:200], "damaged"),
+    ],
+)
+def test_unreadable_pdfs_are_refused_with_a_reason(data: bytes, why: str) -> None:
+    with pytest.raises(DocumentUnreadable, match=why):
+        count_pdf_pages(data)
+
+
+def test_a_password_protected_pdf_is_refused_with_a_reason() -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_document(1))))
+    writer.encrypt(user_password="secret", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(DocumentUnreadable, match="password"):
+        count_pdf_pages(out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("declared", "actual", "refused"),
+    [
+        ("application/pdf", "application/pdf", False),
+        ("image/png", "image/png", False),
+        (None, "image/png", False),
+        ("binary/octet-stream", "image/png", False),
+        ("application/pdf", "image/png", True),
+        ("image/jpeg", "application/pdf", True),
+    ],
+)
+def test_declared_type_is_reconciled_with_the_bytes(
+    declared: str | None, actual: str, refused: bool
+) -> None:
+    if not refused:
+        check_declared_type(declared, actual)
+        return
+    with pytest.raises(ContentTypeMismatch) as raised:
+        check_declared_type(declared, actual)
+    # The reason names both types
+    assert str(declared) in str(raised.value) and actual in str(raised.value)
 
 
 def test_failure_reasons() -> None:
@@ -123,6 +224,13 @@ def test_failure_reasons() -> None:
         "The file is not a PDF, PNG, JPEG or TIFF document."
     )
     assert "try again later" in explain("OcrTimedOut", None)
+    mismatch = explain(
+        "ContentTypeMismatch",
+        '{"errorMessage": "It was uploaded as application/pdf, but its content is a PNG '
+        'image (image/png).", "errorType": "ContentTypeMismatch"}',
+    )
+    assert "application/pdf" in mismatch and "image/png" in mismatch
+    assert "try again" not in explain("DocumentUnreadable", "Its pages could not be counted.")
     assert "Weird.Error" in explain("Weird.Error", "x")
     assert cause_message('{"errorMessage": "m", "errorType": "T"}') == "m"
     assert cause_message("plain text") == "plain text"

@@ -27,6 +27,7 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "store-ocr": StorageSettings,
     "parse-and-score": workflow.ParseSettings,
     "mark-failed": workflow.FailureSettings,
+    "reconcile-failures": workflow.DeadLetterSettings,
 }
 
 

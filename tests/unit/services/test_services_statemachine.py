@@ -35,7 +35,15 @@ def test_template_uses_exactly_the_documented_placeholders() -> None:
 
 def test_number_placeholders_are_unquoted() -> None:
     text = ASL_TEMPLATE.read_text()
-    for name in ("ocr_wait_timeout_seconds", "poll_interval_seconds", "max_polls"):
+    numbers = (
+        "ocr_wait_timeout_seconds",
+        "poll_interval_seconds",
+        "max_polls",
+        "textract_retry_interval_seconds",
+        "textract_retry_max_delay_seconds",
+        "textract_retry_max_attempts",
+    )
+    for name in numbers:
         assert f"${{{name}}}" in text and f'"${{{name}}}"' not in text
 
 
@@ -83,7 +91,10 @@ def test_every_task_retries_lambda_errors_and_catches_into_mark_failed(
         assert retried >= LAMBDA_ERRORS, name
         catches = {tuple(c["ErrorEquals"]): c for c in state["Catch"]}
         assert ("States.ALL",) in catches, name
-        if name != "MarkFailed":
+        if name == "ReconcileFailures":
+            # After the job succeeded: a failed reconciliation must not fail the job.
+            assert catches[("States.ALL",)]["Next"] == "Done"
+        elif name != "MarkFailed":
             assert catches[("States.ALL",)]["Next"] == "MarkFailed"
             assert catches[("States.ALL",)]["ResultPath"] == "$.error"
         # The job input survives every step
@@ -107,18 +118,34 @@ def test_start_ocr_waits_for_the_task_token_and_falls_back_to_polling(
     start = asl["States"]["StartOcr"]
     assert start["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
     assert start["Parameters"]["Payload"]["task_token.$"] == "$$.Task.Token"
-    throttled = next(r for r in start["Retry"] if r["ErrorEquals"] == ["TextractThrottled"])
-    assert (throttled["IntervalSeconds"], throttled["BackoffRate"], throttled["MaxAttempts"]) == (
-        2,
-        2,
-        6,
-    )
     assert start["Catch"][0] == {
         "ErrorEquals": ["States.Timeout"],
         "ResultPath": "$.ocr_wait",
         "Next": "StartPolling",
     }
     assert start["Next"] == "StoreOcr"
+
+
+@pytest.mark.parametrize("state", ["StartOcr", "PollOcr", "StoreOcr"])
+def test_textract_throttling_waits_its_turn_for_tens_of_minutes(
+    asl: dict[str, Any], state: str
+) -> None:
+    # Given every step that calls Textract, When Textract throttles it (quotas are per
+    # account, shared by every job), Then it is retried with capped exponential backoff
+    # and full jitter, so a burst spreads out, over tens of minutes of waiting.
+    throttled = next(
+        r for r in asl["States"][state]["Retry"] if r["ErrorEquals"] == ["TextractThrottled"]
+    )
+    assert throttled["JitterStrategy"] == "FULL"
+    delays = [
+        min(
+            throttled["IntervalSeconds"] * throttled["BackoffRate"] ** n,
+            throttled["MaxDelaySeconds"],
+        )
+        for n in range(throttled["MaxAttempts"])
+    ]
+    # Full jitter waits half of each delay on average
+    assert 20 * 60 <= sum(delays) / 2 <= 60 * 60, sum(delays)
 
 
 def test_polling_loop_is_bounded(asl: dict[str, Any]) -> None:
@@ -158,5 +185,20 @@ def test_the_pipeline_path_stores_then_parses(asl: dict[str, Any]) -> None:
     path, name = [], asl["StartAt"]
     while states[name]["Type"] != "Succeed":
         path.append(name)
-        name = states[name]["Next"]
-    assert path == ["ValidateDocument", "StartOcr", "StoreOcr", "ParseAndScore"]
+        name = states[name].get("Next") or states[name]["Default"]
+    assert path == ["ValidateDocument", "StartOcr", "StoreOcr", "ParseAndScore", "WasRetried"]
+
+
+def test_only_a_retry_that_succeeded_reconciles_earlier_failures(asl: dict[str, Any]) -> None:
+    states = asl["States"]
+    assert states["ParseAndScore"]["Next"] == "WasRetried"
+    (retried,) = states["WasRetried"]["Choices"]
+    assert retried == {
+        "Variable": "$.attempt",
+        "NumericGreaterThan": 1,
+        "Next": "ReconcileFailures",
+    }
+    assert states["ReconcileFailures"]["Next"] == "Done"
+    throttled = states["ReconcileFailures"]["Retry"][0]
+    assert throttled["ErrorEquals"] == ["Lambda.TooManyRequestsException"]
+    assert throttled["JitterStrategy"] == "FULL" and throttled["MaxAttempts"] >= 10

@@ -4,7 +4,8 @@
     GET    /_docuflow/lambda               per-function invocation and duration figures
     GET    /_docuflow/textract             the Textract stand-in's mode, faults, jobs, stats
     GET    /_docuflow/textract/faults      the faults it has been told to inject
-    POST   /_docuflow/textract/faults      set any of throttle_next_starts, fail_next_jobs,
+    POST   /_docuflow/textract/faults      set any of throttle_next_starts, throttle_seconds
+                                           (every start for that long), fail_next_jobs,
                                            fail_sha256, latency_seconds, status_message, reset
     DELETE /_docuflow/textract/faults      clear them
     GET    /_docuflow/textract/recordings  the recordings it replays (sha256, api, source)

@@ -120,7 +120,7 @@ def build_event(
         query[key] = f"{query[key]},{value}" if key in query else value
     now = datetime.now(UTC)
     content_type = joined.get("content-type", "")
-    is_text = not body or content_type.startswith(_TEXT_TYPES) or content_type.endswith("+json")
+    text = _as_text(body, content_type)
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route.route_key,
@@ -145,7 +145,7 @@ def build_event(
             "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "timeEpoch": int(time.time() * 1000),
         },
-        "isBase64Encoded": not is_text,
+        "isBase64Encoded": text is None,
     }
     if cookies:
         event["cookies"] = cookies
@@ -154,8 +154,22 @@ def build_event(
     if path_parameters:
         event["pathParameters"] = path_parameters
     if body:
-        event["body"] = body.decode("utf-8") if is_text else base64.b64encode(body).decode()
+        event["body"] = text if text is not None else base64.b64encode(body).decode()
     return event
+
+
+def _as_text(body: bytes, content_type: str) -> str | None:
+    """The body as the event's text, or None when it goes base64-encoded: a binary
+    content type, or a text one whose bytes are not UTF-8 (the function then decodes
+    them itself and can refuse them as the client's error)."""
+    if not body:
+        return ""
+    if not (content_type.startswith(_TEXT_TYPES) or content_type.endswith("+json")):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass

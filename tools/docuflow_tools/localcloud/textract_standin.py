@@ -103,6 +103,8 @@ class Faults:
     """What the stand-in has been told to do wrong."""
 
     throttle_next_starts: int = 0
+    # Every start call is throttled until this time.monotonic() (sustained throttling).
+    throttle_until: float = 0.0
     fail_next_jobs: int = 0
     fail_sha256: dict[str, str] = field(default_factory=dict)
     latency_seconds: float | None = None
@@ -111,6 +113,7 @@ class Faults:
     def snapshot(self) -> dict[str, Any]:
         return {
             "throttle_next_starts": self.throttle_next_starts,
+            "throttle_seconds_left": round(max(self.throttle_until - time.monotonic(), 0.0), 1),
             "fail_next_jobs": self.fail_next_jobs,
             "fail_sha256": dict(self.fail_sha256),
             "latency_seconds": self.latency_seconds,
@@ -190,6 +193,7 @@ class TextractStandIn:
     def set_faults(self, body: dict[str, Any]) -> dict[str, Any]:
         allowed = {
             "throttle_next_starts",
+            "throttle_seconds",
             "fail_next_jobs",
             "fail_sha256",
             "latency_seconds",
@@ -206,6 +210,11 @@ class TextractStandIn:
                 self.faults = Faults()
             if "throttle_next_starts" in body:
                 self.faults.throttle_next_starts = _non_negative_int(body, "throttle_next_starts")
+            if "throttle_seconds" in body:
+                seconds = body["throttle_seconds"]
+                if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+                    raise ValueError("throttle_seconds is a number >= 0")
+                self.faults.throttle_until = time.monotonic() + float(seconds)
             if "fail_next_jobs" in body:
                 self.faults.fail_next_jobs = _non_negative_int(body, "fail_next_jobs")
             if "status_message" in body:
@@ -321,8 +330,10 @@ class TextractStandIn:
             # Textract is idempotent on ClientRequestToken: the same token, the same job.
             if token and (action, str(token)) in self._tokens:
                 return {"JobId": self._tokens[(action, str(token))]}
-            if self.faults.throttle_next_starts > 0:
-                self.faults.throttle_next_starts -= 1
+            sustained = time.monotonic() < self.faults.throttle_until
+            if sustained or self.faults.throttle_next_starts > 0:
+                if not sustained:
+                    self.faults.throttle_next_starts -= 1
                 self.stats.throttled += 1
                 raise TextractError(
                     "ProvisionedThroughputExceededException",

@@ -69,10 +69,10 @@ export const zCorrection = z.object({
  * CreateUploadRequest
  */
 export const zCreateUploadRequest = z.object({
-    filename: z.string().max(255),
-    content_type: z.string().min(1).max(255),
-    owner_id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._@+-]+$/),
-    size_bytes: z.int().gt(0).nullish()
+    filename: z.string().max(200).regex(/^[^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿]*[^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿.\s][^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿]*$/),
+    content_type: z.string().max(255).regex(/^[ \t]*([aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]\/[pP][dD][fF]|[iI][mM][aA][gG][eE]\/[jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[jJ][pP][gG]|[iI][mM][aA][gG][eE]\/[pP][jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[pP][nN][gG]|[iI][mM][aA][gG][eE]\/[tT][iI][fF][fF])[ \t]*(;[^\x00-\x1f\x7f]*)?$/),
+    owner_id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._@+-]*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*$/),
+    size_bytes: z.int().gt(0).lte(524288000).nullish()
 });
 
 /**
@@ -281,7 +281,7 @@ export const zReviewDetail = z.object({
  * StartRequest
  */
 export const zStartRequest = z.object({
-    actor: z.string().min(1).max(128).nullish()
+    actor: z.string().min(1).max(128).regex(/\S/).nullish()
 });
 
 /**

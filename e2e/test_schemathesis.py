@@ -1,0 +1,76 @@
+"""schemathesis against the running API: every operation of services/api/openapi.json,
+in every phase (the document's examples, coverage of its constraints, fuzzing, and the
+stateful phase that follows its links: createUpload -> getJob -> startJob ...), every
+check on. Bounded: a fixed number of cases per operation, a fixed seed.
+
+Passes only with 0 server errors, 0 answers outside the document (status, content type,
+headers, body schema), valid data accepted and invalid data refused (the exceptions a
+schema cannot state are in e2e/schemathesis.toml, each with its reason)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from e2e.targets import Target
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC = REPO / "services" / "api" / "openapi.json"
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+# Cases per operation and phase: about 1,200 cases in all, under 2 minutes here.
+MAX_EXAMPLES = int(os.environ.get("DOCUFLOW_SCHEMATHESIS_EXAMPLES", "60"))
+TIMEOUT = 600
+
+
+def test_fuzzing_every_operation_finds_no_server_error_and_nothing_undocumented(
+    target: Target, tmp_path: Path
+) -> None:
+    report = tmp_path / "schemathesis.json"
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(CONFIG),
+        "run",
+        str(SPEC),
+        "--url",
+        target.api_base_url,
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--seed",
+        "20261129",
+        "--workers",
+        "2",
+        "--request-timeout",
+        "30",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
+    ]
+    started = time.perf_counter()
+    run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    elapsed = time.perf_counter() - started
+    # What a person reads in the log: the run's own summary, then the figures
+    print(run.stdout[-6000:], run.stderr[-2000:], sep="\n")
+    summary = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {}
+    cases = summary.get("test_cases", {}).get("generated", 0)
+    print(f"schemathesis: {cases} cases in {elapsed:.0f} s, exit code {run.returncode}")
+    assert run.returncode == 0, "schemathesis found failures (its report is above)"
+    operations = summary["operations"]
+    assert operations["tested"] == operations["total"] == len(_operations()), operations
+    phases = {name: phase["status"] for name, phase in summary["phases"].items()}
+    assert phases["stateful"] == "success", phases
+    assert cases >= 1000, f"only {cases} cases: fewer than a meaningful run makes"
+
+
+def _operations() -> list[str]:
+    document = json.loads(SPEC.read_text(encoding="utf-8"))
+    return [op["operationId"] for item in document["paths"].values() for op in item.values()]
