@@ -17,7 +17,8 @@ from services.workflow.models import FailureInput, FailureOutcome
 ACTOR = "workflow"
 
 REASONS: dict[str, str] = {
-    "UnsupportedDocument": "The file is not a PDF, PNG, JPEG or TIFF document.",
+    "UnsupportedDocument": "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document.",
+    "UnreadableEInvoice": "The e-invoice XML was refused.",
     "DocumentTooLarge": "The file is too large to process.",
     "DocumentMissing": "The uploaded file could not be found; upload it again.",
     "OcrFailed": "Text recognition (Textract) could not read this document.",
@@ -49,8 +50,8 @@ def explain(error: str, cause: str | None) -> str:
     """One sentence for the person who uploaded the document."""
     sentence = REASONS.get(error, _FALLBACK.format(error=error))
     message = cause_message(cause)
-    if error == "DocumentTooLarge" and message:
-        # Our own message says which limit, in words ("The document has 60 pages; ...").
+    if error in ("DocumentTooLarge", "UnreadableEInvoice") and message:
+        # Our own message says which limit or what is wrong with the XML, in words.
         return f"{sentence} {message}"
     return sentence
 
