@@ -135,14 +135,13 @@ class _Signs:
 
     def number(self, term: Term | None) -> str | None:
         amount = decimal_of(term)
-        if amount is None:
-            return None
-        return format(amount.normalize() * self.factor, "f") if amount else "0"
+        return None if amount is None else format(amount * self.factor if amount else amount, "f")
 
 
 def _plain(term: Term | None) -> str | None:
+    """A number as the XML writes it (12.50 stays 12.50), without a leading plus."""
     amount = decimal_of(term)
-    return None if amount is None else format(amount.normalize(), "f")
+    return None if amount is None else format(amount, "f")
 
 
 def _field(term: Term, value: str) -> ExtractedField:

@@ -532,7 +532,9 @@ def _totals(invoice: EInvoice) -> list[Finding]:
             exact=exact,
         )
     total = _amount(t, "BT-112")
-    if total is not None:
+    # Below EN 16931 (Factur-X MINIMUM) a prepayment may be left out of the XML while the
+    # amount due reflects it: without BT-113 there is nothing to hold BT-115 to.
+    if total is not None and (exact or "BT-113" in t):
         paid, rounding = _amount(t, "BT-113") or _ZERO, _amount(t, "BT-114") or _ZERO
         third_party = _amount(t, THIRD_PARTY)
         how = "the total with VAT (BT-112) less the paid amount (BT-113) plus rounding (BT-114)"

@@ -39,6 +39,8 @@ def parse_xml(data: bytes, *, name: str = "The XML") -> etree._Element:
         raise UnreadableEInvoice(
             f"{name} is {len(data)} bytes; DocuFlow reads e-invoices up to {MAX_XML_BYTES} bytes."
         )
+    if _declares_dtd(data):
+        raise _dtd_refused(name)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -49,15 +51,49 @@ def parse_xml(data: bytes, *, name: str = "The XML") -> etree._Element:
         raise UnreadableEInvoice(f"{name} has no root element.")
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise UnreadableEInvoice(
-            f"{name} declares a DTD (<!DOCTYPE ...>). E-invoices never do, and DocuFlow "
-            "neither loads DTDs nor expands entities, so the file is refused."
-        )
+        raise _dtd_refused(name)
     for element in root.iter():
         if isinstance(element, etree._Entity):
             raise UnreadableEInvoice(f"{name} uses an entity reference, which is refused.")
     _check_depth(root, name)
     return root
+
+
+def _dtd_refused(name: str) -> UnreadableEInvoice:
+    return UnreadableEInvoice(
+        f"{name} declares a DTD (<!DOCTYPE ...>). E-invoices never do, and DocuFlow "
+        "neither loads DTDs nor expands entities, so the file is refused."
+    )
+
+
+_PROLOG_BYTES = 64 * 1024
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """Whether the prolog (before the root element) holds a <!DOCTYPE: checked on the
+    bytes, so libxml2 never sees a DTD, not even one it would refuse to load."""
+    head = data[:_PROLOG_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="replace")
+    elif head.startswith((b"<\x00", b"\x00<")):
+        text = head.decode("utf-16-le" if head[0] == 0x3C else "utf-16-be", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
+    position = 0
+    text = text.lstrip("\ufeff")
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        rest = text[position:]
+        if rest.startswith("<?"):
+            end = rest.find("?>")
+        elif rest.startswith("<!--"):
+            end = rest.find("-->")
+        else:
+            return rest.startswith("<!DOCTYPE")
+        if end < 0:
+            return False
+        position += end + 2
 
 
 def _check_depth(root: etree._Element, name: str) -> None:

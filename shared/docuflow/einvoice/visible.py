@@ -12,6 +12,7 @@ from typing import Final
 
 from docuflow.einvoice.model import EInvoice
 from docuflow.einvoice.values import decimal_of
+from docuflow.extraction.labels import field_for_label
 from docuflow.extraction.normalize import normalize_money
 from docuflow.extraction.result import Check, ReviewReason
 
@@ -20,6 +21,7 @@ REASON: Final = "PDF_XML_MISMATCH"
 
 # Printed amounts: 963,12 / 963.12 / 1.234,56 / 1,234.56 / 1 234,56 / 1'234.56.
 _AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,' \u00a0\u202f]\d{3})*[.,]\d{2}(?![\d])")
+_LABEL_STRENGTH: Final = 0.3
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
 
 
@@ -31,6 +33,57 @@ def _printed_amounts(text: str) -> list[tuple[str, Decimal]]:
         except (ValueError, InvalidOperation):
             continue
     return found
+
+
+_LABELLED: Final = (("total_amount", "BT-112"), ("amount_due", "BT-115"))
+_LOOKAHEAD_LINES: Final = 2
+
+
+def _labelled_amounts(text: str) -> dict[str, list[tuple[str, Decimal]]]:
+    """Amounts printed with a total or amount-due label: on its line or the next lines
+    (extracted text often puts a label and its value on lines of their own)."""
+    lines = text.splitlines()
+    found: dict[str, list[tuple[str, Decimal]]] = {}
+    for number, line in enumerate(lines):
+        label = re.split(r"\d", line, maxsplit=1)[0].strip(" :")
+        field, strength = field_for_label(label) if label else (None, 0.0)
+        if field not in ("total_amount", "amount_due") or strength < _LABEL_STRENGTH:
+            continue
+        for candidate in lines[number : number + 1 + _LOOKAHEAD_LINES]:
+            amounts = _printed_amounts(candidate)
+            if amounts:
+                found.setdefault(field, []).append(amounts[0])
+                break
+    return found
+
+
+def _amount_reasons(invoice: EInvoice, text: str) -> list[ReviewReason]:
+    labelled = _labelled_amounts(text)
+    reasons: list[ReviewReason] = []
+    for field, term in _LABELLED:
+        wanted = decimal_of(invoice.terms.get(term))
+        printed = labelled.get(field)
+        if wanted is not None and printed and all(value != abs(wanted) for _, value in printed):
+            reasons.append(_amount_reason(field, printed, wanted))
+    if labelled:
+        return reasons
+    # No labelled total on the page: the XML's total must at least be printed somewhere.
+    total = decimal_of(invoice.terms.get("BT-112"))
+    printed = _printed_amounts(text)
+    if total is not None and printed and all(value != abs(total) for _, value in printed):
+        reasons.append(_amount_reason("total_amount", printed, total))
+    return reasons
+
+
+def _amount_reason(field: str, printed: list[tuple[str, Decimal]], wanted: Decimal) -> ReviewReason:
+    shown, _ = min(printed, key=lambda item: abs(item[1] - abs(wanted)))
+    what = "total" if field == "total_amount" else "amount due"
+    return ReviewReason(
+        code=REASON,
+        field=field,
+        message=f"The PDF shows {shown}, the XML says {format(abs(wanted), 'f')}: the XML "
+        f"stands, but the printed {what} differs.",
+    )
 
 
 def _compact(text: str) -> str:
@@ -47,20 +100,7 @@ def compare(invoice: EInvoice, text: str) -> tuple[Check, list[ReviewReason]]:
             ),
             [],
         )
-    reasons: list[ReviewReason] = []
-    total = decimal_of(invoice.terms.get("BT-112")) or decimal_of(invoice.terms.get("BT-115"))
-    if total is not None:
-        printed = _printed_amounts(text)
-        if printed and not any(value == abs(total) for _, value in printed):
-            shown, _ = min(printed, key=lambda item: abs(item[1] - abs(total)))
-            reasons.append(
-                ReviewReason(
-                    code=REASON,
-                    field="total_amount",
-                    message=f"The PDF shows {shown}, the XML says {format(abs(total), 'f')}: "
-                    "the XML stands, but the printed total differs.",
-                )
-            )
+    reasons = _amount_reasons(invoice, text)
     number = invoice.terms.get("BT-1")
     if number is not None and _compact(number.text) not in _compact(text):
         reasons.append(
