@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from docuflow.dal.audit import AUDIT_EVENTS
-from docuflow.dal.models import AuditRecord, JobItem
+from docuflow.dal.models import AuditRecord, JobItem, ReadFrom
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult, ReviewReason
 from services.api.logic.uploads import check_filename
@@ -70,7 +70,8 @@ class CreateUploadRequest(_Request):
         Field(
             min_length=1,
             max_length=255,
-            description="application/pdf, image/png, image/jpeg or image/tiff (else 415).",
+            description="application/pdf, image/png, image/jpeg, image/tiff, or application/xml "
+            "or text/xml for an e-invoice (else 415).",
         ),
     ]
     owner_id: OwnerId
@@ -128,6 +129,13 @@ class Job(_Response):
     decision_reason: str | None
     decided_at: str | None
     corrections: dict[str, Correction]
+    read_from: Annotated[
+        ReadFrom | None,
+        Field(
+            description="How the fields were read: textract (OCR, billed per page) or einvoice "
+            "(the document's own XML, no OCR cost); null until the job is routed."
+        ),
+    ]
 
     @classmethod
     def of(cls, job: JobItem) -> Job:
@@ -147,6 +155,7 @@ class Job(_Response):
             invoice_key=job.invoice_key,
             review_reasons=[ReviewReason.model_validate(r) for r in job.routing_reasons],
             has_result=job.result_key is not None,
+            read_from=job.read_from,
             decision=job.decision,
             reviewer=job.reviewer,
             decision_reason=job.decision_reason,

@@ -1,15 +1,17 @@
 """validate-document: the object exists, is small enough, is a supported type by its
-magic bytes, and (for PDFs) has no more pages than allowed."""
+magic bytes, and (for PDFs) has no more pages than allowed; and whether it is, or carries,
+an e-invoice, which the state machine reads from its XML instead of OCR."""
 
 from __future__ import annotations
 
 import re
 import zlib
 
+from docuflow import einvoice
 from docuflow.dal.documents import DocumentStore
 from docuflow.domain.errors import DocumentMissing, DocumentTooLarge, UnsupportedDocument
 from docuflow.observability import logger
-from services.workflow.models import DocumentFacts
+from services.workflow.models import DocumentFacts, EInvoiceFacts
 
 _SNIFF_BYTES = 1024
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -68,7 +70,10 @@ def validate_document(
         raise DocumentTooLarge(
             f"The file is {info.size_bytes} bytes; the limit is {max_bytes} bytes."
         )
-    content_type = sniff_content_type(documents.read(key, first_bytes=_SNIFF_BYTES))
+    head = documents.read(key, first_bytes=_SNIFF_BYTES)
+    content_type = sniff_content_type(head)
+    if content_type is None and einvoice.looks_like_xml(head):
+        return _xml_upload(documents.read(key), info.size_bytes)
     if content_type is None:
         raise UnsupportedDocument("The file is not a PDF, PNG, JPEG or TIFF document.")
     pages: int | None = 1 if content_type in ("image/png", "image/jpeg") else None
@@ -80,4 +85,39 @@ def validate_document(
             # Encrypted or unusual PDFs hide their pages from a cheap count; Textract decides.
             logger.warning("Could not count the pages of the PDF", extra={"key": key})
             pages = None
+        return _with_embedded_einvoice(
+            DocumentFacts(content_type=content_type, size_bytes=info.size_bytes, pages=pages),
+            documents.read(key),
+        )
     return DocumentFacts(content_type=content_type, size_bytes=info.size_bytes, pages=pages)
+
+
+# --- E-invoices (docuflow.einvoice decides; this hook only routes) ---------------------
+
+
+def _facts(found: einvoice.Detection) -> EInvoiceFacts:
+    return EInvoiceFacts.model_validate(found.model_dump())
+
+
+def _xml_upload(data: bytes, size_bytes: int) -> DocumentFacts:
+    """An XML upload: an e-invoice to read, or UnreadableEInvoice (malformed, hostile, or
+    no e-invoice namespace), which fails the job with the reason."""
+    found = einvoice.detect(data)
+    if found is None:  # pragma: no cover - detect() raises for XML it cannot route
+        raise UnsupportedDocument("The XML file is not an e-invoice.")
+    return DocumentFacts(
+        content_type="application/xml",
+        size_bytes=size_bytes,
+        pages=0,
+        route="einvoice",
+        einvoice=_facts(found),
+    )
+
+
+def _with_embedded_einvoice(facts: DocumentFacts, data: bytes) -> DocumentFacts:
+    """A PDF carrying e-invoice XML (Factur-X, ZUGFeRD, XRechnung) is read from its XML."""
+    found = einvoice.detect(data)
+    if found is None:
+        return facts
+    logger.info("The PDF carries an e-invoice", extra={"attachment": found.attachment})
+    return facts.model_copy(update={"route": "einvoice", "einvoice": _facts(found)})

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from einvoice_samples import make_xml
 
 from docuflow import einvoice
 from docuflow.domain.errors import UnreadableEInvoice, UnsupportedDocument
 from docuflow.einvoice.safe_xml import MAX_DEPTH, MAX_XML_BYTES, parse_xml
+from tests.einvoice_samples import make_xml
 
 UBL_ROOT = b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">'
 

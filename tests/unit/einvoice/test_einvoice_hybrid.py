@@ -9,7 +9,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from einvoice_samples import hybrid_of, make_xml
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
@@ -17,6 +16,7 @@ from docuflow import einvoice
 from docuflow.extraction.result import FieldSource
 from docuflow_tools.cli import main
 from docuflow_tools.samples import SyntheticInvoice, make_invoice, render_pdf
+from tests.einvoice_samples import hybrid_of, make_xml
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from einvoice_samples import DATA, XRECHNUNG, Syntax, invoice_data, make_xml
 from lxml import etree
 
 from docuflow import einvoice
 from docuflow.extraction.result import DocumentType, FieldSource
+from tests.einvoice_samples import DATA, XRECHNUNG, Syntax, invoice_data, make_xml
 
 SYNTAXES: tuple[Syntax, ...] = ("cii", "ubl")
 

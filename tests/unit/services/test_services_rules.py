@@ -120,8 +120,12 @@ def test_corrupt_object_stream_is_skipped() -> None:
 
 def test_failure_reasons() -> None:
     assert explain("UnsupportedDocument", None) == (
-        "The file is not a PDF, PNG, JPEG or TIFF document."
+        "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document."
     )
+    # A refused e-invoice says why, in DocuFlow's own words.
+    assert explain(
+        "UnreadableEInvoice", '{"errorMessage": "The XML declares a DTD.", "errorType": "x"}'
+    ) == ("The e-invoice XML was refused. The XML declares a DTD.")
     assert "try again later" in explain("OcrTimedOut", None)
     assert "Weird.Error" in explain("Weird.Error", "x")
     assert cause_message('{"errorMessage": "m", "errorType": "T"}') == "m"
