@@ -10,6 +10,7 @@ export const zAuditEvent = z.object({
         'approved',
         'corrected',
         'created',
+        'einvoice_read',
         'failed',
         'ocr_done',
         'ocr_started',
@@ -105,9 +106,27 @@ export const zDocumentLink = z.object({
  */
 export const zDocumentType = z.enum([
     'invoice',
+    'credit_note',
+    'corrected_invoice',
     'receipt',
     'other'
 ]);
+
+/**
+ * EInvoiceInfo
+ *
+ * What kind of structured e-invoice the result was read from.
+ */
+export const zEInvoiceInfo = z.object({
+    syntax: z.string(),
+    flavour: z.string(),
+    label: z.string(),
+    specification: z.string().nullish(),
+    business_process: z.string().nullish(),
+    type_code: z.string().nullish(),
+    attachment: z.string().nullish(),
+    en16931: z.boolean().optional().default(false)
+});
 
 /**
  * ErrorBody
@@ -131,8 +150,28 @@ export const zFieldSource = z.enum([
     'expense',
     'forms',
     'tables',
-    'text'
+    'text',
+    'einvoice'
 ]);
+
+/**
+ * AllowanceCharge
+ *
+ * A document-level allowance (BG-20) or charge (BG-21), or a line's (BG-27, BG-28).
+ */
+export const zAllowanceCharge = z.object({
+    kind: z.enum(['allowance', 'charge']),
+    amount: z.string().nullish(),
+    base_amount: z.string().nullish(),
+    percent: z.string().nullish(),
+    reason: z.string().nullish(),
+    reason_code: z.string().nullish(),
+    tax_category: z.string().nullish(),
+    tax_rate: z.string().nullish(),
+    line: z.int().gte(1).nullish(),
+    source: zFieldSource,
+    xml_path: z.string().nullish()
+});
 
 /**
  * Candidate
@@ -160,7 +199,8 @@ export const zExtractedField = z.object({
     bbox: zBoundingBox.nullish(),
     source: zFieldSource,
     label: z.string().nullish(),
-    alternatives: z.array(zCandidate).optional()
+    alternatives: z.array(zCandidate).optional(),
+    xml_path: z.string().nullish()
 });
 
 /**
@@ -188,7 +228,12 @@ export const zLineItem = z.object({
     page: z.int().gte(1).nullish(),
     confidence: z.number().gte(0).lte(100),
     bbox: zBoundingBox.nullish(),
-    source: zFieldSource
+    source: zFieldSource,
+    unit_code: z.string().nullish(),
+    price_base_quantity: z.string().nullish(),
+    tax_category: z.string().nullish(),
+    tax_rate: z.string().nullish(),
+    xml_path: z.string().nullish()
 });
 
 /**
@@ -202,7 +247,8 @@ export const zOtherField = z.object({
     confidence: z.number().gte(0).lte(100),
     page: z.int().gte(1).nullish(),
     bbox: zBoundingBox.nullish(),
-    source: zFieldSource
+    source: zFieldSource,
+    xml_path: z.string().nullish()
 });
 
 /**
@@ -237,7 +283,8 @@ export const zJob = z.object({
     reviewer: z.string().nullable(),
     decision_reason: z.string().nullable(),
     decided_at: z.string().nullable(),
-    corrections: z.record(z.string(), zCorrection)
+    corrections: z.record(z.string(), zCorrection),
+    read_from: z.enum(['textract', 'einvoice']).nullable()
 });
 
 /**
@@ -257,6 +304,28 @@ export const zRouting = z.object({
 });
 
 /**
+ * StartRequest
+ */
+export const zStartRequest = z.object({
+    actor: z.string().min(1).max(128).nullish()
+});
+
+/**
+ * TaxSubtotal
+ *
+ * The VAT of one category and rate (an e-invoice's VAT breakdown, BG-23).
+ */
+export const zTaxSubtotal = z.object({
+    category: z.string().nullish(),
+    rate: z.string().nullish(),
+    taxable_amount: z.string().nullish(),
+    tax_amount: z.string().nullish(),
+    exemption_reason: z.string().nullish(),
+    source: zFieldSource,
+    xml_path: z.string().nullish()
+});
+
+/**
  * ExtractionResult
  */
 export const zExtractionResult = z.object({
@@ -267,7 +336,10 @@ export const zExtractionResult = z.object({
     other_fields: z.array(zOtherField).optional(),
     checks: z.record(z.string(), zCheck).optional(),
     routing: zRouting,
-    warnings: z.array(z.string()).optional()
+    warnings: z.array(z.string()).optional(),
+    tax_breakdown: z.array(zTaxSubtotal).optional(),
+    allowances_charges: z.array(zAllowanceCharge).optional(),
+    einvoice: zEInvoiceInfo.nullish()
 });
 
 /**
@@ -278,13 +350,6 @@ export const zReviewDetail = z.object({
     result: zExtractionResult.nullable(),
     audit: z.array(zAuditEvent),
     document: zDocumentLink
-});
-
-/**
- * StartRequest
- */
-export const zStartRequest = z.object({
-    actor: z.string().min(1).max(128).nullish()
 });
 
 /**
