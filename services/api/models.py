@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from docuflow.dal.audit import AUDIT_EVENTS
-from docuflow.dal.models import AuditRecord, JobItem
+from docuflow.dal.models import AuditRecord, JobItem, ReadFrom
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult, ReviewReason
 from services.api.logic.uploads import (
@@ -119,8 +119,8 @@ class CreateUploadRequest(_Request):
         str,
         StringConstraints(strip_whitespace=False, max_length=255),
         Field(
-            description="application/pdf, image/png, image/jpeg or image/tiff, in any case, "
-            "with optional parameters (anything else: 415).",
+            description="application/pdf, image/png, image/jpeg, image/tiff, or application/xml "
+            "or text/xml for an e-invoice, in any case, with optional parameters (else 415).",
             json_schema_extra={"pattern": CONTENT_TYPE_PATTERN},
         ),
     ]
@@ -223,6 +223,13 @@ class Job(_Response):
     decision_reason: str | None
     decided_at: str | None
     corrections: dict[str, Correction]
+    read_from: Annotated[
+        ReadFrom | None,
+        Field(
+            description="How the fields were read: textract (OCR, billed per page) or einvoice "
+            "(the document's own XML, no OCR cost); null until the job is routed."
+        ),
+    ]
 
     @classmethod
     def of(cls, job: JobItem) -> Job:
@@ -242,6 +249,7 @@ class Job(_Response):
             invoice_key=job.invoice_key,
             review_reasons=[ReviewReason.model_validate(r) for r in job.routing_reasons],
             has_result=job.result_key is not None,
+            read_from=job.read_from,
             decision=job.decision,
             reviewer=job.reviewer,
             decision_reason=job.decision_reason,

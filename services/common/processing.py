@@ -25,6 +25,7 @@ _PER_ATTEMPT = (
     "result_key",
     "routing_reasons",
     "execution_arn",
+    "read_from",
 )
 
 

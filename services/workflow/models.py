@@ -28,12 +28,24 @@ class PipelineState(_In):
     attempt: Annotated[int, Field(ge=1)] = 1
 
 
+class EInvoiceFacts(_Out):
+    """What validation found out about an e-invoice upload ($.document.einvoice)."""
+
+    container: Literal["xml", "pdf"]
+    syntax: str
+    flavour: str
+    attachment: str | None = None
+
+
 class DocumentFacts(_Out):
-    """validate-document's output ($.document)."""
+    """validate-document's output ($.document). `route` is what the state machine's
+    branch after validation reads: the e-invoice step, or the OCR steps."""
 
     content_type: str
     size_bytes: int
     pages: int | None
+    route: Literal["ocr", "einvoice"] = "ocr"
+    einvoice: EInvoiceFacts | None = None
 
 
 class StartOcrInput(PipelineState):

@@ -18,6 +18,8 @@ import requests
 
 from docuflow_tools.localcloud.ports import free_port
 from docuflow_tools.paths import textract_fixtures_dir
+from docuflow_tools.samples import make_invoice
+from tests.einvoice_samples import Syntax, hybrid_of, invoice_data, make_xml
 from tests.handlers.cloud import functions, render_asl, table_definition
 
 pytestmark = pytest.mark.localcloud
@@ -152,10 +154,11 @@ def run_pipeline(
     machine: str = "callback",
     attempt: int = 1,
     job_id: str | None = None,
+    filename: str = "doc.pdf",
 ) -> dict[str, Any]:
     """Store the document and a PROCESSING job on `attempt`, run one execution to its end."""
     job_id = job_id or str(uuid.uuid4())
-    key = f"raw/clerk/{job_id}/doc.pdf"
+    key = f"raw/clerk/{job_id}/{filename}"
     stack.client("s3").put_object(Bucket=stack.bucket, Key=key, Body=document)
     now = "2026-11-28T10:00:00.000Z"
     item = {
@@ -206,6 +209,7 @@ def run_pipeline(
         ],
         "job_status": job["status"]["S"],
         "failure_reason": job.get("failure_reason", {}).get("S"),
+        "read_from": job.get("read_from", {}).get("S"),
     }
 
 
@@ -222,6 +226,7 @@ def test_callback_path_routes_the_invoice(stack: Stack) -> None:
     assert run["status"] == "SUCCEEDED"
     assert run["states"] == [
         "ValidateDocument",
+        "ReadAsEInvoice",
         "StartOcr",
         "StoreOcr",
         "ParseAndScore",
@@ -293,10 +298,83 @@ def test_textract_failure_goes_to_the_catch_path(stack: Stack) -> None:
 def test_unsupported_document_is_failed_with_a_reason_and_reported(stack: Stack) -> None:
     run = run_pipeline(stack, b"Dear supplier, this is a letter, not an invoice.")
     assert run["states"] == ["ValidateDocument", "MarkFailed", "Failed"]
-    assert run["failure_reason"] == "The file is not a PDF, PNG, JPEG or TIFF document."
+    assert run["failure_reason"] == (
+        "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document."
+    )
     messages = (
         stack.client("sqs")
         .receive_message(QueueUrl=stack.dlq_url, MaxNumberOfMessages=10)
         .get("Messages", [])
     )
     assert run["job_id"] in {json.loads(m["Body"])["job_id"] for m in messages}
+
+
+def _textract_jobs_for(stack: Stack, document: bytes) -> list[dict[str, Any]]:
+    status = requests.get(f"{stack.endpoint}/_docuflow/textract", timeout=10).json()
+    digest = hashlib.sha256(document).hexdigest()
+    return [job for job in status["jobs"] if job["sha256"] == digest]
+
+
+def _result(stack: Stack, job_id: str) -> dict[str, Any]:
+    body = stack.client("s3").get_object(Bucket=stack.bucket, Key=f"results/{job_id}.json")
+    result: dict[str, Any] = json.loads(body["Body"].read())
+    return result
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_an_xml_e_invoice_is_read_without_textract(stack: Stack, syntax: Syntax) -> None:
+    number = f"RE-{uuid.uuid4().hex[:8]}"
+    document = make_xml(syntax, invoice_data(BT_1=number))
+    run = run_pipeline(stack, document, filename="invoice.xml")
+    assert run["status"] == "SUCCEEDED"
+    assert run["states"] == [
+        "ValidateDocument",
+        "ReadAsEInvoice",
+        "ReadEInvoice",
+        "WasRetried",
+        "Done",
+    ]
+    assert run["job_status"] == "COMPLETED"
+    assert run["read_from"] == "einvoice"
+    assert _textract_jobs_for(stack, document) == []
+    result = _result(stack, run["job_id"])
+    assert result["fields"]["total_amount"]["value"] == "1469.55"
+    assert result["fields"]["total_amount"]["source"] == "einvoice"
+    assert result["einvoice"]["syntax"].startswith(("UBL", "UN/CEFACT"))
+    # The shared checks still run: the same invoice again is a possible duplicate.
+    again = run_pipeline(stack, make_xml(syntax, invoice_data(BT_1=number, BT_10="other")))
+    assert again["job_status"] == "NEEDS_REVIEW"
+    reasons = _job_reasons(stack, again["job_id"])
+    assert reasons == ["DUPLICATE_INVOICE"]
+
+
+def _job_reasons(stack: Stack, job_id: str) -> list[str]:
+    return [reason["code"] for reason in _result(stack, job_id)["routing"]["reasons"]]
+
+
+def test_a_hybrid_pdf_is_read_from_its_xml_without_textract(stack: Stack) -> None:
+    invoice = make_invoice(5, language="de", currency="EUR", credit_note=False)
+    document = hybrid_of(invoice)
+    run = run_pipeline(stack, document)
+    assert run["states"] == [
+        "ValidateDocument",
+        "ReadAsEInvoice",
+        "ReadEInvoice",
+        "WasRetried",
+        "Done",
+    ]
+    assert run["job_status"] == "COMPLETED"
+    assert _textract_jobs_for(stack, document) == []
+    result = _result(stack, run["job_id"])
+    assert result["einvoice"]["attachment"] == "factur-x.xml"
+    assert result["fields"]["invoice_number"]["value"] == invoice.invoice_number
+
+
+def test_a_hostile_xml_fails_the_job_with_the_reason(stack: Stack) -> None:
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+    run = run_pipeline(stack, bomb, filename="invoice.xml")
+    assert run["states"] == ["ValidateDocument", "MarkFailed", "Failed"]
+    assert run["job_status"] == "FAILED"
+    assert "UnreadableEInvoice" in run["errors"]
+    assert run["failure_reason"].startswith("The e-invoice XML was refused.")
+    assert "DTD" in run["failure_reason"]

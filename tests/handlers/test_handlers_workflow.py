@@ -15,9 +15,11 @@ from docuflow.domain.errors import (
     DocumentTooLarge,
     DocumentUnreadable,
     OcrFailed,
+    UnreadableEInvoice,
     UnsupportedDocument,
 )
 from docuflow_tools.paths import textract_fixtures_dir
+from docuflow_tools.samples import make_invoice
 from services.workflow import dependencies
 from services.workflow.errors import TextractThrottled
 from services.workflow.handlers import (
@@ -25,10 +27,12 @@ from services.workflow.handlers import (
     ocr_callback,
     parse_and_score,
     poll_ocr,
+    read_einvoice,
     start_ocr,
     store_ocr,
     validate_document,
 )
+from tests.einvoice_samples import Syntax, hybrid_of, invoice_data, make_xml
 from tests.handlers.cloud import (
     Cloud,
     FakeTextract,
@@ -145,6 +149,97 @@ def test_validate_counts_the_pages_of_a_pdf_not_the_words_in_it(cloud: Cloud) ->
     cloud.put_object(job.s3_key, pdf_document(1, content=b"% /Type /Page\n" * 61))
     # Then it is one page, within the limit of 5
     assert validate_document.lambda_handler(state_of(job), LambdaContext())["pages"] == 1
+
+
+@pytest.mark.parametrize("syntax", ["ubl", "cii"])
+def test_validate_routes_an_xml_e_invoice_to_its_own_step(cloud: Cloud, syntax: Syntax) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, make_xml(syntax), content_type="application/xml")
+    facts = validate_document.lambda_handler(state_of(job), LambdaContext())
+    assert facts["route"] == "einvoice"
+    assert facts["content_type"] == "application/xml"
+    assert facts["einvoice"]["container"] == "xml"
+
+
+def test_validate_routes_a_hybrid_pdf_to_the_e_invoice_step(cloud: Cloud) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, hybrid_of(make_invoice(2, language="de", currency="EUR")))
+    facts = validate_document.lambda_handler(state_of(job), LambdaContext())
+    assert facts["route"] == "einvoice" and facts["content_type"] == "application/pdf"
+    assert facts["einvoice"]["attachment"] == "factur-x.xml"
+    assert facts["pages"] >= 1
+
+
+def test_validate_sends_a_plain_pdf_to_ocr(cloud: Cloud) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    pdf = (textract_fixtures_dir() / "documents" / "sample-invoice.pdf").read_bytes()
+    cloud.put_object(job.s3_key, pdf)
+    facts = validate_document.lambda_handler(state_of(job), LambdaContext())
+    assert facts["route"] == "ocr" and facts.get("einvoice") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>', "DTD"),
+        (b"<Invoice><ID>1</Invoice>", "not well-formed"),
+        (b'<order xmlns="urn:example:order"/>', "not an e-invoice"),
+    ],
+    ids=["entity", "malformed", "wrong-namespace"],
+)
+def test_validate_refuses_xml_that_is_no_readable_e_invoice(
+    cloud: Cloud, body: bytes, words: str
+) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, body, content_type="application/xml")
+    with pytest.raises(UnreadableEInvoice, match=words) as raised:
+        validate_document.lambda_handler(state_of(job), LambdaContext())
+    assert type(raised.value).__name__ == "UnreadableEInvoice"
+
+
+# -- read-einvoice --------------------------------------------------------------------------
+
+
+def test_read_einvoice_stores_the_result_routes_and_records_no_ocr(cloud: Cloud) -> None:
+    # Given an XML e-invoice uploaded for a processing job
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, make_xml("cii"))
+    # When the e-invoice step reads it
+    outcome = read_einvoice.lambda_handler(state_of(job), LambdaContext())
+    # Then it is routed from the XML's values, and the job says how it was read
+    assert outcome["status"] == "COMPLETED" and outcome["reasons"] == []
+    result = cloud.get_json(f"results/{job.job_id}.json")
+    assert result["fields"]["amount_due"] == {
+        **result["fields"]["amount_due"],
+        "value": "1369.55",
+        "source": "einvoice",
+        "confidence": 100.0,
+    }
+    stored = cloud.job(job.job_id)
+    assert stored["status"] == "COMPLETED" and stored["read_from"] == "einvoice"
+    assert stored["invoice_key"] == "rheinwerklogistikgmbh|re20250042"
+    events = sorted(cloud.audit(job.job_id), key=lambda r: r["sk"])
+    assert [e["event"] for e in events] == ["einvoice_read", "routed"]
+    assert events[0]["details"]["ocr_pages"] == 0
+    assert events[0]["details"]["flavour"] == "Factur-X EN 16931"
+
+
+def test_read_einvoice_sends_a_broken_rule_to_review(cloud: Cloud) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, make_xml("ubl", invoice_data(BT_112="1469.56", BT_115="1369.56")))
+    outcome = read_einvoice.lambda_handler(state_of(job), LambdaContext())
+    assert outcome["status"] == "NEEDS_REVIEW" and outcome["reasons"] == ["TOTALS_MISMATCH"]
+    reason = cloud.job(job.job_id)["routing_reasons"][0]
+    assert "BT-112" in reason["message"]
+
+
+def test_read_einvoice_twice_routes_once(cloud: Cloud) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.put_object(job.s3_key, make_xml("ubl"))
+    first = read_einvoice.lambda_handler(state_of(job), LambdaContext())
+    again = read_einvoice.lambda_handler(state_of(job), LambdaContext())
+    assert again == first
+    assert [e["event"] for e in cloud.audit(job.job_id)].count("routed") == 1
 
 
 # -- start-ocr ----------------------------------------------------------------------------
@@ -522,7 +617,7 @@ def test_mark_failed_explains_audits_and_reports_to_the_dlq(cloud: Cloud) -> Non
     cause = json.dumps(
         {
             "errorType": "UnsupportedDocument",
-            "errorMessage": "The file is not a PDF, PNG, JPEG or TIFF document.",
+            "errorMessage": "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document.",
             "stackTrace": [],
         }
     )
@@ -532,14 +627,17 @@ def test_mark_failed_explains_audits_and_reports_to_the_dlq(cloud: Cloud) -> Non
     # Then the job is FAILED with a sentence, audited, and the DLQ has the failure
     stored = cloud.job(job.job_id)
     assert stored["status"] == "FAILED"
-    assert stored["failure_reason"] == "The file is not a PDF, PNG, JPEG or TIFF document."
+    assert (
+        stored["failure_reason"]
+        == "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document."
+    )
     assert outcome["reason"] == stored["failure_reason"]
     [event] = cloud.audit(job.job_id)
     assert event["event"] == "failed" and event["details"]["error"] == "UnsupportedDocument"
     [message] = cloud.dlq_messages()
     assert message["job_id"] == job.job_id and message["error"] == "UnsupportedDocument"
     assert message["attempt"] == 1
-    assert message["cause"] == "The file is not a PDF, PNG, JPEG or TIFF document."
+    assert message["cause"] == "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document."
 
 
 def test_mark_failed_retried_after_a_lost_audit_record_audits_the_failure_once(

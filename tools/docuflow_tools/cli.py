@@ -13,6 +13,11 @@ from collections.abc import Sequence
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("docuflow_tools.parse", "Normalize Textract response JSON into invoice fields"),
+    "extract": (
+        "docuflow_tools.extract",
+        "Print the result the pipeline would store for documents: e-invoice XML exactly, "
+        "else the offline OCR engine",
+    ),
     "ocr": (
         "docuflow_tools.offline_ocr.cli",
         "Read a PDF or image offline into a Textract-shaped response",

@@ -26,6 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="Textract response JSON (an object, or an array of them); '-' reads stdin",
     )
+    add_scoring_arguments(parser)
+
+
+def add_scoring_arguments(parser: argparse.ArgumentParser) -> None:
+    """The thresholds and output options `docuflow parse` and `docuflow extract` share."""
     parser.add_argument(
         "--threshold",
         type=float,
@@ -60,7 +65,8 @@ def _load(name: str) -> list[Any]:
     return data if isinstance(data, list) else [data]
 
 
-def _settings(args: argparse.Namespace) -> ScoringSettings:
+def scoring_settings(args: argparse.Namespace) -> ScoringSettings:
+    """The thresholds the options name; UnreadableResponse for a malformed one."""
     overrides: dict[str, float] = {}
     for entry in args.field_threshold:
         name, _, number = str(entry).partition("=")
@@ -77,7 +83,7 @@ def _settings(args: argparse.Namespace) -> ScoringSettings:
 def run(args: argparse.Namespace) -> int:
     """Parse, check and print; 1 with a one-line message on stderr for unreadable input."""
     try:
-        settings = _settings(args)
+        settings = scoring_settings(args)
         responses = [response for name in args.files for response in _load(name)]
         result = analyze(responses, settings)
     except UnreadableResponse as exc:

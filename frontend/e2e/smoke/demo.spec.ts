@@ -57,7 +57,7 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
 
   // Then the wrong file is refused with a clear message, the invoice uploads and reaches review
   const rows = page.getByTestId('upload-row');
-  await expect(rows.filter({ hasText: 'notes.txt' })).toContainText('is not a PDF, PNG, JPEG or TIFF file');
+  await expect(rows.filter({ hasText: 'notes.txt' })).toContainText('is not a PDF, PNG, JPEG, TIFF or XML e-invoice file');
   const upload = rows.filter({ hasText: 'smoke-upload.pdf' });
   await expect(upload.getByRole('progressbar')).toHaveAttribute('value', '100');
   await expect(upload.locator('[data-status]')).toHaveAttribute('data-status', 'NEEDS_REVIEW', { timeout: 20_000 });

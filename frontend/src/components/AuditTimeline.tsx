@@ -7,6 +7,7 @@ const EVENT_TEXT: Record<string, string> = {
   started: 'Processing started',
   ocr_started: 'Text recognition started',
   ocr_done: 'Text recognition finished',
+  einvoice_read: 'E-invoice read from its XML (no text recognition)',
   routed: 'Fields checked and routed',
   corrected: 'Field corrected',
   approved: 'Approved',

@@ -29,6 +29,12 @@ export function fieldLabel(name: string): string {
     vendor_tax_id: 'Vendor tax ID',
     purchase_order: 'Purchase order',
     remittance_email: 'Remittance e-mail',
+    bank_bic: 'BIC',
+    buyer_tax_id: 'Buyer tax ID',
+    prepaid_amount: 'Paid in advance',
+    line_total: 'Sum of lines',
+    allowance_total: 'Allowances',
+    charge_total: 'Charges',
   };
   const label = special[name] ?? name.replace(/_/g, ' ');
   return label.charAt(0).toUpperCase() + label.slice(1);

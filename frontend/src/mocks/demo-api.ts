@@ -31,6 +31,8 @@ const CONTENT_TYPES: ReadonlyMap<string, string> = new Map([
   ['image/jpg', 'image/jpeg'],
   ['image/pjpeg', 'image/jpeg'],
   ['image/tiff', 'image/tiff'],
+  ['application/xml', 'application/xml'],
+  ['text/xml', 'text/xml'],
 ]);
 
 export interface Answer {
@@ -195,6 +197,7 @@ export class DemoApi {
       invoice_key: document.invoice_key,
       review_reasons: reasons,
       has_result: true,
+      read_from: 'textract',
     });
     this.audit(entry, 'routed', 'workflow', routedAt, { status: result.routing.status, reasons: reasons.map((r) => r.code) });
   }
@@ -211,7 +214,7 @@ export class DemoApi {
     }
     const contentType = CONTENT_TYPES.get(parsed.data.content_type.split(';')[0]?.trim().toLowerCase() ?? '');
     if (!contentType) {
-      return error(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${parsed.data.content_type}' is not accepted; send a PDF, PNG, JPEG or TIFF document.`);
+      return error(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${parsed.data.content_type}' is not accepted; send a PDF, PNG, JPEG or TIFF document or e-invoice XML.`);
     }
     if (size != null && size > MAX_UPLOAD_BYTES) {
       return error(413, 'DOCUMENT_TOO_LARGE', `The file is ${size} bytes; the limit is ${MAX_UPLOAD_BYTES} bytes.`);
@@ -245,6 +248,7 @@ export class DemoApi {
         decision_reason: null,
         decided_at: null,
         corrections: {},
+        read_from: null,
       },
     };
     this.state.entries.push(entry);

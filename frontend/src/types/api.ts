@@ -14,6 +14,7 @@ import {
   zCreateUploadRequest,
   zDecisionRequest,
   zErrorResponse,
+  zEInvoiceInfo,
   zExtractedField,
   zExtractionResult,
   zJob,
@@ -43,6 +44,7 @@ export type AuditEvent = z.infer<typeof auditEventSchema>;
 export type AuditTrail = z.infer<typeof auditTrailSchema>;
 export type ExtractionResult = z.infer<typeof extractionResultSchema>;
 export type ExtractedField = z.infer<typeof zExtractedField>;
+export type EInvoiceInfo = z.infer<typeof zEInvoiceInfo>;
 export type BoundingBox = z.infer<typeof zBoundingBox>;
 export type Check = z.infer<typeof zCheck>;
 export type ReviewReason = z.infer<typeof zReviewReason>;

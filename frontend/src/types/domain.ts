@@ -24,10 +24,30 @@ export const FIELD_NAMES = [
   'remittance_email',
   'remittance_phone',
   'bank_account',
+  // What structured e-invoices carry besides (OCR does not look for these).
+  'bank_bic',
+  'buyer_name',
+  'buyer_address',
+  'buyer_tax_id',
+  'buyer_reference',
+  'delivery_date',
+  'line_total',
+  'allowance_total',
+  'charge_total',
+  'prepaid_amount',
 ] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
-export const MONEY_FIELDS: ReadonlySet<string> = new Set(['subtotal', 'tax_amount', 'total_amount', 'amount_due']);
-export const DATE_FIELDS: ReadonlySet<string> = new Set(['document_date', 'due_date']);
+export const MONEY_FIELDS: ReadonlySet<string> = new Set([
+  'subtotal',
+  'tax_amount',
+  'total_amount',
+  'amount_due',
+  'line_total',
+  'allowance_total',
+  'charge_total',
+  'prepaid_amount',
+]);
+export const DATE_FIELDS: ReadonlySet<string> = new Set(['document_date', 'due_date', 'delivery_date']);
 export const REQUIRED_FIELDS: readonly string[] = ['vendor_name', 'invoice_number', 'document_date', 'total_amount'];
 
 /** Statuses at which processing has stopped (FAILED can still be retried by hand). */

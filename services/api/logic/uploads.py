@@ -15,7 +15,7 @@ from services.common.adapters import Processing
 from services.common.processing import advance
 
 SUPPORTED_CONTENT_TYPES: frozenset[str] = frozenset(
-    {"application/pdf", "image/png", "image/jpeg", "image/tiff"}
+    {"application/pdf", "image/png", "image/jpeg", "image/tiff", "application/xml", "text/xml"}
 )
 # Spellings browsers and tools send for the same types.
 _CONTENT_TYPE_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
@@ -75,7 +75,7 @@ def normalize_content_type(content_type: str) -> str:
     if match is None:
         raise UnsupportedDocument(
             f"Content type {content_type!r} is not accepted; send a PDF, PNG, JPEG or TIFF "
-            f"document ({', '.join(sorted(SUPPORTED_CONTENT_TYPES))})."
+            f"document or e-invoice XML ({', '.join(sorted(SUPPORTED_CONTENT_TYPES))})."
         )
     media_type = match.group(1).lower()
     return _CONTENT_TYPE_ALIASES.get(media_type, media_type)

@@ -17,7 +17,8 @@ from services.workflow.models import FailureInput, FailureNotice, FailureOutcome
 ACTOR = "workflow"
 
 REASONS: dict[str, str] = {
-    "UnsupportedDocument": "The file is not a PDF, PNG, JPEG or TIFF document.",
+    "UnsupportedDocument": "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document.",
+    "UnreadableEInvoice": "The e-invoice XML was refused.",
     "DocumentTooLarge": "The file is too large to process.",
     "ContentTypeMismatch": "The file is not the type it was uploaded as.",
     "DocumentUnreadable": (
@@ -34,7 +35,9 @@ REASONS: dict[str, str] = {
     "JobNotFound": "The job no longer exists.",
 }
 # Errors the pipeline raises itself with a message meant for people: it is added.
-_SAID_IN_WORDS = frozenset({"DocumentTooLarge", "ContentTypeMismatch", "DocumentUnreadable"})
+_SAID_IN_WORDS = frozenset(
+    {"DocumentTooLarge", "ContentTypeMismatch", "DocumentUnreadable", "UnreadableEInvoice"}
+)
 _FALLBACK = "An internal step failed ({error}); retry the job, and report it if it keeps failing."
 
 

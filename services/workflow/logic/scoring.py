@@ -1,12 +1,18 @@
-"""parse-and-score: raw OCR pages -> normalized result -> COMPLETED or NEEDS_REVIEW."""
+"""parse-and-score and read-einvoice: a normalized result -> COMPLETED or NEEDS_REVIEW.
+
+Both branches of the pipeline end here: the OCR branch with Textract's stored pages, the
+e-invoice branch with the document's own XML. Each reads once, scores with what the job
+index knows about duplicates, writes results/{job_id}.json and routes the job.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from docuflow import einvoice
 from docuflow.dal.documents import result_key
-from docuflow.dal.models import JobItem
+from docuflow.dal.models import JobItem, ReadFrom
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import (
     DuplicateEvidence,
@@ -23,9 +29,27 @@ from services.workflow.models import ParseOutcome
 ACTOR = "workflow"
 _ROUTED = (JobStatus.COMPLETED, JobStatus.NEEDS_REVIEW)
 
+Scorer = Callable[[DuplicateEvidence], ExtractionResult]
+
 
 def _others(job_ids: Iterable[str], job_id: str) -> list[str]:
     return sorted({other for other in job_ids if other != job_id})
+
+
+def score_with_duplicates(
+    storage: Storage, scorer: Scorer, *, job_id: str, file_sha256: str | None
+) -> ExtractionResult:
+    """Score with duplicate evidence from the file hash and the invoice key (which is only
+    known after reading, so a second scoring pass runs when other jobs share it)."""
+    same_file = _others(storage.jobs.statuses_with_file(file_sha256), job_id) if file_sha256 else []
+    result = scorer(DuplicateEvidence(same_invoice_job_ids=[], same_file_job_ids=same_file))
+    key = invoice_key(result.fields)
+    same_invoice = _others(storage.jobs.statuses_with_invoice_key(key), job_id) if key else []
+    if same_invoice:
+        result = scorer(
+            DuplicateEvidence(same_invoice_job_ids=same_invoice, same_file_job_ids=same_file)
+        )
+    return result
 
 
 def score(
@@ -36,23 +60,14 @@ def score(
     job_id: str,
     file_sha256: str | None,
 ) -> ExtractionResult:
-    """Parse once, then score with duplicate evidence from the file hash and the
-    invoice key (which is only known after parsing, so a second scoring pass runs when
-    other jobs share it)."""
+    """Parse Textract's pages once, then score them with duplicate evidence."""
     parsed = parse_responses(pages)
-    same_file = _others(storage.jobs.statuses_with_file(file_sha256), job_id) if file_sha256 else []
-    result = score_parsed(
-        parsed, settings, DuplicateEvidence(same_invoice_job_ids=[], same_file_job_ids=same_file)
+    return score_with_duplicates(
+        storage,
+        lambda duplicates: score_parsed(parsed, settings, duplicates),
+        job_id=job_id,
+        file_sha256=file_sha256,
     )
-    key = invoice_key(result.fields)
-    same_invoice = _others(storage.jobs.statuses_with_invoice_key(key), job_id) if key else []
-    if same_invoice:
-        result = score_parsed(
-            parsed,
-            settings,
-            DuplicateEvidence(same_invoice_job_ids=same_invoice, same_file_job_ids=same_file),
-        )
-    return result
 
 
 def _audit_routing(storage: Storage, job: JobItem, codes: list[str]) -> None:
@@ -62,50 +77,61 @@ def _audit_routing(storage: Storage, job: JobItem, codes: list[str]) -> None:
     )
 
 
-def parse_and_score(
-    storage: Storage, settings: ScoringSettings, *, job_id: str, keys: list[str]
+def _already_routed(storage: Storage, job: JobItem) -> ParseOutcome | None:
+    """What an earlier invocation did, when this one is a retry after routing."""
+    if job.status not in _ROUTED or job.result_key != result_key(job.job_id):
+        return None
+    logger.info("Job already routed", extra={"status": job.status.value})
+    # The earlier invocation may have failed after routing but before its audit record:
+    # write it now (a no-op when it is there already).
+    codes = [str(reason.get("code")) for reason in job.routing_reasons]
+    _audit_routing(storage, job, codes)
+    return ParseOutcome(
+        job_id=job.job_id,
+        status="COMPLETED" if job.status is JobStatus.COMPLETED else "NEEDS_REVIEW",
+        result_key=result_key(job.job_id),
+        invoice_key=job.invoice_key,
+        reasons=codes,
+    )
+
+
+def _store_and_route(
+    storage: Storage,
+    job_id: str,
+    result: ExtractionResult,
+    *,
+    read_from: ReadFrom,
+    event: str,
+    details: dict[str, Any],
 ) -> ParseOutcome:
-    """Parse the stored pages, write results/{job_id}.json and route the job."""
-    set_job_id(job_id)
-    job = storage.jobs.get(job_id)
+    """Write results/{job_id}.json, audit how it was read, and route the job."""
     key_of_result = result_key(job_id)
-    if job.status in _ROUTED and job.result_key == key_of_result:
-        # A retried invocation after the job was routed: report what was done.
-        logger.info("Job already routed", extra={"status": job.status.value})
-        # The earlier invocation may have failed after routing but before its audit
-        # record: write it now (a no-op when it is there already).
-        _audit_routing(storage, job, [str(reason.get("code")) for reason in job.routing_reasons])
-        return ParseOutcome(
-            job_id=job_id,
-            status="COMPLETED" if job.status is JobStatus.COMPLETED else "NEEDS_REVIEW",
-            result_key=key_of_result,
-            invoice_key=job.invoice_key,
-            reasons=[str(reason.get("code")) for reason in job.routing_reasons],
-        )
-    pages = [storage.documents.get_json(key) for key in keys]
-    result = score(storage, pages, settings, job_id=job_id, file_sha256=job.file_sha256)
     storage.documents.put_json(key_of_result, result.model_dump(mode="json", exclude_none=True))
     storage.audit.record(
         job_id,
-        "ocr_done",
+        event,
         actor=ACTOR,
         details={
-            "ocr_pages": len(keys),
+            **details,
             "pages": result.pages,
             "document_type": result.document_type.value,
             "fields": sorted(result.fields),
         },
     )
     key = invoice_key(result.fields)
-    target = JobStatus(result.routing.status)
     reasons = [
         reason.model_dump(mode="json", exclude_none=True) for reason in result.routing.reasons
     ]
     routed = storage.jobs.transition(
         job_id,
         current=JobStatus.PROCESSING,
-        target=target,
-        set_fields={"invoice_key": key, "result_key": key_of_result, "routing_reasons": reasons},
+        target=JobStatus(result.routing.status),
+        set_fields={
+            "invoice_key": key,
+            "result_key": key_of_result,
+            "routing_reasons": reasons,
+            "read_from": read_from,
+        },
         remove_fields=("task_token",),
     )
     codes = [reason.code for reason in result.routing.reasons]
@@ -116,4 +142,59 @@ def parse_and_score(
         result_key=key_of_result,
         invoice_key=key,
         reasons=codes,
+    )
+
+
+def parse_and_score(
+    storage: Storage, settings: ScoringSettings, *, job_id: str, keys: list[str]
+) -> ParseOutcome:
+    """Parse the stored pages, write results/{job_id}.json and route the job."""
+    set_job_id(job_id)
+    job = storage.jobs.get(job_id)
+    done = _already_routed(storage, job)
+    if done is not None:
+        return done
+    pages = [storage.documents.get_json(key) for key in keys]
+    result = score(storage, pages, settings, job_id=job_id, file_sha256=job.file_sha256)
+    return _store_and_route(
+        storage,
+        job_id,
+        result,
+        read_from="textract",
+        event="ocr_done",
+        details={"ocr_pages": len(keys)},
+    )
+
+
+def read_einvoice(
+    storage: Storage, settings: ScoringSettings, *, job_id: str, key: str
+) -> ParseOutcome:
+    """Read the uploaded e-invoice (XML, or a hybrid PDF's XML) exactly, without Textract,
+    write results/{job_id}.json and route the job. UnreadableEInvoice fails the job."""
+    set_job_id(job_id)
+    job = storage.jobs.get(job_id)
+    done = _already_routed(storage, job)
+    if done is not None:
+        return done
+    reading = einvoice.read(storage.documents.read(key))
+    result = score_with_duplicates(
+        storage,
+        lambda duplicates: einvoice.result(reading, settings, duplicates),
+        job_id=job_id,
+        file_sha256=job.file_sha256,
+    )
+    kind = reading.einvoice
+    return _store_and_route(
+        storage,
+        job_id,
+        result,
+        read_from="einvoice",
+        event="einvoice_read",
+        details={
+            "syntax": kind.syntax,
+            "flavour": kind.flavour,
+            "attachment": kind.attachment,
+            # Read from the document's own XML: no Textract call, no OCR page billed.
+            "ocr_pages": 0,
+        },
     )

@@ -1,6 +1,7 @@
 """validate-document: the object exists, is small enough, is a supported type by its
 magic bytes, is the type it was uploaded as, and (for PDFs) has no more pages than
-allowed.
+allowed; and whether it is, or carries, an e-invoice, which the state machine reads from
+its XML instead of OCR.
 
 Each check is a function of its own; `validate_document` runs them in order. Every
 refusal is a domain error whose message names what is wrong, and none of them is worth
@@ -20,6 +21,7 @@ from types import FrameType
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from docuflow import einvoice
 from docuflow.dal.documents import DocumentStore
 from docuflow.domain.errors import (
     ContentTypeMismatch,
@@ -28,7 +30,8 @@ from docuflow.domain.errors import (
     DocumentUnreadable,
     UnsupportedDocument,
 )
-from services.workflow.models import DocumentFacts
+from docuflow.observability import logger
+from services.workflow.models import DocumentFacts, EInvoiceFacts
 
 _SNIFF_BYTES = 1024
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -42,6 +45,7 @@ _KINDS = {
     "image/png": "a PNG image",
     "image/jpeg": "a JPEG image",
     "image/tiff": "a TIFF image",
+    "application/xml": "XML",
 }
 PAGE_COUNT_SECONDS = 10.0
 """How long counting a PDF's pages may take. pypdf reads only the page tree and caps what
@@ -62,13 +66,15 @@ def sniff_content_type(head: bytes) -> str | None:
 
 # What S3 stores for an object written without a Content-Type: nothing was declared.
 _UNDECLARED = frozenset({"", "binary/octet-stream"})
+# Both names an XML document may be uploaded as.
+_XML_TYPES = frozenset({"application/xml", "text/xml"})
 
 
 def check_declared_type(declared: str | None, actual: str) -> None:
     """ContentTypeMismatch when the bytes are not of the type the document was uploaded
     as (the Content-Type the upload link signed). Nothing declared: nothing to compare."""
     media_type = (declared or "").split(";", 1)[0].strip().lower()
-    if media_type in _UNDECLARED:
+    if media_type in _UNDECLARED or (actual == "application/xml" and media_type in _XML_TYPES):
         return
     if media_type != actual:
         raise ContentTypeMismatch(
@@ -138,15 +144,56 @@ def validate_document(
         raise DocumentTooLarge(
             f"The file is {info.size_bytes} bytes; the limit is {max_bytes} bytes."
         )
-    content_type = sniff_content_type(documents.read(key, first_bytes=_SNIFF_BYTES))
+    head = documents.read(key, first_bytes=_SNIFF_BYTES)
+    content_type = sniff_content_type(head)
+    if content_type is None and einvoice.looks_like_xml(head):
+        check_declared_type(info.content_type, "application/xml")
+        return _xml_upload(documents.read(key), info.size_bytes)
     if content_type is None:
-        raise UnsupportedDocument("The file is not a PDF, PNG, JPEG or TIFF document.")
+        raise UnsupportedDocument(
+            "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document."
+        )
     check_declared_type(info.content_type, content_type)
     pages: int | None = 1 if content_type in ("image/png", "image/jpeg") else None
     if content_type == "application/pdf":
-        pages = count_pdf_pages(documents.read(key))
+        data = documents.read(key)
+        pages = count_pdf_pages(data)
         if pages == 0:
             raise DocumentUnreadable("The PDF has no pages.")
         if pages > max_pages:
             raise DocumentTooLarge(f"The document has {pages} pages; the limit is {max_pages}.")
+        return _with_embedded_einvoice(
+            DocumentFacts(content_type=content_type, size_bytes=info.size_bytes, pages=pages), data
+        )
     return DocumentFacts(content_type=content_type, size_bytes=info.size_bytes, pages=pages)
+
+
+# --- E-invoices (docuflow.einvoice decides; this hook only routes) ---------------------
+
+
+def _facts(found: einvoice.Detection) -> EInvoiceFacts:
+    return EInvoiceFacts.model_validate(found.model_dump())
+
+
+def _xml_upload(data: bytes, size_bytes: int) -> DocumentFacts:
+    """An XML upload: an e-invoice to read, or UnreadableEInvoice (malformed, hostile, or
+    no e-invoice namespace), which fails the job with the reason."""
+    found = einvoice.detect(data)
+    if found is None:  # pragma: no cover - detect() raises for XML it cannot route
+        raise UnsupportedDocument("The XML file is not an e-invoice.")
+    return DocumentFacts(
+        content_type="application/xml",
+        size_bytes=size_bytes,
+        pages=0,
+        route="einvoice",
+        einvoice=_facts(found),
+    )
+
+
+def _with_embedded_einvoice(facts: DocumentFacts, data: bytes) -> DocumentFacts:
+    """A PDF carrying e-invoice XML (Factur-X, ZUGFeRD, XRechnung) is read from its XML."""
+    found = einvoice.detect(data)
+    if found is None:
+        return facts
+    logger.info("The PDF carries an e-invoice", extra={"attachment": found.attachment})
+    return facts.model_copy(update={"route": "einvoice", "einvoice": _facts(found)})

@@ -25,6 +25,7 @@ AUDIT_EVENTS = frozenset(
         "started",
         "ocr_started",
         "ocr_done",
+        "einvoice_read",
         "routed",
         "corrected",
         "approved",

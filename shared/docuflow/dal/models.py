@@ -7,7 +7,7 @@ DAL sees a raw item.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,10 @@ class FieldCorrection(BaseModel):
 
     before: str | None
     after: str
+
+
+ReadFrom = Literal["textract", "einvoice"]
+"""How a job's fields were read: Textract OCR (billed per page) or the e-invoice's XML."""
 
 
 class JobItem(BaseModel):
@@ -63,6 +67,7 @@ class JobItem(BaseModel):
     decision_reason: str | None = None
     decided_at: str | None = None
     corrections: dict[str, FieldCorrection] = Field(default_factory=dict)
+    read_from: ReadFrom | None = None
 
 
 def abandoned(job: JobItem, now_epoch: float) -> bool:

@@ -45,9 +45,16 @@ class ConcurrentUpdate(DocuflowError):
 
 
 class UnsupportedDocument(DocuflowError):
-    """Not a PDF, PNG, JPEG or TIFF, judged by declared type or by magic bytes (415)."""
+    """Not a PDF, PNG, JPEG, TIFF or e-invoice XML, by declared type or by content (415)."""
 
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class UnreadableEInvoice(UnsupportedDocument):
+    """An XML upload (or a PDF's embedded invoice XML) that DocuFlow refuses to read:
+    malformed, a namespace that is no e-invoice, a DTD or entities, too large or too deep."""
+
+    code = "UNREADABLE_EINVOICE"
 
 
 class DocumentTooLarge(DocuflowError):

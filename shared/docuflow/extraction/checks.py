@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from docuflow.extraction.normalize import ISO_4217, format_amount, iban_checksum_ok, minor_units
 from docuflow.extraction.parser import ParsedDocument, parse_responses
 from docuflow.extraction.result import (
+    INVOICE_TYPES,
     REQUIRED_FIELDS,
     Check,
     DocumentType,
@@ -271,9 +272,11 @@ def _check_duplicates(duplicates: DuplicateEvidence | None) -> Check:
 
 
 def _check_is_invoice(parsed: ParsedDocument) -> Check:
-    if parsed.document_type is DocumentType.INVOICE and parsed.credit_note:
+    if parsed.document_type in INVOICE_TYPES and parsed.credit_note:
         return _passed("The document reads as a credit note, an invoice that credits you.")
-    if parsed.document_type is DocumentType.INVOICE:
+    if parsed.document_type is DocumentType.CORRECTED_INVOICE:
+        return _passed("The document is a corrected invoice.")
+    if parsed.document_type in INVOICE_TYPES:
         return _passed("The document reads as an invoice.")
     if parsed.document_type is DocumentType.RECEIPT:
         return _failed("The document looks like a receipt, not an invoice to pay.")
@@ -339,11 +342,15 @@ def score(
     parsed: ParsedDocument,
     settings: ScoringSettings,
     duplicates: DuplicateEvidence | None = None,
+    *,
+    reader_checks: Mapping[str, Check] | None = None,
 ) -> ExtractionResult:
     """Run every check on `parsed` and route the job: COMPLETED only with no reason left.
 
     `duplicates` is what the job index knows; None means it was not consulted, which
-    leaves `possible_duplicate` skipped.
+    leaves `possible_duplicate` skipped. `reader_checks` are checks the reader ran itself
+    (an e-invoice's EN 16931 rules): each takes the place of the shared check of its
+    name, and its reasons are among the parser's review hints.
     """
     fields = parsed.fields
     confidence, low_fields = _check_confidence(parsed, settings)
@@ -359,9 +366,11 @@ def score(
         "credit_note": _check_credit_note(parsed),
         "iban_checksum": _check_iban(fields),
     }
+    own = dict(reader_checks or {})
+    checks.update(own)
     reasons: list[ReviewReason] = []
     for name, check in checks.items():
-        if check.status != "fail":
+        if check.status != "fail" or name in own:
             continue
         if name == "required_fields":
             reasons.extend(

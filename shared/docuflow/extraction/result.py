@@ -17,12 +17,24 @@ class FieldSource(StrEnum):
     FORMS = "forms"
     TABLES = "tables"
     TEXT = "text"
+    EINVOICE = "einvoice"
+    """Read exactly from e-invoice XML (`xml_path` says where)."""
 
 
 class DocumentType(StrEnum):
     INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    """An e-invoice typed as a credit note (UBL CreditNote, type code 381 ...)."""
+    CORRECTED_INVOICE = "corrected_invoice"
+    """An e-invoice typed as a corrected invoice (type code 384)."""
     RECEIPT = "receipt"
     OTHER = "other"
+
+
+INVOICE_TYPES: frozenset[DocumentType] = frozenset(
+    {DocumentType.INVOICE, DocumentType.CREDIT_NOTE, DocumentType.CORRECTED_INVOICE}
+)
+"""Documents to pay or to book as a credit: what the pipeline is for."""
 
 
 FIELD_NAMES: tuple[str, ...] = (
@@ -44,11 +56,34 @@ FIELD_NAMES: tuple[str, ...] = (
     "remittance_email",
     "remittance_phone",
     "bank_account",
+    "bank_bic",
+    "buyer_name",
+    "buyer_address",
+    "buyer_tax_id",
+    "buyer_reference",
+    "delivery_date",
+    "line_total",
+    "allowance_total",
+    "charge_total",
+    "prepaid_amount",
 )
-"""Every normalized field name, in the order a reviewer reads an invoice."""
+"""Every normalized field name, in the order a reviewer reads an invoice. The last ones
+(BIC, buyer, delivery date, the totals between lines and total) are what structured
+e-invoices carry besides; OCR does not look for them."""
 
-MONEY_FIELDS: frozenset[str] = frozenset({"subtotal", "tax_amount", "total_amount", "amount_due"})
-DATE_FIELDS: frozenset[str] = frozenset({"document_date", "due_date"})
+MONEY_FIELDS: frozenset[str] = frozenset(
+    {
+        "subtotal",
+        "tax_amount",
+        "total_amount",
+        "amount_due",
+        "line_total",
+        "allowance_total",
+        "charge_total",
+        "prepaid_amount",
+    }
+)
+DATE_FIELDS: frozenset[str] = frozenset({"document_date", "due_date", "delivery_date"})
 REQUIRED_FIELDS: tuple[str, ...] = (
     "vendor_name",
     "invoice_number",
@@ -57,6 +92,10 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 )
 
 Confidence = Annotated[float, Field(ge=0, le=100, description="0-100, as Textract reports it")]
+XmlPath = Annotated[
+    str | None,
+    Field(description="Where in the e-invoice XML the value was read (source einvoice)"),
+]
 Fraction = Annotated[float, Field(description="A fraction of the page's width or height")]
 
 
@@ -92,6 +131,7 @@ class ExtractedField(_Model):
     source: FieldSource
     label: str | None = None
     alternatives: list[Candidate] = Field(default_factory=list)
+    xml_path: XmlPath = None
 
 
 class LineItem(_Model):
@@ -103,6 +143,15 @@ class LineItem(_Model):
     confidence: Confidence
     bbox: BoundingBox | None = None
     source: FieldSource
+    unit_code: Annotated[
+        str | None, Field(description="UN/ECE Rec 20 unit of the quantity (e-invoices)")
+    ] = None
+    price_base_quantity: Annotated[
+        str | None, Field(description="The quantity the unit price is for, when not 1")
+    ] = None
+    tax_category: Annotated[str | None, Field(description="VAT category code (UNTDID 5305)")] = None
+    tax_rate: Annotated[str | None, Field(description="VAT rate in percent, decimal string")] = None
+    xml_path: XmlPath = None
 
 
 class OtherField(_Model):
@@ -114,6 +163,52 @@ class OtherField(_Model):
     page: Annotated[int | None, Field(ge=1)] = None
     bbox: BoundingBox | None = None
     source: FieldSource
+    xml_path: XmlPath = None
+
+
+class TaxSubtotal(_Model):
+    """The VAT of one category and rate (an e-invoice's VAT breakdown, BG-23)."""
+
+    category: Annotated[str | None, Field(description="VAT category code (UNTDID 5305)")] = None
+    rate: Annotated[str | None, Field(description="Percent, decimal string")] = None
+    taxable_amount: Annotated[str | None, Field(description="Decimal string")] = None
+    tax_amount: Annotated[str | None, Field(description="Decimal string")] = None
+    exemption_reason: str | None = None
+    source: FieldSource
+    xml_path: XmlPath = None
+
+
+class AllowanceCharge(_Model):
+    """A document-level allowance (BG-20) or charge (BG-21), or a line's (BG-27, BG-28)."""
+
+    kind: Literal["allowance", "charge"]
+    amount: Annotated[str | None, Field(description="Decimal string")] = None
+    base_amount: Annotated[str | None, Field(description="Decimal string")] = None
+    percent: Annotated[str | None, Field(description="Decimal string")] = None
+    reason: str | None = None
+    reason_code: str | None = None
+    tax_category: str | None = None
+    tax_rate: Annotated[str | None, Field(description="Percent, decimal string")] = None
+    line: Annotated[int | None, Field(ge=1, description="The line it belongs to, if one")] = None
+    source: FieldSource
+    xml_path: XmlPath = None
+
+
+class EInvoiceInfo(_Model):
+    """What kind of structured e-invoice the result was read from."""
+
+    syntax: Annotated[str, Field(description="UBL 2.1 Invoice, UN/CEFACT CII D16B, ...")]
+    flavour: Annotated[str, Field(description='What people call it: "XRechnung CII"')]
+    label: Annotated[str, Field(description='For screens: "E-invoice (XRechnung CII)"')]
+    specification: Annotated[str | None, Field(description="BT-24 specification id")] = None
+    business_process: Annotated[str | None, Field(description="BT-23")] = None
+    type_code: Annotated[str | None, Field(description="BT-3, UNTDID 1001")] = None
+    attachment: Annotated[
+        str | None, Field(description="The PDF attachment it was read from (hybrid PDF)")
+    ] = None
+    en16931: Annotated[
+        bool, Field(description="Claims EN 16931, so all of its rules were checked")
+    ] = False
 
 
 CheckStatus = Literal["pass", "fail", "skipped"]
@@ -153,3 +248,9 @@ class ExtractionResult(_Model):
     warnings: Annotated[
         list[str], Field(description="Things the parser could not read, in words")
     ] = Field(default_factory=list)
+    tax_breakdown: list[TaxSubtotal] = Field(default_factory=list)
+    allowances_charges: list[AllowanceCharge] = Field(default_factory=list)
+    einvoice: Annotated[
+        EInvoiceInfo | None,
+        Field(description="Set when the result was read from a structured e-invoice"),
+    ] = None

@@ -205,6 +205,11 @@ def test_a_password_protected_pdf_is_refused_with_a_reason() -> None:
         ("binary/octet-stream", "image/png", False),
         ("application/pdf", "image/png", True),
         ("image/jpeg", "application/pdf", True),
+        # An e-invoice may be uploaded under either XML name, and nothing else
+        ("text/xml", "application/xml", False),
+        ("application/xml; charset=utf-8", "application/xml", False),
+        ("application/pdf", "application/xml", True),
+        ("text/xml", "application/pdf", True),
     ],
 )
 def test_declared_type_is_reconciled_with_the_bytes(
@@ -221,8 +226,12 @@ def test_declared_type_is_reconciled_with_the_bytes(
 
 def test_failure_reasons() -> None:
     assert explain("UnsupportedDocument", None) == (
-        "The file is not a PDF, PNG, JPEG or TIFF document."
+        "The file is not a PDF, PNG, JPEG, TIFF or e-invoice XML document."
     )
+    # A refused e-invoice says why, in DocuFlow's own words.
+    assert explain(
+        "UnreadableEInvoice", '{"errorMessage": "The XML declares a DTD.", "errorType": "x"}'
+    ) == ("The e-invoice XML was refused. The XML declares a DTD.")
     assert "try again later" in explain("OcrTimedOut", None)
     mismatch = explain(
         "ContentTypeMismatch",

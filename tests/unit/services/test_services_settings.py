@@ -26,6 +26,7 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "poll-ocr": TableSettings,
     "store-ocr": StorageSettings,
     "parse-and-score": workflow.ParseSettings,
+    "read-einvoice": workflow.ParseSettings,
     "mark-failed": workflow.FailureSettings,
     "reconcile-failures": workflow.DeadLetterSettings,
 }

@@ -180,18 +180,46 @@ def test_error_names_the_machine_matches_exist_as_exception_classes(asl: dict[st
         assert hasattr(errors, name) or hasattr(workflow_errors, name), name
 
 
-def test_the_pipeline_path_stores_then_parses(asl: dict[str, Any]) -> None:
+def _path(asl: dict[str, Any], route: str) -> list[str]:
+    """The states an execution passes when validation says `route` and nothing fails."""
     states = asl["States"]
     path, name = [], asl["StartAt"]
     while states[name]["Type"] != "Succeed":
         path.append(name)
-        name = states[name].get("Next") or states[name]["Default"]
-    assert path == ["ValidateDocument", "StartOcr", "StoreOcr", "ParseAndScore", "WasRetried"]
+        state = states[name]
+        if state["Type"] == "Choice":
+            chosen = [c["Next"] for c in state["Choices"] if c.get("StringEquals") == route]
+            name = chosen[0] if chosen else state["Default"]
+        else:
+            name = state["Next"]
+    return path
+
+
+def test_the_pipeline_path_stores_then_parses(asl: dict[str, Any]) -> None:
+    assert _path(asl, "ocr") == [
+        "ValidateDocument",
+        "ReadAsEInvoice",
+        "StartOcr",
+        "StoreOcr",
+        "ParseAndScore",
+        "WasRetried",
+    ]
+
+
+def test_an_e_invoice_skips_ocr(asl: dict[str, Any]) -> None:
+    # Given validation's route "einvoice", Then no Textract state runs
+    path = _path(asl, "einvoice")
+    assert path == ["ValidateDocument", "ReadAsEInvoice", "ReadEInvoice", "WasRetried"]
+    choice = asl["States"]["ReadAsEInvoice"]["Choices"][0]
+    assert choice["Variable"] == "$.document.route"
+    assert asl["States"]["ReadEInvoice"]["Catch"][0]["Next"] == "MarkFailed"
 
 
 def test_only_a_retry_that_succeeded_reconciles_earlier_failures(asl: dict[str, Any]) -> None:
     states = asl["States"]
+    # Both ways to a routed job (OCR and e-invoice) pass the check
     assert states["ParseAndScore"]["Next"] == "WasRetried"
+    assert states["ReadEInvoice"]["Next"] == "WasRetried"
     (retried,) = states["WasRetried"]["Choices"]
     assert retried == {
         "Variable": "$.attempt",

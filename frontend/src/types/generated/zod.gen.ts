@@ -10,6 +10,7 @@ export const zAuditEvent = z.object({
         'approved',
         'corrected',
         'created',
+        'einvoice_read',
         'failed',
         'ocr_done',
         'ocr_started',
@@ -70,7 +71,7 @@ export const zCorrection = z.object({
  */
 export const zCreateUploadRequest = z.object({
     filename: z.string().max(200).regex(/^[^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿]*[^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿.\s][^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿]*$/),
-    content_type: z.string().max(255).regex(/^[ \t]*([aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]\/[pP][dD][fF]|[iI][mM][aA][gG][eE]\/[jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[jJ][pP][gG]|[iI][mM][aA][gG][eE]\/[pP][jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[pP][nN][gG]|[iI][mM][aA][gG][eE]\/[tT][iI][fF][fF])[ \t]*(;[^\x00-\x1f\x7f]*)?$/),
+    content_type: z.string().max(255).regex(/^[ \t]*([aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]\/[pP][dD][fF]|[aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]\/[xX][mM][lL]|[iI][mM][aA][gG][eE]\/[jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[jJ][pP][gG]|[iI][mM][aA][gG][eE]\/[pP][jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[pP][nN][gG]|[iI][mM][aA][gG][eE]\/[tT][iI][fF][fF]|[tT][eE][xX][tT]\/[xX][mM][lL])[ \t]*(;[^\x00-\x1f\x7f]*)?$/),
     owner_id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._@+-]*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*$/),
     size_bytes: z.int().gt(0).lte(524288000).nullish()
 });
@@ -102,9 +103,27 @@ export const zDocumentLink = z.object({
  */
 export const zDocumentType = z.enum([
     'invoice',
+    'credit_note',
+    'corrected_invoice',
     'receipt',
     'other'
 ]);
+
+/**
+ * EInvoiceInfo
+ *
+ * What kind of structured e-invoice the result was read from.
+ */
+export const zEInvoiceInfo = z.object({
+    syntax: z.string(),
+    flavour: z.string(),
+    label: z.string(),
+    specification: z.string().nullish(),
+    business_process: z.string().nullish(),
+    type_code: z.string().nullish(),
+    attachment: z.string().nullish(),
+    en16931: z.boolean().optional().default(false)
+});
 
 /**
  * ErrorBody
@@ -128,8 +147,28 @@ export const zFieldSource = z.enum([
     'expense',
     'forms',
     'tables',
-    'text'
+    'text',
+    'einvoice'
 ]);
+
+/**
+ * AllowanceCharge
+ *
+ * A document-level allowance (BG-20) or charge (BG-21), or a line's (BG-27, BG-28).
+ */
+export const zAllowanceCharge = z.object({
+    kind: z.enum(['allowance', 'charge']),
+    amount: z.string().nullish(),
+    base_amount: z.string().nullish(),
+    percent: z.string().nullish(),
+    reason: z.string().nullish(),
+    reason_code: z.string().nullish(),
+    tax_category: z.string().nullish(),
+    tax_rate: z.string().nullish(),
+    line: z.int().gte(1).nullish(),
+    source: zFieldSource,
+    xml_path: z.string().nullish()
+});
 
 /**
  * Candidate
@@ -157,7 +196,8 @@ export const zExtractedField = z.object({
     bbox: zBoundingBox.nullish(),
     source: zFieldSource,
     label: z.string().nullish(),
-    alternatives: z.array(zCandidate).optional()
+    alternatives: z.array(zCandidate).optional(),
+    xml_path: z.string().nullish()
 });
 
 /**
@@ -185,7 +225,12 @@ export const zLineItem = z.object({
     page: z.int().gte(1).nullish(),
     confidence: z.number().gte(0).lte(100),
     bbox: zBoundingBox.nullish(),
-    source: zFieldSource
+    source: zFieldSource,
+    unit_code: z.string().nullish(),
+    price_base_quantity: z.string().nullish(),
+    tax_category: z.string().nullish(),
+    tax_rate: z.string().nullish(),
+    xml_path: z.string().nullish()
 });
 
 /**
@@ -199,7 +244,8 @@ export const zOtherField = z.object({
     confidence: z.number().gte(0).lte(100),
     page: z.int().gte(1).nullish(),
     bbox: zBoundingBox.nullish(),
-    source: zFieldSource
+    source: zFieldSource,
+    xml_path: z.string().nullish()
 });
 
 /**
@@ -234,7 +280,8 @@ export const zJob = z.object({
     reviewer: z.string().nullable(),
     decision_reason: z.string().nullable(),
     decided_at: z.string().nullable(),
-    corrections: z.record(z.string(), zCorrection)
+    corrections: z.record(z.string(), zCorrection),
+    read_from: z.enum(['textract', 'einvoice']).nullable()
 });
 
 /**
@@ -254,6 +301,28 @@ export const zRouting = z.object({
 });
 
 /**
+ * StartRequest
+ */
+export const zStartRequest = z.object({
+    actor: z.string().min(1).max(128).regex(/\S/).nullish()
+});
+
+/**
+ * TaxSubtotal
+ *
+ * The VAT of one category and rate (an e-invoice's VAT breakdown, BG-23).
+ */
+export const zTaxSubtotal = z.object({
+    category: z.string().nullish(),
+    rate: z.string().nullish(),
+    taxable_amount: z.string().nullish(),
+    tax_amount: z.string().nullish(),
+    exemption_reason: z.string().nullish(),
+    source: zFieldSource,
+    xml_path: z.string().nullish()
+});
+
+/**
  * ExtractionResult
  */
 export const zExtractionResult = z.object({
@@ -264,7 +333,10 @@ export const zExtractionResult = z.object({
     other_fields: z.array(zOtherField).optional(),
     checks: z.record(z.string(), zCheck).optional(),
     routing: zRouting,
-    warnings: z.array(z.string()).optional()
+    warnings: z.array(z.string()).optional(),
+    tax_breakdown: z.array(zTaxSubtotal).optional(),
+    allowances_charges: z.array(zAllowanceCharge).optional(),
+    einvoice: zEInvoiceInfo.nullish()
 });
 
 /**
@@ -275,13 +347,6 @@ export const zReviewDetail = z.object({
     result: zExtractionResult.nullable(),
     audit: z.array(zAuditEvent),
     document: zDocumentLink
-});
-
-/**
- * StartRequest
- */
-export const zStartRequest = z.object({
-    actor: z.string().min(1).max(128).regex(/\S/).nullish()
 });
 
 /**

@@ -36,6 +36,7 @@ const server = setupServer(
       decision_reason: null,
       decided_at: null,
       corrections: {},
+      read_from: null,
     });
   }),
 );

@@ -4,7 +4,9 @@ import { fieldLabel } from '@/lib/format';
 import { demoScene } from '@/testing/demo-data';
 import { renderWithApp } from '@/testing/render';
 import { createTestApi } from '@/testing/server';
-import { ResultView } from './ResultView';
+import { EINVOICE_RESULT } from '@/testing/einvoice';
+import { render } from '@testing-library/react';
+import { ResultDetails, ResultView } from './ResultView';
 
 const { server } = createTestApi();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -54,6 +56,17 @@ describe('ResultView', () => {
     renderWithApp(<ResultView jobId={job.job_id} ready corrections={{ currency: { before: null, after: 'USD' } }} />);
     const fields = await screen.findByRole('table', { name: 'Extracted fields' });
     expect(within(fields).getByRole('row', { name: /Currency/ })).toHaveTextContent('USD added by the reviewer');
+  });
+
+  it('says which e-invoice it was and marks every value read from the XML as exact', () => {
+    render(<ResultDetails result={EINVOICE_RESULT} />);
+    expect(screen.getByText('E-invoice (XRechnung UBL)')).toBeInTheDocument();
+    const fields = screen.getByRole('table', { name: 'Extracted fields' });
+    const total = within(fields).getByRole('row', { name: /Total amount/ });
+    expect(total).toHaveTextContent('Exact from XML (BT-112)');
+    expect(total).not.toHaveTextContent('%');
+    expect(within(total).getByTitle(/LegalMonetaryTotal\/cbc:TaxInclusiveAmount/)).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Line items' })).toHaveTextContent('40 H87');
   });
 
   it('does not ask for a result before the job has one', () => {

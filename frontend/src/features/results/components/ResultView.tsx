@@ -1,4 +1,4 @@
-import { ConfidenceBadge } from '@/components/ConfidenceBadge';
+import { FieldConfidence } from '@/components/FieldConfidence';
 import { LOW_CONFIDENCE } from '@/lib/confidence';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { fieldLabel } from '@/lib/format';
@@ -57,8 +57,19 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
 
       <section aria-labelledby="fields-heading" className="panel">
         <h2 id="fields-heading">
-          Fields <span className="muted">({result.document_type}, {result.pages} page{result.pages === 1 ? '' : 's'})</span>
+          Fields{' '}
+          <span className="muted">
+            ({result.document_type.replace('_', ' ')}
+            {result.einvoice && !result.einvoice.attachment ? '' : `, ${result.pages} page${result.pages === 1 ? '' : 's'}`})
+          </span>
         </h2>
+        {result.einvoice && (
+          <p className="einvoice-label">
+            <strong>{result.einvoice.label}</strong>
+            {result.einvoice.attachment ? ` carried by the PDF as ${result.einvoice.attachment}` : ''}: every value was read
+            exactly from the XML, without text recognition.
+          </p>
+        )}
         <table className="table" aria-label="Extracted fields">
           <thead>
             <tr>
@@ -101,7 +112,7 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
                   </td>
                   <td className="muted">{field.text}</td>
                   <td>
-                    <ConfidenceBadge confidence={field.confidence} />
+                    <FieldConfidence field={field} />
                   </td>
                   <td>{field.page ?? '—'}</td>
                 </tr>
@@ -146,11 +157,14 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
               {lineItems.map((line, index) => (
                 <tr key={index}>
                   <td>{line.description ?? '—'}</td>
-                  <td className="num">{line.quantity ?? '—'}</td>
+                  <td className="num">
+                    {line.quantity ?? '—'}
+                    {line.unit_code ? ` ${line.unit_code}` : ''}
+                  </td>
                   <td className="num">{line.unit_price ?? '—'}</td>
                   <td className="num">{line.amount ?? '—'}</td>
                   <td>
-                    <ConfidenceBadge confidence={line.confidence} />
+                    <FieldConfidence field={line} />
                   </td>
                 </tr>
               ))}
@@ -167,7 +181,7 @@ export function ResultDetails({ result, corrections = {} }: { result: Extraction
               <div key={`${other.key}-${index}`}>
                 <dt>{other.key}</dt>
                 <dd>
-                  {other.value} <ConfidenceBadge confidence={other.confidence} />
+                  {other.value} <FieldConfidence field={other} />
                 </dd>
               </div>
             ))}

@@ -1,5 +1,5 @@
 import { forwardRef, useEffect, useId, useRef, useState } from 'react';
-import { ConfidenceBadge } from '@/components/ConfidenceBadge';
+import { FieldConfidence } from '@/components/FieldConfidence';
 import { LOW_CONFIDENCE } from '@/lib/confidence';
 import { fieldLabel } from '@/lib/format';
 import type { ExtractedField, ReviewReason } from '@/types/api';
@@ -70,7 +70,7 @@ export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function Field
     >
       <div className="field-row__head">
         <span className="field-row__label">{label}</span>
-        {field ? <ConfidenceBadge confidence={field.confidence} /> : <span className="muted">not found</span>}
+        {field ? <FieldConfidence field={field} /> : <span className="muted">not found</span>}
       </div>
       {editing ? (
         <form

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { setClerkName } from '@/lib/clerk';
 import { demoScene } from '@/testing/demo-data';
 import { renderWithApp, TEST_API } from '@/testing/render';
+import { EINVOICE_RESULT } from '@/testing/einvoice';
 import { createTestApi } from '@/testing/server';
 import { fieldBoxes, reviewFieldNames } from '../utils/review-fields';
 import { ReviewDetail } from './ReviewDetail';
@@ -101,6 +102,26 @@ describe('ReviewDetail', () => {
       reason: '',
       expected_version: review.job.version,
     });
+  });
+
+  it('shows an XML-only e-invoice rendered from its XML instead of a document viewer', async () => {
+    server.use(
+      http.get(`${TEST_API}/review/jobs/:jobId`, () =>
+        HttpResponse.json({
+          job: { ...review.job, filename: 'invoice.xml', content_type: 'application/xml', read_from: 'einvoice' },
+          result: EINVOICE_RESULT,
+          audit: review.audit,
+          document: { url: `${TEST_API}/doc.xml`, expires_at: '2099-01-01T00:00:00Z', filename: 'invoice.xml', content_type: 'application/xml' },
+        }),
+      ),
+    );
+    open(review.job.job_id);
+    const invoice = await screen.findByRole('article', { name: 'The e-invoice, rendered from its XML' });
+    expect(invoice).toHaveTextContent('Invoice RE-2025-0042');
+    expect(screen.queryByTestId('pdf-pages')).not.toBeInTheDocument();
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
+    expect(screen.getByText('E-invoice (XRechnung UBL)', { selector: 'strong' })).toBeInTheDocument();
+    expect(screen.getByTestId('field-total_amount')).toHaveTextContent('Exact from XML (BT-112)');
   });
 
   it('tells the reviewer when someone else decided first (409)', async () => {

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { AuditTimeline } from '@/components/AuditTimeline';
+import { EInvoiceDocument } from '@/components/EInvoiceDocument';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
@@ -111,13 +112,18 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
     <div className="review-layout">
       {/* Scrolls on its own, so it must be reachable by keyboard too. */}
       <div className="review-layout__document" tabIndex={0} role="region" aria-label="Document">
-        <DocumentViewer
-          url={data.documentUrl}
-          contentType={data.documentContentType}
-          boxes={boxes}
-          activeField={active}
-          onSelectField={focusField}
-        />
+        {result?.einvoice && !result.einvoice.attachment ? (
+          // An XML upload has no picture: show the invoice its XML describes.
+          <EInvoiceDocument result={result} />
+        ) : (
+          <DocumentViewer
+            url={data.documentUrl}
+            contentType={data.documentContentType}
+            boxes={boxes}
+            activeField={active}
+            onSelectField={focusField}
+          />
+        )}
       </div>
       <div className="review-layout__side">
         <section className="panel" aria-labelledby="review-heading">
@@ -125,6 +131,11 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
             <h2 id="review-heading">{job.filename}</h2>
             <StatusBadge status={job.status} />
           </div>
+          {result?.einvoice && (
+            <p className="einvoice-label">
+              <strong>{result.einvoice.label}</strong>: values read exactly from the XML.
+            </p>
+          )}
           {reasons.length > 0 && (
             <ul className="reasons" aria-label="Why it is in review">
               {reasons.map((reason, index) => (

@@ -29,7 +29,7 @@ describe('UploadPanel', () => {
     const rows = await screen.findAllByTestId('upload-row');
     expect(rows).toHaveLength(3);
     const rowOf = (name: string) => rows.find((row) => row.textContent.includes(name)) as HTMLElement;
-    expect(await within(rowOf('notes.txt')).findByRole('alert')).toHaveTextContent('is not a PDF, PNG, JPEG or TIFF file');
+    expect(await within(rowOf('notes.txt')).findByRole('alert')).toHaveTextContent('is not a PDF, PNG, JPEG, TIFF or XML e-invoice file');
     for (const name of ['a.pdf', 'b.pdf']) {
       await waitFor(() => expect(within(rowOf(name)).getByText('Uploaded')).toBeInTheDocument());
       expect(within(rowOf(name)).getByRole('progressbar')).toHaveAttribute('value', '100');

@@ -102,7 +102,8 @@ export function UploadPanel({ ownerId, onUploaded, renderJob, disabledReason }: 
           }}
         />
         <p id={hintId} className="muted">
-          PDF, PNG, JPEG or TIFF, up to 20 MiB each. Several files at once are fine.
+          PDF, PNG, JPEG or TIFF, or an e-invoice as XML (XRechnung, ZUGFeRD, Factur-X, Peppol UBL), up to 20 MiB
+          each. Several files at once are fine.
         </p>
         {disabledReason && <p className="error-text">{disabledReason}</p>}
       </div>

@@ -21,13 +21,22 @@ describe('checkFile', () => {
     expect(await checkFile(file('Invoice.PDF', PDF))).toEqual({ ok: true, contentType: 'application/pdf' });
   });
 
+  it('accepts an XML e-invoice by its first bytes, after a byte order mark and white space', async () => {
+    const xml = [...new TextEncoder().encode('\uFEFF\n  <?xml version="1.0"?><Invoice/>')];
+    expect(await checkFile(file('xrechnung.xml', xml))).toEqual({ ok: true, contentType: 'application/xml' });
+    expect(sniffType(new Uint8Array([0xff, 0xfe, 0x3c, 0x00]))).toBe('application/xml'); // UTF-16
+    const check = await checkFile(file('invoice.xml', PDF));
+    expect(check.ok).toBe(false);
+    expect(check.ok ? '' : check.message).toContain('really a PDF');
+  });
+
   it('accepts .tif by its bytes', async () => {
     expect(await checkFile(file('scan.tif', [0x49, 0x49, 0x2a, 0x00, 0, 0, 0, 0]))).toEqual({ ok: true, contentType: 'image/tiff' });
   });
 
   it('refuses other formats, naming what is accepted', async () => {
     const check = await checkFile(file('invoice.docx', [0x50, 0x4b, 0x03, 0x04]));
-    expect(check).toEqual({ ok: false, message: expect.stringContaining('is not a PDF, PNG, JPEG or TIFF file') as string });
+    expect(check).toEqual({ ok: false, message: expect.stringContaining('is not a PDF, PNG, JPEG, TIFF or XML e-invoice file') as string });
   });
 
   it('refuses a renamed file whose bytes say otherwise', async () => {

@@ -1,0 +1,21 @@
+import { ConfidenceBadge } from './ConfidenceBadge';
+
+interface Read {
+  source: string;
+  confidence: number;
+  xml_path?: string | null;
+  label?: string | null;
+}
+
+/** How sure a value is: read exactly from e-invoice XML, or a recognition's confidence. */
+export function FieldConfidence({ field }: { field: Read }) {
+  if (field.source === 'einvoice') {
+    const where = [field.label, field.xml_path].filter(Boolean).join(' at ');
+    return (
+      <span className="exact" title={`Read exactly from the e-invoice XML${where ? `: ${where}` : ''}`}>
+        Exact <span className="exact__word">from XML{field.label ? ` (${field.label})` : ''}</span>
+      </span>
+    );
+  }
+  return <ConfidenceBadge confidence={field.confidence} />;
+}
