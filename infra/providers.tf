@@ -23,6 +23,7 @@ provider "aws" {
     apigatewayv2   = local.local_endpoint
     cloudwatch     = local.local_endpoint
     cloudwatchlogs = local.local_endpoint
+    cognitoidp     = local.local_endpoint
     dynamodb       = local.local_endpoint
     ecr            = local.local_endpoint
     iam            = local.local_endpoint

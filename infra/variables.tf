@@ -92,6 +92,12 @@ variable "web_origins" {
   }
 }
 
+variable "self_approval_tenants" {
+  description = "Tenants (custom:tenant) whose reviewers may decide on documents they uploaded themselves (one-person teams); every such decision is marked in the audit. Empty: nobody may (403 SELF_APPROVAL)."
+  type        = list(string)
+  default     = []
+}
+
 variable "ocr_mode" {
   description = "Which Textract API runs on a document: expense (AnalyzeExpense), document (AnalyzeDocument FORMS+TABLES) or both."
   type        = string
@@ -381,7 +387,28 @@ variable "kms_deletion_window_days" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the jobs and audit tables from deletion (turn off only for throwaway stacks such as the local cloud)."
+  description = "Protect the jobs and audit tables and the user pool from deletion (turn off only for throwaway stacks such as the local cloud)."
   type        = bool
   default     = true
+}
+
+# ---------------------------------------------------------------------------
+# Identity (identity.tf)
+# ---------------------------------------------------------------------------
+
+variable "user_pool_mfa" {
+  description = "MFA of the user pool: OFF, OPTIONAL (each user may add an authenticator app) or ON (required; users set it up at first sign-in)."
+  type        = string
+  default     = "OPTIONAL"
+
+  validation {
+    condition     = contains(["OFF", "OPTIONAL", "ON"], var.user_pool_mfa)
+    error_message = "user_pool_mfa must be OFF, OPTIONAL or ON."
+  }
+}
+
+variable "user_pool_domain_prefix" {
+  description = "Prefix of the Cognito hosted UI domain (<prefix>.auth.<region>.amazoncognito.com); empty for none (the web app signs in with SRP)."
+  type        = string
+  default     = ""
 }

@@ -21,6 +21,8 @@ class ReviewSettings(StorageSettings):
     """api-review also hands out short-lived links to the document."""
 
     download_url_ttl_seconds: UrlTtlSeconds = 300
+    # Tenants whose reviewers may decide on their own uploads (a JSON list; ADR 0021).
+    self_approval_tenants: frozenset[str] = frozenset()
 
 
 class UploadSettings(StorageSettings):

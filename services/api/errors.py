@@ -35,7 +35,13 @@ from docuflow.domain.errors import (
 )
 from docuflow.observability import logger
 from services.api.models import ErrorResponse
-from services.common.errors import DocumentNotUploaded, InvalidCorrection, OverrideRequired
+from services.common.errors import (
+    DocumentNotUploaded,
+    Forbidden,
+    InvalidCorrection,
+    NotAuthenticated,
+    OverrideRequired,
+)
 
 
 class UnsupportedRequestBody(DocuflowError):
@@ -48,6 +54,8 @@ class UnsupportedRequestBody(DocuflowError):
 HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (InvalidCorrection, 422),
     (ValidationFailed, 400),
+    (NotAuthenticated, 401),
+    (Forbidden, 403),
     (JobNotFound, 404),
     (InvalidTransition, 409),
     (ConcurrentUpdate, 409),
@@ -59,6 +67,12 @@ HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (UnsupportedDocument, 415),
     (UnsupportedRequestBody, 415),
 )
+
+
+# What every route can answer besides its own errors: 401 for a token of the wrong kind
+# (API Gateway answers 401 for a missing or invalid one before the function runs) and 403
+# for a role that does not allow the operation.
+AUTH_ERRORS: tuple[type[DocuflowError], ...] = (NotAuthenticated, Forbidden)
 
 
 def status_for(error: type[DocuflowError]) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -42,25 +41,6 @@ from services.common.settings import MAX_UPLOAD_BYTES_CEILING
 # exactly). Far larger ones would make boto3 raise before the request is sent (a 500).
 MAX_VERSION = 2**53 - 1
 
-# Not stripped of surrounding blanks (unlike the other strings of a request): the pattern
-# the document shows is exactly what is accepted. It becomes a part of S3 keys, so a name
-# made only of dots ("." or "..") is refused: at least one other character.
-OwnerId = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=False,
-        min_length=1,
-        max_length=128,
-        pattern=r"^[A-Za-z0-9._@+-]*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*$",
-    ),
-]
-# A name someone reads in the audit trail: at least one visible character. Checked as
-# sent (the document's limits are the limits), stored without surrounding blanks.
-Actor = Annotated[
-    str,
-    StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=r"\S"),
-    AfterValidator(str.strip),
-]
 JobId = Annotated[
     str,
     Field(
@@ -124,7 +104,6 @@ class CreateUploadRequest(_Request):
             json_schema_extra={"pattern": CONTENT_TYPE_PATTERN},
         ),
     ]
-    owner_id: OwnerId
     size_bytes: (
         Annotated[
             UploadSize,
@@ -140,7 +119,9 @@ class CreateUploadRequest(_Request):
 
 
 class StartRequest(_Request):
-    actor: Actor | None = None
+    """No fields: who starts a job is the caller (the token). An empty object or no body
+    is accepted; any field is refused (400), so a client still sending the former
+    `actor` learns that it would not be recorded."""
 
 
 # A corrected value is a JSON string. Any other JSON value passes the model only so that
@@ -155,7 +136,6 @@ CorrectedValue = (
 
 class DecisionRequest(_Request):
     decision: Literal["APPROVE", "REJECT"]
-    reviewer: Annotated[str, Field(min_length=1, max_length=128)]
     corrected_fields: Annotated[
         dict[str, CorrectedValue],
         Field(
@@ -205,7 +185,8 @@ class Correction(_Response):
 class Job(_Response):
     job_id: str
     status: JobStatus
-    owner_id: str
+    tenant_id: str
+    uploaded_by: Annotated[str, Field(description="The uploader's user id (the token's `sub`).")]
     filename: str
     content_type: str
     size_bytes: int | None
@@ -236,7 +217,8 @@ class Job(_Response):
         return cls(
             job_id=job.job_id,
             status=job.status,
-            owner_id=job.owner_id,
+            tenant_id=job.tenant_id,
+            uploaded_by=job.uploaded_by,
             filename=job.filename,
             content_type=job.content_type,
             size_bytes=job.size_bytes,

@@ -40,3 +40,25 @@ class UnknownDocumentKey(DocuflowError):
     """An S3 object that belongs to no job (intake)."""
 
     code = "UNKNOWN_DOCUMENT_KEY"
+
+
+class NotAuthenticated(DocuflowError):
+    """The request carries no usable identity (HTTP 401). API Gateway's authorizer
+    refuses missing and invalid tokens before a function runs; this is the rest: a valid
+    token of the wrong kind (an access token: the API takes ID tokens, ADR 0021)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(DocuflowError):
+    """The caller's role does not allow the operation, or the user has no tenant or
+    role at all (HTTP 403)."""
+
+    code = "FORBIDDEN"
+
+
+class SelfApproval(Forbidden):
+    """A reviewer deciding on a job they uploaded, in a tenant that does not allow it
+    (HTTP 403)."""
+
+    code = "SELF_APPROVAL"

@@ -176,6 +176,39 @@ def create_cloud(session: Any) -> Cloud:
     )
 
 
+@dataclass(frozen=True)
+class Caller:
+    """A signed-in user as the JWT authorizer passes them to the function."""
+
+    sub: str
+    email: str
+    tenant: str
+    groups: tuple[str, ...]
+    token_use: str = "id"
+
+    def claims(self) -> dict[str, str]:
+        """The ID token's claims as API Gateway puts them in the request context:
+        every value a string, a list as `[a b]`."""
+        return {
+            "sub": self.sub,
+            "email": self.email,
+            "custom:tenant": self.tenant,
+            "cognito:groups": "[" + " ".join(self.groups) + "]",
+            "token_use": self.token_use,
+            "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test",
+            "aud": "testclient",
+            "exp": "1795870800",
+        }
+
+
+TENANT = "acme"
+UPLOADER = "user-clerk-acme"  # make_job's default uploader
+CLERK = Caller("user-clerk-acme", "clerk@acme.test", TENANT, ("clerks",))
+REVIEWER = Caller("user-reviewer-acme", "reviewer@acme.test", TENANT, ("reviewers",))
+ADMIN = Caller("user-admin-acme", "admin@acme.test", TENANT, ("admins",))
+OTHER_TENANT = Caller("user-reviewer-globex", "reviewer@globex.test", "globex", ("admins",))
+
+
 def http_event(
     method: str,
     route: str,
@@ -186,8 +219,11 @@ def http_event(
     query: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     base64_body: bool = False,
+    caller: Caller | None = ADMIN,
 ) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload format 2.0) event for `method route`."""
+    """An API Gateway HTTP API (payload format 2.0) event for `method route`, from
+    `caller` (by default an admin of acme, whose role allows every route; None: an event
+    without authorizer context)."""
     path = route
     for name, value in (path_params or {}).items():
         path = path.replace("{" + name + "}", value)
@@ -222,6 +258,8 @@ def http_event(
         },
         "isBase64Encoded": base64_body,
     }
+    if caller is not None:
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": caller.claims(), "scopes": None}}
     if query:
         event["queryStringParameters"] = query
     if path_params:
@@ -388,7 +426,8 @@ def make_job(
     cloud: Cloud,
     *,
     status: str = "NEEDS_REVIEW",
-    owner_id: str = "clerk-1",
+    tenant_id: str = TENANT,
+    uploaded_by: str = UPLOADER,
     created_at: str | None = None,
     fixture: str | None = "analyze_document/sample-invoice.json",
     version: int = 5,
@@ -401,7 +440,7 @@ def make_job(
     from docuflow.extraction import analyze
 
     job_id = str(uuid.uuid4())
-    key = f"raw/{owner_id}/{job_id}/invoice.pdf"
+    key = f"raw/{tenant_id}/{job_id}/invoice.pdf"
     fields: dict[str, Any] = {}
     if fixture is not None:
         result = analyze([load_fixture(fixture)])
@@ -421,7 +460,8 @@ def make_job(
     job = JobItem(
         job_id=job_id,
         status=status,  # type: ignore[arg-type]
-        owner_id=owner_id,
+        tenant_id=tenant_id,
+        uploaded_by=uploaded_by,
         created_at=now,
         updated_at=now,
         version=version,

@@ -29,7 +29,6 @@ upload_like = st.fixed_dictionaries(
         "filename": json_values | st.text(max_size=300),
         "content_type": json_values
         | st.sampled_from(["application/pdf", "image/png", "text/html", "image/tiff; x=1"]),
-        "owner_id": json_values | st.from_regex(r"[A-Za-z0-9._@+-]{1,20}", fullmatch=True),
         "size_bytes": json_values | st.integers(min_value=-5, max_value=10**9),
     },
 )
@@ -37,7 +36,6 @@ decision_like = st.fixed_dictionaries(
     {},
     optional={
         "decision": json_values | st.sampled_from(["APPROVE", "REJECT"]),
-        "reviewer": json_values,
         "corrected_fields": json_values
         | st.dictionaries(
             st.sampled_from(["total_amount", "document_date", "currency", "nope"]),
@@ -82,7 +80,7 @@ def test_decisions_never_500(cloud: Cloud, body: Any) -> None:
 @FUZZ
 @given(
     query=st.dictionaries(
-        st.sampled_from(["owner_id", "status", "limit", "cursor", "other"]),
+        st.sampled_from(["status", "limit", "cursor", "other"]),
         st.text(max_size=40),
         max_size=4,
     ),

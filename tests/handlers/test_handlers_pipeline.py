@@ -164,7 +164,8 @@ def run_pipeline(
     item = {
         "job_id": job_id,
         "status": "PROCESSING",
-        "owner_id": "clerk",
+        "tenant_id": "clerk",
+        "uploaded_by": "user-clerk",
         "created_at": now,
         "updated_at": now,
         "version": 1,

@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "docuflow_tools.localcloud.seed",
         "Upload the fixture documents to a running local cloud",
     ),
+    "token": (
+        "docuflow_tools.localcloud.users",
+        "Sign a user in and print the bearer token (ID token) for the API",
+    ),
     "openapi": (
         "docuflow_tools.openapi",
         "Generate services/api/openapi.json from the API handlers (--check: compare)",

@@ -51,6 +51,7 @@ from services.workflow.logic.failure import explain
 SCHEMA = "docuflow-demo/1"
 REFERENCE_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 """Seeded jobs are dated hours before this fixed time, so the data does not depend on today."""
+DEMO_TENANT = "acme"
 _CLERKS = ("a.meyer", "j.osei")
 _REVIEWER = "m.rossi"
 _TRIES = 25
@@ -401,14 +402,16 @@ def _job(
         JobItem(
             job_id=job_id,
             status=JobStatus.CREATED,
-            owner_id=owner,
+            # The demo is one company's workspace; its clerks are the uploaders.
+            tenant_id=DEMO_TENANT,
+            uploaded_by=owner,
             created_at=_iso(created),
             updated_at=_iso(created),
             version=1,
             filename=filename,
             content_type=document.content_type,
             size_bytes=document.size_bytes,
-            s3_key=document_key(owner, job_id, filename),
+            s3_key=document_key(DEMO_TENANT, job_id, filename),
             attempt=1,
         )
     )

@@ -19,8 +19,9 @@ from docuflow.domain.errors import (
 from docuflow.observability import logger, metrics, tracer
 from services.api.config import get_review_settings
 from services.api.dependencies import storage
-from services.api.errors import UnsupportedRequestBody, responses
+from services.api.errors import AUTH_ERRORS, UnsupportedRequestBody, responses
 from services.api.http import build_resolver
+from services.api.identity import Role, require
 from services.api.logic import review
 from services.api.models import (
     AuditEvent,
@@ -34,7 +35,7 @@ from services.api.models import (
     ReviewDetail,
 )
 from services.api.pagination import decode_cursor, encode_cursor
-from services.common.errors import InvalidCorrection, OverrideRequired
+from services.common.errors import InvalidCorrection, OverrideRequired, SelfApproval
 from services.common.wiring import Provider
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -44,13 +45,18 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
     "/review/jobs",
     operation_id="listReviewJobs",
     summary="The review queue (NEEDS_REVIEW), newest first",
-    responses=responses((200, "One page of jobs waiting for review."), ValidationFailed),
+    responses=responses(
+        (200, "One page of the tenant's jobs waiting for review."), ValidationFailed, *AUTH_ERRORS
+    ),
 )
 def list_review_jobs(
     limit: Annotated[PageLimit, Query()] = 20,
     cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
 ) -> JobPage:
-    page = review.review_queue(storage(), limit=limit, start_key=decode_cursor(cursor))
+    caller = require(router.current_event, Role.REVIEWER)
+    page = review.review_queue(
+        storage(), caller.tenant, limit=limit, start_key=decode_cursor(cursor)
+    )
     return JobPage(
         items=[Job.of(job) for job in page.items], next_cursor=encode_cursor(page.last_key)
     )
@@ -60,11 +66,12 @@ def list_review_jobs(
     "/review/jobs/<job_id>",
     operation_id="getReviewJob",
     summary="One job for review, with its result, audit trail and a short-lived document link",
-    responses=responses((200, "The review package."), JobNotFound),
+    responses=responses((200, "The review package."), JobNotFound, *AUTH_ERRORS),
 )
 def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
+    caller = require(router.current_event, Role.REVIEWER)
     ttl = get_review_settings().download_url_ttl_seconds
-    package = review.review_package(storage(), job_id, link_ttl_seconds=ttl)
+    package = review.review_package(storage(), caller.tenant, job_id, link_ttl_seconds=ttl)
     return ReviewDetail(
         job=Job.of(package.job),
         result=package.result,
@@ -86,7 +93,9 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
         "Conditional on status NEEDS_REVIEW and on `expected_version` (the job's `version` "
         "the reviewer saw; the current version when absent). Of two decisions at once one "
         "wins and the other gets 409. An approval that would pass a failing blocking check "
-        "(a possible duplicate) needs `override_reason`, else 409 OVERRIDE_REQUIRED."
+        "(a possible duplicate) needs `override_reason`, else 409 OVERRIDE_REQUIRED. The "
+        "reviewer is the caller; one who uploaded the job gets 403 SELF_APPROVAL unless "
+        "their tenant allows it."
     ),
     responses=responses(
         (200, "The decided job (APPROVED or REJECTED)."),
@@ -97,16 +106,24 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
         UnsupportedRequestBody,
         InvalidCorrection,
         OverrideRequired,
+        *AUTH_ERRORS,
+        SelfApproval,
     ),
 )
 def decide_review_job(
     job_id: Annotated[JobId, Path()], request: Annotated[DecisionRequest, Body()]
 ) -> Job:
+    caller = require(router.current_event, Role.REVIEWER)
     job = review.decide(
         storage(),
         job_id,
+        reviewer=review.Reviewer(
+            user_id=caller.user_id,
+            name=caller.email,
+            tenant=caller.tenant,
+            may_self_approve=caller.tenant in get_review_settings().self_approval_tenants,
+        ),
         decision=request.decision,
-        reviewer=request.reviewer,
         corrected_fields=request.corrected_fields,
         reason=request.reason,
         override_reason=request.override_reason,

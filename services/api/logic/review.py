@@ -14,9 +14,9 @@ from docuflow.domain.status import JobStatus
 from docuflow.extraction import invoice_key, normalize_field_value
 from docuflow.extraction.result import FIELD_NAMES, ExtractionResult
 from services.api.logic.blocking import Approval, FailedCheck, failing_checks
-from services.api.logic.jobs import load_result
+from services.api.logic.jobs import load_result, tenant_job
 from services.common.adapters import Storage
-from services.common.errors import InvalidCorrection, OverrideRequired
+from services.common.errors import InvalidCorrection, OverrideRequired, SelfApproval
 
 _TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
 
@@ -30,14 +30,31 @@ class ReviewPackage:
     document_url_expires_at: str
 
 
-def review_queue(ports: Storage, *, limit: int, start_key: dict[str, str] | None) -> Page[JobItem]:
-    """Jobs waiting for a person, newest first."""
-    return ports.jobs.list_by_status(JobStatus.NEEDS_REVIEW, limit=limit, start_key=start_key)
+@dataclass(frozen=True)
+class Reviewer:
+    """Who decides: the caller, as the token names them."""
+
+    user_id: str
+    name: str  # the audit's actor and the job's `reviewer`
+    tenant: str
+    may_self_approve: bool  # the tenant allows deciding on one's own uploads
 
 
-def review_package(ports: Storage, job_id: str, *, link_ttl_seconds: int) -> ReviewPackage:
-    """A job with its result, audit trail and a short-lived link to the document."""
-    job = ports.jobs.get(job_id)
+def review_queue(
+    ports: Storage, tenant: str, *, limit: int, start_key: dict[str, str] | None
+) -> Page[JobItem]:
+    """The tenant's jobs waiting for a person, newest first."""
+    return ports.jobs.list_by_tenant(
+        tenant, status=JobStatus.NEEDS_REVIEW, limit=limit, start_key=start_key
+    )
+
+
+def review_package(
+    ports: Storage, tenant: str, job_id: str, *, link_ttl_seconds: int
+) -> ReviewPackage:
+    """One of the tenant's jobs with its result, audit trail and a short-lived link to the
+    document (issued only after the job proved to be the tenant's)."""
+    job = tenant_job(ports, tenant, job_id)
     result = load_result(ports, job) if job.result_key else None
     expires_at = datetime.now(UTC) + timedelta(seconds=link_ttl_seconds)
     return ReviewPackage(
@@ -92,8 +109,8 @@ def decide(
     ports: Storage,
     job_id: str,
     *,
+    reviewer: Reviewer,
     decision: str,
-    reviewer: str,
     corrected_fields: Mapping[str, object],
     reason: str | None,
     override_reason: str | None,
@@ -111,9 +128,18 @@ def decide(
     once one wins, the other gets InvalidTransition or ConcurrentUpdate (409). If the
     transaction fails for another reason nothing is written, so the job stays in
     review at the same version and the same request can be retried.
+
+    Separation of duties: the person who uploaded the job may not decide on it
+    (SelfApproval, 403) unless their tenant allows it; the decision's audit record then
+    says it was their own upload.
     """
     target = _TARGET[decision]
-    job = ports.jobs.get(job_id)
+    job = tenant_job(ports, reviewer.tenant, job_id)
+    own_upload = job.uploaded_by == reviewer.user_id
+    if own_upload and not reviewer.may_self_approve:
+        raise SelfApproval(
+            "You uploaded this document; another reviewer of your company must decide on it."
+        )
     if job.status is not JobStatus.NEEDS_REVIEW:
         raise InvalidTransition(current=job.status.value, target=target.value)
     result = load_result(ports, job) if job.result_key and corrected_fields else None
@@ -135,8 +161,9 @@ def decide(
         ports,
         job_id,
         target=target,
-        reviewer=reviewer,
+        reviewer=reviewer.name,
         reason=reason,
+        own_upload=own_upload,
         override=_override(override_reason, overridden),
         corrections=corrections,
         at=decided_at,
@@ -150,7 +177,7 @@ def decide(
         expected_version=version,
         set_fields={
             "decision": decision,
-            "reviewer": reviewer,
+            "reviewer": reviewer.name,
             "decision_reason": reason,
             "decided_at": decided_at,
             "corrections": {name: c.model_dump() for name, c in corrections.items()},
@@ -174,6 +201,7 @@ def _decision_records(
     target: JobStatus,
     reviewer: str,
     reason: str | None,
+    own_upload: bool,
     override: dict[str, Any] | None,
     corrections: Mapping[str, FieldCorrection],
     at: str,
@@ -202,6 +230,9 @@ def _decision_records(
     details: dict[str, Any] = {"reason": reason, "version": new_version}
     if override is not None:
         details["override"] = override
+    if own_upload:
+        # Allowed by the tenant's setting; the audit shows it was not four eyes.
+        details["self_approval"] = True
     records.append(
         ports.audit.new_record(
             job_id,

@@ -32,8 +32,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-STATUS_INDEX = "status-created_at-index"
-OWNER_INDEX = "owner_id-created_at-index"
+TENANT_INDEX = "tenant_id-created_at-index"
 FILE_SHA256_INDEX = "file_sha256-index"
 INVOICE_KEY_INDEX = "invoice_key-index"
 
@@ -44,8 +43,7 @@ _ITEM_CONDITION_FAILED = "ConditionalCheckFailed"
 
 # The attributes of a LastEvaluatedKey on each paginated index: a cursor must have them.
 _PAGE_KEYS: dict[str, frozenset[str]] = {
-    STATUS_INDEX: frozenset({"job_id", "status", "created_at"}),
-    OWNER_INDEX: frozenset({"job_id", "owner_id", "created_at"}),
+    TENANT_INDEX: frozenset({"job_id", "tenant_id", "created_at"}),
 }
 
 
@@ -224,23 +222,17 @@ class JobRepository:
             raise
         return JobItem.model_validate(from_dynamo(response["Attributes"]))
 
-    def list_by_status(
-        self, status: JobStatus, *, limit: int, start_key: dict[str, str] | None = None
-    ) -> Page[JobItem]:
-        """Jobs in `status`, newest first."""
-        return self._query(STATUS_INDEX, Key("status").eq(status.value), None, limit, start_key)
-
-    def list_by_owner(
+    def list_by_tenant(
         self,
-        owner_id: str,
+        tenant_id: str,
         *,
         status: JobStatus | None = None,
         limit: int,
         start_key: dict[str, str] | None = None,
     ) -> Page[JobItem]:
-        """One owner's jobs, newest first, optionally only those in `status`."""
+        """One tenant's jobs, newest first, optionally only those in `status`."""
         filter_ = Attr("status").eq(status.value) if status is not None else None
-        return self._query(OWNER_INDEX, Key("owner_id").eq(owner_id), filter_, limit, start_key)
+        return self._query(TENANT_INDEX, Key("tenant_id").eq(tenant_id), filter_, limit, start_key)
 
     def statuses_with_file(self, file_sha256: str) -> dict[str, JobStatus]:
         """Every job whose document has this SHA-256, by id, with its status."""

@@ -37,7 +37,11 @@ class JobItem(BaseModel):
 
     job_id: str
     status: JobStatus
-    owner_id: str
+    # The company the job belongs to (the uploader's custom:tenant) and the uploader
+    # (their user pool `sub`): every read is scoped by the first, self-approval checks
+    # the second.
+    tenant_id: str
+    uploaded_by: str
     created_at: str
     updated_at: str
     # When the status was last written. Other writes (a task token, an execution ARN)

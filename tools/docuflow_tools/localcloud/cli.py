@@ -124,6 +124,15 @@ def summary_lines(record: dict[str, Any], web_note: str = "") -> list[str]:
         ("Stop", f"Ctrl-C here, or kill -TERM {record['pid']}"),
         ("Outputs", str(record["outputs_path"])),
     ]
+    for user in record.get("users") or []:
+        rows.append(
+            (
+                "User",
+                f"{user['email']:<22} {user['group']:<9} tenant {user['tenant']:<7} "
+                f"password {user['password']}",
+            )
+        )
+    rows.append(("Token", "uv run docuflow token clerk@acme.test  (Authorization: Bearer ...)"))
     width = max(len(name) for name, _ in rows)
     return ["DocuFlow is running on the local cloud:"] + [
         f"  {name.ljust(width)}  {value}" for name, value in rows
@@ -156,6 +165,9 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace) -> dict[str, Any] | Non
     if not api_id:
         _say("infra/ has no `api_id` output; cannot serve the HTTP API")
         return None
+    from docuflow_tools.localcloud.users import DEMO_PASSWORD, create_demo_users, pool_of
+
+    users = create_demo_users(pool_of({"endpoint": cloud.endpoint, "outputs": deployment.outputs}))
     return {
         "endpoint": cloud.endpoint,
         "api_base_url": f"{cloud.endpoint}/_aws/execute-api/{api_id}",
@@ -166,6 +178,10 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace) -> dict[str, Any] | Non
         "terraform_init_seconds": round(deployment.seconds_init, 2),
         "terraform_apply_seconds": round(deployment.seconds_apply, 2),
         "outputs": deployment.outputs,
+        "users": [
+            {"email": u.email, "tenant": u.tenant, "group": u.group, "password": DEMO_PASSWORD}
+            for u in users
+        ],
     }
 
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote
 
+from docuflow_tools.localcloud import authorizer as jwt_authorizer
 from docuflow_tools.localcloud import httpapi
 from docuflow_tools.localcloud.control_routes import PREFIX as CONTROL_PREFIX
 from docuflow_tools.localcloud.control_routes import ControlRoutes
@@ -139,6 +140,9 @@ class LocalCloudApp:
         )
         self._function_cache = _TtlCache(ttl=2.0)
         self._api_cache = _TtlCache(ttl=2.0)
+        self._keys = jwt_authorizer.KeySets(
+            lambda issuer: jwt_authorizer.jwks_url(issuer, self.endpoint)
+        )
         self._clients: dict[str, Any] = {}
         self._clients_lock = threading.Lock()
         self.started_at = time.time()
@@ -271,8 +275,20 @@ class LocalCloudApp:
                 item["IntegrationId"]: item
                 for item in client.get_integrations(ApiId=api_id).get("Items", [])
             }
+            route_items = client.get_routes(ApiId=api_id).get("Items", [])
+            # One GetAuthorizer per authorizer the routes name (moto lacks GetAuthorizers).
+            authorizers = {
+                authorizer_id: jwt_authorizer.JwtAuthorizer.of(
+                    client.get_authorizer(ApiId=api_id, AuthorizerId=authorizer_id)
+                )
+                for authorizer_id in {
+                    str(item["AuthorizerId"])
+                    for item in route_items
+                    if item.get("AuthorizationType") == "JWT" and item.get("AuthorizerId")
+                }
+            }
             routes = []
-            for item in client.get_routes(ApiId=api_id).get("Items", []):
+            for item in route_items:
                 target = str(item.get("Target") or "")
                 integration = integrations.get(target.removeprefix("integrations/"))
                 if integration is None:
@@ -284,6 +300,9 @@ class LocalCloudApp:
                             str(integration.get("IntegrationUri", ""))
                         ),
                         str(integration.get("PayloadFormatVersion") or "2.0"),
+                        authorizers.get(str(item.get("AuthorizerId")))
+                        if item.get("AuthorizationType") == "JWT"
+                        else None,
                     )
                 )
             stages = {s["StageName"] for s in client.get_stages(ApiId=api_id).get("Items", [])}
@@ -321,6 +340,19 @@ class LocalCloudApp:
         if selected is None:
             return json_response(start_response, 404, {"message": "Not Found"}, extra)
         route, params = selected
+        headers = headers_of(environ)
+        context = None
+        if route.authorizer is not None:
+            try:
+                token = jwt_authorizer.token_from(
+                    route.authorizer, {k.lower(): v for k, v in headers}
+                )
+                claims = jwt_authorizer.verify(route.authorizer, token, self._keys)
+            except jwt_authorizer.Unauthorized as exc:
+                read_body(environ)
+                denied = extra + jwt_authorizer.unauthorized_headers(str(exc))
+                return json_response(start_response, 401, {"message": "Unauthorized"}, denied)
+            context = jwt_authorizer.as_context(claims)
         event = httpapi.build_event(
             api_id=api_id,
             route=route,
@@ -328,12 +360,13 @@ class LocalCloudApp:
             method=method,
             raw_path=path,
             raw_query=environ.get("QUERY_STRING", ""),
-            headers=headers_of(environ),
+            headers=headers,
             body=read_body(environ),
             source_ip=environ.get("REMOTE_ADDR", "127.0.0.1"),
             stage=stage,
             domain_name=environ.get("HTTP_HOST", "127.0.0.1"),
             account_id=ACCOUNT_ID,
+            authorizer=context,
         )
         try:
             outcome = self.invoke(route.function, event)
