@@ -235,10 +235,21 @@ def test_bad_upload_requests_are_client_errors(api: Api) -> None:
             "filename": "a.pdf",
             "content_type": "application/pdf",
             "owner_id": "o",
+            "size_bytes": 400 * 1024 * 1024,
+        },
+    )
+    # Within what the contract allows (500 MiB) but over this deployment's limit (20 MiB)
+    assert too_big.status_code == 413, too_big.text
+    beyond_contract = api.post(
+        "/uploads",
+        {
+            "filename": "a.pdf",
+            "content_type": "application/pdf",
+            "owner_id": "o",
             "size_bytes": 10**10,
         },
     )
-    assert too_big.status_code == 413
+    assert beyond_contract.status_code == 400, beyond_contract.text
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,12 @@ from docuflow.domain.errors import (
 )
 from docuflow.observability import logger
 from services.api.models import ErrorResponse
-from services.common.errors import DocumentNotUploaded, InvalidCorrection, OverrideRequired
+from services.common.errors import (
+    DocumentNotUploaded,
+    InvalidCorrection,
+    InvalidDecision,
+    OverrideRequired,
+)
 
 
 class UnsupportedRequestBody(DocuflowError):
@@ -44,9 +49,10 @@ class UnsupportedRequestBody(DocuflowError):
     code = "UNSUPPORTED_CONTENT_TYPE"
 
 
-# Most specific first: InvalidCorrection is a ValidationFailed that means 422.
+# Most specific first: InvalidCorrection and InvalidDecision are ValidationFailed that mean 422.
 HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (InvalidCorrection, 422),
+    (InvalidDecision, 422),
     (ValidationFailed, 400),
     (JobNotFound, 404),
     (InvalidTransition, 409),

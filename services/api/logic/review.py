@@ -16,7 +16,7 @@ from docuflow.extraction.result import FIELD_NAMES, ExtractionResult
 from services.api.logic.blocking import Approval, FailedCheck, failing_checks
 from services.api.logic.jobs import load_result
 from services.common.adapters import Storage
-from services.common.errors import InvalidCorrection, OverrideRequired
+from services.common.errors import InvalidCorrection, InvalidDecision, OverrideRequired
 
 _TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
 
@@ -113,6 +113,10 @@ def decide(
     review at the same version and the same request can be retried.
     """
     target = _TARGET[decision]
+    if override_reason is not None and target is not JobStatus.APPROVED:
+        raise InvalidDecision(
+            "override_reason is only for an APPROVE decision; a rejection needs none."
+        )
     job = ports.jobs.get(job_id)
     if job.status is not JobStatus.NEEDS_REVIEW:
         raise InvalidTransition(current=job.status.value, target=target.value)
