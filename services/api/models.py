@@ -20,7 +20,6 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     field_validator,
-    model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
