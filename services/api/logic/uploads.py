@@ -105,7 +105,7 @@ def create_upload(
         details={"filename": filename, "content_type": media_type, "size_bytes": size_bytes},
     )
     ttl = limits.upload_url_ttl_seconds
-    url = ports.documents.presign_put(job.s3_key, media_type, ttl)
+    url = ports.documents.presign_put(job.s3_key, media_type, ttl, size_bytes=size_bytes)
     expires_at = (datetime.now(UTC) + timedelta(seconds=ttl)).isoformat(timespec="seconds")
     return NewUpload(
         job=job,
