@@ -186,12 +186,17 @@ def test_a_processed_document_cannot_be_replaced_through_its_upload_link(api: Ap
     first = requests.put(created["upload_url"], data=document.data, headers=headers, timeout=30)
     assert first.status_code in (200, 204), first.text
     job = api.wait_status(created["job_id"], timeout=PROCESSING_TIMEOUT)
-    # When someone PUTs other bytes to the same, still valid, upload link
-    second = requests.put(
+    # When someone PUTs other bytes of the declared size to the same, still valid, link,
+    # or bytes of another size
+    other = b"%PDF-1.4 other".ljust(len(document.data), b" ")
+    second = requests.put(created["upload_url"], data=other, headers=headers, timeout=30)
+    resized = requests.put(
         created["upload_url"], data=b"%PDF-1.4 other", headers=headers, timeout=30
     )
-    # Then S3 refuses it and the job keeps the document it was read from
+    # Then S3 refuses both (the object exists; the size is signed into the link) and the
+    # job keeps the document it was read from
     assert second.status_code == 412, second.status_code
+    assert resized.status_code == 403, resized.status_code
     after = api.job(created["job_id"])
     assert after["file_sha256"] == job["file_sha256"] == document.sha256
     assert after["version"] == job["version"]

@@ -62,6 +62,12 @@ def test_review_detail_has_result_audit_and_a_short_lived_link(cloud: Cloud) -> 
     query = urllib.parse.parse_qs(link.query)
     assert urllib.parse.unquote(link.path).endswith(job.s3_key)
     assert query["X-Amz-Expires"] == ["300"]
+    # S3 answers the link as a download of the job's type, never a page to render
+    filename = job.s3_key.rsplit("/", 1)[-1]
+    assert query["response-content-disposition"] == [
+        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{filename}"
+    ]
+    assert query["response-content-type"] == [job.content_type]
     assert body["audit"] == []
 
 

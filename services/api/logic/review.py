@@ -44,7 +44,9 @@ def review_package(ports: Storage, job_id: str, *, link_ttl_seconds: int) -> Rev
         job=job,
         result=result,
         audit=ports.audit.list(job_id),
-        document_url=ports.documents.presign_get(job.s3_key, link_ttl_seconds),
+        document_url=ports.documents.presign_get(
+            job.s3_key, link_ttl_seconds, content_type=job.content_type
+        ),
         document_url_expires_at=expires_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
     )
 
