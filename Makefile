@@ -14,9 +14,10 @@ PYTEST_WORKERS ?= 2
 bootstrap:
 	@./scripts/bootstrap.sh
 
-## Run the whole stack on the Docker-free local cloud (Ctrl-C stops it).
+## Run the whole stack on the Docker-free local cloud (Ctrl-C stops it). It keeps its state
+## in .localcloud/<port> across restarts; `make up FRESH=1` discards it and starts clean.
 up: bootstrap web-build
-	$(RUN) docuflow up
+	$(RUN) docuflow up $(if $(FRESH),--fresh)
 
 ## The web app's production build (frontend/dist), served by `make up` pointed at the local API.
 ## `npm run build` writes the demo's data first (`docuflow demo-data frontend/public/demo`).

@@ -28,7 +28,7 @@ def target() -> Iterator[Target]:
     if configured is not None:
         yield configured
         return
-    cloud = UpProcess(name="e2e", port=free_port(), web=False)
+    cloud = UpProcess(name="e2e", port=free_port(), web=False, options=("--fresh",))
     try:
         cloud.wait_ready(START_TIMEOUT)
         yield from_outputs_file(cloud.outputs_path, name="embedded local cloud")

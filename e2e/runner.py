@@ -1,12 +1,15 @@
 """`make test-e2e` (`python -m e2e.runner`): one local cloud, the end-to-end suites
-against it, then stop.
+against it, a crash and a restart, then stop.
 
 Builds the web app afresh (`npm run build`, when `frontend/package.json` defines
-`test:e2e`; a failed build fails the run), starts `docuflow up` serving it (on 4173, else
-on a free port, whose origins `docuflow up` adds to the CORS), runs `pytest e2e` with
-DOCUFLOW_API_BASE_URL / DOCUFLOW_CONTROL_URL / DOCUFLOW_OUTPUTS pointing at it, then — when
-`frontend/package.json` defines `test:e2e` — `npm run test:e2e` with API_BASE_URL and
-WEB_URL, stops the cloud and exits non-zero if anything failed.
+`test:e2e`; a failed build fails the run), starts `docuflow up --fresh` serving it (on
+4173, else on a free port, whose origins `docuflow up` adds to the CORS; its state in
+`.localcloud/test-e2e`), runs `pytest e2e` with DOCUFLOW_API_BASE_URL /
+DOCUFLOW_CONTROL_URL / DOCUFLOW_OUTPUTS pointing at it. Then it kills the cloud (SIGKILL, a
+crash), starts it again on the same state, and runs `e2e/test_restart.py` against it
+(DOCUFLOW_E2E_PHASE=after-restart: what the first run recorded must still be there), then
+— when `frontend/package.json` defines `test:e2e` — `npm run test:e2e` with API_BASE_URL
+and WEB_URL against the restarted cloud, stops it and exits non-zero if anything failed.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from docuflow_tools.paths import REPO_ROOT
 
 FRONTEND_DIR = REPO_ROOT / "frontend"
 START_TIMEOUT = float(os.environ.get("DOCUFLOW_E2E_START_TIMEOUT", "600"))
+NAME = "test-e2e"  # its state folder: .localcloud/test-e2e
 
 
 def _say(message: str) -> None:
@@ -73,9 +77,8 @@ def _npm() -> str:
     return npm
 
 
-def run_suites(cloud: UpProcess, pytest_args: list[str]) -> list[str]:
-    """pytest e2e, then the web app's end-to-end suite; returns what failed."""
-    failures: list[str] = []
+def suite_env(cloud: UpProcess, restart_record: Path) -> dict[str, str]:
+    """The environment that points the suites at `cloud`."""
     record = json.loads(cloud.outputs_path.read_text(encoding="utf-8"))
     env = dict(os.environ)
     env.update(
@@ -84,25 +87,60 @@ def run_suites(cloud: UpProcess, pytest_args: list[str]) -> list[str]:
             "DOCUFLOW_CONTROL_URL": str(record["control_url"]),
             "DOCUFLOW_OUTPUTS": cloud.urls["DOCUFLOW_OUTPUTS"],
             "DOCUFLOW_AWS_ENDPOINT_URL": str(record["endpoint"]),
+            "DOCUFLOW_E2E_RESTART_RECORD": str(restart_record),
         }
     )
-    code = subprocess.call(
-        [sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", *pytest_args],
+    return env
+
+
+def _pytest(env: dict[str, str], paths: list[str], pytest_args: list[str]) -> int:
+    return subprocess.call(
+        [sys.executable, "-m", "pytest", *paths, "-p", "no:cacheprovider", *pytest_args],
         cwd=str(REPO_ROOT),
         env=env,
     )
+
+
+def crash_and_restart(cloud: UpProcess, web: bool) -> UpProcess:
+    """Kill `cloud` (nothing saved on the way out) and start it again on its state."""
+    cloud.kill()
+    _say("local cloud killed (SIGKILL); starting it again on the same state")
+    started = time.perf_counter()
+    again = UpProcess(name=NAME, port=cloud.port, web=web, web_port=cloud.web_port)
+    again.wait_ready(START_TIMEOUT)
+    _say(f"local cloud ready again in {time.perf_counter() - started:.1f} s")
+    return again
+
+
+def run_suites(cloud: UpProcess, web: bool, pytest_args: list[str]) -> tuple[list[str], UpProcess]:
+    """pytest e2e; a crash and restart and e2e/test_restart.py; the web app's end-to-end
+    suite. Returns what failed and the cloud now running."""
+    failures: list[str] = []
+    restart_record = cloud.state / "e2e-restart-record.json"
+    restart_record.unlink(missing_ok=True)
+    code = _pytest(suite_env(cloud, restart_record), ["e2e"], pytest_args)
     if code != 0:
         failures.append(f"pytest e2e exited {code}")
+    try:
+        cloud = crash_and_restart(cloud, web)
+    except RuntimeError as exc:
+        failures.append(f"the local cloud did not start again: {exc}")
+        return failures, cloud
+    env = suite_env(cloud, restart_record)
+    env["DOCUFLOW_E2E_PHASE"] = "after-restart"
+    code = _pytest(env, ["e2e/test_restart.py"], pytest_args)
+    if code != 0:
+        failures.append(f"pytest e2e/test_restart.py after the restart exited {code}")
     if not _frontend_has_e2e():
-        return failures
+        return failures, cloud
     if "WEB_URL" not in cloud.urls:
         failures.append("frontend defines test:e2e but no web app is built (frontend/dist)")
-        return failures
+        return failures, cloud
     env.update({"API_BASE_URL": cloud.urls["API_BASE_URL"], "WEB_URL": cloud.urls["WEB_URL"]})
     code = subprocess.call([_npm(), "run", "test:e2e"], cwd=str(FRONTEND_DIR), env=env)
     if code != 0:
         failures.append(f"npm run test:e2e exited {code}")
-    return failures
+    return failures, cloud
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"FAILED: {exc}")
         return 1
     started = time.perf_counter()
-    cloud = UpProcess(name="test-e2e", port=args.port, web=web, web_port=args.web_port)
+    cloud = UpProcess(
+        name=NAME, port=args.port, web=web, web_port=args.web_port, options=("--fresh",)
+    )
     failures: list[str] = []
     try:
         try:
@@ -131,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             print(cloud.log_tail())
             return 1
         _say(f"local cloud ready in {time.perf_counter() - started:.1f} s")
-        failures = run_suites(cloud, args.pytest_args)
+        failures, cloud = run_suites(cloud, web, args.pytest_args)
     finally:
         cloud.stop()
     for failure in failures:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -186,15 +187,71 @@ def test_a_processed_document_cannot_be_replaced_through_its_upload_link(api: Ap
     first = requests.put(created["upload_url"], data=document.data, headers=headers, timeout=30)
     assert first.status_code in (200, 204), first.text
     job = api.wait_status(created["job_id"], timeout=PROCESSING_TIMEOUT)
-    # When someone PUTs other bytes to the same, still valid, upload link
-    second = requests.put(
+    # When someone PUTs other bytes of the declared size to the same, still valid, link,
+    # or bytes of another size
+    other = b"%PDF-1.4 other".ljust(len(document.data), b" ")
+    second = requests.put(created["upload_url"], data=other, headers=headers, timeout=30)
+    resized = requests.put(
         created["upload_url"], data=b"%PDF-1.4 other", headers=headers, timeout=30
     )
-    # Then S3 refuses it and the job keeps the document it was read from
+    # Then S3 refuses both (the object exists; the size is signed into the link) and the
+    # job keeps the document it was read from
     assert second.status_code == 412, second.status_code
+    assert resized.status_code == 403, resized.status_code
     after = api.job(created["job_id"])
     assert after["file_sha256"] == job["file_sha256"] == document.sha256
     assert after["version"] == job["version"]
+
+
+def _with_query(url: str, **changes: str | None) -> str:
+    """`url` with query parameters replaced (a value) or removed (None)."""
+    parts = urllib.parse.urlsplit(url)
+    query = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def test_tampered_or_unsigned_links_are_refused_and_store_nothing(api: Api) -> None:
+    # Given an upload link, and the document link of another invoice in review
+    document = fixture("sample-invoice.pdf", "application/pdf")
+    owner = new_owner()
+    created = api.create_upload(document.filename, document.content_type, len(document.data), owner)
+    url, headers = created["upload_url"], created["upload_headers"]
+    signature = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["X-Amz-Signature"][0]
+    flipped = ("0" if signature[0] != "0" else "1") + signature[1:]
+    # When the link is used with a changed signature, without one, with a longer life, or
+    # pointed at another key
+    tampered = {
+        "signature changed": _with_query(url, **{"X-Amz-Signature": flipped}),
+        "unsigned": _with_query(url, **{"X-Amz-Signature": None, "X-Amz-Credential": None}),
+        "expiry extended": _with_query(url, **{"X-Amz-Expires": "604800"}),
+        "other key": url.replace(created["job_id"], created["job_id"][:-1] + "0", 1),
+    }
+    answers = {
+        name: requests.put(link, data=document.data, headers=headers, timeout=30).status_code
+        for name, link in tampered.items()
+    }
+    # Then each is refused, and the job still waits for its document
+    assert all(status == 403 for status in answers.values()), answers
+    assert api.job(created["job_id"])["status"] == "CREATED"
+    # And the real link still works once
+    first = requests.put(url, data=document.data, headers=headers, timeout=30)
+    assert first.status_code in (200, 204), first.text
+    job = api.wait_status(created["job_id"], timeout=PROCESSING_TIMEOUT)
+    assert job["file_sha256"] == document.sha256
+    # And a download link, tampered, gives nothing; untampered, an attachment of the type
+    # the document was uploaded as
+    link = api.get(f"/review/jobs/{created['job_id']}").json()["document_url"]
+    bad = requests.get(_with_query(link, **{"X-Amz-Signature": flipped}), timeout=30)
+    assert bad.status_code == 403 and document.data not in bad.content
+    good = requests.get(link, timeout=30)
+    assert good.status_code == 200 and good.content == document.data
+    assert good.headers["Content-Disposition"].startswith("attachment")
+    assert good.headers["Content-Type"] == "application/pdf"
 
 
 def test_upload_that_is_not_a_pdf_or_image_fails_with_a_reason(api: Api) -> None:
@@ -235,10 +292,21 @@ def test_bad_upload_requests_are_client_errors(api: Api) -> None:
             "filename": "a.pdf",
             "content_type": "application/pdf",
             "owner_id": "o",
+            "size_bytes": 400 * 1024 * 1024,
+        },
+    )
+    # Within what the contract allows (500 MiB) but over this deployment's limit (20 MiB)
+    assert too_big.status_code == 413, too_big.text
+    beyond_contract = api.post(
+        "/uploads",
+        {
+            "filename": "a.pdf",
+            "content_type": "application/pdf",
+            "owner_id": "o",
             "size_bytes": 10**10,
         },
     )
-    assert too_big.status_code == 413
+    assert beyond_contract.status_code == 400, beyond_contract.text
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ from services.common.errors import (
     DocumentNotUploaded,
     Forbidden,
     InvalidCorrection,
+    InvalidDecision,
     NotAuthenticated,
     OverrideRequired,
 )
@@ -50,9 +51,10 @@ class UnsupportedRequestBody(DocuflowError):
     code = "UNSUPPORTED_CONTENT_TYPE"
 
 
-# Most specific first: InvalidCorrection is a ValidationFailed that means 422.
+# Most specific first: InvalidCorrection and InvalidDecision are ValidationFailed that mean 422.
 HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (InvalidCorrection, 422),
+    (InvalidDecision, 422),
     (ValidationFailed, 400),
     (NotAuthenticated, 401),
     (Forbidden, 403),

@@ -19,7 +19,6 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     field_validator,
-    model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
@@ -164,12 +163,6 @@ class DecisionRequest(_Request):
         ),
     ] = None
     expected_version: Version | None = None
-
-    @model_validator(mode="after")
-    def _override_is_for_approvals(self) -> DecisionRequest:
-        if self.override_reason is not None and self.decision != "APPROVE":
-            raise ValueError("override_reason is only for an APPROVE decision")
-        return self
 
 
 class _Response(BaseModel):

@@ -19,6 +19,13 @@ class InvalidCorrection(ValidationFailed):
     code = "INVALID_CORRECTION"
 
 
+class InvalidDecision(ValidationFailed):
+    """A decision whose parts do not go together, e.g. an override reason on a rejection
+    (HTTP 422): nothing the reviewer sent is dropped without a word."""
+
+    code = "INVALID_DECISION"
+
+
 class OverrideRequired(DocuflowError):
     """An approval that would pass failing blocking checks, sent without an override
     reason (HTTP 409). `checks` names them."""

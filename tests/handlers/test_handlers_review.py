@@ -62,6 +62,12 @@ def test_review_detail_has_result_audit_and_a_short_lived_link(cloud: Cloud) -> 
     query = urllib.parse.parse_qs(link.query)
     assert urllib.parse.unquote(link.path).endswith(job.s3_key)
     assert query["X-Amz-Expires"] == ["300"]
+    # S3 answers the link as a download of the job's type, never a page to render
+    filename = job.s3_key.rsplit("/", 1)[-1]
+    assert query["response-content-disposition"] == [
+        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{filename}"
+    ]
+    assert query["response-content-type"] == [job.content_type]
     assert body["audit"] == []
 
 
@@ -355,7 +361,6 @@ def test_corrected_amounts_are_stored_exactly_in_the_currencys_minor_units(
         ({"decision": "APPROVE", "expected_version": 10**40}, None),
         ({"decision": "APPROVE", "expected_version": 2**53}, None),
         ({"decision": "APPROVE", "corrected_fields": {"x": "1" * 1001}}, None),
-        ({"decision": "REJECT", "override_reason": "duplicate ok"}, None),
         ({"decision": "APPROVE", "override_reason": "  "}, None),
         ({"decision": "APPROVE", "override_reason": 1}, None),
     ],
@@ -371,7 +376,6 @@ def test_corrected_amounts_are_stored_exactly_in_the_currencys_minor_units(
         "version-beyond-dynamodb-numbers",
         "version-beyond-javascript-integers",
         "correction-too-long",
-        "override-on-a-rejection",
         "override-without-words",
         "override-not-text",
     ],
@@ -434,6 +438,23 @@ def test_approving_a_job_flagged_as_a_duplicate_needs_an_override_reason_on_reco
     assert evidence["invoice_key"] == "acme|inv1"
     assert evidence["same_invoice"] == [{"job_id": first.job_id, "status": "APPROVED"}]
     assert evidence["accepted_for_payment"] == [first.job_id]
+
+
+def test_a_rejection_with_an_override_reason_is_refused_and_changes_nothing(cloud: Cloud) -> None:
+    # Given a job in review
+    job = make_job(cloud, version=4)
+    # When a reviewer rejects it with an override reason (which only an approval can use)
+    response = decide(
+        job.job_id,
+        {"decision": "REJECT", "reason": "No PO", "override_reason": "x"},
+    )
+    # Then it is a 422 saying why, and the job and its audit are untouched
+    assert response["statusCode"] == 422, response["json"]
+    error = response["json"]["error"]
+    assert error["code"] == "INVALID_DECISION" and "APPROVE" in error["message"]
+    assert cloud.job(job.job_id)["status"] == "NEEDS_REVIEW"
+    assert cloud.job(job.job_id)["version"] == 4
+    assert cloud.audit(job.job_id) == []
 
 
 @pytest.mark.parametrize("other_status", ["APPROVED", "COMPLETED"])

@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from docuflow_tools.localcloud.ports import free_port
 from docuflow_tools.localcloud.server import LocalCloud
@@ -19,12 +20,15 @@ class Cloud:
         self.logs = logs
 
     def client(self, service: str) -> Any:
+        """A client with the emulator's test credentials; S3's presigns with SigV4, as the
+        functions' client does (SigV2 links are refused, as on S3 for new buckets)."""
         return boto3.client(
             service,
             endpoint_url=self.endpoint,
             region_name="us-east-1",
             aws_access_key_id="test",
             aws_secret_access_key="test",
+            config=Config(signature_version="s3v4") if service == "s3" else None,
         )
 
 

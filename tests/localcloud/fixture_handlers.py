@@ -54,3 +54,12 @@ def sqs_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
                 Bucket=os.environ["SEEN_BUCKET"], Key=record["messageId"], Body=record["body"]
             )
     return {"batchItemFailures": failures}
+
+
+def presign_put(event: dict[str, Any], context: Any) -> str:
+    """An upload link made as api-uploads makes one: with the function's credentials."""
+    from docuflow.dal import clients
+    from docuflow.dal.documents import DocumentStore
+
+    store = DocumentStore(clients.s3(), event["bucket"])
+    return store.presign_put(event["key"], "application/pdf", 300)

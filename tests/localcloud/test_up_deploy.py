@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import stat
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from docuflow_tools.localcloud import cli, terraform
+from docuflow_tools.localcloud.persistence import EmulatorState
 from docuflow_tools.localcloud.web import web_origins
 
 FAKE_TERRAFORM = """#!{python}
@@ -52,16 +54,32 @@ def test_web_origins_name_the_port_on_both_host_names() -> None:
     assert web_origins(4173) == ["http://127.0.0.1:4173", "http://localhost:4173"]
 
 
-def test_up_gives_terraform_the_web_port_origins(
-    tmp_path: Path, fake_terraform: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    class FakeCloud:
-        endpoint = "http://127.0.0.1:4999"
+class FakeCloud:
+    """What `_deploy` uses of a LocalCloud: its endpoint, kept state and checkpoints."""
 
+    endpoint = "http://127.0.0.1:4999"
+
+    def __init__(self, restored: bool = False) -> None:
+        self.emulator = EmulatorState()
+        self.restored = restored
+        self.checkpoints = 0
+
+    def checkpoints_paused(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+    def checkpoint(self) -> None:
+        self.checkpoints += 1
+
+
+def _commands(calls: Path) -> list[str]:
+    if not calls.exists():
+        return []
+    return [json.loads(line)[0] for line in calls.read_text().splitlines()]
+
+
+def test_up_gives_terraform_the_web_port_origins(tmp_path: Path, fake_terraform: Path) -> None:
     args = argparse.Namespace(port=4999, web_port=4620)
-    state = tmp_path / "state"
-    monkeypatch.setattr(cli, "state_dir_for", lambda port: state)
-    record = cli._deploy(FakeCloud(), args)  # type: ignore[arg-type]
+    record = cli._deploy(FakeCloud(), args, tmp_path / "state")  # type: ignore[arg-type]
     assert record is not None
     assert record["api_base_url"] == "http://127.0.0.1:4999/_aws/execute-api/abc123"
     assert record["web_origins"] == web_origins(4620)  # published for the e2e CORS checks
@@ -71,6 +89,61 @@ def test_up_gives_terraform_the_web_port_origins(
     assert generated["local_endpoint"] == "http://127.0.0.1:4999"
     assert "http://127.0.0.1:4620" in generated["web_origins"]
     assert "http://localhost:4620" in generated["web_origins"]
+
+
+def test_a_restart_with_the_same_inputs_runs_no_terraform_and_keeps_the_api(
+    tmp_path: Path, fake_terraform: Path
+) -> None:
+    # Given a cloud deployed once, whose state (with the deployment) was kept
+    cloud = FakeCloud()
+    args = argparse.Namespace(port=4999, web_port=4620)
+    first = cli._deploy(cloud, args, tmp_path)  # type: ignore[arg-type]
+    assert first is not None and not first["terraform_skipped"]
+    assert cloud.checkpoints == 1  # the deployment is saved with the state at once
+    applied = _commands(fake_terraform).count("apply")
+    # When it starts again with the same inputs, then Terraform does not run and the API
+    # is the one deployed
+    cloud.restored = True
+    again = cli._deploy(cloud, args, tmp_path)  # type: ignore[arg-type]
+    assert again is not None and again["terraform_skipped"]
+    assert again["api_base_url"] == first["api_base_url"]
+    assert _commands(fake_terraform).count("apply") == applied
+    # But another web port changes an input (the CORS origins): Terraform applies again,
+    # keeping its state because the emulator kept its own
+    moved = cli._deploy(cloud, argparse.Namespace(port=4999, web_port=4621), tmp_path)  # type: ignore[arg-type]
+    assert moved is not None and not moved["terraform_skipped"]
+    assert _commands(fake_terraform).count("apply") == applied + 1
+
+
+def test_an_empty_emulator_starts_from_no_terraform_state(
+    tmp_path: Path, fake_terraform: Path
+) -> None:
+    (tmp_path / "terraform.tfstate").write_text("{}")
+    terraform.deploy("http://127.0.0.1:4999", tmp_path, emulator_is_empty=False)
+    assert (tmp_path / "terraform.tfstate").exists()
+    terraform.deploy("http://127.0.0.1:4999", tmp_path, emulator_is_empty=True)
+    assert not (tmp_path / "terraform.tfstate").exists()  # the fake never writes one
+
+
+def test_the_fingerprint_changes_with_what_terraform_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    variables = terraform.run_variables("http://127.0.0.1:4566", {"web_origins": ["http://a:1"]})
+    names = {path.name for path in terraform.input_files()}
+    assert {"main.tf", "local.tfvars", "tables.json", "functions.json", "openapi.json"} <= names
+    assert "invoice_pipeline.asl.json" in names  # named by templatefile() in workflow.tf
+    before = terraform.fingerprint(variables)
+    assert terraform.fingerprint(variables) == before
+    assert terraform.fingerprint({**variables, "local_endpoint": "http://127.0.0.1:4567"}) != before
+    copy = tmp_path / "functions.json"
+    copy.write_text("{}")
+    real = terraform.input_files()
+    monkeypatch.setattr(
+        terraform,
+        "input_files",
+        lambda: [copy if path.name == "functions.json" else path for path in real],
+    )
+    assert terraform.fingerprint(variables) != before
 
 
 def test_deploy_replaces_the_previous_runs_variables(tmp_path: Path, fake_terraform: Path) -> None:
@@ -88,6 +161,7 @@ def _record(port: int, web_url: str | None) -> dict[str, object]:
         "web_url": web_url,
         "control_url": f"{endpoint}/_docuflow",
         "pid": 4242,
+        "state_folder": f"/repo/.localcloud/{port}",
         "outputs_path": f"/repo/.localcloud/{port}/outputs.json",
     }
 

@@ -35,7 +35,12 @@ from services.api.models import (
     ReviewDetail,
 )
 from services.api.pagination import decode_cursor, encode_cursor
-from services.common.errors import InvalidCorrection, OverrideRequired, SelfApproval
+from services.common.errors import (
+    InvalidCorrection,
+    InvalidDecision,
+    OverrideRequired,
+    SelfApproval,
+)
 from services.common.wiring import Provider
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -93,9 +98,9 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
         "Conditional on status NEEDS_REVIEW and on `expected_version` (the job's `version` "
         "the reviewer saw; the current version when absent). Of two decisions at once one "
         "wins and the other gets 409. An approval that would pass a failing blocking check "
-        "(a possible duplicate) needs `override_reason`, else 409 OVERRIDE_REQUIRED. The "
-        "reviewer is the caller; one who uploaded the job gets 403 SELF_APPROVAL unless "
-        "their tenant allows it."
+        "(a possible duplicate) needs `override_reason`, else 409 OVERRIDE_REQUIRED; a "
+        "rejection with an `override_reason` is a 422 INVALID_DECISION. The reviewer is the "
+        "caller; one who uploaded the job gets 403 SELF_APPROVAL unless their tenant allows it."
     ),
     responses=responses(
         (200, "The decided job (APPROVED or REJECTED)."),
@@ -105,6 +110,7 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
         ConcurrentUpdate,
         UnsupportedRequestBody,
         InvalidCorrection,
+        InvalidDecision,
         OverrideRequired,
         *AUTH_ERRORS,
         SelfApproval,

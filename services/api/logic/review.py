@@ -16,7 +16,12 @@ from docuflow.extraction.result import FIELD_NAMES, ExtractionResult
 from services.api.logic.blocking import Approval, FailedCheck, failing_checks
 from services.api.logic.jobs import load_result, tenant_job
 from services.common.adapters import Storage
-from services.common.errors import InvalidCorrection, OverrideRequired, SelfApproval
+from services.common.errors import (
+    InvalidCorrection,
+    InvalidDecision,
+    OverrideRequired,
+    SelfApproval,
+)
 
 _TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
 
@@ -61,7 +66,9 @@ def review_package(
         job=job,
         result=result,
         audit=ports.audit.list(job_id),
-        document_url=ports.documents.presign_get(job.s3_key, link_ttl_seconds),
+        document_url=ports.documents.presign_get(
+            job.s3_key, link_ttl_seconds, content_type=job.content_type
+        ),
         document_url_expires_at=expires_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
     )
 
@@ -134,6 +141,10 @@ def decide(
     says it was their own upload.
     """
     target = _TARGET[decision]
+    if override_reason is not None and target is not JobStatus.APPROVED:
+        raise InvalidDecision(
+            "override_reason is only for an APPROVE decision; a rejection needs none."
+        )
     job = tenant_job(ports, reviewer.tenant, job_id)
     own_upload = job.uploaded_by == reviewer.user_id
     if own_upload and not reviewer.may_self_approve:

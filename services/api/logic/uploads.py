@@ -146,7 +146,9 @@ def create_upload(
         actor=actor,
         details={"filename": filename, "content_type": media_type, "size_bytes": size_bytes},
     )
-    url = ports.documents.presign_put(job.s3_key, media_type, limits.upload_url_ttl_seconds)
+    url = ports.documents.presign_put(
+        job.s3_key, media_type, limits.upload_url_ttl_seconds, size_bytes=size_bytes
+    )
     expires_at = link_expires.isoformat(timespec="seconds")
     return NewUpload(
         job=job,

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
@@ -54,27 +55,46 @@ class DocumentStore:
         self._s3 = client
         self.bucket = bucket
 
-    def presign_put(self, key: str, content_type: str, expires_in: int) -> str:
+    def presign_put(
+        self, key: str, content_type: str, expires_in: int, *, size_bytes: int | None = None
+    ) -> str:
         """A URL the browser PUTs the document to, with `upload_headers(content_type)`.
 
-        `If-None-Match: *` makes it a conditional write: S3 refuses (412) a second upload
-        to the same key while the link is still valid, so the document that was hashed,
-        read by Textract and shown to the reviewer cannot be swapped afterwards.
+        The headers are signed (SigV4), so S3 refuses (403) a PUT without them or with
+        other values. `Content-Type` is the accepted type the job records, so nothing else
+        (`text/html`, say) can be stored under the key. `If-None-Match: *` makes it a
+        conditional write: S3 refuses (412) a second upload to the same key while the link
+        is still valid, so the document that was hashed, read by Textract and shown to the
+        reviewer cannot be swapped afterwards. With the declared `size_bytes`,
+        `Content-Length` is signed too: only a body of exactly that size is taken (every
+        HTTP client sends that header itself).
+        """
+        params: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ContentType": content_type,
+            "IfNoneMatch": "*",
+        }
+        if size_bytes is not None:
+            params["ContentLength"] = size_bytes
+        return self._s3.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_in)
+
+    def presign_get(self, key: str, expires_in: int, *, content_type: str) -> str:
+        """A short-lived link that downloads the document as a file of `content_type`.
+
+        S3 answers it with the headers the link asks for (`response-content-*`, signed):
+        `Content-Disposition: attachment` and the job's accepted type, so a browser saves
+        the document instead of rendering it, whatever type the object was stored with.
         """
         return self._s3.generate_presigned_url(
-            "put_object",
+            "get_object",
             Params={
                 "Bucket": self.bucket,
                 "Key": key,
-                "ContentType": content_type,
-                "IfNoneMatch": "*",
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": attachment(key.rsplit("/", 1)[-1]),
             },
             ExpiresIn=expires_in,
-        )
-
-    def presign_get(self, key: str, expires_in: int) -> str:
-        return self._s3.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in
         )
 
     def head(self, key: str) -> ObjectInfo | None:
@@ -134,3 +154,12 @@ class DocumentStore:
 def upload_headers(content_type: str) -> dict[str, str]:
     """The headers the client must send with the presigned PUT (see `presign_put`)."""
     return {"Content-Type": content_type, "If-None-Match": "*"}
+
+
+def attachment(filename: str) -> str:
+    """`Content-Disposition: attachment` for `filename` (RFC 6266): an ASCII fallback
+    with anything unsafe replaced, and the exact name as RFC 5987 UTF-8."""
+    fallback = "".join(
+        ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -198,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
     api = os.environ.get("DOCUFLOW_API_BASE_URL")
     outputs = os.environ.get("DOCUFLOW_OUTPUTS")
     if not api or not outputs:
-        cloud = UpProcess(name="bench-pipeline")
+        cloud = UpProcess(name="bench-pipeline", options=("--fresh",))
         print(f"starting a local cloud on port {cloud.port} ...", file=sys.stderr, flush=True)
         try:
             cloud.wait_ready(600)

@@ -9,13 +9,18 @@ Answered here, before moto sees them:
   function's runtime interface emulator (DOCUFLOW_LAMBDA_ENDPOINTS);
 - `X-Amz-Target: Textract.*`: the Textract stand-in (textract_standin.py);
 - the Step Functions calls moto lacks (moto_patches.STEP_FUNCTIONS_GAPS).
-Everything else goes to moto, configured and patched by moto_patches.py. S3 notifications
+Everything else goes to moto, configured and patched by moto_patches.py: S3 requests only
+once their authentication is what S3 accepts (s3_auth.py: presigned URLs verified,
+anonymous requests refused), and every request under the state gate
+(persistence.StateGate), so a snapshot of the state never holds half a request; requests
+that change something are reported (`on_write`) for the next checkpoint. S3 notifications
 to SQS and SNS deliveries to SQS are moto's own; SQS event source mappings are polled by
 the server (server.py).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -37,11 +42,12 @@ from docuflow_tools.localcloud.lambdas import (
     print_log,
 )
 from docuflow_tools.localcloud.moto_patches import STEP_FUNCTIONS_GAPS, configure_moto
+from docuflow_tools.localcloud.persistence import FunctionCredentials, StateGate
+from docuflow_tools.localcloud.s3_auth import S3Authenticator, S3Error, Secret
 from docuflow_tools.localcloud.textract_recordings import RecordingIndex
 from docuflow_tools.localcloud.textract_standin import TextractStandIn
 from docuflow_tools.localcloud.wsgi import (
     StartResponse,
-    WsgiApp,
     headers_of,
     json_response,
     read_body,
@@ -53,6 +59,41 @@ REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 
 _INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
+# People, tests and Terraform use these; the functions get credentials of their own.
+TEST_ACCESS_KEY = "test"
+TEST_SECRET_KEY = "test"  # noqa: S105 - the emulator's published dummy credentials
+_READ_ACTIONS = ("Get", "List", "Describe", "Query", "Scan", "BatchGet", "TransactGet", "Receive")
+# Long polls would hold a snapshot back for their whole wait; a receive changes nothing a
+# snapshot needs (messages in flight are made visible again on load, persistence.py).
+_UNGATED_TARGETS = frozenset({"AmazonSQS.ReceiveMessage"})
+
+
+def changes_state(environ: dict[str, Any]) -> bool:
+    """Whether a request to moto may change its state: JSON and query protocol actions by
+    their name, REST calls (S3, Lambda, API Gateway) by their method. For checkpoints only,
+    so a doubtful case counts as a change."""
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    action = target.rpartition(".")[2] if target else _query_action(environ)
+    if action:
+        return not action.startswith(_READ_ACTIONS)
+    return str(environ.get("REQUEST_METHOD", "GET")).upper() not in ("GET", "HEAD", "OPTIONS")
+
+
+def _query_action(environ: dict[str, Any]) -> str:
+    """`Action` of a query-protocol request (SNS, IAM, STS), from the URL or the form body;
+    a body read here is put back for moto."""
+    for part in str(environ.get("QUERY_STRING", "")).split("&"):
+        if part.startswith("Action="):
+            return part[len("Action=") :]
+    if not str(environ.get("CONTENT_TYPE", "")).startswith("application/x-www-form-urlencoded"):
+        return ""
+    body = read_body(environ)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    for field in body.split(b"&"):
+        if field.startswith(b"Action="):
+            return field[len(b"Action=") :].decode("ascii", "replace")
+    return ""
 
 
 class _TtlCache:
@@ -87,9 +128,11 @@ class LocalCloudApp:
         pool_size: int | None = None,
         recordings: RecordingIndex | None = None,
         services: frozenset[str] = SERVICES,
+        credentials: FunctionCredentials | None = None,
     ) -> None:
         """`services` "textract" alone is the Textract-only role (next to LocalStack): the
-        stand-in then reads S3 and publishes to SNS at AWS_ENDPOINT_URL, not at itself."""
+        stand-in then reads S3 and publishes to SNS at AWS_ENDPOINT_URL, not at itself.
+        `credentials` are the functions' (persistence.EmulatorState); new ones if None."""
         unknown = services - SERVICES
         if unknown or not services:
             raise ValueError(
@@ -106,7 +149,7 @@ class LocalCloudApp:
             if not external:
                 raise ValueError("the Textract-only role needs AWS_ENDPOINT_URL (S3 and SNS)")
             self.backing_endpoint = external
-        self.moto: WsgiApp | None = None
+        self.moto: Any = None  # moto's DomainDispatcherApplication, in the full role
         if "aws" in services:
             # moto's settings are process-wide (MOTO_PORT): only the full role sets them.
             configure_moto(port, REGION)
@@ -116,12 +159,16 @@ class LocalCloudApp:
             )
 
             self.moto = DomainDispatcherApplication(create_backend_app)
+        self.credentials = credentials or FunctionCredentials.issue()
+        self.gate = StateGate()
+        self.on_write: Callable[[], None] = lambda: None
+        self.s3_auth = S3Authenticator(self._secret, REGION)
         self.runner = LambdaRunner(
             base_env={
                 "AWS_ENDPOINT_URL": self.endpoint,
-                "AWS_ACCESS_KEY_ID": "test",
-                "AWS_SECRET_ACCESS_KEY": "test",
-                "AWS_SESSION_TOKEN": "test",
+                "AWS_ACCESS_KEY_ID": self.credentials.access_key,
+                "AWS_SECRET_ACCESS_KEY": self.credentials.secret_key,
+                "AWS_SESSION_TOKEN": self.credentials.session_token,
                 "AWS_REGION": REGION,
                 "AWS_DEFAULT_REGION": REGION,
                 "DOCUFLOW_ACCOUNT_ID": ACCOUNT_ID,
@@ -145,8 +192,18 @@ class LocalCloudApp:
         )
         self._clients: dict[str, Any] = {}
         self._clients_lock = threading.Lock()
+        # More figures for /_docuflow/health (the server's memory and state: server.py).
+        self.extra_health: Callable[[], dict[str, Any]] = dict
         self.started_at = time.time()
         self.invocations = 0
+
+    def _secret(self, access_key: str) -> Secret | None:
+        """The secret of a key this emulator issued (s3_auth.Credentials)."""
+        if access_key == TEST_ACCESS_KEY:
+            return Secret(TEST_SECRET_KEY)
+        if access_key == self.credentials.access_key:
+            return Secret(self.credentials.secret_key, self.credentials.session_token)
+        return None
 
     # ------------------------------------------------------------------ clients
 
@@ -164,8 +221,8 @@ class LocalCloudApp:
                     service,  # type: ignore[call-overload]
                     endpoint_url=url,
                     region_name=REGION,
-                    aws_access_key_id="test",
-                    aws_secret_access_key="test",  # noqa: S106 - the emulator's dummy credentials
+                    aws_access_key_id=TEST_ACCESS_KEY,
+                    aws_secret_access_key=TEST_SECRET_KEY,
                     config=Config(retries={"max_attempts": 2}, read_timeout=60),
                 )
             return self._clients[key]
@@ -187,6 +244,7 @@ class LocalCloudApp:
             "endpoint": self.endpoint,
             "uptime_seconds": round(time.time() - self.started_at, 1),
             "invocations": self.invocations,
+            **self.extra_health(),
         }
 
     # ------------------------------------------------------------------ Lambda
@@ -411,6 +469,42 @@ class LocalCloudApp:
             start_response, status, answer, headers, content_type="application/x-amz-json-1.1"
         )
 
+    # ------------------------------------------------------------------ moto
+
+    def _moto(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """A request for moto: S3's authentication first, then moto under the state gate
+        (its answer is read whole inside it), then `on_write` if it may have changed
+        something."""
+        assert self.moto is not None  # the Textract-only role never gets here
+        app = self.moto.get_application(environ)
+        if getattr(app, "service", None) == "s3":
+            refused = self.s3_auth.check(environ)
+            if refused is not None:
+                return self._s3_error(start_response, refused)
+        if environ.get("HTTP_X_AMZ_TARGET") in _UNGATED_TARGETS:
+            return list(app(environ, start_response))
+        writes = changes_state(environ)
+        with self.gate.shared():
+            answer = app(environ, start_response)
+            try:
+                body = list(answer)
+            finally:
+                close = getattr(answer, "close", None)
+                if close is not None:
+                    close()
+        if writes:
+            self.on_write()
+        return body
+
+    @staticmethod
+    def _s3_error(start_response: StartResponse, error: S3Error) -> list[bytes]:
+        body = error.xml()
+        start_response(
+            status_line(error.status),
+            [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
     # ------------------------------------------------------------------ dispatch
 
     def __call__(  # noqa: PLR0911 - the dispatcher: one return per route
@@ -442,8 +536,7 @@ class LocalCloudApp:
                 STEP_FUNCTIONS_GAPS[target],
                 content_type="application/x-amz-json-1.0",
             )
-        assert self.moto is not None  # the Textract-only role answered above
-        return self.moto(environ, start_response)
+        return self._moto(environ, start_response)
 
     def close(self) -> None:
         self.textract.close()

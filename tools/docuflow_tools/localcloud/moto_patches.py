@@ -19,6 +19,16 @@ What moto 5.2.5 lacks or gets wrong, and why each workaround exists:
   (Deny when `aws:SecureTransport` is false) denies every presigned request:
   `_ignore_tls_only_denials` leaves those statements out (the emulator stands in for
   AWS's TLS endpoint); every other statement is enforced as moto enforces it.
+- DynamoDB is not safe under concurrency, and the server is threaded: TransactWriteItems
+  deep-copies every table it names and, when the transaction is cancelled, puts the copies
+  back, wiping whatever other requests wrote meanwhile (and a table of thousands of items
+  copied by each of 20 parallel decisions costs gigabytes); queries and scans iterate
+  the tables' dicts while other requests add to them ("dictionary changed size during
+  iteration"). `_isolate_dynamodb` runs every DynamoDB request under one lock, so each is
+  applied whole before the next one starts (DynamoDB's own guarantee for single items and
+  transactions), and replaces TransactWriteItems with one that checks every condition
+  first and writes only when all pass, undoing (item by item) only what a failed write
+  had applied, never copying a table.
 - ValidateStateMachineDefinition, ListStateMachineVersions and ListStateMachineAliases do
   not exist, and the Terraform AWS provider calls them: `STEP_FUNCTIONS_GAPS` holds AWS's
   answers for a state machine never published as a version, which the dispatcher returns.
@@ -26,9 +36,13 @@ What moto 5.2.5 lacks or gets wrong, and why each workaround exists:
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib.metadata
 import json
 import os
+import threading
+from collections.abc import Callable
 from typing import Any
 
 MOTO_VERSION = "5.2.5"
@@ -81,6 +95,7 @@ def configure_moto(port: int, region: str) -> None:
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
     _forget_queue_mappings()
     _ignore_tls_only_denials()
+    _isolate_dynamodb()
 
 
 class _NoMappings(dict[str, Any]):
@@ -138,3 +153,155 @@ def _ignore_tls_only_denials() -> None:
 
     get_permission._docuflow = True  # type: ignore[attr-defined]
     FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
+
+
+# Every DynamoDB request of the emulator runs under this lock (see `_isolate_dynamodb`).
+DYNAMODB_LOCK = threading.RLock()
+
+
+def _isolate_dynamodb() -> None:
+    """Each DynamoDB request whole, one at a time, and transactions without table copies.
+
+    One lock for all tables rather than one per table: a transaction spans tables (a job
+    and its audit records), and moto's DynamoDB is pure Python under the GIL, so several
+    requests at once would not run faster anyway. The lock is taken around the response
+    handler's `call_action`, so reading the tables and writing the answer (which walks the
+    items) are inside it too."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.call_action, "_docuflow", False):
+        return
+    call_action = DynamoHandler.call_action
+
+    @functools.wraps(call_action)
+    def serialized(self: Any) -> Any:
+        with DYNAMODB_LOCK:
+            return call_action(self)
+
+    serialized._docuflow = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = serialized  # type: ignore[method-assign]
+    DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+
+
+_Reason = tuple[str | None, str | None, dict[str, Any] | None]
+_Write = tuple[str, dict[str, Any], str, dict[str, Any]]  # op type, op, table, key
+_PASSED: _Reason = (None, None, None)
+
+
+def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+    """TransactWriteItems as DynamoDB does it: all conditions are checked before anything
+    is written, and the writes are made only when every one holds.
+
+    Called under DYNAMODB_LOCK, so nothing changes between the checks and the writes.
+    moto's answers are kept: the same validation errors, and TransactionCanceledException
+    with one reason per item (None for the items that passed). A write that fails while
+    being applied (an update expression that does not fit the item, an item too large)
+    undoes the writes before it, from copies of those items only, and cancels the whole."""
+    from moto.dynamodb.exceptions import (
+        MockValidationException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    if any(len(item) != 1 for item in transact_items):
+        raise TransactWriteSingleOpException()
+    planned: list[_Write] = []
+    reasons: list[_Reason] = []
+    targets: set[tuple[str, str]] = set()
+    for item in transact_items:
+        op_type, op = next(iter(item.items()))
+        try:
+            write, reason = _check_write(self, op_type, op, targets)
+        except MockValidationException:
+            raise  # the request itself is invalid: nothing was written
+        except Exception as error:  # noqa: BLE001 - moto reports any other failure per item
+            write, reason = None, (type(error).__name__, str(error), None)
+        if write is not None:
+            planned.append(write)
+        reasons.append(reason)
+    if any(code is not None for code, _, _ in reasons):
+        raise TransactionCanceledException(reasons)
+    _apply_transaction(self, planned)
+
+
+def _check_write(
+    backend: Any, op_type: str, op: dict[str, Any], targets: set[tuple[str, str]]
+) -> tuple[_Write | None, _Reason]:
+    """One item of a transaction checked against the table as it is: the write to make,
+    or None and why not (ConditionalCheckFailed, with the old item if asked for)."""
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import ConditionalCheckFailed, MultipleTransactionsException
+
+    if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+        raise ValueError("Unsupported transaction operation")
+    table_name = op["TableName"]
+    if op_type == "Put":
+        table = backend.get_table(table_name)
+        key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+        if table.range_key_attr is not None:
+            key[table.range_key_attr] = op["Item"][table.range_key_attr]
+    else:
+        key = op["Key"]
+    target = (str(table_name), str(dict(sorted(key.items()))))
+    if target in targets:
+        raise MultipleTransactionsException()
+    targets.add(target)
+    current = backend.get_item(table_name, key)
+    condition = op.get("ConditionExpression")
+    if condition is not None and not get_filter_expression(
+        condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+    ).expr(current):
+        old = None
+        if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+            old = current.to_json()["Attributes"]
+        return None, ("ConditionalCheckFailed", ConditionalCheckFailed().message, old)
+    return (op_type, op, table_name, key), _PASSED
+
+
+def _apply_transaction(backend: Any, planned: list[_Write]) -> None:
+    """The writes of a transaction whose conditions all hold; undone if one fails."""
+    from moto.dynamodb.exceptions import MockValidationException, TransactionCanceledException
+
+    undo: list[tuple[str, dict[str, Any], Any]] = []
+    for index, (op_type, op, table_name, key) in enumerate(planned):
+        if op_type == "ConditionCheck":
+            continue
+        undo.append((table_name, key, copy.deepcopy(backend.get_item(table_name, key))))
+        write: Callable[[], Any]
+        if op_type == "Put":
+            write = functools.partial(backend.put_item, table_name, op["Item"])
+        elif op_type == "Delete":
+            write = functools.partial(backend.delete_item, table_name, key)
+        else:
+            write = functools.partial(
+                backend.update_item,
+                table_name,
+                key,
+                update_expression=op["UpdateExpression"],
+                expression_attribute_names=op.get("ExpressionAttributeNames"),
+                expression_attribute_values=op.get("ExpressionAttributeValues"),
+            )
+        try:
+            write()
+        except MockValidationException:
+            _undo(backend, undo)
+            raise
+        except Exception as error:  # reported as the item's reason, as moto does
+            _undo(backend, undo)
+            reasons = [_PASSED] * len(planned)
+            reasons[index] = (type(error).__name__, str(error), None)
+            raise TransactionCanceledException(reasons) from error
+
+
+def _undo(backend: Any, undo: list[tuple[str, dict[str, Any], Any]]) -> None:
+    """Put back the items a cancelled transaction had written, newest first."""
+    for table_name, key, before in reversed(undo):
+        table = backend.get_table(table_name)
+        hash_value, range_value = backend.get_keys_value(table, key)
+        table.delete_item(hash_value, range_value)
+        if before is not None:
+            table.put_item(before.to_json()["Attributes"], overwrite=True)

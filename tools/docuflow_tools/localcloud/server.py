@@ -1,15 +1,29 @@
 """The emulator as a server: the dispatcher on a threaded werkzeug server, plus the SQS
-pollers that deliver event source mappings; `LocalCloud.start()` and `stop()`."""
+pollers that deliver event source mappings and, with a state folder, the checkpoints that
+keep the state across restarts (persistence.py); `LocalCloud.start()` and `stop()`."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import resource
 import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from docuflow_tools.localcloud.dispatcher import REGION, SERVICES, LocalCloudApp
 from docuflow_tools.localcloud.eventsources import SqsPoller
 from docuflow_tools.localcloud.lambdas import LogSink, print_log
+from docuflow_tools.localcloud.moto_patches import configure_moto
+from docuflow_tools.localcloud.persistence import (
+    Checkpointer,
+    EmulatorState,
+    SnapshotFigures,
+    StateFolder,
+    resume_work_in_flight,
+)
 from docuflow_tools.localcloud.textract_recordings import RecordingIndex
 
 DEFAULT_PORT = 4566
@@ -27,8 +41,21 @@ def _quiet_handler() -> type:
     return QuietHandler
 
 
+def memory() -> dict[str, int]:
+    """This process's resident memory now and at its peak, in bytes (Linux /proc)."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    current = int(fields["VmRSS"].split()[0]) * 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"rss_bytes": current, "peak_rss_bytes": peak}
+
+
 class LocalCloud:
-    """The emulator as a server: start(), stop(), and the SQS pollers."""
+    """The emulator as a server: start(), stop(), the SQS pollers and, with `state`, the
+    snapshots that keep everything across restarts.
+
+    With a `state` folder that holds a snapshot, moto's backends and the emulator's own
+    state are loaded from it before the server takes a request (`restored`); without one,
+    the state starts empty and the first checkpoint creates it."""
 
     def __init__(
         self,
@@ -40,9 +67,18 @@ class LocalCloud:
         pool_size: int | None = None,
         recordings: RecordingIndex | None = None,
         services: frozenset[str] = SERVICES,
+        state: StateFolder | None = None,
     ) -> None:
         self.host = host
         self.port = port
+        self.log = log
+        self.state = state if "aws" in services else None
+        self.emulator = EmulatorState()
+        self.restored = False
+        if self.state is not None and self.state.exists():
+            configure_moto(port, REGION)  # the snapshot holds the patched classes' objects
+            self.emulator = self.state.load()
+            self.restored = True
         self.app = LocalCloudApp(
             port,
             textract_latency=textract_latency,
@@ -50,7 +86,13 @@ class LocalCloud:
             pool_size=pool_size,
             recordings=recordings,
             services=services,
+            credentials=self.emulator.credentials,
         )
+        self.checkpoints: Checkpointer | None = None
+        if self.state is not None:
+            self.checkpoints = Checkpointer(self._save, lambda line: log("localcloud", line))
+            self.app.on_write = self.checkpoints.mark
+        self.app.extra_health = self._health
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.poller: SqsPoller | None = None
@@ -69,6 +111,12 @@ class LocalCloud:
             target=self._server.serve_forever, daemon=True, name="localcloud"
         )
         self._thread.start()
+        if self.restored:  # executions call Lambda over HTTP: only now can they run
+            resume_work_in_flight(lambda line: self.log("localcloud", line))
+        if self.checkpoints is not None:
+            self.checkpoints.start()
+            if not self.restored:
+                self.checkpoints.checkpoint()  # the state folder exists from the start
         if "aws" not in self.app.services:
             return  # the Textract-only role has no queues to poll
         self.poller = SqsPoller(
@@ -80,9 +128,52 @@ class LocalCloud:
         )
         self.poller.start()
 
+    def checkpoint(self) -> SnapshotFigures | None:
+        """A snapshot now (after a deployment, say); None without a state folder."""
+        return self.checkpoints.checkpoint() if self.checkpoints is not None else None
+
+    @contextlib.contextmanager
+    def checkpoints_paused(self) -> Iterator[None]:
+        """No snapshot while this lasts (a Terraform apply: see cli.py)."""
+        if self.checkpoints is None:
+            yield
+            return
+        with self.checkpoints.paused():
+            yield
+
+    def _save(self) -> SnapshotFigures:
+        assert self.state is not None
+        return self.state.save(self.app.gate.exclusive, self.emulator)
+
+    def _health(self) -> dict[str, Any]:
+        health: dict[str, Any] = {"memory": memory()}
+        if self.checkpoints is not None and self.state is not None:
+            last = self.checkpoints.last
+            health["state"] = {
+                "folder": str(self.state.path),
+                "restored": self.restored,
+                "checkpoints": self.checkpoints.count,
+                "last_checkpoint_at": self.checkpoints.last_at,
+                "unsaved_changes": self.checkpoints.dirty,
+                "last_snapshot_bytes": last.bytes if last else None,
+                "last_snapshot_seconds": round(last.seconds_total, 3) if last else None,
+                "last_snapshot_paused_seconds": round(last.seconds_paused, 3) if last else None,
+            }
+        return health
+
     def stop(self) -> None:
+        """Stop polling and serving; with a state folder, a last snapshot first.
+
+        The gate is taken for good before that snapshot, so nothing written after it is
+        lost: requests still arriving wait until the process ends."""
         if self.poller is not None:
             self.poller.stop()
+        if self.checkpoints is not None and self.state is not None:
+            self.checkpoints.stop()
+            self.app.gate.close()
+            started = time.perf_counter()
+            self.state.save(contextlib.nullcontext, self.emulator)
+            self.log("localcloud", f"state saved in {time.perf_counter() - started:.1f} s")
         if self._server is not None:
             self._server.shutdown()
         if self._thread is not None:

@@ -1,17 +1,22 @@
-"""Deploys `infra/` to the local cloud with Terraform, from a fresh state every time.
+"""Deploys `infra/` to the local cloud with Terraform.
 
-Each emulator starts empty, so each `docuflow up` deletes the previous local state and
-applies the root module again with `envs/local.tfvars`, then a generated
+`docuflow up` applies the root module with `envs/local.tfvars`, then a generated
 `<state dir>/docuflow-up.tfvars.json` (the emulator's endpoint, the web app's origins and
-any other values of this run; a later var file wins). The
-provider comes from the machine's filesystem mirror when there is one (TF_PLUGIN_DIR, else
-/opt/tf-plugins); Terraform's data directory and state live under `.localcloud/` (git-ignored).
+any other values of this run; a later var file wins). Terraform's state lives in the same
+state folder as the emulator's (`.localcloud/<port>`, git-ignored): an emulator that kept
+its state is updated in place by the next apply; an empty one (`--fresh`, or a first
+start) gets a fresh Terraform state too. `fingerprint` names everything an apply reads, so
+a restart with the same inputs can skip Terraform altogether (cli.py). The provider comes
+from the machine's filesystem mirror when there is one (TF_PLUGIN_DIR, else
+/opt/tf-plugins).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -37,6 +42,38 @@ class Deployment:
     seconds_init: float
     seconds_apply: float
     log_path: Path
+
+
+def run_variables(endpoint: str, extra_vars: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The variables of this run, beside `envs/local.tfvars` (see `deploy`)."""
+    return {"local_endpoint": endpoint, **(extra_vars or {})}
+
+
+def input_files() -> list[Path]:
+    """Every file an apply of `infra/` reads: its configuration, lock file and var file,
+    and the files its `.tf` files name with `${path.module}/...` (the functions' manifest,
+    the OpenAPI document, the state machine)."""
+    own = [
+        path
+        for path in INFRA_DIR.iterdir()
+        if path.is_file() and path.suffix in (".tf", ".json", ".hcl")
+    ] + [INFRA_DIR / VAR_FILE]
+    named = set()
+    for tf in INFRA_DIR.glob("*.tf"):
+        for relative in re.findall(r'\$\{path\.module\}/([^"]+)"', tf.read_text(encoding="utf-8")):
+            named.add((INFRA_DIR / relative).resolve())
+    return sorted(set(own) | {path for path in named if path.is_file()})
+
+
+def fingerprint(variables: Mapping[str, Any]) -> str:
+    """A digest of everything an apply with these `variables` would read: equal
+    fingerprints, equal deployments."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(variables, sort_keys=True).encode())
+    for path in input_files():
+        digest.update(os.path.relpath(path, REPO_ROOT).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def plugin_dir() -> Path | None:
@@ -102,11 +139,15 @@ def deploy(
     state_dir: Path,
     echo: Callable[[str], None] | None = None,
     extra_vars: Mapping[str, Any] | None = None,
+    *,
+    emulator_is_empty: bool = True,
 ) -> Deployment:
     """init + apply `infra/` against the emulator at `endpoint`; returns the outputs.
 
     `extra_vars` (e.g. {"web_origins": [...]}) override `envs/local.tfvars`: they go with
-    `local_endpoint` into a generated JSON var file, so lists and maps keep their types."""
+    `local_endpoint` into a generated JSON var file, so lists and maps keep their types.
+    An emulator that kept its state (`emulator_is_empty` False) is updated from the
+    Terraform state beside it; an empty one starts from no Terraform state."""
     terraform = shutil.which("terraform")
     if terraform is None:
         raise DeployFailed("terraform is not installed (the local cloud deploys with it)")
@@ -115,13 +156,11 @@ def deploy(
     state_dir.mkdir(parents=True, exist_ok=True)
     state = state_dir / "terraform.tfstate"
     run_vars = state_dir / RUN_VAR_FILE
-    for stale in (
-        state,
-        state_dir / "terraform.tfstate.backup",
-        state_dir / "outputs.json",
-        run_vars,
-    ):
-        stale.unlink(missing_ok=True)  # a fresh emulator is empty: so is its state
+    stale = [state_dir / "outputs.json", run_vars]
+    if emulator_is_empty:  # what Terraform recorded is not there any more
+        stale += [state, state_dir / "terraform.tfstate.backup"]
+    for path in stale:
+        path.unlink(missing_ok=True)
     log_path = state_dir / "terraform.log"
     log_path.write_text("", encoding="utf-8")
     env = terraform_env(endpoint, state_dir / "tfdata")
@@ -135,7 +174,7 @@ def deploy(
     seconds_init = time.perf_counter() - started
 
     started = time.perf_counter()
-    variables = {"local_endpoint": endpoint, **(extra_vars or {})}
+    variables = run_variables(endpoint, extra_vars)
     run_vars.write_text(json.dumps(variables, indent=2) + "\n", encoding="utf-8")
     apply = [
         terraform,

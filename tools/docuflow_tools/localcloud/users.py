@@ -62,19 +62,25 @@ class UserPool:
 
 
 def create_demo_users(pool: UserPool, password: str = DEMO_PASSWORD) -> list[DemoUser]:
-    """Create every demo user with a permanent password, in their tenant and group."""
+    """Create every demo user with a permanent password, in their tenant and group.
+
+    A restarted local cloud keeps its users (its state is restored), so a user who
+    already exists is left as it is and only gets the password and group again."""
     cognito = pool.client()
     for user in DEMO_USERS:
-        cognito.admin_create_user(
-            UserPoolId=pool.pool_id,
-            Username=user.email,
-            MessageAction="SUPPRESS",
-            UserAttributes=[
-                {"Name": "email", "Value": user.email},
-                {"Name": "email_verified", "Value": "true"},
-                {"Name": "custom:tenant", "Value": user.tenant},
-            ],
-        )
+        try:
+            cognito.admin_create_user(
+                UserPoolId=pool.pool_id,
+                Username=user.email,
+                MessageAction="SUPPRESS",
+                UserAttributes=[
+                    {"Name": "email", "Value": user.email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "custom:tenant", "Value": user.tenant},
+                ],
+            )
+        except cognito.exceptions.UsernameExistsException:
+            pass
         cognito.admin_set_user_password(
             UserPoolId=pool.pool_id, Username=user.email, Password=password, Permanent=True
         )

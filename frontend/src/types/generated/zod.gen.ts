@@ -72,7 +72,6 @@ export const zCorrection = z.object({
 export const zCreateUploadRequest = z.object({
     filename: z.string().max(200).regex(/^[^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿]*[^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿.\s][^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿]*$/),
     content_type: z.string().max(255).regex(/^[ \t]*([aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]\/[pP][dD][fF]|[aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]\/[xX][mM][lL]|[iI][mM][aA][gG][eE]\/[jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[jJ][pP][gG]|[iI][mM][aA][gG][eE]\/[pP][jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[pP][nN][gG]|[iI][mM][aA][gG][eE]\/[tT][iI][fF][fF]|[tT][eE][xX][tT]\/[xX][mM][lL])[ \t]*(;[^\x00-\x1f\x7f]*)?$/),
-    owner_id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._@+-]*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*$/),
     size_bytes: z.int().gt(0).lte(524288000).nullish()
 });
 
@@ -81,7 +80,6 @@ export const zCreateUploadRequest = z.object({
  */
 export const zDecisionRequest = z.object({
     decision: z.enum(['APPROVE', 'REJECT']),
-    reviewer: z.string().min(1).max(128),
     corrected_fields: z.record(z.string(), z.string().max(1000)).optional(),
     reason: z.string().max(2000).nullish(),
     override_reason: z.string().min(1).max(2000).nullish(),
@@ -263,7 +261,8 @@ export const zReviewReason = z.object({
 export const zJob = z.object({
     job_id: z.string(),
     status: zJobStatus,
-    owner_id: z.string(),
+    tenant_id: z.string(),
+    uploaded_by: z.string(),
     filename: z.string(),
     content_type: z.string(),
     size_bytes: z.int().nullable(),
@@ -302,10 +301,12 @@ export const zRouting = z.object({
 
 /**
  * StartRequest
+ *
+ * No fields: who starts a job is the caller (the token). An empty object or no body
+ * is accepted; any field is refused (400), so a client still sending the former
+ * `actor` learns that it would not be recorded.
  */
-export const zStartRequest = z.object({
-    actor: z.string().min(1).max(128).regex(/\S/).nullish()
-});
+export const zStartRequest = z.record(z.string(), z.never());
 
 /**
  * TaxSubtotal

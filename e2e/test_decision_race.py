@@ -1,0 +1,99 @@
+"""Parallel decisions on a jobs table of thousands of jobs, over HTTP: exactly one wins,
+and the uploads made meanwhile all survive.
+
+The local cloud's emulator once lost writes here (a cancelled transaction put back a copy
+of the whole table taken before it), which the two-reviewer race of test_flow.py did not
+show on a small table. Runs where the emulator's controls are (it prints its memory); on
+another target it would only add thousands of jobs."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+import time
+from typing import Any
+
+import requests
+
+from e2e.client import Api, Control, new_owner
+from e2e.documents import fixture
+from e2e.test_flow import PROCESSING_TIMEOUT
+
+TABLE_JOBS = 2000  # jobs created before the race, besides those of the rest of the suite
+DECISIONS = 20
+UPLOADS = 40
+
+
+def _health(control: Control) -> dict[str, Any]:
+    answer: dict[str, Any] = requests.get(f"{control.base}/health", timeout=30).json()
+    return answer
+
+
+def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
+    api: Api, control: Control
+) -> None:
+    # Given a job in review and thousands of other jobs in the table
+    document = fixture("sample-invoice.pdf", "application/pdf")
+    owner = new_owner()
+    job_id = api.upload(document.data, f"race-{document.filename}", document.content_type, owner)
+    assert api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
+    version = api.job(job_id)["version"]
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        list(
+            pool.map(
+                lambda n: api.create_upload(f"filler-{n}.pdf", "application/pdf", 100, owner),
+                range(TABLE_JOBS),
+            )
+        )
+    filled = time.perf_counter() - started
+    before = _health(control)["memory"]
+
+    # When reviewers decide at once, all with the version they saw, while clerks upload
+    start = threading.Barrier(DECISIONS + UPLOADS)
+
+    def decide(n: int) -> int:
+        body: dict[str, Any] = {"reviewer": f"reviewer-{n}", "expected_version": version}
+        body.update(
+            {"decision": "APPROVE"} if n % 2 else {"decision": "REJECT", "reason": "duplicate"}
+        )
+        start.wait()
+        return api.decide(job_id, body).status_code
+
+    def upload(n: int) -> str:
+        start.wait()
+        return api.upload(
+            document.data, f"during-race-{n}-{document.filename}", document.content_type, owner
+        )
+
+    raced = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=DECISIONS + UPLOADS) as pool:
+        decisions = [pool.submit(decide, n) for n in range(DECISIONS)]
+        uploads = [pool.submit(upload, n) for n in range(UPLOADS)]
+        codes = [future.result() for future in decisions]
+        uploaded = [future.result() for future in uploads]
+    raced = time.perf_counter() - raced
+    after = _health(control)["memory"]
+
+    # Then one decision won, the others were told of the conflict, the audit has one
+    # decision, and every upload is there (its job may still be CREATED until the S3
+    # notification reaches intake) and is processed in the end
+    decided = api.job(job_id)
+    records = [item for item in api.audit(job_id) if item["event"] in ("approved", "rejected")]
+    lost = [upload_id for upload_id in uploaded if api.get(f"/jobs/{upload_id}").status_code != 200]
+    print(
+        f"\n[race] {TABLE_JOBS} jobs created in {filled:.1f} s; {DECISIONS} decisions + "
+        f"{UPLOADS} uploads in {raced:.1f} s: {codes.count(200)} x 200, "
+        f"{codes.count(409)} x 409, other {[c for c in codes if c not in (200, 409)]}; "
+        f"decision records {len(records)}; lost uploads {len(lost)}; emulator RSS "
+        f"{before['rss_bytes'] / 2**20:.0f} MiB before, {after['rss_bytes'] / 2**20:.0f} MiB "
+        f"after, peak {after['peak_rss_bytes'] / 2**20:.0f} MiB"
+    )
+    assert codes.count(200) == 1, codes
+    assert codes.count(409) == DECISIONS - 1, codes
+    assert decided["status"] in ("APPROVED", "REJECTED")
+    assert decided["version"] == version + 1
+    assert len(records) == 1 and records[0]["event"] == decided["status"].lower()
+    assert lost == []
+    for upload_id in uploaded:
+        assert api.wait_status(upload_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
