@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-from e2e.client import Api, Control, new_owner
+from e2e.client import Api, Control
 from e2e.documents import fixture
 from e2e.test_flow import PROCESSING_TIMEOUT
 
@@ -30,19 +30,18 @@ def _health(control: Control) -> dict[str, Any]:
 
 
 def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
-    api: Api, control: Control
+    api: Api, reviewer: Api, control: Control
 ) -> None:
     # Given a job in review and thousands of other jobs in the table
     document = fixture("sample-invoice.pdf", "application/pdf")
-    owner = new_owner()
-    job_id = api.upload(document.data, f"race-{document.filename}", document.content_type, owner)
+    job_id = api.upload(document.data, f"race-{document.filename}", document.content_type)
     assert api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
     version = api.job(job_id)["version"]
     started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
         list(
             pool.map(
-                lambda n: api.create_upload(f"filler-{n}.pdf", "application/pdf", 100, owner),
+                lambda n: api.create_upload(f"filler-{n}.pdf", "application/pdf", 100),
                 range(TABLE_JOBS),
             )
         )
@@ -53,17 +52,17 @@ def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
     start = threading.Barrier(DECISIONS + UPLOADS)
 
     def decide(n: int) -> int:
-        body: dict[str, Any] = {"reviewer": f"reviewer-{n}", "expected_version": version}
+        body: dict[str, Any] = {"expected_version": version}
         body.update(
             {"decision": "APPROVE"} if n % 2 else {"decision": "REJECT", "reason": "duplicate"}
         )
         start.wait()
-        return api.decide(job_id, body).status_code
+        return reviewer.decide(job_id, body).status_code
 
     def upload(n: int) -> str:
         start.wait()
         return api.upload(
-            document.data, f"during-race-{n}-{document.filename}", document.content_type, owner
+            document.data, f"during-race-{n}-{document.filename}", document.content_type
         )
 
     raced = time.perf_counter()

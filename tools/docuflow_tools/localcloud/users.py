@@ -10,6 +10,7 @@ satisfies the pool's policy. `docuflow token USER [--password P]` signs a user i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -68,7 +69,7 @@ def create_demo_users(pool: UserPool, password: str = DEMO_PASSWORD) -> list[Dem
     already exists is left as it is and only gets the password and group again."""
     cognito = pool.client()
     for user in DEMO_USERS:
-        try:
+        with contextlib.suppress(cognito.exceptions.UsernameExistsException):
             cognito.admin_create_user(
                 UserPoolId=pool.pool_id,
                 Username=user.email,
@@ -79,8 +80,6 @@ def create_demo_users(pool: UserPool, password: str = DEMO_PASSWORD) -> list[Dem
                     {"Name": "custom:tenant", "Value": user.tenant},
                 ],
             )
-        except cognito.exceptions.UsernameExistsException:
-            pass
         cognito.admin_set_user_password(
             UserPoolId=pool.pool_id, Username=user.email, Password=password, Permanent=True
         )
@@ -104,6 +103,11 @@ def sign_in(pool: UserPool, username: str, password: str) -> dict[str, Any]:
         )
     result: dict[str, Any] = answer["AuthenticationResult"]
     return result
+
+
+def id_token(pool: UserPool, username: str, password: str = DEMO_PASSWORD) -> str:
+    """The ID token the API takes as the bearer token (what `docuflow token` prints)."""
+    return str(sign_in(pool, username, password)["IdToken"])
 
 
 def pool_of(record: dict[str, Any]) -> UserPool:
@@ -137,6 +141,11 @@ def newest_stack() -> dict[str, Any] | None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("user", help="the user's e-mail address, e.g. clerk@acme.test")
+    add_sign_in_arguments(parser)
+
+
+def add_sign_in_arguments(parser: argparse.ArgumentParser) -> None:
+    """--password, --client-id and --region: where and how a user signs in."""
     parser.add_argument(
         "--password",
         default=os.environ.get("DOCUFLOW_PASSWORD", DEMO_PASSWORD),
@@ -153,24 +162,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from botocore.exceptions import BotoCoreError, ClientError
+class NoUserPool(Exception):
+    """Neither a client id nor a running `docuflow up` names a user pool."""
 
-    if args.client_id:
-        pool = UserPool(endpoint=None, region=args.region, pool_id="", client_id=args.client_id)
+
+def signed_in_token(user: str, password: str, client_id: str | None, region: str) -> str:
+    """`docuflow token`'s answer: the user's ID token from the pool of `client_id` on AWS,
+    else of the running `docuflow up`. NoUserPool, ClientError or RuntimeError else."""
+    if client_id:
+        pool = UserPool(endpoint=None, region=region, pool_id="", client_id=client_id)
     else:
         record = newest_stack()
         if record is None:
-            print(
-                "docuflow token: no user pool; start `docuflow up` or pass --client-id",
-                file=sys.stderr,
-            )
-            return 2
+            raise NoUserPool("no user pool; start `docuflow up` or pass --client-id")
         pool = pool_of(record)
+    return id_token(pool, user, password)
+
+
+def run(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
-        tokens = sign_in(pool, args.user, args.password)
+        token = signed_in_token(args.user, args.password, args.client_id, args.region)
+    except NoUserPool as exc:
+        print(f"docuflow token: {exc}", file=sys.stderr)
+        return 2
     except (ClientError, BotoCoreError, RuntimeError) as exc:
         print(f"docuflow token: {args.user}: {exc}", file=sys.stderr)
         return 1
-    print(tokens["IdToken"])
+    print(token)
     return 0
