@@ -90,8 +90,9 @@ def token_from(authorizer: JwtAuthorizer, headers: Mapping[str, str]) -> str:
     if not source.startswith(prefix):
         raise Unauthorized(f"identity source {source} is not served by the emulator")
     value = headers.get(source[len(prefix) :].lower(), "").strip()
-    if value[:7].lower() == "bearer ":
-        value = value[7:].strip()
+    scheme, _, rest = value.partition(" ")
+    if scheme.lower() == "bearer":
+        value = rest.strip()
     if not value:
         raise Unauthorized("no token")
     return value
