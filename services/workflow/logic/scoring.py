@@ -36,15 +36,21 @@ def _others(job_ids: Iterable[str], job_id: str) -> list[str]:
     return sorted({other for other in job_ids if other != job_id})
 
 
-def score_with_duplicates(
-    storage: Storage, scorer: Scorer, *, job_id: str, file_sha256: str | None
-) -> ExtractionResult:
+def score_with_duplicates(storage: Storage, scorer: Scorer, job: JobItem) -> ExtractionResult:
     """Score with duplicate evidence from the file hash and the invoice key (which is only
-    known after reading, so a second scoring pass runs when other jobs share it)."""
-    same_file = _others(storage.jobs.statuses_with_file(file_sha256), job_id) if file_sha256 else []
+    known after reading, so a second scoring pass runs when other jobs share it), both
+    looked up in the job's tenant only."""
+    tenant, job_id = job.tenant_id, job.job_id
+    same_file = (
+        _others(storage.jobs.statuses_with_file(tenant, job.file_sha256), job_id)
+        if job.file_sha256
+        else []
+    )
     result = scorer(DuplicateEvidence(same_invoice_job_ids=[], same_file_job_ids=same_file))
     key = invoice_key(result.fields)
-    same_invoice = _others(storage.jobs.statuses_with_invoice_key(key), job_id) if key else []
+    same_invoice = (
+        _others(storage.jobs.statuses_with_invoice_key(tenant, key), job_id) if key else []
+    )
     if same_invoice:
         result = scorer(
             DuplicateEvidence(same_invoice_job_ids=same_invoice, same_file_job_ids=same_file)
@@ -56,17 +62,12 @@ def score(
     storage: Storage,
     pages: list[dict[str, Any]],
     settings: ScoringSettings,
-    *,
-    job_id: str,
-    file_sha256: str | None,
+    job: JobItem,
 ) -> ExtractionResult:
     """Parse Textract's pages once, then score them with duplicate evidence."""
     parsed = parse_responses(pages)
     return score_with_duplicates(
-        storage,
-        lambda duplicates: score_parsed(parsed, settings, duplicates),
-        job_id=job_id,
-        file_sha256=file_sha256,
+        storage, lambda duplicates: score_parsed(parsed, settings, duplicates), job
     )
 
 
@@ -155,7 +156,7 @@ def parse_and_score(
     if done is not None:
         return done
     pages = [storage.documents.get_json(key) for key in keys]
-    result = score(storage, pages, settings, job_id=job_id, file_sha256=job.file_sha256)
+    result = score(storage, pages, settings, job)
     return _store_and_route(
         storage,
         job_id,
@@ -180,8 +181,7 @@ def read_einvoice(
     result = score_with_duplicates(
         storage,
         lambda duplicates: einvoice.result(reading, settings, duplicates),
-        job_id=job_id,
-        file_sha256=job.file_sha256,
+        job,
     )
     kind = reading.einvoice
     return _store_and_route(

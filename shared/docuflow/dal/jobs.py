@@ -234,17 +234,21 @@ class JobRepository:
         filter_ = Attr("status").eq(status.value) if status is not None else None
         return self._query(TENANT_INDEX, Key("tenant_id").eq(tenant_id), filter_, limit, start_key)
 
-    def statuses_with_file(self, file_sha256: str) -> dict[str, JobStatus]:
-        """Every job whose document has this SHA-256, by id, with its status."""
-        return self._statuses_on(FILE_SHA256_INDEX, Key("file_sha256").eq(file_sha256))
+    def statuses_with_file(self, tenant_id: str, file_sha256: str) -> dict[str, JobStatus]:
+        """Every job of the tenant whose document has this SHA-256, by id, with its status.
 
-    def statuses_with_invoice_key(self, invoice_key: str) -> dict[str, JobStatus]:
-        """Every job parsed (or corrected) to this vendor and invoice number, with its status.
+        Only the tenant's own: a duplicate warning must never name another company's job.
+        """
+        return self._statuses_on(FILE_SHA256_INDEX, Key("file_sha256").eq(file_sha256), tenant_id)
+
+    def statuses_with_invoice_key(self, tenant_id: str, invoice_key: str) -> dict[str, JobStatus]:
+        """Every job of the tenant parsed (or corrected) to this vendor and invoice number,
+        with its status (two companies may well get invoice 42 from the same vendor).
 
         Read from an index, so eventually consistent: a write of the last second or so
         may not be in it yet.
         """
-        return self._statuses_on(INVOICE_KEY_INDEX, Key("invoice_key").eq(invoice_key))
+        return self._statuses_on(INVOICE_KEY_INDEX, Key("invoice_key").eq(invoice_key), tenant_id)
 
     # -- internals ---------------------------------------------------------------------
 
@@ -382,11 +386,12 @@ class JobRepository:
                 return Page[JobItem](items=items)
             kwargs["ExclusiveStartKey"] = last
 
-    def _statuses_on(self, index: str, key_condition: Any) -> dict[str, JobStatus]:
+    def _statuses_on(self, index: str, key_condition: Any, tenant_id: str) -> dict[str, JobStatus]:
         statuses: dict[str, JobStatus] = {}
         kwargs: dict[str, Any] = {
             "IndexName": index,
             "KeyConditionExpression": key_condition,
+            "FilterExpression": Attr("tenant_id").eq(tenant_id),
             "ProjectionExpression": "job_id, #status",
             "ExpressionAttributeNames": {"#status": "status"},
         }
