@@ -9,6 +9,7 @@ import {
   createUploadRequestSchema,
   decisionRequestSchema,
   jobStatusSchema,
+  startRequestSchema,
   type AuditEvent,
   type Job,
   type JobStatus,
@@ -65,7 +66,19 @@ export interface DemoApiOptions {
   /** Keeps the state across reloads (sessionStorage in the browser). */
   storage?: Storage | null;
   newId?: () => string;
+  /** Who calls (the demo's role switch); a reviewer of the demo company by default. */
+  caller?: () => DemoCaller;
 }
+
+/** The demo has no tokens: the caller is whoever the role switch picked. */
+export interface DemoCaller {
+  email: string;
+  role: 'clerk' | 'reviewer' | 'admin';
+}
+
+const DEMO_TENANT = 'acme';
+const DEFAULT_CALLER: DemoCaller = { email: 'reviewer@acme.test', role: 'reviewer' };
+const forbidden = () => error(403, 'FORBIDDEN', 'This needs the reviewer role; you are a clerk.');
 
 /** `utc_now()`: milliseconds, Z. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -85,6 +98,7 @@ export class DemoApi {
   private readonly now: () => number;
   private readonly storage: Storage | null;
   private readonly newId: () => string;
+  private readonly caller: () => DemoCaller;
 
   constructor(
     private readonly data: DemoData,
@@ -94,6 +108,7 @@ export class DemoApi {
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? null;
     this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.caller = options.caller ?? (() => DEFAULT_CALLER);
     this.state = this.load() ?? this.seed();
   }
 
@@ -208,7 +223,8 @@ export class DemoApi {
   createUpload(body: unknown): Answer {
     const parsed = createUploadRequestSchema.safeParse(body);
     if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
-    const { filename, owner_id: owner, size_bytes: size } = parsed.data;
+    const { filename, size_bytes: size } = parsed.data;
+    const owner = this.caller().email;
     if (/[/\\\p{Cc}]/u.test(filename) || filename.trim() === '' || filename === '.' || filename === '..') {
       return error(400, 'VALIDATION_ERROR', 'filename: use a plain file name without path separators or control characters.');
     }
@@ -223,14 +239,15 @@ export class DemoApi {
     const reads = this.data.uploads_read[this.state.uploads % this.data.uploads_read.length] ?? this.data.uploads_read[0] ?? '';
     this.state.uploads += 1;
     const jobId = this.newId();
-    const key = `raw/${owner}/${jobId}/${filename}`;
+    const key = `raw/${DEMO_TENANT}/${jobId}/${filename}`;
     const entry: Entry = {
       document: reads,
       audit: [],
       job: {
         job_id: jobId,
         status: 'CREATED',
-        owner_id: owner,
+        tenant_id: DEMO_TENANT,
+        uploaded_by: owner,
         filename,
         content_type: contentType,
         size_bytes: size ?? null,
@@ -281,7 +298,9 @@ export class DemoApi {
   start(jobId: string, body: unknown): Answer {
     const entry = this.find(jobId);
     if (!entry) return notFound(jobId);
-    const actor = typeof body === 'object' && body !== null && 'actor' in body && typeof body.actor === 'string' && body.actor ? body.actor : 'api';
+    const parsed = startRequestSchema.safeParse(body ?? {});
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    const actor = this.caller().email;
     const { status } = entry.job;
     if (status === 'CREATED') {
       return error(409, 'DOCUMENT_NOT_UPLOADED', `Upload the document first: nothing is stored for job ${jobId} yet.`);
@@ -313,23 +332,22 @@ export class DemoApi {
     return this.done({ status: 200, body: { items, next_cursor: next } });
   }
 
-  /** GET /jobs?owner_id=&status= */
+  /** GET /jobs?status=: the demo is one company's workspace. */
   listJobs(params: URLSearchParams): Answer {
     this.state.entries.forEach((entry) => this.advance(entry));
-    const owner = params.get('owner_id');
     const rawStatus = params.get('status');
     const status = rawStatus === null ? null : jobStatusSchema.safeParse(rawStatus);
     if (status && !status.success) return error(400, 'VALIDATION_ERROR', `status: '${rawStatus ?? ''}' is not a job status`);
-    if (!owner && !status) return error(400, 'VALIDATION_ERROR', 'Give owner_id, status or both to list jobs.');
     const wanted: JobStatus | undefined = status?.data;
     return this.page(
-      this.state.entries.filter((entry) => (!owner || entry.job.owner_id === owner) && (!wanted || entry.job.status === wanted)),
+      this.state.entries.filter((entry) => !wanted || entry.job.status === wanted),
       params,
     );
   }
 
   /** GET /review/jobs */
   reviewQueue(params: URLSearchParams): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
     this.state.entries.forEach((entry) => this.advance(entry));
     return this.page(
       this.state.entries.filter((entry) => entry.job.status === 'NEEDS_REVIEW'),
@@ -360,6 +378,7 @@ export class DemoApi {
 
   /** GET /review/jobs/{job_id}: the link is to the generated document the job "read". */
   reviewJob(jobId: string): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
     const entry = this.find(jobId);
     if (!entry) return notFound(jobId);
     const document = this.document(entry);
@@ -383,7 +402,10 @@ export class DemoApi {
     if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
     const entry = this.find(jobId);
     if (!entry) return notFound(jobId);
-    const { decision, reviewer, reason, expected_version: expected } = parsed.data;
+    if (this.caller().role === 'clerk') return forbidden();
+    const { decision, reason, expected_version: expected } = parsed.data;
+    // The demo company allows deciding on one's own uploads (SELF_APPROVAL_TENANTS).
+    const reviewer = this.caller().email;
     const target = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
     if (entry.job.status !== 'NEEDS_REVIEW') {
       return error(409, 'INVALID_TRANSITION', `A job in status ${entry.job.status} cannot move to ${target}.`);

@@ -13,6 +13,7 @@ import {
   zCheck,
   zCreateUploadRequest,
   zDecisionRequest,
+  zStartRequest,
   zErrorResponse,
   zEInvoiceInfo,
   zExtractedField,
@@ -35,6 +36,7 @@ export const reviewDetailSchema = zReviewDetail;
 export const createUploadRequestSchema = zCreateUploadRequest;
 export const uploadCreatedSchema = zUploadCreated;
 export const decisionRequestSchema = zDecisionRequest;
+export const startRequestSchema = zStartRequest;
 export const apiErrorBodySchema = zErrorResponse;
 
 export type JobStatus = z.infer<typeof jobStatusSchema>;

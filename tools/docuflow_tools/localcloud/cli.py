@@ -135,7 +135,7 @@ def _say(message: str) -> None:
     print(f"[docuflow up] {message}", file=sys.stderr, flush=True)
 
 
-def _serve_web(args: argparse.Namespace, api_base_url: str) -> tuple[WebServer | None, str]:
+def _serve_web(args: argparse.Namespace, record: dict[str, Any]) -> tuple[WebServer | None, str]:
     """The web server (or None) and, when there is none, why: for the summary."""
     from docuflow_tools.localcloud.web import DIST_DIR, WebServer
 
@@ -144,7 +144,13 @@ def _serve_web(args: argparse.Namespace, api_base_url: str) -> tuple[WebServer |
     if not (DIST_DIR / "index.html").is_file():
         _say(f"no web app built ({DIST_DIR} is missing): serving the API only")
         return None, "not built: `make web-build` (or `npm run build` in frontend/), then restart"
-    web = WebServer(api_base_url, port=args.web_port)
+    outputs = record.get("outputs") or {}
+    auth = {
+        "userPoolId": str(outputs.get("user_pool_id", "")),
+        "userPoolClientId": str(outputs.get("user_pool_client_id", "")),
+        "endpoint": f"{record['endpoint']}/",
+    }
+    web = WebServer(record["api_base_url"], port=args.web_port, auth=auth)
     web.start()
     return web, ""
 
@@ -343,7 +349,7 @@ def _serve_stack(
     outputs = outputs_path(state_dir)
     try:
         try:
-            web, web_note = _serve_web(args, record["api_base_url"])
+            web, web_note = _serve_web(args, record)
         except OSError as exc:
             _say(f"cannot serve the web app on 127.0.0.1:{args.web_port}: {exc}")
             return 1

@@ -96,6 +96,33 @@ def _query_action(environ: dict[str, Any]) -> str:
     return ""
 
 
+# Cognito's user-pool API answers browsers of any origin (the web app signs in from its
+# own origin, with Amplify): a preflight naming X-Amz-Target, then the POST.
+COGNITO_TARGET = "AWSCognitoIdentityProviderService."
+COGNITO_CORS = [("Access-Control-Allow-Origin", "*")]
+COGNITO_CORS_PREFLIGHT = [
+    *COGNITO_CORS,
+    ("Access-Control-Allow-Methods", "POST"),
+    ("Access-Control-Allow-Headers", "content-type, x-amz-target, x-amz-user-agent, cache-control"),
+    ("Access-Control-Max-Age", "300"),
+]
+
+
+def _cognito_preflight(environ: dict[str, Any]) -> bool:
+    return (
+        str(environ.get("REQUEST_METHOD", "")).upper() == "OPTIONS"
+        and environ.get("PATH_INFO", "") in ("", "/")
+        and "x-amz-target" in str(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")).lower()
+    )
+
+
+def _with_headers(start_response: StartResponse, extra: list[tuple[str, str]]) -> StartResponse:
+    def started(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+        return start_response(status, [*headers, *extra], *args)
+
+    return started
+
+
 class _TtlCache:
     """What Terraform created, looked up at most every `ttl` seconds per key."""
 
@@ -528,6 +555,10 @@ class LocalCloudApp:
                 return self._lambda_invoke(environ, start_response, unquote(match.group("name")))
         if target.startswith("Textract."):
             return self._textract(environ, start_response, target)
+        if _cognito_preflight(environ):
+            return json_response(start_response, 204, b"", COGNITO_CORS_PREFLIGHT)
+        if target.startswith(COGNITO_TARGET) and environ.get("HTTP_ORIGIN"):
+            return self._moto(environ, _with_headers(start_response, COGNITO_CORS))
         if target in STEP_FUNCTIONS_GAPS:
             read_body(environ)
             return json_response(

@@ -74,11 +74,20 @@ class StaticSite:
 
 class WebServer:
     def __init__(
-        self, api_base_url: str, port: int = DEFAULT_WEB_PORT, root: Path = DIST_DIR
+        self,
+        api_base_url: str,
+        port: int = DEFAULT_WEB_PORT,
+        root: Path = DIST_DIR,
+        auth: dict[str, str] | None = None,
     ) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self.site = StaticSite(root, {"apiBaseUrl": api_base_url})
+        # `auth`: the user pool the app signs in to (userPoolId, userPoolClientId and the
+        # emulator's Cognito endpoint), the same client the app uses on AWS.
+        config: dict[str, Any] = {"apiBaseUrl": api_base_url}
+        if auth:
+            config["auth"] = auth
+        self.site = StaticSite(root, config)
         self._server: Any = None
 
     def start(self) -> None:

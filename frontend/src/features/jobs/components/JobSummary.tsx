@@ -3,7 +3,6 @@ import { AuditTimeline } from '@/components/AuditTimeline';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
-import { useClerkName } from '@/lib/clerk';
 import { formatBytes, formatDateTime } from '@/lib/format';
 import type { Job } from '@/types/api';
 import { useJobAudit } from '../api/get-job-audit';
@@ -11,8 +10,7 @@ import { useStartJob } from '../api/start-job';
 import { timeTaken } from '../utils/time-taken';
 
 export function JobSummary({ job }: { job: Job }) {
-  const clerk = useClerkName();
-  const retry = useStartJob(job.job_id, clerk || undefined);
+  const retry = useStartJob(job.job_id);
   return (
     <section aria-labelledby="job-heading" className="panel">
       <div className="panel__header">
@@ -39,8 +37,8 @@ export function JobSummary({ job }: { job: Job }) {
           <dd>{formatBytes(job.size_bytes)}</dd>
         </div>
         <div>
-          <dt>Owner</dt>
-          <dd>{job.owner_id}</dd>
+          <dt>Company</dt>
+          <dd>{job.tenant_id}</dd>
         </div>
         {job.decision && (
           <div>

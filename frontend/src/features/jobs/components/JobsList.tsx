@@ -8,15 +8,11 @@ import { JOB_STATUSES, type JobStatus } from '@/types/api';
 import { useJobs } from '../api/get-jobs';
 import { timeTaken } from '../utils/time-taken';
 
-export function JobsList({ ownerId }: { ownerId: string }) {
+/** The company's jobs (the API lists the signed-in user's tenant only), newest first. */
+export function JobsList() {
   const [status, setStatus] = useState<JobStatus | ''>('');
-  const [onlyMine, setOnlyMine] = useState(ownerId !== '');
-  const filter = {
-    ...(status ? { status } : {}),
-    ...(onlyMine && ownerId ? { ownerId } : {}),
-  };
+  const filter = status ? { status } : {};
   const jobs = useJobs(filter);
-  const canList = Boolean(filter.ownerId) || Boolean(filter.status);
   const items = jobs.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
@@ -35,26 +31,12 @@ export function JobsList({ ownerId }: { ownerId: string }) {
               ))}
             </select>
           </label>
-          <label>
-            <input
-              type="checkbox"
-              checked={onlyMine && ownerId !== ''}
-              disabled={ownerId === ''}
-              onChange={(event) => setOnlyMine(event.target.checked)}
-            />{' '}
-            Only my uploads
-          </label>
           <span className="muted" aria-live="polite">
             {jobs.isFetching ? 'Refreshing…' : ''}
           </span>
         </div>
       </div>
-      {!canList && (
-        <p className="alert">
-          {ownerId === '' ? 'Enter your clerk name at the top to see your uploads, or choose a status to see everyone’s jobs.' : 'Choose a status to see everyone’s jobs.'}
-        </p>
-      )}
-      {canList && jobs.isPending && <Loading label="Loading jobs…" />}
+      {jobs.isPending && <Loading label="Loading jobs…" />}
       {jobs.isError && <ErrorMessage error={jobs.error} title="Could not load the jobs." onRetry={() => void jobs.refetch()} />}
       {jobs.isSuccess && items.length === 0 && <p className="muted">No jobs match these filters yet.</p>}
       {items.length > 0 && (
@@ -65,7 +47,6 @@ export function JobsList({ ownerId }: { ownerId: string }) {
               <th scope="col">Status</th>
               <th scope="col">Uploaded</th>
               <th scope="col">Time taken</th>
-              <th scope="col">Owner</th>
             </tr>
           </thead>
           <tbody>
@@ -85,7 +66,6 @@ export function JobsList({ ownerId }: { ownerId: string }) {
                 </td>
                 <td>{formatDateTime(job.created_at)}</td>
                 <td>{timeTaken(job)}</td>
-                <td>{job.owner_id}</td>
               </tr>
             ))}
           </tbody>

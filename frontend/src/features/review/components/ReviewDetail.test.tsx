@@ -3,7 +3,6 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import type { ReactNode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { setClerkName } from '@/lib/clerk';
 import { demoScene } from '@/testing/demo-data';
 import { renderWithApp, TEST_API } from '@/testing/render';
 import { EINVOICE_RESULT } from '@/testing/einvoice';
@@ -64,7 +63,6 @@ describe('ReviewDetail', () => {
     const [withAlternative, field] = Object.entries(fields).find(([, f]) => (f.alternatives ?? []).length > 0) ?? [];
     const alternative = field?.alternatives?.[0]?.value;
     if (!withAlternative || !field || !alternative) throw new Error('the review scene has no field with another reading');
-    setClerkName('r.eviewer');
     const user = userEvent.setup();
     open(review.job.job_id);
 
@@ -97,7 +95,6 @@ describe('ReviewDetail', () => {
     await waitFor(() => expect(decisions).toHaveLength(1));
     expect(decisions[0]).toEqual({
       decision: 'APPROVE',
-      reviewer: 'r.eviewer',
       corrected_fields: { [withAlternative]: alternative, document_date: '2026-05-03' },
       reason: '',
       expected_version: review.job.version,
@@ -125,7 +122,6 @@ describe('ReviewDetail', () => {
   });
 
   it('tells the reviewer when someone else decided first (409)', async () => {
-    setClerkName('r.eviewer');
     server.use(
       http.post(`${TEST_API}/review/jobs/:jobId/decision`, () =>
         HttpResponse.json({ error: { code: 'CONCURRENT_UPDATE', message: 'changed' } }, { status: 409 }),
@@ -144,7 +140,6 @@ describe('ReviewDetail', () => {
   });
 
   it('asks for an override reason when a check blocks the approval, and sends it', async () => {
-    setClerkName('r.eviewer');
     const message = 'Approving this job passes 1 failing check(s) that block an approval (possible_duplicate: flagged DUPLICATE_FILE when it was read).';
     let refused = false;
     server.use(
@@ -172,14 +167,6 @@ describe('ReviewDetail', () => {
     await user.click(screen.getByRole('button', { name: 'Confirm approval' }));
     await waitFor(() => expect(decisions).toHaveLength(2));
     expect(decisions[1]).toMatchObject({ decision: 'APPROVE', override_reason: 'Second delivery, same number' });
-  });
-
-  it('will not send a decision without a clerk name', async () => {
-    const user = userEvent.setup();
-    open(review.job.job_id);
-    await user.click(await screen.findByRole('button', { name: /Approve/ }));
-    expect(screen.getByText(/Enter your name in "Clerk name"/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: /Confirm approval/ })).toBeDisabled();
   });
 
   it('lists the audit trail as a timeline, the correction before → after', async () => {

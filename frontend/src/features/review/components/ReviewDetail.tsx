@@ -5,7 +5,6 @@ import { EInvoiceDocument } from '@/components/EInvoiceDocument';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
-import { useClerkName, validateClerkName } from '@/lib/clerk';
 import { fieldLabel } from '@/lib/format';
 import type { ReviewReason } from '@/types/api';
 import { REQUIRED_FIELDS } from '@/types/domain';
@@ -26,7 +25,6 @@ export interface Flash {
 
 function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJobId: string | null; onReload: () => void }) {
   const { job, result } = data;
-  const clerk = useClerkName();
   const navigate = useNavigate();
   const decision = useSubmitDecision();
   const [corrections, setCorrections] = useState<Record<string, string>>({});
@@ -78,19 +76,13 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
   });
 
   const missing = REQUIRED_FIELDS.filter((name) => !(corrections[name] ?? result?.fields?.[name]?.value));
-  const clerkProblem = validateClerkName(clerk);
-  const blockedReason = clerkProblem
-    ? 'Enter your name in "Clerk name" at the top before deciding.'
-    : editing
-      ? `Save or cancel the edit of ${fieldLabel(editing)} first.`
-      : null;
+  const blockedReason = editing ? `Save or cancel the edit of ${fieldLabel(editing)} first.` : null;
 
   const submit = (choice: Decision, reason: string, overrideReason: string | null) => {
     decision.mutate(
       {
         jobId: job.job_id,
         decision: choice,
-        reviewer: clerk,
         corrected_fields: corrections,
         reason,
         ...(overrideReason ? { override_reason: overrideReason } : {}),

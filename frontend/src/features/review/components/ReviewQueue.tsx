@@ -45,7 +45,7 @@ export function ReviewQueue() {
               </Link>
               <span className="muted">
                 {' '}
-                · {formatDateTime(job.created_at)} · {job.owner_id}
+                · {formatDateTime(job.created_at)}
               </span>
               {job.review_reasons.length > 0 && (
                 <ul className="queue__reasons">
