@@ -59,11 +59,13 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UpProcess]:
 
 
 def _job(job_id: str, status: JobStatus, owner: str) -> JobItem:
+    """A job of the tenant `owner`, uploaded by a user of the same name."""
     now = utc_now()
     return JobItem(
         job_id=job_id,
         status=status,
-        owner_id=owner,
+        tenant_id=owner,
+        uploaded_by=owner,
         created_at=now,
         updated_at=now,
         version=1,
