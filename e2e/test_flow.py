@@ -250,7 +250,7 @@ def test_tampered_or_unsigned_links_are_refused_and_store_nothing(api: Api) -> N
     assert job["file_sha256"] == document.sha256
     # And a download link, tampered, gives nothing; untampered, an attachment of the type
     # the document was uploaded as
-    link = api.get(f"/review/jobs/{created['job_id']}").json()["document_url"]
+    link = api.get(f"/review/jobs/{created['job_id']}").json()["document"]["url"]
     bad = requests.get(_with_query(link, **{"X-Amz-Signature": flipped}), timeout=30)
     assert bad.status_code == 403 and document.data not in bad.content
     good = requests.get(link, timeout=30)

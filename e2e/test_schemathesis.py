@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "services" / "api" / "openapi.json"
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 # Cases per operation and phase: about 1,200 cases in all, under 2 minutes here.
-MAX_EXAMPLES = int(os.environ.get("DOCUFLOW_SCHEMATHESIS_EXAMPLES", "120"))
+MAX_EXAMPLES = int(os.environ.get("DOCUFLOW_SCHEMATHESIS_EXAMPLES", "200"))
 TIMEOUT = 840
 
 
