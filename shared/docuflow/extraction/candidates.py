@@ -13,7 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from docuflow.extraction.evidence import Evidence
-from docuflow.extraction.labels import field_for_label, label_key, party_for_label
+from docuflow.extraction.labels import (
+    currency_in_label,
+    field_for_label,
+    label_key,
+    party_for_label,
+)
 from docuflow.extraction.lines import TextLine
 from docuflow.extraction.normalize import (
     EMAIL,
@@ -201,6 +206,18 @@ class Findings:
                             "currency",
                             money.currency,
                             text,
+                            where,
+                            label=label,
+                            evidence=kinds(Evidence.CURRENCY_PRINTED_WITH_AMOUNT),
+                        )
+                    )
+                elif label and (named := currency_in_label(label)) is not None:
+                    # "Total (EUR)  83.20": the label names the amount's currency.
+                    self.add(
+                        Reading.at(
+                            "currency",
+                            named,
+                            label,
                             where,
                             label=label,
                             evidence=kinds(Evidence.CURRENCY_PRINTED_WITH_AMOUNT),

@@ -50,10 +50,12 @@ from docuflow.extraction.text_parties import (
     unlabelled_contacts,
     vendor,
 )
+from docuflow.extraction.text_titles import due_in_terms, letter_date, title_fields
 
 _RATE = re.compile(r"\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%\s*\)?")
 _PO_BOX = re.compile(r"^(box|bus|postfach)\b", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d ()./-]{6,}$")
+_VENDOR_OWN = frozenset({"vendor_tax_id", "remittance_email", "remittance_phone", "bank_account"})
 _STARTS_LIKE_VALUE = re.compile(r"^[-\u2212(+]?\s*(?:[$€£]|[A-Z]{3}\s)?\s*\d")
 
 
@@ -66,6 +68,11 @@ def fields_from_lines(lines: Sequence[TextLine], page_count: int) -> dict[str, l
     receivers = receiver_lines(ordered)
     for index, line in enumerate(ordered):
         found.extend(_labelled(line, index, ordered, texts))
+    # The buyer's own tax id and contacts, printed in its block, are not the vendor's.
+    found = [f for f in found if not (f.field in _VENDOR_OWN and id(f.line) in receivers)]
+    found.extend(title_fields(ordered))
+    found.extend(due_in_terms(ordered))
+    found.extend(letter_date(ordered, {id(f.line) for f in found}))
     found.extend(vendor(ordered, receivers))
     found.extend(remit_to(ordered))
     found.extend(unlabelled_contacts(ordered, {id(f.line) for f in found}))
@@ -81,6 +88,14 @@ def fields_from_lines(lines: Sequence[TextLine], page_count: int) -> dict[str, l
                 distinct.append(reading)
         result[name] = distinct
     return result
+
+
+def receiver_texts(lines: Sequence[TextLine]) -> list[str]:
+    """The text of every buyer block the text finder sees (never the vendor's), so that
+    other readers' vendor readings can be checked against them too."""
+    ordered = sorted(lines, key=lambda line: (line.page, _top(line), _left(line)))
+    receivers = receiver_lines(ordered)
+    return [line.text for line in ordered if id(line) in receivers]
 
 
 def _as_reading(found: TextFinding) -> Reading:
