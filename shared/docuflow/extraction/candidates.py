@@ -18,6 +18,7 @@ from docuflow.extraction.labels import (
     field_for_label,
     label_key,
     party_for_label,
+    without_label,
 )
 from docuflow.extraction.lines import TextLine
 from docuflow.extraction.normalize import (
@@ -367,6 +368,7 @@ def _clean_value(name: str, text: str) -> str:
         # so the pair stays an other field.
         return ""
     if name in ("invoice_number", "purchase_order"):
+        value = without_label(name, value)
         value = value.strip("#№ ").removeprefix("No.").removeprefix("No ").strip()
     return value
 

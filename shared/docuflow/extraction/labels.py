@@ -50,8 +50,9 @@ _LABELS_BY_FIELD: dict[str, str] = {
         factuurdatum | date issued | issued on | date of invoice | belegdatum |
         ausstellungsdatum | date d émission | date facture | datum factuur |
         data wystawienia | data faktury""",
-    "due_date": """due date | payment due | payment due date | payment due by | due by |
-        pay by | date due | fälligkeitsdatum | fällig am | zahlbar bis | date d échéance |
+    "due_date": """due date | payment due | payment due date | invoice due date |
+        payment due by | due by | pay by | date due | fälligkeitsdatum | fällig am |
+        zahlbar bis | date d échéance |
         échéance | fecha de vencimiento | vencimiento | data di scadenza | scadenza |
         vervaldatum | uiterste betaaldatum | fällig | date d'échéance | fälligkeit |
         fällig bis | due on | payment due on | date limite de paiement | vervaldag |
@@ -262,6 +263,34 @@ def _field_for_forms(forms: list[str]) -> tuple[str | None, float]:
         if words and set(words) <= _TAX_WORDS and set(words) - _TAX_QUALIFIERS:
             return "tax_amount", WEIGHTS.label_specific
     return None, 0.0
+
+
+# Words a reference number is printed after: the title and the number's own label.
+_NUMBER_PREFIX_WORDS = frozenset(
+    re.split(
+        r"\s+",
+        "invoice inv rechnung facture factuur faktura factura fattura receipt bill credit "
+        "note gutschrift avoir creditnota no nr n° nº number nummer numéro numero num # : .",
+    )
+)
+
+
+def without_label(field: str, value: str) -> str:
+    """A reference value without the label a reader kept in it: Textract's value for
+    "Invoice #4471" is sometimes the whole "Invoice #4471"."""
+    words = value.replace("#", " # ").replace(":", " : ").split()
+    start = 0
+    while start < len(words) - 1 and (
+        words[start].casefold().rstrip(".") in _NUMBER_PREFIX_WORDS
+        or words[start].casefold() in _NUMBER_PREFIX_WORDS
+    ):
+        start += 1
+    if start == 0:
+        return value.strip()
+    if field_for_label(" ".join(words[:start]))[0] not in (field, None):
+        return value.strip()
+    rest = " ".join(words[start:]).strip()
+    return rest if any(ch.isdigit() for ch in rest) else value.strip()
 
 
 def party_for_label(label: str) -> str | None:

@@ -335,9 +335,9 @@ def vendor(lines: list[TextLine], receivers: set[int]) -> list[TextFinding]:
         proposals.append(
             ("sender", _name_finding(sender[0], sender[1], WEIGHTS.text_vendor_sender_line))
         )
-    for line, name in _footer_names(lines):
-        if id(line) not in receivers:
-            proposals.append(("footer", _name_finding(line, name, WEIGHTS.text_vendor_footer)))
+    for footer, printed in _footer_names(lines):
+        if id(footer) not in receivers:
+            proposals.append(("footer", _name_finding(footer, printed, WEIGHTS.text_vendor_footer)))
     letterhead = _letterhead(lines, receivers)
     proposals.extend(("letterhead", finding) for finding in letterhead)
     out = _agreeing(proposals)

@@ -30,8 +30,8 @@ _TITLE = re.compile(
 )
 # What stands between the title and its number: a type code "(380)", "Nr.", "No", "n°", "#".
 _NUMBER_LABEL = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?(?:(?:nr|no|n°|nº|n|num|number|nummer|numéro|numero|nummer)\b\.?"
-    r"\s*:?\s*|#\s*|:\s*)*",
+    r"^\s*(?:\([^)]*\)\s*)?(?:(?:n°|nº|#)\s*|(?:nr|no|num|number|nummer|numéro|numero|n)\b"
+    r"\.?\s*:?\s*|:\s*)*",
     re.IGNORECASE,
 )
 _QUALIFIED = re.compile(
