@@ -14,8 +14,9 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from docuflow.extraction.result import FIELD_NAMES
 from docuflow_tools.evaluation.runner import EvalReport
 
 FLOOR_FILE = Path(__file__).with_name("corpus_floor.json")
@@ -34,6 +35,14 @@ class ModeFloor(BaseModel):
     header_fields: Share
     line_item_recall: Share | None = None
     completed_with_wrong_field: Annotated[int, Field(ge=0)] = 0
+
+    @field_validator("fields")
+    @classmethod
+    def _known_names(cls, fields: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(fields) - set(FIELD_NAMES))
+        if unknown:
+            raise ValueError(f"unknown field names {unknown}")
+        return fields
 
 
 class Floor(BaseModel):

@@ -137,10 +137,23 @@ def find_pairs(lines: list[Line]) -> list[_Pair]:
             value is not None
             and _NUMERIC.match(value.text)
             and _nothing_between(line, value, lines)
+            and not _more_amounts_after(value, lines)
         ):
             pairs.append(_Pair(line.words, value.words, 0.9))
             used.update({id(line), id(value)})
     return pairs
+
+
+def _more_amounts_after(value: Line, lines: list[Line]) -> bool:
+    """A label followed by several amounts is a table row ("VAT 19%  100.00  19  19.00"),
+    not a label and its value: which amount is meant is the table's header's to say."""
+    return any(
+        other is not value
+        and other.box.left >= value.box.right
+        and _same_row(other, value)
+        and _NUMERIC.match(other.text)
+        for other in lines
+    )
 
 
 def _nothing_between(left: Line, right: Line, lines: list[Line]) -> bool:
