@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from docuflow.extraction.evidence import WEIGHTS
 from docuflow.extraction.normalize import ISO_4217
@@ -72,6 +73,7 @@ _LABELS_BY_FIELD: dict[str, str] = {
         base imponible | imponibile | subtotaal |
         totaal excl btw | total hors taxes | gesamtnetto | nettosumme | netto summe |
         summe netto | rechnungssumme ohne ust | rechnungsbetrag netto | gesamt netto |
+        rechnungssumme netto |
         total hors taxe | montant total ht | totaal exclusief btw | razem netto |
         wartość netto | suma netto | amount excl vat | subtotal excl vat""",
     "tax_amount": """tax | tax amount | total tax | sales tax | vat | vat amount | gst | hst |
@@ -83,6 +85,7 @@ _LABELS_BY_FIELD: dict[str, str] = {
         gesamt | gesamtbetrag | summe | rechnungsbetrag | bruttobetrag | total ttc |
         montant ttc | importe total | totale | totaal | totaal incl btw | bruttosumme |
         summe brutto | gesamtsumme | gesamtbetrag brutto | rechnungssumme | endbetrag |
+        rechnungssumme brutto | rechnungsbetrag brutto |
         gesamt brutto | brutto | montant total ttc | total toutes taxes comprises |
         totaalbedrag | totaal inclusief btw | razem | razem brutto | wartość brutto |
         total at checkout | invoice amount""",
@@ -171,9 +174,12 @@ _DATE_LABELS = _phrases("date | datum | fecha | data")
 
 # Words of a tax line's label around its rate: "MwSt. 19%", "VAT (20 %)", "zzgl. 19% MwSt.".
 _TAX_WORDS = frozenset(
-    {"vat", "tax", "mwst", "ust", "tva", "btw", "gst", "iva", "sales", "zzgl", "incl", "inkl"}
+    {
+        *("vat", "tax", "mwst", "ust", "tva", "btw", "gst", "iva"),
+        *("sales", "zzgl", "zuzüglich", "zuzuglich", "incl", "inkl", "plus"),
+    }
 )
-_TAX_QUALIFIERS = frozenset({"sales", "zzgl", "incl", "inkl"})
+_TAX_QUALIFIERS = frozenset({"sales", "zzgl", "zuzüglich", "zuzuglich", "incl", "inkl", "plus"})
 
 
 # Words a label prints around its currency: "Total (EUR)", "Summe brutto (in EURO)",
@@ -377,12 +383,15 @@ def column_role(header: str) -> str | None:
     key = forms[-1] if forms else ""
     if not key:
         return None
-    if key in _UNIT_PRICE_PHRASES:
-        return "unit_price"
     words = key.split()
     # "Sub Total", "Line Total", "Ext. Price" are amounts even though they hold a price word.
-    if words[-1] in _COLUMN_WORDS["amount"] or key in ("ext price", "extended price"):
+    if key not in _UNIT_PRICE_PHRASES and (
+        words[-1] in _COLUMN_WORDS["amount"] or key in ("ext price", "extended price")
+    ):
         return "amount"
+    # "Unit Price", also with a note after it: "Unit Price Excl. VAT", "Prix unitaire HT".
+    if any(key == phrase or key.startswith(phrase + " ") for phrase in _UNIT_PRICE_PHRASES):
+        return "unit_price"
     for role in ("description", "quantity", "unit_price", "amount"):
         if any(word in _COLUMN_WORDS[role] for word in words):
             return role
@@ -391,6 +400,40 @@ def column_role(header: str) -> str | None:
         if any(word.endswith(endings) for word in words):
             return role
     return None
+
+
+def column_roles(headers: Sequence[str]) -> list[str | None]:
+    """The role of each column of one header row, each role given once. A role several
+    headers name goes to the one that names it most plainly: in "UNIT for P.U." | "Qté"
+    the unit of measure yields the quantity to "Qté" (ties: the leftmost)."""
+    claims = [column_role(header) for header in headers]
+    roles: list[str | None] = [None] * len(headers)
+    for role in dict.fromkeys(claim for claim in claims if claim is not None):
+        claimants = [i for i, claim in enumerate(claims) if claim == role]
+        best = max(claimants, key=lambda i: (_plainness(headers[i], role), -i))
+        roles[best] = role
+    return roles
+
+
+def _plainness(header: str, role: str) -> float:
+    """The share of the header's words that name `role` (a phrase or compound: all)."""
+    forms = _label_forms(header)
+    key = forms[-1] if forms else ""
+    words = key.split()
+    if not words or key in _UNIT_PRICE_PHRASES:
+        return 1.0
+    endings = _COMPOUND_ENDINGS.get(role, ())
+    named = sum(
+        0.5 if word in _WEAK_COLUMN_WORDS.get(role, ()) else 1.0
+        for word in words
+        if word in _COLUMN_WORDS[role] or (endings and word.endswith(endings))
+    )
+    return named / len(words)
+
+
+# Header words that name a role only weakly: "Unit" may be a count or the unit of measure
+# ("PCE", "h") beside the quantity.
+_WEAK_COLUMN_WORDS: dict[str, frozenset[str]] = {"quantity": frozenset({"unit"})}
 
 
 _COMPOUND_ENDINGS: dict[str, tuple[str, ...]] = {
