@@ -432,8 +432,12 @@ def _plainness(header: str, role: str) -> float:
 
 
 # Header words that name a role only weakly: "Unit" may be a count or the unit of measure
-# ("PCE", "h") beside the quantity.
-_WEAK_COLUMN_WORDS: dict[str, frozenset[str]] = {"quantity": frozenset({"unit"})}
+# ("PCE", "h") beside the quantity; "Article" often heads the article number beside the
+# designation.
+_WEAK_COLUMN_WORDS: dict[str, frozenset[str]] = {
+    "quantity": frozenset({"unit"}),
+    "description": frozenset({"article", "articles", "artikel", "articolo"}),
+}
 
 
 _COMPOUND_ENDINGS: dict[str, tuple[str, ...]] = {

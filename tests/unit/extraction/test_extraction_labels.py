@@ -130,6 +130,8 @@ def test_generic_contact_labels_are_less_sure_than_remittance_labels() -> None:
         ),
         (["Description", "Unit", "Qty", "Amount"], ["description", None, "quantity", "amount"]),
         (["Description", "Units", "Amount"], ["description", "quantity", "amount"]),
+        (["Code article", "Désignation", "Qté"], [None, "description", "quantity"]),
+        (["Artikel", "Menge", "Preis"], ["description", "quantity", "unit_price"]),
         # Equally plain: the leftmost.
         (["Item", "Total", "Amount"], ["description", "amount", None]),
     ],

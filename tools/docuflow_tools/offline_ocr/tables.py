@@ -345,6 +345,20 @@ def _is_totals_label(text: str) -> bool:
     return bool(label) and field_for_label(label)[0] in MONEY_FIELDS
 
 
+def _is_totals_row(by_column: list[list[_Piece]], roles: list[str | None], anchor: int) -> bool:
+    """A row labelled as a subtotal, tax or total that counts nothing: an item's own notes
+    ("(Net): 60,00" under its unit price) stand beside its quantity."""
+    counted = "quantity" in roles and any(
+        _is_figure(piece, "quantity") for piece in by_column[roles.index("quantity")]
+    )
+    return not counted and any(
+        _is_totals_label(piece.text)
+        for column, cell in enumerate(by_column)
+        if column != anchor
+        for piece in cell
+    )
+
+
 def _read_items(
     rows: list[list[Line]], start: int, columns: list[Column], aspect: float
 ) -> tuple[Table | None, int]:
@@ -372,7 +386,7 @@ def _read_items(
         for piece in pieces:
             by_column[piece.column].append(piece)
         _one_figure_per_column(by_column, columns)
-        if any(_is_totals_label(p.text) for p in pieces if p.column != anchor):
+        if _is_totals_row(by_column, roles, anchor):
             break
         if _is_item_row(by_column, roles, anchor):
             row_top = min(p.box.top for p in pieces)
