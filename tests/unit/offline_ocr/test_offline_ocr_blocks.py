@@ -185,3 +185,28 @@ def test_a_figure_is_the_one_aligned_under_its_header() -> None:
             [["Office chair, blue", "Piece", "3", "573.00"]],
         )
     ]
+
+
+def test_an_items_note_labelled_net_does_not_end_the_table() -> None:
+    words = (
+        row("Désignation", 0.1, 0.30)
+        + row("P.U. HT", 0.45, 0.30)
+        + row("Qté", 0.6, 0.30)
+        + row("Total HT", 0.8, 0.30)
+        + row("Support", 0.1, 0.33)
+        + row("(Net): 60,00", 0.45, 0.33)
+        + row("1,00", 0.6, 0.33)
+        + row("60,00", 0.8, 0.33)
+        + row("Papier", 0.1, 0.36)
+        + row("10,00", 0.45, 0.36)
+        + row("3,00", 0.6, 0.36)
+        + row("30,00", 0.8, 0.36)
+        + row("Total HT", 0.6, 0.40)
+        + row("90,00", 0.8, 0.40)
+    )
+    assert items(words) == [
+        (
+            ["description", "unit_price", "quantity", "amount"],
+            [["Support", "(Net): 60,00", "1,00", "60,00"], ["Papier", "10,00", "3,00", "30,00"]],
+        )
+    ]
