@@ -11,6 +11,8 @@ from pathlib import Path
 from docuflow_tools.evaluation.floor import FLOOR_FILE, FloorError, load_floor, shortfalls
 from docuflow_tools.evaluation.runner import EvalReport, evaluate
 from docuflow_tools.evaluation.truth import TruthError
+from docuflow_tools.offline_ocr import tesseract
+from docuflow_tools.paths import generated_dir
 
 EXIT_BELOW_FLOOR = 3
 
@@ -36,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=2, help="Documents read side by side (default 2)"
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="Run Tesseract on every page (default: keep its output under "
+        ".generated/ocr-cache, keyed by the page image, options and Tesseract version)",
+    )
+    parser.add_argument(
         "--floor",
         nargs="?",
         const=FLOOR_FILE,
@@ -51,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.directory.is_dir():
         print(f"docuflow eval: {args.directory} is not a folder", file=sys.stderr)
         return 2
+    if not args.no_cache:
+        tesseract.use_cache(tesseract.OutputCache(generated_dir() / "ocr-cache"))
     try:
         floor = load_floor(args.floor) if args.floor is not None else None
         report = evaluate(
