@@ -248,9 +248,8 @@ def _run(cap: Capability, args: list[str]) -> subprocess.CompletedProcess[str]:
 
 def _detect_rotation(cap: Capability, path: Path) -> int:
     """Degrees to turn the image clockwise so its text is upright (0 when unsure)."""
-    result = _run(cap, [str(path), "-", "--psm", "0"])
     rotate, confidence = 0, 0.0
-    for line in result.stdout.splitlines():
+    for line in _output(cap, path, ["--psm", "0"]).splitlines():
         key, _, value = line.partition(":")
         if key.strip() == "Rotate":
             rotate = int(value.strip() or 0)
@@ -259,24 +258,33 @@ def _detect_rotation(cap: Capability, path: Path) -> int:
     return rotate % 360 if confidence >= 1.0 else 0
 
 
+def _output(cap: Capability, image: Path, options: list[str], *, check: bool = False) -> str:
+    """Tesseract's output for `image` with `options` (from the cache when one is in use;
+    only successful runs are kept). `check`: OcrFailed with Tesseract's last word when
+    it fails (else its output, whatever it is)."""
+    cached = _cache.get(cap, image, options) if _cache is not None else None
+    if cached is not None:
+        return cached
+    result = _run(cap, [str(image), "-", *options])
+    if result.returncode != 0:
+        if check:
+            stderr = result.stderr.strip()
+            raise OcrFailed(stderr.splitlines()[-1] if stderr else f"exit {result.returncode}")
+        return result.stdout
+    if _cache is not None:
+        _cache.put(cap, image, options, result.stdout)
+    return result.stdout
+
+
 def _tsv_words(cap: Capability, path: Path, page: int, size: tuple[int, int]) -> list[Word]:
     options = ["-l", "+".join(cap.languages), "--psm", "3", "tsv"]
-    cached = _cache.get(cap, path, options) if _cache is not None else None
-    if cached is None:
-        result = _run(cap, [str(path), "-", *options])
-        if result.returncode != 0:
-            detail = (
-                result.stderr.strip().splitlines()[-1]
-                if result.stderr.strip()
-                else f"exit {result.returncode}"
-            )
-            raise OcrFailed(f"Tesseract failed on page {page}: {detail}")
-        cached = result.stdout
-        if _cache is not None:
-            _cache.put(cap, path, options, cached)
+    try:
+        output = _output(cap, path, options, check=True)
+    except OcrFailed as exc:
+        raise OcrFailed(f"Tesseract failed on page {page}: {exc}") from exc
     width, height = size
     found: list[_Found] = []
-    for row in csv.DictReader(cached.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE):
+    for row in csv.DictReader(output.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
             continue
