@@ -86,12 +86,22 @@ deploy:
 destroy:
 	./scripts/destroy.sh
 
-## Accuracy figures of the offline engine + parser on a freshly generated labelled set.
+## Accuracy figures of the offline engine + parser: on a freshly generated labelled set, and
+## on the real-invoice corpus (../shared/corpus/invoices) as given and as degraded scans.
+## Fails (exit 3) when a corpus figure falls below the checked-in floor
+## (tools/docuflow_tools/evaluation/corpus_floor.json).
 EVAL_N ?= 20
+EVAL_CORPUS ?= $(DOCUFLOW_SHARED_DIR)/corpus/invoices
 eval:
-	rm -rf .generated/eval
-	$(RUN) docuflow generate .generated/eval -n $(EVAL_N)
-	$(RUN) docuflow eval .generated/eval
+	@started=$$(date +%s); \
+	rm -rf .generated/eval && \
+	$(RUN) docuflow generate .generated/eval -n $(EVAL_N) && \
+	echo && echo "== Generated invoices" && $(RUN) docuflow eval .generated/eval && \
+	echo && echo "== Real invoices ($(EVAL_CORPUS))" && \
+	$(RUN) docuflow eval "$(EVAL_CORPUS)" --floor && \
+	echo && echo "== Real invoices as degraded scans (Tesseract)" && \
+	$(RUN) docuflow eval "$(EVAL_CORPUS)" --scans --floor && \
+	echo && echo "make eval: $$(( $$(date +%s) - started )) s"
 
 clean:
 	rm -rf .localcloud .generated .pytest_cache .mypy_cache .ruff_cache
