@@ -87,8 +87,9 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await saveScreenshot(page, 'review-queue');
 
   // Review: the PDF is drawn, fields have boxes, focusing a field highlights its box
-  await page.getByRole('link', { name: 'smoke-upload.pdf' }).click();
-  await expect(page.getByTestId('pdf-pages').locator('canvas')).toHaveCount(reads?.pages ?? 1);
+  await page.getByTestId('queue-item').filter({ hasText: 'smoke-upload.pdf' }).getByRole('link').click();
+  await expect(page.getByTestId('pdf-pages').locator('.doc-page')).toHaveCount(reads?.pages ?? 1);
+  await expect(page.getByTestId('pdf-pages').locator('canvas').first()).toBeVisible();
   const order = await page.locator('.field-row[data-field]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field') ?? ''));
   const boxed = new Set(
     await page.locator('.overlay__box[data-field]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field') ?? '')),

@@ -81,11 +81,10 @@ export function LineItemGrid({ rows, currency, readOnly, activeLine, failing, on
                 <th scope="row">{row.line === null ? <span title="Added by you">+</span> : index + 1}</th>
                 {LINE_COLUMNS.map((column, columnIndex) => {
                   const reading = readCell(column, row.cells[column], currency);
+                  // What will be saved, when it is not what was typed (`1.234,50` = 1234.50).
                   const shown =
                     reading.ok && reading.value !== null && column !== 'description' && reading.value !== row.cells[column].trim()
-                      ? column === 'amount'
-                        ? formatMoney(reading.value, currency)
-                        : reading.value
+                      ? reading.value
                       : null;
                   const label = `Line ${index + 1} ${COLUMN_LABELS[column]}`;
                   return (

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { paths } from '@/config/paths';
@@ -30,6 +30,17 @@ const REASONS = [
   'IBAN_INVALID',
 ];
 const FILTER_KEYS = ['sort', 'reason', 'vendor', 'min_total', 'max_total', 'due_before', 'q'] as const;
+
+/** A label beside its control (not around it: a select's options would join its name). */
+function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="queue-filters__field">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
+  );
+}
 
 /** The filter the URL holds (so a filtered queue can be shared and survives reload). */
 function filterOf(params: URLSearchParams): QueueFilter {
@@ -95,7 +106,7 @@ export function ReviewQueue() {
       <form
         key={params.toString()}
         className="queue-filters"
-        aria-label="Sort and filter the queue"
+        aria-label="Queue filters"
         onSubmit={(event) => {
           event.preventDefault();
           apply(event.currentTarget);
@@ -105,27 +116,30 @@ export function ReviewQueue() {
           if (event.target instanceof HTMLSelectElement) apply(event.currentTarget);
         }}
       >
-        <label>
-          Sort
-          <select name="sort" defaultValue={filter.sort ?? '-created_at'}>
+        <Field label="Sort">
+          {(id) => (
+            <select id={id} name="sort" defaultValue={filter.sort ?? '-created_at'}>
             {SORTS.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Search
-          <input name="q" type="search" defaultValue={filter.q ?? ''} placeholder="vendor, number, file" />
-        </label>
-        <label>
-          Vendor
-          <input name="vendor" defaultValue={filter.vendor ?? ''} />
-        </label>
-        <label>
-          Reason
-          <select name="reason" defaultValue={filter.reason ?? ''}>
+          )}
+        </Field>
+        <Field label="Search">
+          {(id) => (
+            <input id={id} name="q" type="search" defaultValue={filter.q ?? ''} placeholder="vendor, number, file" />
+          )}
+        </Field>
+        <Field label="Vendor">
+          {(id) => (
+            <input id={id} name="vendor" defaultValue={filter.vendor ?? ''} />
+          )}
+        </Field>
+        <Field label="Reason">
+          {(id) => (
+            <select id={id} name="reason" defaultValue={filter.reason ?? ''}>
             <option value="">Any</option>
             {REASONS.map((code) => (
               <option key={code} value={code}>
@@ -133,19 +147,23 @@ export function ReviewQueue() {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Total from
-          <input name="min_total" inputMode="decimal" defaultValue={filter.min_total ?? ''} />
-        </label>
-        <label>
-          Total to
-          <input name="max_total" inputMode="decimal" defaultValue={filter.max_total ?? ''} />
-        </label>
-        <label>
-          Due before
-          <input name="due_before" defaultValue={filter.due_before ?? ''} placeholder="31.12.2026" />
-        </label>
+          )}
+        </Field>
+        <Field label="Total from">
+          {(id) => (
+            <input id={id} name="min_total" inputMode="decimal" defaultValue={filter.min_total ?? ''} />
+          )}
+        </Field>
+        <Field label="Total to">
+          {(id) => (
+            <input id={id} name="max_total" inputMode="decimal" defaultValue={filter.max_total ?? ''} />
+          )}
+        </Field>
+        <Field label="Due before">
+          {(id) => (
+            <input id={id} name="due_before" defaultValue={filter.due_before ?? ''} placeholder="31.12.2026" />
+          )}
+        </Field>
         <button type="submit" className="button button--small">
           Apply
         </button>
