@@ -56,7 +56,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
   const rescore = useRescore(job.job_id, pendingBody);
   // The server's answer for these corrections, once it has one; until then what was stored.
   const live = open ? rescore.data : undefined;
-  const reasons = live?.routing.reasons ?? result?.routing.reasons ?? [];
+  const reasons = useMemo(() => live?.routing.reasons ?? result?.routing.reasons ?? [], [live, result]);
   const storedFlagged = new Set((result?.routing.reasons ?? []).map((r) => r.field).filter(Boolean));
   const reasonsByField = useMemo(() => {
     const map = new Map<string, ReviewReason[]>();
