@@ -165,7 +165,10 @@ class CorrectedLineItem(_Request):
     corrected fields; an absent value is none."""
 
     line: Annotated[
-        Version | None,
+        Annotated[
+            int, Field(strict=True, ge=1, le=MAX_VERSION), BeforeValidator(_whole_float_as_int)
+        ]
+        | None,
         Field(
             description="The read line (1-based, as in the result's `line_items`) this one "
             "corrects; absent for a line the reviewer added."

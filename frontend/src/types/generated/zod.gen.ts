@@ -65,7 +65,7 @@ export const zCheck = z.object({
  * corrected fields; an absent value is none.
  */
 export const zCorrectedLineItem = z.object({
-    line: z.int().gte(0).lte(9007199254740991).nullish(),
+    line: z.int().gte(1).lte(9007199254740991).nullish(),
     description: z.string().max(1000).optional(),
     quantity: z.string().max(1000).optional(),
     unit_price: z.string().max(1000).optional(),
