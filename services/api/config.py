@@ -11,14 +11,16 @@ from services.common.settings import (
     DEFAULT_MAX_UPLOAD_BYTES,
     MaxUploadBytes,
     NonEmpty,
+    ScoringThresholds,
     StorageSettings,
 )
 
 UrlTtlSeconds = Annotated[int, Field(gt=0, le=604_800)]
 
 
-class ReviewSettings(StorageSettings):
-    """api-review also hands out short-lived links to the document."""
+class ReviewSettings(StorageSettings, ScoringThresholds):
+    """api-review also hands out short-lived links to the document, and re-scores a job
+    with the reviewer's corrections as the pipeline scores it."""
 
     download_url_ttl_seconds: UrlTtlSeconds = 300
 

@@ -399,6 +399,7 @@ def make_job(
     makes of that recorded Textract response."""
     from docuflow.dal.models import utc_now
     from docuflow.extraction import analyze
+    from services.common.scoring import summary_of
 
     job_id = str(uuid.uuid4())
     key = f"raw/{owner_id}/{job_id}/invoice.pdf"
@@ -413,6 +414,7 @@ def make_job(
         )
         fields = {
             "result_key": result_key,
+            "summary": summary_of(result),
             "routing_reasons": [
                 r.model_dump(mode="json", exclude_none=True) for r in result.routing.reasons
             ],

@@ -96,6 +96,7 @@ def test_approve_with_corrections_keeps_before_and_after(cloud: Cloud) -> None:
                 "due_date": "2016-02-29",
             },
             "reason": "Total misread",
+            "override_reason": "A late fee of 1000.00 was added by phone",
             "expected_version": job.version,
         },
     )
@@ -113,6 +114,15 @@ def test_approve_with_corrections_keeps_before_and_after(cloud: Cloud) -> None:
     assert corrected["before"] == {"total_amount": "93.50", absent: None, "due_date": "2016-01-31"}
     assert corrected["after"]["total_amount"] == "1093.50"
     assert cloud.job(job.job_id)["decision"] == "APPROVE"
+    # And the totals the correction broke were overridden on the record, with the values
+    override = events[1]["details"]["override"]
+    assert override["reason"] == "A late fee of 1000.00 was added by phone"
+    totals = next(c for c in override["checks"] if c["check"] == "totals_add_up")
+    assert totals["evidence"]["fields"] == {
+        "subtotal": "85.00",
+        "tax_amount": "8.50",
+        "total_amount": "1093.50",
+    }
 
 
 def test_reject_without_corrections(cloud: Cloud) -> None:
@@ -214,7 +224,7 @@ def test_a_decision_whose_audit_fails_changes_nothing_and_can_be_retried(cloud: 
     request = {
         "decision": "APPROVE",
         "reviewer": "rita",
-        "corrected_fields": {"total_amount": "1093.50"},
+        "corrected_fields": {"due_date": "2016-02-29"},
         "expected_version": job.version,
     }
     # When the reviewer decides, the handler fails (API Gateway answers 500)...
@@ -236,7 +246,7 @@ def test_a_decision_whose_audit_fails_changes_nothing_and_can_be_retried(cloud: 
         key=lambda r: r["sk"],
     )
     assert [r["event"] for r in records] == ["corrected", "approved"]
-    assert records[0]["after"] == {"total_amount": "1093.50"}
+    assert records[0]["after"] == {"due_date": "2016-02-29"}
     assert records[1]["details"]["version"] == job.version + 1
 
 
@@ -350,8 +360,9 @@ def test_corrected_amounts_are_stored_exactly_in_the_currencys_minor_units(
     cloud: Cloud, corrected: dict[str, str], stored: dict[str, str]
 ) -> None:
     job = make_job(cloud)
+    # (Rejected: such totals no longer add up, and an approval would need an override.)
     response = decide(
-        job.job_id, {"decision": "APPROVE", "reviewer": "r", "corrected_fields": corrected}
+        job.job_id, {"decision": "REJECT", "reviewer": "r", "corrected_fields": corrected}
     )
     assert response["statusCode"] == 200, response["json"]
     after = {name: c["after"] for name, c in response["json"]["corrections"].items()}

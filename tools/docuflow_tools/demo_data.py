@@ -46,6 +46,7 @@ from docuflow.extraction.result import ExtractionResult
 from docuflow_tools.offline_ocr import analyze_document_bytes
 from docuflow_tools.samples import SyntheticInvoice, make_invoice, rasterize_pdf, render_pdf
 from services.api.models import AuditEvent, Job
+from services.common.scoring import summary_of
 from services.workflow.logic.failure import explain
 
 SCHEMA = "docuflow-demo/1"
@@ -479,6 +480,7 @@ def _job(
         invoice_key=invoice_key(result.fields),
         result_key=result_key(job_id),
         routing_reasons=reasons,
+        summary=summary_of(result),
     )
     trail.audit(
         "routed",

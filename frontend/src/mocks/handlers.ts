@@ -37,6 +37,9 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.get(at('/jobs/:jobId/audit'), ({ params }) => json(demo.auditTrail(String(params.jobId)))),
     http.get(at('/review/jobs'), ({ request }) => json(demo.reviewQueue(new URL(request.url).searchParams))),
     http.get(at('/review/jobs/:jobId'), ({ params }) => json(demo.reviewJob(String(params.jobId)))),
+    http.post(at('/review/jobs/:jobId/rescore'), async ({ request, params }) =>
+      json(demo.rescore(String(params.jobId), await bodyOf(request))),
+    ),
     http.post(at('/review/jobs/:jobId/decision'), async ({ request, params }) =>
       json(demo.decide(String(params.jobId), await bodyOf(request))),
     ),

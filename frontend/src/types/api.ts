@@ -20,6 +20,9 @@ import {
   zJob,
   zJobPage,
   zJobStatus,
+  zLineItem,
+  zRescored,
+  zRescoreRequest,
   zReviewDetail,
   zReviewReason,
   zUploadCreated,
@@ -36,6 +39,8 @@ export const createUploadRequestSchema = zCreateUploadRequest;
 export const uploadCreatedSchema = zUploadCreated;
 export const decisionRequestSchema = zDecisionRequest;
 export const apiErrorBodySchema = zErrorResponse;
+export const rescoredSchema = zRescored;
+export const rescoreRequestSchema = zRescoreRequest;
 
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 export type Job = z.infer<typeof jobSchema>;
@@ -53,5 +58,9 @@ export type CreateUploadRequest = z.infer<typeof createUploadRequestSchema>;
 export type UploadCreated = z.infer<typeof uploadCreatedSchema>;
 export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+export type Rescored = z.infer<typeof rescoredSchema>;
+export type RescoreRequest = z.infer<typeof rescoreRequestSchema>;
+export type LineItem = z.infer<typeof zLineItem>;
+export type CorrectedLineItem = NonNullable<RescoreRequest['corrected_line_items']>[number];
 
 export const JOB_STATUSES = jobStatusSchema.options;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -14,6 +15,7 @@ from docuflow.domain.errors import (
     ConcurrentUpdate,
     InvalidTransition,
     JobNotFound,
+    ResultNotReady,
     ValidationFailed,
 )
 from docuflow.observability import logger, metrics, tracer
@@ -24,6 +26,7 @@ from services.api.http import build_resolver
 from services.api.logic import review
 from services.api.models import (
     AuditEvent,
+    Corrections,
     Cursor,
     DecisionRequest,
     DocumentLink,
@@ -31,9 +34,15 @@ from services.api.models import (
     JobId,
     JobPage,
     PageLimit,
+    QueryAmount,
+    QueryDate,
+    QueueText,
+    ReasonCode,
+    Rescored,
+    RescoreRequest,
     ReviewDetail,
 )
-from services.api.pagination import decode_cursor, encode_cursor
+from services.api.pagination import encode_cursor, queue_offset
 from services.common.errors import InvalidCorrection, InvalidDecision, OverrideRequired
 from services.common.wiring import Provider
 
@@ -43,14 +52,53 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 @router.get(
     "/review/jobs",
     operation_id="listReviewJobs",
-    summary="The review queue (NEEDS_REVIEW), newest first",
+    summary="The review queue (NEEDS_REVIEW): sorted, filtered and searched, paged",
+    description=(
+        "Every filter narrows. Jobs without the value sorted on come last; equal values "
+        "newest first. Totals compare as numbers whatever their currency."
+    ),
     responses=responses((200, "One page of jobs waiting for review."), ValidationFailed),
 )
 def list_review_jobs(
+    *,
     limit: Annotated[PageLimit, Query()] = 20,
     cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
+    sort: Annotated[
+        review.QueueSort,
+        Query(description="The value to sort on; a leading minus sorts descending."),
+    ] = "-created_at",
+    reason: Annotated[
+        ReasonCode | SkipJsonSchema[None],
+        Query(description="Only jobs with this review reason code (TOTALS_MISMATCH, ...)."),
+    ] = None,
+    vendor: Annotated[
+        QueueText | SkipJsonSchema[None],
+        Query(description="Only this vendor (the name as read, any case)."),
+    ] = None,
+    min_total: Annotated[
+        QueryAmount | SkipJsonSchema[None], Query(description="Total at least (plain decimal).")
+    ] = None,
+    max_total: Annotated[
+        QueryAmount | SkipJsonSchema[None], Query(description="Total at most (plain decimal).")
+    ] = None,
+    due_before: Annotated[
+        QueryDate | SkipJsonSchema[None], Query(description="Due strictly before (YYYY-MM-DD).")
+    ] = None,
+    q: Annotated[
+        QueueText | SkipJsonSchema[None],
+        Query(description="Search vendor, invoice number, file name and job id (any case)."),
+    ] = None,
 ) -> JobPage:
-    page = review.review_queue(storage(), limit=limit, start_key=decode_cursor(cursor))
+    query = review.QueueQuery(
+        sort=sort,
+        reason=reason,
+        vendor=vendor,
+        min_total=Decimal(min_total) if min_total is not None else None,
+        max_total=Decimal(max_total) if max_total is not None else None,
+        due_before=due_before,
+        search=q,
+    )
+    page = review.review_queue(storage(), query, limit=limit, offset=queue_offset(cursor))
     return JobPage(
         items=[Job.of(job) for job in page.items], next_cursor=encode_cursor(page.last_key)
     )
@@ -79,6 +127,47 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
 
 
 @router.post(
+    "/review/jobs/<job_id>/rescore",
+    operation_id="rescoreReviewJob",
+    summary="The checks and routing a job in review would get with pending corrections",
+    description=(
+        "Runs the pipeline's own checks and routing on the stored result with the "
+        "corrections (read exactly as a decision reads them), with what the job index "
+        "knows about duplicates now. Nothing is saved. `blocking` lists the checks an "
+        "approval with these corrections would have to override."
+    ),
+    responses=responses(
+        (200, "The checks, the routing and the blocking checks."),
+        ValidationFailed,
+        JobNotFound,
+        InvalidTransition,
+        ResultNotReady,
+        UnsupportedRequestBody,
+        InvalidCorrection,
+    ),
+)
+def rescore_review_job(
+    job_id: Annotated[JobId, Path()], request: Annotated[RescoreRequest, Body()]
+) -> Rescored:
+    rescore = review.rescore_job(
+        storage(),
+        job_id,
+        corrected_fields=request.corrected_fields,
+        corrected_line_items=_lines(request),
+        settings=get_review_settings().scoring(),
+    )
+    return Rescored(
+        checks=rescore.result.checks, routing=rescore.result.routing, blocking=rescore.blocking
+    )
+
+
+def _lines(request: Corrections) -> list[dict[str, object]] | None:
+    if request.corrected_line_items is None:
+        return None
+    return [line.model_dump(exclude_unset=True) for line in request.corrected_line_items]
+
+
+@router.post(
     "/review/jobs/<job_id>/decision",
     operation_id="decideReviewJob",
     summary="Approve or reject a job in review, with corrected fields",
@@ -86,8 +175,9 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
         "Conditional on status NEEDS_REVIEW and on `expected_version` (the job's `version` "
         "the reviewer saw; the current version when absent). Of two decisions at once one "
         "wins and the other gets 409. An approval that would pass a failing blocking check "
-        "(a possible duplicate) needs `override_reason`, else 409 OVERRIDE_REQUIRED; a "
-        "rejection with an `override_reason` is a 422 INVALID_DECISION."
+        "(totals, line items or required fields after the corrections, or a possible "
+        "duplicate) needs `override_reason`, else 409 OVERRIDE_REQUIRED; a rejection with "
+        "an `override_reason` is a 422 INVALID_DECISION."
     ),
     responses=responses(
         (200, "The decided job (APPROVED or REJECTED)."),
@@ -110,9 +200,11 @@ def decide_review_job(
         decision=request.decision,
         reviewer=request.reviewer,
         corrected_fields=request.corrected_fields,
+        corrected_line_items=_lines(request),
         reason=request.reason,
         override_reason=request.override_reason,
         expected_version=request.expected_version,
+        settings=get_review_settings().scoring(),
     )
     metrics.add_metric(name=f"Jobs{job.status.value.title()}", unit=MetricUnit.Count, value=1)
     return Job.of(job)

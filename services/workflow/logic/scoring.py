@@ -7,49 +7,22 @@ index knows about duplicates, writes results/{job_id}.json and routes the job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from docuflow import einvoice
 from docuflow.dal.documents import result_key
 from docuflow.dal.models import JobItem, ReadFrom
 from docuflow.domain.status import JobStatus
-from docuflow.extraction import (
-    DuplicateEvidence,
-    ScoringSettings,
-    invoice_key,
-    parse_responses,
-)
+from docuflow.extraction import ScoringSettings, invoice_key, parse_responses
 from docuflow.extraction import score as score_parsed
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Storage
+from services.common.scoring import score_with_duplicates, summary_of
 from services.workflow.models import ParseOutcome
 
 ACTOR = "workflow"
 _ROUTED = (JobStatus.COMPLETED, JobStatus.NEEDS_REVIEW)
-
-Scorer = Callable[[DuplicateEvidence], ExtractionResult]
-
-
-def _others(job_ids: Iterable[str], job_id: str) -> list[str]:
-    return sorted({other for other in job_ids if other != job_id})
-
-
-def score_with_duplicates(
-    storage: Storage, scorer: Scorer, *, job_id: str, file_sha256: str | None
-) -> ExtractionResult:
-    """Score with duplicate evidence from the file hash and the invoice key (which is only
-    known after reading, so a second scoring pass runs when other jobs share it)."""
-    same_file = _others(storage.jobs.statuses_with_file(file_sha256), job_id) if file_sha256 else []
-    result = scorer(DuplicateEvidence(same_invoice_job_ids=[], same_file_job_ids=same_file))
-    key = invoice_key(result.fields)
-    same_invoice = _others(storage.jobs.statuses_with_invoice_key(key), job_id) if key else []
-    if same_invoice:
-        result = scorer(
-            DuplicateEvidence(same_invoice_job_ids=same_invoice, same_file_job_ids=same_file)
-        )
-    return result
 
 
 def score(
@@ -131,6 +104,7 @@ def _store_and_route(
             "result_key": key_of_result,
             "routing_reasons": reasons,
             "read_from": read_from,
+            "summary": summary_of(result),
         },
         remove_fields=("task_token",),
     )

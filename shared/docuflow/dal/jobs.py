@@ -230,6 +230,17 @@ class JobRepository:
         """Jobs in `status`, newest first."""
         return self._query(STATUS_INDEX, Key("status").eq(status.value), None, limit, start_key)
 
+    def all_with_status(self, status: JobStatus) -> list[JobItem]:
+        """Every job in `status`, newest first, read page by page."""
+        jobs: list[JobItem] = []
+        start_key: dict[str, str] | None = None
+        while True:
+            page = self._query(STATUS_INDEX, Key("status").eq(status.value), None, 100, start_key)
+            jobs.extend(page.items)
+            if page.last_key is None:
+                return jobs
+            start_key = page.last_key
+
     def list_by_owner(
         self,
         owner_id: str,

@@ -663,6 +663,30 @@ def plain_amount(text: str, currency: str | None) -> str:
     return format_amount(Decimal(text), currency)
 
 
+def plain_decimal(text: str, *, max_places: int, what: str) -> str:
+    """A typed quantity, unit price or rate (`2`, `-1.5`, `12.3456`): one plain decimal with
+    at most `max_places` decimals, returned as typed; ValueError naming `what` otherwise."""
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise ValueError(
+            f"{text!r} is not a plain decimal {what}: write digits with a point before the "
+            "decimals, e.g. 1234.5 (no thousands separators, units or other text)."
+        )
+    if len(text.partition(".")[2]) > max_places:
+        raise ValueError(f"{text!r} has more than {max_places} decimals; a {what} has at most.")
+    if len(text.lstrip("-").partition(".")[0].lstrip("0")) > _MAX_INTEGER_DIGITS:
+        raise ValueError(f"{text!r} is too large to be a {what}.")
+    return text
+
+
+def tax_rate(text: str) -> str:
+    """A typed tax rate in percent (`19`, `7.5`): a plain decimal from 0 to 100, at most
+    four decimals; ValueError otherwise."""
+    rate = plain_decimal(text, max_places=4, what="tax rate")
+    if not 0 <= Decimal(rate) <= 100:
+        raise ValueError(f"{text!r} is not a tax rate in percent (0 to 100).")
+    return rate
+
+
 def iso_date(text: str) -> str:
     """A typed date, exactly `YYYY-MM-DD` and a real day of the calendar, or ValueError."""
     if not _ISO_DATE_ONLY.fullmatch(text):

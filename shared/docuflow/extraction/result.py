@@ -19,6 +19,8 @@ class FieldSource(StrEnum):
     TEXT = "text"
     EINVOICE = "einvoice"
     """Read exactly from e-invoice XML (`xml_path` says where)."""
+    REVIEWER = "reviewer"
+    """Typed by a reviewer (a value re-scored with pending corrections)."""
 
 
 class DocumentType(StrEnum):

@@ -59,6 +59,21 @@ export const zCheck = z.object({
 });
 
 /**
+ * CorrectedLineItem
+ *
+ * One line as the reviewer left it. Values are JSON strings read strictly, like
+ * corrected fields; an absent value is none.
+ */
+export const zCorrectedLineItem = z.object({
+    line: z.int().gte(1).lte(9007199254740991).nullish(),
+    description: z.string().max(1000).optional(),
+    quantity: z.string().max(1000).optional(),
+    unit_price: z.string().max(1000).optional(),
+    amount: z.string().max(1000).optional(),
+    tax_rate: z.string().max(1000).optional()
+});
+
+/**
  * Correction
  */
 export const zCorrection = z.object({
@@ -80,9 +95,10 @@ export const zCreateUploadRequest = z.object({
  * DecisionRequest
  */
 export const zDecisionRequest = z.object({
+    corrected_fields: z.record(z.string(), z.string().max(1000)).optional(),
+    corrected_line_items: z.array(zCorrectedLineItem).max(1000).nullish(),
     decision: z.enum(['APPROVE', 'REJECT']),
     reviewer: z.string().min(1).max(128),
-    corrected_fields: z.record(z.string(), z.string().max(1000)).optional(),
     reason: z.string().max(2000).nullish(),
     override_reason: z.string().min(1).max(2000).nullish(),
     expected_version: z.int().gte(0).lte(9007199254740991).nullish()
@@ -141,6 +157,17 @@ export const zErrorResponse = z.object({
 });
 
 /**
+ * FailedCheck
+ *
+ * A blocking check that fails for an approval, with what it found (for the audit).
+ */
+export const zFailedCheck = z.object({
+    check: z.string(),
+    message: z.string(),
+    evidence: z.record(z.string(), z.unknown())
+});
+
+/**
  * FieldSource
  */
 export const zFieldSource = z.enum([
@@ -148,7 +175,8 @@ export const zFieldSource = z.enum([
     'forms',
     'tables',
     'text',
-    'einvoice'
+    'einvoice',
+    'reviewer'
 ]);
 
 /**
@@ -201,6 +229,20 @@ export const zExtractedField = z.object({
 });
 
 /**
+ * InvoiceSummary
+ *
+ * The invoice's key values as routed, for the queue (absent: not read).
+ */
+export const zInvoiceSummary = z.object({
+    vendor_name: z.string().nullable(),
+    invoice_number: z.string().nullable(),
+    document_date: z.string().nullable(),
+    due_date: z.string().nullable(),
+    total_amount: z.string().nullable(),
+    currency: z.string().nullable()
+});
+
+/**
  * JobStatus
  */
 export const zJobStatus = z.enum([
@@ -234,6 +276,14 @@ export const zLineItem = z.object({
 });
 
 /**
+ * LineItemsCorrected
+ */
+export const zLineItemsCorrected = z.object({
+    before: z.array(z.record(z.string(), z.unknown())),
+    after: z.array(z.record(z.string(), z.unknown()))
+});
+
+/**
  * OtherField
  *
  * A key-value pair that is not one of the normalized fields.
@@ -246,6 +296,14 @@ export const zOtherField = z.object({
     bbox: zBoundingBox.nullish(),
     source: zFieldSource,
     xml_path: z.string().nullish()
+});
+
+/**
+ * RescoreRequest
+ */
+export const zRescoreRequest = z.object({
+    corrected_fields: z.record(z.string(), z.string().max(1000)).optional(),
+    corrected_line_items: z.array(zCorrectedLineItem).max(1000).nullish()
 });
 
 /**
@@ -281,6 +339,8 @@ export const zJob = z.object({
     decision_reason: z.string().nullable(),
     decided_at: z.string().nullable(),
     corrections: z.record(z.string(), zCorrection),
+    line_corrections: zLineItemsCorrected.nullable(),
+    summary: zInvoiceSummary,
     read_from: z.enum(['textract', 'einvoice']).nullable()
 });
 
@@ -298,6 +358,17 @@ export const zJobPage = z.object({
 export const zRouting = z.object({
     status: z.enum(['COMPLETED', 'NEEDS_REVIEW']),
     reasons: z.array(zReviewReason).optional()
+});
+
+/**
+ * Rescored
+ *
+ * A job's checks and routing with pending corrections (nothing saved).
+ */
+export const zRescored = z.object({
+    checks: z.record(z.string(), zCheck),
+    routing: zRouting,
+    blocking: z.array(zFailedCheck)
 });
 
 /**
