@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from docuflow.extraction.dates import DateReading, normalize_date
 from docuflow.extraction.evidence import Evidence
 from docuflow.extraction.labels import (
     currency_in_label,
@@ -24,11 +25,9 @@ from docuflow.extraction.labels import (
 from docuflow.extraction.lines import TextLine
 from docuflow.extraction.normalize import (
     EMAIL,
-    DateReading,
     MoneyReading,
     clean_text,
     normalize_currency,
-    normalize_date,
     normalize_money,
     normalize_quantity,
 )

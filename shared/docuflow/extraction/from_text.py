@@ -28,19 +28,11 @@ from dataclasses import replace
 
 from docuflow.extraction.candidates import Reading, found_in_lines
 from docuflow.extraction.choosing import rank
+from docuflow.extraction.dates import DateReading, date_separator, normalize_date, settled_day_first
 from docuflow.extraction.evidence import WEIGHTS
 from docuflow.extraction.labels import field_for_label
 from docuflow.extraction.lines import TextFinding, TextLine
-from docuflow.extraction.normalize import (
-    EMAIL,
-    DateReading,
-    clean_text,
-    date_separator,
-    normalize_currency,
-    normalize_date,
-    normalize_money,
-    settled_day_first,
-)
+from docuflow.extraction.normalize import EMAIL, clean_text, normalize_currency, normalize_money
 from docuflow.extraction.result import DATE_FIELDS, MONEY_FIELDS, FieldSource
 from docuflow.extraction.text_parties import (
     HAS_DIGIT,

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 
+from docuflow.extraction.dates import normalize_date
 from docuflow.extraction.evidence import WEIGHTS
 from docuflow.extraction.labels import field_for_label, label_key
 from docuflow.extraction.lines import TextFinding, TextLine
-from docuflow.extraction.normalize import normalize_date
 
 # A document title, possibly a German compound ("Schlussrechnung", "Handelsrechnung").
 _TITLE = re.compile(
