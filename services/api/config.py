@@ -12,13 +12,15 @@ from services.common.settings import (
     MaxUploadBytes,
     NonEmpty,
     StorageSettings,
+    VendorSettings,
 )
 
 UrlTtlSeconds = Annotated[int, Field(gt=0, le=604_800)]
 
 
-class ReviewSettings(StorageSettings):
-    """api-review also hands out short-lived links to the document."""
+class ReviewSettings(StorageSettings, VendorSettings):
+    """api-review also hands out short-lived links to the document, and an approval
+    teaches the vendor memory."""
 
     download_url_ttl_seconds: UrlTtlSeconds = 300
 
@@ -35,6 +37,12 @@ class UploadSettings(StorageSettings):
 def get_storage_settings() -> StorageSettings:
     """api-jobs reads only these; api-review and api-uploads read them too."""
     return StorageSettings()
+
+
+@cache
+def get_vendor_settings() -> VendorSettings:
+    """api-vendors reads the vendor memory alone; api-review reads it too."""
+    return VendorSettings()
 
 
 @cache

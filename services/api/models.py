@@ -28,6 +28,7 @@ from docuflow.dal.audit import AUDIT_EVENTS
 from docuflow.dal.models import AuditRecord, JobItem, ReadFrom
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult, ReviewReason
+from docuflow.vendors import InvoiceSeen, VendorProfile
 from services.api.logic.uploads import (
     CONTENT_TYPE_PATTERN,
     FILENAME_PATTERN,
@@ -269,6 +270,77 @@ class UploadCreated(_Response):
     upload_headers: dict[str, str]
     expires_at: str
     key: str
+
+
+VendorId = Annotated[
+    str,
+    Field(
+        pattern=r"^(tax|name)-[A-Za-z0-9-]{1,200}$",
+        description="`tax-<VAT id>` or `name-<normalized name>`; anything else names no "
+        "vendor (404).",
+    ),
+]
+
+
+class VendorAccount(_Response):
+    iban: str
+    first_seen: Annotated[str, Field(description="When an invoice first carried it (UTC)")]
+    last_seen: Annotated[str, Field(description="When an invoice last carried it (UTC)")]
+    job_ids: Annotated[list[str], Field(description="The invoices (jobs) that carried it")]
+
+
+class VendorTotals(_Response):
+    minimum: Annotated[str, Field(description="Decimal string")]
+    maximum: Annotated[str, Field(description="Decimal string")]
+    count: int
+
+
+class Vendor(_Response):
+    """A vendor as its completed and approved invoices describe it."""
+
+    vendor_id: VendorId
+    name: Annotated[str, Field(description="The name on its latest invoice, as approved")]
+    names: Annotated[list[str], Field(description="Every name seen (aliases)")]
+    tax_id: str | None
+    addresses: list[str]
+    accounts: list[VendorAccount]
+    currencies: Annotated[dict[str, int], Field(description="Invoices per currency")]
+    totals: Annotated[dict[str, VendorTotals], Field(description="Total range per currency")]
+    invoice_count: int
+    first_seen: str
+    last_seen: str
+
+    @classmethod
+    def of(cls, profile: VendorProfile) -> Vendor:
+        return cls.model_validate(
+            profile.model_dump(exclude={"tenant_id", "version", "invoice_numbers"})
+        )
+
+
+class VendorPage(_Response):
+    items: list[Vendor]
+    next_cursor: str | None
+
+
+class VendorInvoice(_Response):
+    job_id: str
+    status: Annotated[str, Field(description="COMPLETED (automatically) or APPROVED")]
+    recorded_at: str
+    invoice_number: str | None
+    document_date: str | None
+    currency: str | None
+    total: Annotated[str | None, Field(description="Decimal string")]
+    iban: str | None
+
+    @classmethod
+    def of(cls, seen: InvoiceSeen) -> VendorInvoice:
+        return cls.model_validate(seen.model_dump(exclude={"vendor_id"}))
+
+
+class VendorDetail(_Response):
+    vendor: Vendor
+    invoices: Annotated[list[VendorInvoice], Field(description="One page of its invoices")]
+    next_cursor: Annotated[str | None, Field(description="The next page of invoices")]
 
 
 class JobPage(_Response):

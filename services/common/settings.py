@@ -35,5 +35,11 @@ class TableSettings(Settings):
     audit_table: NonEmpty
 
 
+class VendorSettings(Settings):
+    """The vendor memory (ADR 0025)."""
+
+    vendors_table: NonEmpty
+
+
 class StorageSettings(TableSettings, BucketSettings):
     """The tables and the documents bucket."""

@@ -19,6 +19,7 @@ from services.common.settings import (
     Settings,
     StorageSettings,
     TableSettings,
+    VendorSettings,
 )
 
 Threshold = Annotated[float, Field(ge=0, le=100)]
@@ -37,7 +38,7 @@ class StartOcrSettings(StorageSettings):
     textract_role_arn: NonEmpty
 
 
-class ParseSettings(StorageSettings):
+class ParseSettings(StorageSettings, VendorSettings):
     confidence_threshold: Threshold = 80
     confidence_thresholds: Annotated[
         dict[str, Threshold], Field(description="JSON object of per-field overrides")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from docuflow.dal.models import AuditRecord, FieldCorrection, JobItem, Page, utc_now
+from docuflow.dal.vendors import VendorRepository
 from docuflow.domain.errors import InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import invoice_key, normalize_field_value
@@ -17,6 +18,7 @@ from services.api.logic.blocking import Approval, FailedCheck, failing_checks
 from services.api.logic.jobs import load_result
 from services.common.adapters import Storage
 from services.common.errors import InvalidCorrection, OverrideRequired
+from services.common.vendor_memory import remember_invoice
 
 _TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
 
@@ -90,6 +92,7 @@ def corrections_for(
 
 def decide(
     ports: Storage,
+    vendors: VendorRepository,
     job_id: str,
     *,
     decision: str,
@@ -111,12 +114,17 @@ def decide(
     once one wins, the other gets InvalidTransition or ConcurrentUpdate (409). If the
     transaction fails for another reason nothing is written, so the job stays in
     review at the same version and the same request can be retried.
+
+    An approved invoice, with its corrections, is then remembered for its vendor
+    (ADR 0025): a new bank account it carried becomes a known one.
     """
     target = _TARGET[decision]
     job = ports.jobs.get(job_id)
     if job.status is not JobStatus.NEEDS_REVIEW:
         raise InvalidTransition(current=job.status.value, target=target.value)
-    result = load_result(ports, job) if job.result_key and corrected_fields else None
+    # An approval teaches the vendor memory, which needs the values as approved.
+    wants_result = bool(corrected_fields) or target is JobStatus.APPROVED
+    result = load_result(ports, job) if job.result_key and wants_result else None
     corrections = corrections_for(result, corrected_fields)
     key = job.invoice_key
     if result is not None and {"vendor_name", "invoice_number"} & corrections.keys():
@@ -143,7 +151,7 @@ def decide(
         # The write succeeds only at `version` and increments it.
         new_version=version + 1,
     )
-    return ports.jobs.transition_with_audit(
+    decided = ports.jobs.transition_with_audit(
         job_id,
         current=JobStatus.NEEDS_REVIEW,
         target=target,
@@ -158,6 +166,9 @@ def decide(
         },
         audit_puts=[ports.audit.transaction_put(record) for record in records],
     )
+    if target is JobStatus.APPROVED and result is not None:
+        remember_invoice(vendors, decided, result, status=target.value, corrections=corrections)
+    return decided
 
 
 def _override(reason: str | None, checks: Sequence[FailedCheck]) -> dict[str, Any] | None:
