@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "docuflow_tools.localcloud.seed",
         "Upload the fixture documents to a running local cloud",
     ),
+    "calibrate": (
+        "docuflow_tools.calibrate",
+        "Per field: how often values above each confidence were right (from the audit)",
+    ),
     "openapi": (
         "docuflow_tools.openapi",
         "Generate services/api/openapi.json from the API handlers (--check: compare)",
