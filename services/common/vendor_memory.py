@@ -38,7 +38,9 @@ def _facts(
     facts = InvoiceFacts.of(job_id, values)
     if facts is None:
         return None
-    profile = vendors.resolve(tenant_id, facts.vendor_id, facts.vendor_name)
+    profile = vendors.resolve(
+        tenant_id, facts.vendor_id, name=facts.vendor_name, tax_id=facts.tax_id
+    )
     if profile is not None:
         facts = facts.model_copy(update={"vendor_id": profile.vendor_id})
     return facts, profile

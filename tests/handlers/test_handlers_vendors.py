@@ -108,3 +108,29 @@ def test_vendor_routes_refuse_bad_input_with_4xx(cloud: Cloud) -> None:
     assert get("/vendors", query={"owner_id": "acme", "cursor": "%%"})["statusCode"] == 400
     bad = get("/vendors/{vendor_id}", vendor_id="nobody", query={"owner_id": "acme"})
     assert bad["statusCode"] == 404
+
+
+def test_a_vendor_is_found_by_its_name_unless_the_tax_ids_differ(cloud: Cloud) -> None:
+    from docuflow.dal.vendors import VendorRepository
+    from docuflow.vendors import InvoiceFacts, InvoiceSeen, remember
+
+    repository = VendorRepository(cloud.table(cloud.vendors_table))
+    # Given a vendor known by its tax id, from an invoice printed "Acme GmbH"
+    facts = InvoiceFacts.of("j1", {"vendor_name": "Acme GmbH", "vendor_tax_id": "DE111"})
+    assert facts is not None
+    seen = InvoiceSeen(vendor_id=facts.vendor_id, job_id="j1", status="APPROVED", recorded_at="t")
+    stored = repository.remember(
+        "acme", seen, lambda current: remember(current, facts, tenant_id="acme", at="t")
+    )
+    assert stored is not None and stored.version == 1
+    # Then remembering the same job again changes nothing
+    assert (
+        repository.remember("acme", seen, lambda c: remember(c, facts, tenant_id="acme", at="t"))
+        is None
+    )
+    # And an invoice without a tax id, printed "ACME gmbh.", is from that vendor
+    found = repository.resolve("acme", "name-acme", name="ACME gmbh.", tax_id=None)
+    assert found is not None and found.vendor_id == "tax-DE111"
+    # But one with another tax id is another vendor, and another tenant has none
+    assert repository.resolve("acme", "tax-DE222", name="Acme GmbH", tax_id="DE222") is None
+    assert repository.resolve("globex", "tax-DE111", name="Acme GmbH", tax_id="DE111") is None

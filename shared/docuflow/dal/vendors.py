@@ -78,14 +78,20 @@ class VendorRepository:
             raise VendorNotFound(vendor_id)
         return profile
 
-    def resolve(self, tenant_id: str, vendor_id: str, name: str | None) -> VendorProfile | None:
+    def resolve(
+        self, tenant_id: str, vendor_id: str, *, name: str | None, tax_id: str | None
+    ) -> VendorProfile | None:
         """The known vendor an invoice is from: by its id (tax id, else name), else by
-        an alias of its name (an invoice without the tax id its vendor is known by)."""
+        an alias of its name — unless both carry a tax id and they differ (two companies
+        of one name are two vendors)."""
         profile = self.find(tenant_id, vendor_id)
         if profile is not None or not name or not normalized_name(name):
             return profile
         alias = self._get(tenant_id, f"alias#{normalized_name(name)}")
-        return None if alias is None else self.find(tenant_id, str(alias["vendor_id"]))
+        named = None if alias is None else self.find(tenant_id, str(alias["vendor_id"]))
+        if named is not None and tax_id and named.tax_id:
+            return None
+        return named
 
     def owner_of_account(self, tenant_id: str, iban: str) -> VendorProfile | None:
         """The vendor whose invoices were last paid to `iban`, if any."""
