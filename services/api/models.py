@@ -295,6 +295,17 @@ class VendorTotals(_Response):
     count: int
 
 
+class VendorLearned(_Response):
+    """What reviewers' corrections taught about the vendor; its next invoices follow it
+    (fields chosen so say `source: vendor_hint`)."""
+
+    vendor_name: Annotated[str | None, Field(description="The canonical name")]
+    invoice_number_label: Annotated[
+        str | None, Field(description="The label its invoice number sits under")
+    ]
+    learned_from: Annotated[list[str], Field(description="The jobs it was learned from")]
+
+
 class Vendor(_Response):
     """A vendor as its completed and approved invoices describe it."""
 
@@ -307,6 +318,7 @@ class Vendor(_Response):
     currencies: Annotated[dict[str, int], Field(description="Invoices per currency")]
     totals: Annotated[dict[str, VendorTotals], Field(description="Total range per currency")]
     invoice_count: int
+    hints: VendorLearned
     first_seen: str
     last_seen: str
 

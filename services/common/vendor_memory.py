@@ -10,9 +10,18 @@ from collections.abc import Mapping
 
 from docuflow.dal.models import FieldCorrection, JobItem, utc_now
 from docuflow.dal.vendors import VendorRepository
+from docuflow.extraction.parser import ParsedDocument
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger
-from docuflow.vendors import InvoiceFacts, InvoiceSeen, VendorProfile, history_reasons, remember
+from docuflow.vendors import (
+    InvoiceFacts,
+    InvoiceSeen,
+    VendorProfile,
+    apply_hints,
+    history_reasons,
+    learn,
+    remember,
+)
 from docuflow.vendors import with_history as result_with_history
 
 
@@ -44,6 +53,36 @@ def _facts(
     if profile is not None:
         facts = facts.model_copy(update={"vendor_id": profile.vendor_id})
     return facts, profile
+
+
+def with_hints(vendors: VendorRepository, job: JobItem, parsed: ParsedDocument) -> ParsedDocument:
+    """`parsed` following what reviewers taught about its vendor (ADR 0026)."""
+    values = {name: field.value for name, field in parsed.fields.items()}
+    found = _facts(vendors, tenant_of(job), job.job_id, values)
+    if found is None or found[1] is None:
+        return parsed
+    hinted = apply_hints(parsed, found[1].hints)
+    if hinted is not parsed:
+        logger.info("Vendor hints applied", extra={"vendor_id": found[1].vendor_id})
+    return hinted
+
+
+def _learned(
+    profile: VendorProfile,
+    result: ExtractionResult,
+    corrections: Mapping[str, FieldCorrection],
+    job_id: str,
+) -> VendorProfile:
+    """The profile with what this approval's corrections teach: hints, and the name as it
+    was read kept as an alias, so the next invoice read the same way finds the vendor."""
+    hints = learn(
+        profile.hints, result, {n: c.after for n, c in corrections.items()}, job_id=job_id
+    )
+    names = list(profile.names)
+    read_name = corrections["vendor_name"].before if "vendor_name" in corrections else None
+    if read_name and read_name not in names:
+        names.append(read_name)
+    return profile.model_copy(update={"hints": hints, "names": names})
 
 
 def with_history(
@@ -91,9 +130,12 @@ def remember_invoice(
         total=facts.total,
         iban=facts.iban,
     )
-    profile = vendors.remember(
-        tenant_id, seen, lambda current: remember(current, facts, tenant_id=tenant_id, at=at)
-    )
+
+    def update(current: VendorProfile | None) -> VendorProfile:
+        updated = remember(current, facts, tenant_id=tenant_id, at=at)
+        return _learned(updated, result, corrections, job.job_id) if corrections else updated
+
+    profile = vendors.remember(tenant_id, seen, update)
     logger.info(
         "Invoice remembered for its vendor" if profile else "Invoice was remembered already",
         extra={"vendor_id": facts.vendor_id},

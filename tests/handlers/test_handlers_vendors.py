@@ -134,3 +134,72 @@ def test_a_vendor_is_found_by_its_name_unless_the_tax_ids_differ(cloud: Cloud) -
     # But one with another tax id is another vendor, and another tenant has none
     assert repository.resolve("acme", "tax-DE222", name="Acme GmbH", tax_id="DE222") is None
     assert repository.resolve("globex", "tax-DE111", name="Acme GmbH", tax_id="DE111") is None
+
+
+def parse_generated(
+    cloud: Cloud, owner: str, seed: int, **overrides: Any
+) -> tuple[Any, dict[str, Any]]:
+    """A generated invoice's AnalyzeExpense response through parse-and-score, for `owner`."""
+    import json
+
+    from docuflow_tools.samples import UNAMBIGUOUS, expense_recording, make_invoice
+    from services.workflow.handlers import parse_and_score
+
+    invoice = make_invoice(seed, **{**UNAMBIGUOUS, **overrides})
+    job = make_job(
+        cloud, status="PROCESSING", fixture=None, owner_id=owner, file_sha256=f"{seed:064d}"
+    )
+    key = f"ocr/{job.job_id}/1/expense/0001.json"
+    cloud.put_object(key, json.dumps(expense_recording(invoice)).encode(), "application/json")
+    state = {
+        "job_id": job.job_id,
+        "bucket": "-",
+        "key": job.s3_key,
+        "attempt": 1,
+        "stored": {"keys": [key], "pages": 1},
+    }
+    return job, parse_and_score.lambda_handler(state, LambdaContext())
+
+
+def test_a_corrected_vendor_name_is_used_for_the_vendors_next_invoice(
+    cloud: Cloud, monkeypatch: Any
+) -> None:
+    vendor = {
+        "vendor_name": "Brightwater Supplies Ltd",
+        "vendor_tax_id": "GB123456789",
+        "with_remittance": True,
+        "iban": OLD_IBAN,
+    }
+    # Given a first invoice of a vendor sent to review (a strict threshold, for the test)
+    monkeypatch.setenv("CONFIDENCE_THRESHOLD", "99.9")
+    first, outcome = parse_generated(cloud, "acme", 21, invoice_number="BW-1", **vendor)
+    assert outcome["status"] == "NEEDS_REVIEW"
+    # When a reviewer approves it with the vendor's name as the ledger knows it
+    body = {
+        "decision": "APPROVE",
+        "reviewer": "rita",
+        "corrected_fields": {"vendor_name": "Brightwater Supplies Limited"},
+    }
+    route = "/review/jobs/{job_id}/decision"
+    decided = call(
+        review, http_event("POST", route, path_params={"job_id": first.job_id}, body=body)
+    )
+    assert decided["statusCode"] == 200, decided["json"]
+    # Then the vendor's next invoice, printed the same way, reads with that name, as a hint
+    second, _ = parse_generated(cloud, "acme", 22, invoice_number="BW-2", **vendor)
+    name = cloud.get_json(f"results/{second.job_id}.json")["fields"]["vendor_name"]
+    assert (name["value"], name["source"], name["text"]) == (
+        "Brightwater Supplies Limited",
+        "vendor_hint",
+        "Brightwater Supplies Ltd",
+    )
+    assert name["alternatives"][0]["value"] == "Brightwater Supplies Ltd"
+    listing = get("/vendors", query={"owner_id": "acme"})["json"]["items"]
+    assert listing[0]["hints"]["vendor_name"] == "Brightwater Supplies Limited"
+    assert listing[0]["hints"]["learned_from"] == [first.job_id]
+    # But another tenant's invoice of a vendor of that name learns nothing from it
+    other, _ = parse_generated(cloud, "globex", 23, invoice_number="BW-3", **vendor)
+    assert (
+        cloud.get_json(f"results/{other.job_id}.json")["fields"]["vendor_name"]["source"]
+        != "vendor_hint"
+    )

@@ -27,7 +27,7 @@ from docuflow.extraction import score as score_parsed
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Storage
-from services.common.vendor_memory import remember_invoice, with_history
+from services.common.vendor_memory import remember_invoice, with_hints, with_history
 from services.workflow.models import ParseOutcome
 
 ACTOR = "workflow"
@@ -58,19 +58,19 @@ def score_with_duplicates(
 
 def score(
     storage: Storage,
+    vendors: VendorRepository,
+    job: JobItem,
     pages: list[dict[str, Any]],
     settings: ScoringSettings,
-    *,
-    job_id: str,
-    file_sha256: str | None,
 ) -> ExtractionResult:
-    """Parse Textract's pages once, then score them with duplicate evidence."""
-    parsed = parse_responses(pages)
+    """Parse Textract's pages once, follow the vendor's hints (what reviewers corrected
+    on its earlier invoices), then score them with duplicate evidence."""
+    parsed = with_hints(vendors, job, parse_responses(pages))
     return score_with_duplicates(
         storage,
         lambda duplicates: score_parsed(parsed, settings, duplicates),
-        job_id=job_id,
-        file_sha256=file_sha256,
+        job_id=job.job_id,
+        file_sha256=job.file_sha256,
     )
 
 
@@ -184,7 +184,7 @@ def parse_and_score(
     if done is not None:
         return done
     pages = [storage.documents.get_json(key) for key in keys]
-    result = score(storage, pages, settings, job_id=job_id, file_sha256=job.file_sha256)
+    result = score(storage, vendors, job, pages, settings)
     return _store_and_route(
         storage,
         vendors,

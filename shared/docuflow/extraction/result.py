@@ -19,6 +19,9 @@ class FieldSource(StrEnum):
     TEXT = "text"
     EINVOICE = "einvoice"
     """Read exactly from e-invoice XML (`xml_path` says where)."""
+    VENDOR_HINT = "vendor_hint"
+    """Chosen by what a reviewer corrected on an earlier invoice of the same vendor
+    (`label` says which: the canonical name, or the label the value sits under)."""
 
 
 class DocumentType(StrEnum):

@@ -33,6 +33,20 @@ class TotalRange(_Model):
     count: Annotated[int, Field(ge=1)]
 
 
+class VendorHints(_Model):
+    """What reviewers taught about a vendor by correcting its invoices (ADR 0026)."""
+
+    vendor_name: Annotated[
+        str | None, Field(description="The canonical name a reviewer gave it")
+    ] = None
+    invoice_number_label: Annotated[
+        str | None, Field(description="The printed label its invoice number sits under")
+    ] = None
+    learned_from: Annotated[list[str], Field(description="The jobs they were learned from")] = (
+        Field(default_factory=list)
+    )
+
+
 class VendorProfile(_Model):
     """One vendor of one tenant, as its completed and approved invoices describe it."""
 
@@ -49,6 +63,7 @@ class VendorProfile(_Model):
     totals: dict[str, TotalRange] = Field(default_factory=dict)
     invoice_numbers: list[str] = Field(default_factory=list)
     invoice_count: Annotated[int, Field(ge=0)] = 0
+    hints: VendorHints = Field(default_factory=VendorHints)
     first_seen: str
     last_seen: str
     version: Annotated[int, Field(ge=0, description="Optimistic lock of the stored item")] = 0

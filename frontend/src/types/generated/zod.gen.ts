@@ -148,7 +148,8 @@ export const zFieldSource = z.enum([
     'forms',
     'tables',
     'text',
-    'einvoice'
+    'einvoice',
+    'vendor_hint'
 ]);
 
 /**
@@ -387,6 +388,18 @@ export const zVendorInvoice = z.object({
 });
 
 /**
+ * VendorLearned
+ *
+ * What reviewers' corrections taught about the vendor; its next invoices follow it
+ * (fields chosen so say `source: vendor_hint`).
+ */
+export const zVendorLearned = z.object({
+    vendor_name: z.string().nullable(),
+    invoice_number_label: z.string().nullable(),
+    learned_from: z.array(z.string())
+});
+
+/**
  * VendorTotals
  */
 export const zVendorTotals = z.object({
@@ -410,6 +423,7 @@ export const zVendor = z.object({
     currencies: z.record(z.string(), z.int()),
     totals: z.record(z.string(), zVendorTotals),
     invoice_count: z.int(),
+    hints: zVendorLearned,
     first_seen: z.string(),
     last_seen: z.string()
 });
