@@ -56,10 +56,15 @@ def test_a_new_bank_account_goes_to_review_until_approved(api: Api, target: Targ
     fields: dict[str, Any] = api.result(second_id)["fields"]
     assert fields["bank_account"]["value"] == NEW_IBAN
     assert min(field["confidence"] for field in fields.values()) >= 80
-    # When a reviewer approves it
+    # When a reviewer approves it, giving the vendor's name as the ledger knows it
     decision = api.decide(
         second_id,
-        {"decision": "APPROVE", "reviewer": "e2e-reviewer", "expected_version": second["version"]},
+        {
+            "decision": "APPROVE",
+            "reviewer": "e2e-reviewer",
+            "expected_version": second["version"],
+            "corrected_fields": {"vendor_name": "Brightwater Supplies Limited"},
+        },
     )
     assert decision.status_code == 200, decision.text
     # Then a third invoice to the new account is completed
@@ -68,6 +73,9 @@ def test_a_new_bank_account_goes_to_review_until_approved(api: Api, target: Targ
         timeout=PROCESSING_TIMEOUT,
     )
     assert third["status"] == "COMPLETED", third
+    # And it reads with the corrected name, as a vendor hint
+    name = api.result(third["job_id"])["fields"]["vendor_name"]
+    assert (name["value"], name["source"]) == ("Brightwater Supplies Limited", "vendor_hint")
     # And the vendor knows both accounts and all three invoices
     listing = api.get("/vendors", params={"owner_id": owner})
     assert listing.status_code == 200, listing.text

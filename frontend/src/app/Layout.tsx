@@ -20,6 +20,8 @@ export function Layout() {
           </NavLink>
           <NavLink to={paths.jobs}>Jobs</NavLink>
           <NavLink to={paths.review}>Review queue</NavLink>
+          {/* The demo's data has no vendor memory yet: the page is live-mode only. */}
+          {config.mode === 'live' && <NavLink to={paths.vendors}>Vendors</NavLink>}
         </nav>
         <ClerkNameField />
       </header>

@@ -23,6 +23,9 @@ import {
   zReviewDetail,
   zReviewReason,
   zUploadCreated,
+  zVendor,
+  zVendorDetail,
+  zVendorPage,
 } from './generated/zod.gen';
 
 export const jobStatusSchema = zJobStatus;
@@ -53,5 +56,10 @@ export type CreateUploadRequest = z.infer<typeof createUploadRequestSchema>;
 export type UploadCreated = z.infer<typeof uploadCreatedSchema>;
 export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+export const vendorPageSchema = zVendorPage;
+export const vendorDetailSchema = zVendorDetail;
+export type Vendor = z.infer<typeof zVendor>;
+export type VendorPage = z.infer<typeof vendorPageSchema>;
+export type VendorDetail = z.infer<typeof vendorDetailSchema>;
 
 export const JOB_STATUSES = jobStatusSchema.options;

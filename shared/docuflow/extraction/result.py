@@ -227,6 +227,13 @@ class ReviewReason(_Model):
     code: Annotated[str, Field(description="Stable machine code, e.g. TOTALS_MISMATCH")]
     field: Annotated[str | None, Field(description="The field it concerns, if one")] = None
     message: Annotated[str, Field(description="One sentence a reviewer understands")]
+    evidence: Annotated[
+        dict[str, str | list[str]] | None,
+        Field(
+            description="What the reason rests on, for screens to show apart from the "
+            "message: BANK_DETAILS_CHANGED has `known_accounts`, `new_account`, `vendor_id`"
+        ),
+    ] = None
 
 
 class Routing(_Model):

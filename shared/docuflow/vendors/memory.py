@@ -138,6 +138,11 @@ def history_reasons(
                 f"{_accounts_in_words(profile.accounts)}; this invoice asks for payment to "
                 f"{facts.iban}, an account never seen for this vendor. Confirm the change "
                 "with the vendor by a channel you already know before approving.",
+                evidence={
+                    "vendor_id": profile.vendor_id,
+                    "known_accounts": [seen.iban for seen in profile.accounts],
+                    "new_account": facts.iban,
+                },
             )
         )
     if facts.currency and profile.currencies and facts.currency not in profile.currencies:

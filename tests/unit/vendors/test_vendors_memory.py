@@ -105,6 +105,11 @@ def test_a_known_vendors_new_account_is_bank_details_changed_naming_both() -> No
     assert codes(reasons) == ["BANK_DETAILS_CHANGED"]
     assert OLD_IBAN in reasons[0].message and NEW_IBAN in reasons[0].message
     assert reasons[0].message.startswith("Bank details changed")
+    assert reasons[0].evidence == {
+        "vendor_id": "name-acme",
+        "known_accounts": [OLD_IBAN],
+        "new_account": NEW_IBAN,
+    }
 
 
 def test_nothing_is_unusual_about_a_known_account_and_a_new_vendor_has_no_history() -> None:

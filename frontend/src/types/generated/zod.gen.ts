@@ -255,7 +255,11 @@ export const zOtherField = z.object({
 export const zReviewReason = z.object({
     code: z.string(),
     field: z.string().nullish(),
-    message: z.string()
+    message: z.string(),
+    evidence: z.record(z.string(), z.union([
+        z.string(),
+        z.array(z.string())
+    ])).nullish()
 });
 
 /**

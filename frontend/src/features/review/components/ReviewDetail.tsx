@@ -14,6 +14,7 @@ import { useReviewQueue } from '../api/get-review-queue';
 import { useSubmitDecision, type Decision } from '../api/submit-decision';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { fieldBoxes, reviewFieldNames } from '../utils/review-fields';
+import { BankChangeAlert } from './BankChangeAlert';
 import { DecisionPanel, type DecisionPanelHandle } from './DecisionPanel';
 import { DocumentViewer } from './DocumentViewer';
 import { FieldRow } from './FieldRow';
@@ -136,6 +137,11 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
               <strong>{result.einvoice.label}</strong>: values read exactly from the XML.
             </p>
           )}
+          {reasons
+            .filter((reason) => reason.code === 'BANK_DETAILS_CHANGED')
+            .map((reason, index) => (
+              <BankChangeAlert key={`bank-${index}`} reason={reason} />
+            ))}
           {reasons.length > 0 && (
             <ul className="reasons" aria-label="Why it is in review">
               {reasons.map((reason, index) => (
