@@ -87,10 +87,12 @@ destroy:
 
 ## Accuracy figures of the offline engine + parser on a freshly generated labelled set.
 EVAL_N ?= 20
+EVAL_HINT_PAIRS ?= 10
 eval:
 	rm -rf .generated/eval
 	$(RUN) docuflow generate .generated/eval -n $(EVAL_N)
 	$(RUN) docuflow eval .generated/eval
+	$(RUN) docuflow eval-hints --pairs $(EVAL_HINT_PAIRS)
 
 clean:
 	rm -rf .localcloud .generated .pytest_cache .mypy_cache .ruff_cache

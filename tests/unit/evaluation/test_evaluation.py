@@ -145,3 +145,16 @@ def test_cli_prints_figures_and_json(
     assert printed["documents"] == 6
     assert eval_cli.run(parser.parse_args([str(tmp_path)])) == 1
     assert "No *.truth.json" in capsys.readouterr().err
+
+
+def test_eval_hints_reads_pairs_of_one_vendor_and_never_loses_with_hints() -> None:
+    from docuflow_tools.evaluation.vendor_hints import format_report, measure
+
+    report = measure(2, seed=3)
+    assert report.generated and [gain.field for gain in report.fields] == [
+        "vendor_name",
+        "invoice_number",
+    ]
+    for gain in report.fields:
+        assert gain.pairs == 2 and gain.second_right_with >= gain.second_right_without
+    assert "GENERATED" in format_report(report)
