@@ -20,8 +20,7 @@ export function Layout() {
           </NavLink>
           <NavLink to={paths.jobs}>Jobs</NavLink>
           <NavLink to={paths.review}>Review queue</NavLink>
-          {/* The demo's data has no vendor memory yet: the page is live-mode only. */}
-          {config.mode === 'live' && <NavLink to={paths.vendors}>Vendors</NavLink>}
+          <NavLink to={paths.vendors}>Vendors</NavLink>
         </nav>
         <ClerkNameField />
       </header>
