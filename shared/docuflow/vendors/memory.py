@@ -207,6 +207,9 @@ def with_history(
             message=f"Nothing unusual for {profile.name}, known from "
             f"{profile.invoice_count} earlier invoice(s).",
         )
+    if any(reason.code == "DUPLICATE_INVOICE" for reason in result.routing.reasons):
+        # The duplicate index already names the earlier job: saying it twice adds nothing.
+        reasons = [reason for reason in reasons if reason.code != "INVOICE_NUMBER_SEEN"]
     all_reasons = [*result.routing.reasons, *reasons]
     return result.model_copy(
         update={
