@@ -18,6 +18,7 @@ import pytest
 from e2e.client import Api, new_owner, prepare
 from e2e.documents import generated_invoice
 from e2e.targets import Target
+from tests.support import wait_for
 
 PROCESSING_TIMEOUT = 180
 OLD_IBAN = "DE89370400440532013000"
@@ -76,10 +77,16 @@ def test_a_new_bank_account_goes_to_review_until_approved(api: Api, target: Targ
     # And it reads with the corrected name, as a vendor hint
     name = api.result(third["job_id"])["fields"]["vendor_name"]
     assert (name["value"], name["source"]) == ("Brightwater Supplies Limited", "vendor_hint")
-    # And the vendor knows both accounts and all three invoices
-    listing = api.get("/vendors", params={"owner_id": owner})
-    assert listing.status_code == 200, listing.text
-    [vendor] = listing.json()["items"]
+
+    # And the vendor knows both accounts and all three invoices (the pipeline remembers a
+    # completed invoice right after routing it: wait for that write)
+    def remembered() -> dict[str, Any] | None:
+        listing = api.get("/vendors", params={"owner_id": owner})
+        assert listing.status_code == 200, listing.text
+        items: list[dict[str, Any]] = listing.json()["items"]
+        return items[0] if items and items[0]["invoice_count"] == 3 else None
+
+    vendor = wait_for(remembered, 30, "the vendor to know three invoices")
     assert vendor["vendor_id"] == f"tax-{tax_id}" and vendor["invoice_count"] == 3
     assert [account["iban"] for account in vendor["accounts"]] == [OLD_IBAN, NEW_IBAN]
     detail = api.get(f"/vendors/{vendor['vendor_id']}", params={"owner_id": owner})
