@@ -91,12 +91,15 @@ destroy:
 ## Fails (exit 3) when a corpus figure falls below the checked-in floor
 ## (tools/docuflow_tools/evaluation/corpus_floor.json).
 EVAL_N ?= 20
+EVAL_HINT_PAIRS ?= 10
 EVAL_CORPUS ?= $(DOCUFLOW_SHARED_DIR)/corpus/invoices
 eval:
 	@started=$$(date +%s); \
 	rm -rf .generated/eval && \
 	$(RUN) docuflow generate .generated/eval -n $(EVAL_N) && \
 	echo && echo "== Generated invoices" && $(RUN) docuflow eval .generated/eval && \
+	echo && echo "== Vendor hints (generated pairs)" && \
+	$(RUN) docuflow eval-hints --pairs $(EVAL_HINT_PAIRS) && \
 	echo && echo "== Real invoices ($(EVAL_CORPUS))" && \
 	$(RUN) docuflow eval "$(EVAL_CORPUS)" --floor && \
 	echo && echo "== Real invoices as degraded scans (Tesseract)" && \

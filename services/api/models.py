@@ -27,6 +27,7 @@ from docuflow.dal.audit import AUDIT_EVENTS
 from docuflow.dal.models import AuditRecord, JobItem, ReadFrom
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import Check, ExtractionResult, ReviewReason, Routing
+from docuflow.vendors import InvoiceSeen, VendorProfile
 from services.api.logic.blocking import FailedCheck
 from services.api.logic.uploads import (
     CONTENT_TYPE_PATTERN,
@@ -350,6 +351,89 @@ class UploadCreated(_Response):
     upload_headers: dict[str, str]
     expires_at: str
     key: str
+
+
+VendorId = Annotated[
+    str,
+    Field(
+        pattern=r"^(tax|name)-[A-Za-z0-9-]{1,200}$",
+        description="`tax-<VAT id>` or `name-<normalized name>`; anything else names no "
+        "vendor (404).",
+    ),
+]
+
+
+class VendorAccount(_Response):
+    iban: str
+    first_seen: Annotated[str, Field(description="When an invoice first carried it (UTC)")]
+    last_seen: Annotated[str, Field(description="When an invoice last carried it (UTC)")]
+    job_ids: Annotated[list[str], Field(description="The invoices (jobs) that carried it")]
+
+
+class VendorTotals(_Response):
+    minimum: Annotated[str, Field(description="Decimal string")]
+    maximum: Annotated[str, Field(description="Decimal string")]
+    count: int
+
+
+class VendorLearned(_Response):
+    """What reviewers' corrections taught about the vendor; its next invoices follow it
+    (fields chosen so say `source: vendor_hint`)."""
+
+    vendor_name: Annotated[str | None, Field(description="The canonical name")]
+    invoice_number_label: Annotated[
+        str | None, Field(description="The label its invoice number sits under")
+    ]
+    learned_from: Annotated[list[str], Field(description="The jobs it was learned from")]
+
+
+class Vendor(_Response):
+    """A vendor as its completed and approved invoices describe it."""
+
+    vendor_id: VendorId
+    name: Annotated[str, Field(description="The name on its latest invoice, as approved")]
+    names: Annotated[list[str], Field(description="Every name seen (aliases)")]
+    tax_id: str | None
+    addresses: list[str]
+    accounts: list[VendorAccount]
+    currencies: Annotated[dict[str, int], Field(description="Invoices per currency")]
+    totals: Annotated[dict[str, VendorTotals], Field(description="Total range per currency")]
+    invoice_count: int
+    hints: VendorLearned
+    first_seen: str
+    last_seen: str
+
+    @classmethod
+    def of(cls, profile: VendorProfile) -> Vendor:
+        return cls.model_validate(
+            profile.model_dump(exclude={"tenant_id", "version", "invoice_numbers"})
+        )
+
+
+class VendorPage(_Response):
+    items: list[Vendor]
+    next_cursor: str | None
+
+
+class VendorInvoice(_Response):
+    job_id: str
+    status: Annotated[str, Field(description="COMPLETED (automatically) or APPROVED")]
+    recorded_at: str
+    invoice_number: str | None
+    document_date: str | None
+    currency: str | None
+    total: Annotated[str | None, Field(description="Decimal string")]
+    iban: str | None
+
+    @classmethod
+    def of(cls, seen: InvoiceSeen) -> VendorInvoice:
+        return cls.model_validate(seen.model_dump(exclude={"vendor_id"}))
+
+
+class VendorDetail(_Response):
+    vendor: Vendor
+    invoices: Annotated[list[VendorInvoice], Field(description="One page of its invoices")]
+    next_cursor: Annotated[str | None, Field(description="The next page of invoices")]
 
 
 class JobPage(_Response):

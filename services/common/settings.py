@@ -37,6 +37,12 @@ class TableSettings(Settings):
     audit_table: NonEmpty
 
 
+class VendorSettings(Settings):
+    """The vendor memory (ADR 0025)."""
+
+    vendors_table: NonEmpty
+
+
 class StorageSettings(TableSettings, BucketSettings):
     """The tables and the documents bucket."""
 

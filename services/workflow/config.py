@@ -20,6 +20,7 @@ from services.common.settings import (
     Settings,
     StorageSettings,
     TableSettings,
+    VendorSettings,
 )
 
 
@@ -36,7 +37,7 @@ class StartOcrSettings(StorageSettings):
     textract_role_arn: NonEmpty
 
 
-class ParseSettings(StorageSettings, ScoringThresholds):
+class ParseSettings(StorageSettings, ScoringThresholds, VendorSettings):
     pass
 
 

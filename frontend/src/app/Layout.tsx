@@ -20,6 +20,7 @@ export function Layout() {
           </NavLink>
           <NavLink to={paths.jobs}>Jobs</NavLink>
           <NavLink to={paths.review}>Review queue</NavLink>
+          <NavLink to={paths.vendors}>Vendors</NavLink>
         </nav>
         <ClerkNameField />
       </header>

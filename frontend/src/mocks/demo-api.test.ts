@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { demoData, demoScene } from '@/testing/demo-data';
-import { auditTrailSchema, extractionResultSchema, jobPageSchema, jobSchema, rescoredSchema, reviewDetailSchema, uploadCreatedSchema } from '@/types/api';
+import {
+  auditTrailSchema,
+  extractionResultSchema,
+  jobPageSchema,
+  jobSchema,
+  rescoredSchema,
+  reviewDetailSchema,
+  uploadCreatedSchema,
+  vendorDetailSchema,
+  vendorPageSchema,
+} from '@/types/api';
 import { DEMO_TIMING, DemoApi } from './demo-api';
 
 function clock(start = Date.parse('2026-03-20T09:00:00Z')) {
@@ -22,6 +32,20 @@ const bodyOf = (answer: { body: unknown }) => answer.body;
 const events = (api: DemoApi, jobId: string) => auditTrailSchema.parse(bodyOf(api.auditTrail(jobId))).items.map((e) => e.event);
 
 describe('the demo back end', () => {
+  it('serves the vendor memory per tenant, with the bank change the generator routed to review', () => {
+    const api = demo();
+    const changed = demoScene('bank-change').job;
+    const [reason] = changed.review_reasons;
+    expect(reason?.code).toBe('BANK_DETAILS_CHANGED');
+    const vendorId = String(reason?.evidence?.vendor_id);
+    const listed = vendorPageSchema.parse(bodyOf(api.listVendors(new URLSearchParams({ owner_id: changed.owner_id }))));
+    expect(listed.items.map((vendor) => vendor.vendor_id)).toEqual([vendorId]);
+    const detail = vendorDetailSchema.parse(bodyOf(api.getVendor(vendorId, new URLSearchParams({ owner_id: changed.owner_id }))));
+    expect(detail.vendor.accounts.map((account) => account.iban)).toEqual(reason?.evidence?.known_accounts);
+    expect(api.getVendor(vendorId, new URLSearchParams({ owner_id: 'someone-else' })).status).toBe(404);
+    expect(api.listVendors(new URLSearchParams()).status).toBe(400);
+  });
+
   it('serves the generated jobs, results and audit trails as they were written', () => {
     const api = demo();
     const data = demoData();

@@ -371,6 +371,25 @@ export class DemoApi {
     );
   }
 
+  /**
+   * GET /vendors?owner_id= : the vendor memory the data generator's run of the pipeline's
+   * rules left. Decisions made in the demo do not add to it.
+   */
+  listVendors(params: URLSearchParams): Answer {
+    const owner = params.get('owner_id');
+    if (!owner) return error(400, 'VALIDATION_ERROR', 'owner_id: a tenant is required to list vendors.');
+    const items = this.data.vendors.filter((entry) => entry.owner_id === owner).map((entry) => entry.detail.vendor);
+    return { status: 200, body: { items, next_cursor: null } };
+  }
+
+  /** GET /vendors/{vendor_id}?owner_id= */
+  getVendor(vendorId: string, params: URLSearchParams): Answer {
+    const owner = params.get('owner_id');
+    if (!owner) return error(400, 'VALIDATION_ERROR', 'owner_id: a tenant is required.');
+    const entry = this.data.vendors.find((candidate) => candidate.owner_id === owner && candidate.detail.vendor.vendor_id === vendorId);
+    return entry ? { status: 200, body: entry.detail } : error(404, 'VENDOR_NOT_FOUND', `No vendor with id '${vendorId}'.`);
+  }
+
   /** GET /review/jobs: sorted, filtered and searched as services/api/logic/review.py does. */
   reviewQueue(params: URLSearchParams): Answer {
     this.state.entries.forEach((entry) => this.advance(entry));

@@ -35,6 +35,10 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.get(at('/jobs/:jobId'), ({ params }) => json(demo.getJob(String(params.jobId)))),
     http.get(at('/jobs/:jobId/result'), ({ params }) => json(demo.result(String(params.jobId)))),
     http.get(at('/jobs/:jobId/audit'), ({ params }) => json(demo.auditTrail(String(params.jobId)))),
+    http.get(at('/vendors'), ({ request }) => json(demo.listVendors(new URL(request.url).searchParams))),
+    http.get(at('/vendors/:vendorId'), ({ request, params }) =>
+      json(demo.getVendor(String(params.vendorId), new URL(request.url).searchParams)),
+    ),
     http.get(at('/review/jobs'), ({ request }) => json(demo.reviewQueue(new URL(request.url).searchParams))),
     http.get(at('/review/jobs/:jobId'), ({ params }) => json(demo.reviewJob(String(params.jobId)))),
     http.post(at('/review/jobs/:jobId/rescore'), async ({ request, params }) =>

@@ -26,6 +26,9 @@ import {
   zReviewDetail,
   zReviewReason,
   zUploadCreated,
+  zVendor,
+  zVendorDetail,
+  zVendorPage,
 } from './generated/zod.gen';
 
 export const jobStatusSchema = zJobStatus;
@@ -62,5 +65,10 @@ export type Rescored = z.infer<typeof rescoredSchema>;
 export type RescoreRequest = z.infer<typeof rescoreRequestSchema>;
 export type LineItem = z.infer<typeof zLineItem>;
 export type CorrectedLineItem = NonNullable<RescoreRequest['corrected_line_items']>[number];
+export const vendorPageSchema = zVendorPage;
+export const vendorDetailSchema = zVendorDetail;
+export type Vendor = z.infer<typeof zVendor>;
+export type VendorPage = z.infer<typeof vendorPageSchema>;
+export type VendorDetail = z.infer<typeof vendorDetailSchema>;
 
 export const JOB_STATUSES = jobStatusSchema.options;

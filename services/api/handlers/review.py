@@ -20,7 +20,7 @@ from docuflow.domain.errors import (
 )
 from docuflow.observability import logger, metrics, tracer
 from services.api.config import get_review_settings
-from services.api.dependencies import storage
+from services.api.dependencies import storage, vendors
 from services.api.errors import UnsupportedRequestBody, responses
 from services.api.http import build_resolver
 from services.api.logic import review
@@ -196,6 +196,7 @@ def decide_review_job(
 ) -> Job:
     job = review.decide(
         storage(),
+        vendors(),
         job_id,
         decision=request.decision,
         reviewer=request.reviewer,

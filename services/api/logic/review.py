@@ -17,6 +17,7 @@ from docuflow.dal.models import (
     Page,
     utc_now,
 )
+from docuflow.dal.vendors import VendorRepository
 from docuflow.domain.errors import InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import ScoringSettings, invoice_key, normalize_field_value
@@ -28,6 +29,7 @@ from services.api.logic.jobs import load_result
 from services.common.adapters import Storage
 from services.common.errors import InvalidCorrection, InvalidDecision, OverrideRequired
 from services.common.scoring import score_with_duplicates
+from services.common.vendor_memory import remember_invoice
 
 _TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
 
@@ -352,6 +354,7 @@ def rescore_job(
 
 def decide(
     ports: Storage,
+    vendors: VendorRepository,
     job_id: str,
     *,
     decision: str,
@@ -377,6 +380,9 @@ def decide(
     once one wins, the other gets InvalidTransition or ConcurrentUpdate (409). If the
     transaction fails for another reason nothing is written, so the job stays in
     review at the same version and the same request can be retried.
+
+    An approved invoice, with its corrections, is then remembered for its vendor
+    (ADR 0025): a new bank account it carried becomes a known one.
     """
     target = _TARGET[decision]
     if override_reason is not None and target is not JobStatus.APPROVED:
@@ -386,6 +392,7 @@ def decide(
     job = ports.jobs.get(job_id)
     if job.status is not JobStatus.NEEDS_REVIEW:
         raise InvalidTransition(current=job.status.value, target=target.value)
+    # An approval also teaches the vendor memory, which needs the values as approved.
     approving = target is JobStatus.APPROVED
     needs_result = approving or corrected_fields or corrected_line_items is not None
     result = load_result(ports, job) if job.result_key and needs_result else None
@@ -413,7 +420,7 @@ def decide(
         # The write succeeds only at `version` and increments it.
         new_version=version + 1,
     )
-    return ports.jobs.transition_with_audit(
+    decided = ports.jobs.transition_with_audit(
         job_id,
         current=JobStatus.NEEDS_REVIEW,
         target=target,
@@ -431,6 +438,9 @@ def decide(
         },
         audit_puts=[ports.audit.transaction_put(record) for record in records],
     )
+    if target is JobStatus.APPROVED and result is not None:
+        remember_invoice(vendors, decided, result, status=target.value, corrections=corrections)
+    return decided
 
 
 def _override(reason: str | None, checks: Sequence[FailedCheck]) -> dict[str, Any] | None:

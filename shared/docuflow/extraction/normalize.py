@@ -2,8 +2,9 @@
 a reviewer types (dates are read in `docuflow.extraction.dates`).
 
 Invoices print amounts in every local convention. These functions read the common ones
-and say when a reading is ambiguous (a currency symbol several currencies share, a "1.234" that is a thousand in one currency
-and one and a bit in another) instead of guessing silently. Amounts are read and written
+and say when a reading is ambiguous (a currency symbol several currencies share, a
+"1.234" that is a thousand in one currency and one and a bit in another) instead of
+guessing silently. Amounts are read and written
 in their currency's ISO 4217 minor units (`MINOR_UNITS`: JPY 0, EUR 2, BHD 3, CLF 4).
 
 Values a reviewer types are read strictly instead (`normalize_field_value`): one plain

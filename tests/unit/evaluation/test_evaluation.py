@@ -256,3 +256,16 @@ def test_degraded_scans_are_deterministic_and_bounded(labelled: Path) -> None:
         assert scan.n_frames == len(how.pages) <= 2
         assert scan.info.get("compression") == "jpeg"
     assert scan_settings("x.pdf", 5, 0).pages == (0, 4)
+
+
+def test_eval_hints_reads_pairs_of_one_vendor_and_never_loses_with_hints() -> None:
+    from docuflow_tools.evaluation.vendor_hints import format_report, measure
+
+    report = measure(2, seed=3)
+    assert report.generated and [gain.field for gain in report.fields] == [
+        "vendor_name",
+        "invoice_number",
+    ]
+    for gain in report.fields:
+        assert gain.pairs == 2 and gain.second_right_with >= gain.second_right_without
+    assert "GENERATED" in format_report(report)

@@ -176,7 +176,8 @@ export const zFieldSource = z.enum([
     'tables',
     'text',
     'einvoice',
-    'reviewer'
+    'reviewer',
+    'vendor_hint'
 ]);
 
 /**
@@ -312,7 +313,11 @@ export const zRescoreRequest = z.object({
 export const zReviewReason = z.object({
     code: z.string(),
     field: z.string().nullish(),
-    message: z.string()
+    message: z.string(),
+    evidence: z.record(z.string(), z.union([
+        z.string(),
+        z.array(z.string())
+    ])).nullish()
 });
 
 /**
@@ -431,4 +436,86 @@ export const zUploadCreated = z.object({
     upload_headers: z.record(z.string(), z.string()),
     expires_at: z.string(),
     key: z.string()
+});
+
+/**
+ * VendorAccount
+ */
+export const zVendorAccount = z.object({
+    iban: z.string(),
+    first_seen: z.string(),
+    last_seen: z.string(),
+    job_ids: z.array(z.string())
+});
+
+/**
+ * VendorInvoice
+ */
+export const zVendorInvoice = z.object({
+    job_id: z.string(),
+    status: z.string(),
+    recorded_at: z.string(),
+    invoice_number: z.string().nullable(),
+    document_date: z.string().nullable(),
+    currency: z.string().nullable(),
+    total: z.string().nullable(),
+    iban: z.string().nullable()
+});
+
+/**
+ * VendorLearned
+ *
+ * What reviewers' corrections taught about the vendor; its next invoices follow it
+ * (fields chosen so say `source: vendor_hint`).
+ */
+export const zVendorLearned = z.object({
+    vendor_name: z.string().nullable(),
+    invoice_number_label: z.string().nullable(),
+    learned_from: z.array(z.string())
+});
+
+/**
+ * VendorTotals
+ */
+export const zVendorTotals = z.object({
+    minimum: z.string(),
+    maximum: z.string(),
+    count: z.int()
+});
+
+/**
+ * Vendor
+ *
+ * A vendor as its completed and approved invoices describe it.
+ */
+export const zVendor = z.object({
+    vendor_id: z.string().regex(/^(tax|name)-[A-Za-z0-9-]{1,200}$/),
+    name: z.string(),
+    names: z.array(z.string()),
+    tax_id: z.string().nullable(),
+    addresses: z.array(z.string()),
+    accounts: z.array(zVendorAccount),
+    currencies: z.record(z.string(), z.int()),
+    totals: z.record(z.string(), zVendorTotals),
+    invoice_count: z.int(),
+    hints: zVendorLearned,
+    first_seen: z.string(),
+    last_seen: z.string()
+});
+
+/**
+ * VendorDetail
+ */
+export const zVendorDetail = z.object({
+    vendor: zVendor,
+    invoices: z.array(zVendorInvoice),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * VendorPage
+ */
+export const zVendorPage = z.object({
+    items: z.array(zVendor),
+    next_cursor: z.string().nullable()
 });

@@ -18,6 +18,7 @@ import { useShortcuts } from '../hooks/use-shortcuts';
 import { correctedLines, linesChanged, rowsOf, type LineRow } from '../utils/line-items';
 import { fieldBoxes, lineBoxName, reviewFieldNames } from '../utils/review-fields';
 import { ChecksList } from './ChecksList';
+import { BankChangeAlert } from './BankChangeAlert';
 import { DecisionPanel, type DecisionPanelHandle } from './DecisionPanel';
 import { DocumentViewer } from './DocumentViewer';
 import { FieldRow } from './FieldRow';
@@ -169,6 +170,11 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
               <strong>{result.einvoice.label}</strong>: values read exactly from the XML.
             </p>
           )}
+          {reasons
+            .filter((reason) => reason.code === 'BANK_DETAILS_CHANGED')
+            .map((reason, index) => (
+              <BankChangeAlert key={`bank-${index}`} reason={reason} />
+            ))}
           {reasons.length > 0 && (
             <ul className="reasons" aria-label="Why it is in review">
               {reasons.map((reason, index) => (
