@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops
 
+from docuflow_tools.offline_ocr.pdfium_lock import PDFIUM_LOCK
+
 SCAN_DPIS = (150, 200, 240, 300)
 MAX_TILT_DEGREES = 1.5
 # Share of pixels turned into dark specks (dust, toner) and of faint grey noise.
@@ -56,18 +58,21 @@ def scan_settings(name: str, page_count: int, seed: int) -> ScanSettings:
 
 def degrade_pdf(data: bytes, name: str, *, seed: int = 0) -> tuple[bytes, ScanSettings]:
     """A scanned copy of the PDF `data` as a multi-page TIFF, and how it was made."""
-    document = pdfium.PdfDocument(data)
-    try:
-        settings = scan_settings(name, len(document), seed)
-        rng = random.Random(f"{seed}:{name}:noise")  # noqa: S311 - seeded on purpose
-        images = []
-        for index in settings.pages:
-            page = document[index]
-            image = page.render(scale=settings.dpi / 72, grayscale=True).to_pil().convert("L")
-            page.close()
-            images.append(_degrade(image, settings, rng))
-    finally:
-        document.close()
+    with PDFIUM_LOCK:  # pdfium is not thread-safe, and eval reads documents side by side
+        document = pdfium.PdfDocument(data)
+        try:
+            settings = scan_settings(name, len(document), seed)
+            rendered = []
+            for index in settings.pages:
+                page = document[index]
+                rendered.append(
+                    page.render(scale=settings.dpi / 72, grayscale=True).to_pil().convert("L")
+                )
+                page.close()
+        finally:
+            document.close()
+    rng = random.Random(f"{seed}:{name}:noise")  # noqa: S311 - seeded on purpose
+    images = [_degrade(image, settings, rng) for image in rendered]
     out = io.BytesIO()
     images[0].save(
         out,
