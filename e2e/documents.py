@@ -23,16 +23,17 @@ class Document:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def generated_invoice(seed: int | None = None) -> Document:
+def generated_invoice(seed: int | None = None, **overrides: Any) -> Document:
     """A born-digital invoice PDF and the AnalyzeExpense response of its ground truth.
 
     Drawn with `UNAMBIGUOUS` overrides (an invoice, not a credit note; the euro sign; dates
     with month names), so every seed is completed automatically: the suite's "reaches
-    COMPLETED" cases do not depend on the draw."""
+    COMPLETED" cases do not depend on the draw. `overrides` pin more choices (a vendor,
+    its tax id, the IBAN: `docuflow_tools.samples.OVERRIDABLE`)."""
     from docuflow_tools.samples import UNAMBIGUOUS, expense_recording, make_invoice, render_pdf
 
     chosen = random.randrange(1, 2**31) if seed is None else seed
-    invoice = make_invoice(chosen, **UNAMBIGUOUS)
+    invoice = make_invoice(chosen, **{**UNAMBIGUOUS, **overrides})
     return Document(
         data=render_pdf(invoice),
         filename=f"generated-invoice-{chosen}.pdf",

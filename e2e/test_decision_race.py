@@ -4,7 +4,10 @@ and the uploads made meanwhile all survive.
 The local cloud's emulator once lost writes here (a cancelled transaction put back a copy
 of the whole table taken before it), which the two-reviewer race of test_flow.py did not
 show on a small table. Runs where the emulator's controls are (it prints its memory); on
-another target it would only add thousands of jobs."""
+another target it would only add thousands of jobs.
+
+Every document here is a generated invoice of its own, so nothing this test approves makes
+another test's invoice a duplicate."""
 
 from __future__ import annotations
 
@@ -13,10 +16,12 @@ import threading
 import time
 from typing import Any
 
+import pytest
 import requests
 
-from e2e.client import Api, Control
-from e2e.documents import fixture
+from e2e.client import Api, Control, prepare
+from e2e.documents import generated_invoice
+from e2e.targets import Target
 from e2e.test_flow import PROCESSING_TIMEOUT
 
 TABLE_JOBS = 2000  # jobs created before the race, besides those of the rest of the suite
@@ -29,13 +34,21 @@ def _health(control: Control) -> dict[str, Any]:
     return answer
 
 
+@pytest.mark.timeout(900)  # thousands of jobs on a shared, busy machine
 def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
-    api: Api, reviewer: Api, control: Control
+    api: Api, reviewer: Api, control: Control, target: Target
 ) -> None:
-    # Given a job in review and thousands of other jobs in the table
-    document = fixture("sample-invoice.pdf", "application/pdf")
+    # Given a job in review (an invoice uploaded a second time: a possible duplicate, so an
+    # approval carries an override reason) and thousands of other jobs in the table
+    document = generated_invoice()
+    prepare(target, document)
+    first = api.upload(document.data, document.filename, document.content_type)
+    assert api.wait_status(first, timeout=PROCESSING_TIMEOUT)["status"] == "COMPLETED"
     job_id = api.upload(document.data, f"race-{document.filename}", document.content_type)
     assert api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
+    others = [generated_invoice() for _ in range(UPLOADS)]
+    for other in others:
+        prepare(target, other)
     version = api.job(job_id)["version"]
     started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
@@ -54,16 +67,17 @@ def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
     def decide(n: int) -> int:
         body: dict[str, Any] = {"expected_version": version}
         body.update(
-            {"decision": "APPROVE"} if n % 2 else {"decision": "REJECT", "reason": "duplicate"}
+            {"decision": "APPROVE", "override_reason": "second delivery"}
+            if n % 2
+            else {"decision": "REJECT", "reason": "duplicate"}
         )
         start.wait()
         return reviewer.decide(job_id, body).status_code
 
     def upload(n: int) -> str:
         start.wait()
-        return api.upload(
-            document.data, f"during-race-{n}-{document.filename}", document.content_type
-        )
+        other = others[n]
+        return api.upload(other.data, f"during-race-{other.filename}", other.content_type)
 
     raced = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(max_workers=DECISIONS + UPLOADS) as pool:
@@ -95,4 +109,4 @@ def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
     assert len(records) == 1 and records[0]["event"] == decided["status"].lower()
     assert lost == []
     for upload_id in uploaded:
-        assert api.wait_status(upload_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
+        assert api.wait_status(upload_id, timeout=PROCESSING_TIMEOUT)["status"] == "COMPLETED"

@@ -15,6 +15,7 @@ locals {
   setting_values = {
     JOBS_TABLE               = aws_dynamodb_table.this["jobs"].name
     AUDIT_TABLE              = aws_dynamodb_table.this["audit"].name
+    VENDORS_TABLE            = aws_dynamodb_table.this["vendors"].name
     RAW_BUCKET               = aws_s3_bucket.raw.bucket
     STATE_MACHINE_ARN        = local.state_machine_arn
     DLQ_URL                  = aws_sqs_queue.dlq.url

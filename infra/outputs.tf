@@ -35,6 +35,11 @@ output "audit_table" {
   value       = aws_dynamodb_table.this["audit"].name
 }
 
+output "vendors_table" {
+  description = "Name of the vendors table (VENDORS_TABLE)."
+  value       = aws_dynamodb_table.this["vendors"].name
+}
+
 output "state_machine_arn" {
   description = "ARN of the invoice pipeline state machine (STATE_MACHINE_ARN)."
   value       = aws_sfn_state_machine.pipeline.arn

@@ -11,14 +11,18 @@ from services.common.settings import (
     DEFAULT_MAX_UPLOAD_BYTES,
     MaxUploadBytes,
     NonEmpty,
+    ScoringThresholds,
     StorageSettings,
+    VendorSettings,
 )
 
 UrlTtlSeconds = Annotated[int, Field(gt=0, le=604_800)]
 
 
-class ReviewSettings(StorageSettings):
-    """api-review also hands out short-lived links to the document."""
+class ReviewSettings(StorageSettings, ScoringThresholds, VendorSettings):
+    """api-review also hands out short-lived links to the document, re-scores a job with
+    the reviewer's corrections as the pipeline scores it, and an approval teaches the
+    vendor memory."""
 
     download_url_ttl_seconds: UrlTtlSeconds = 300
     # Tenants whose reviewers may decide on their own uploads (a JSON list; ADR 0021).
@@ -37,6 +41,12 @@ class UploadSettings(StorageSettings):
 def get_storage_settings() -> StorageSettings:
     """api-jobs reads only these; api-review and api-uploads read them too."""
     return StorageSettings()
+
+
+@cache
+def get_vendor_settings() -> VendorSettings:
+    """api-vendors reads the vendor memory alone; api-review reads it too."""
+    return VendorSettings()
 
 
 @cache

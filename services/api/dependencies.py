@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from services.api.config import get_storage_settings, get_upload_settings
-from services.common.adapters import Processing, Storage, processing_from, storage_from
+from docuflow.dal.vendors import VendorRepository
+from services.api.config import get_storage_settings, get_upload_settings, get_vendor_settings
+from services.common.adapters import (
+    Processing,
+    Storage,
+    processing_from,
+    storage_from,
+    vendors_from,
+)
 from services.common.wiring import Provider
 
 
@@ -18,8 +25,12 @@ storage: Provider[Storage] = Provider(lambda: storage_from(get_storage_settings(
 processing: Provider[Processing] = Provider(_processing)
 """Also the state machine: the upload and start routes."""
 
+vendors: Provider[VendorRepository] = Provider(lambda: vendors_from(get_vendor_settings()))
+"""The vendor memory: the vendor routes, and approvals (which add to it)."""
+
 
 def reset() -> None:
     """Forget every built dependency (tests)."""
     storage.reset()
     processing.reset()
+    vendors.reset()

@@ -32,6 +32,7 @@ from docuflow.domain.errors import (
     ResultNotReady,
     UnsupportedDocument,
     ValidationFailed,
+    VendorNotFound,
 )
 from docuflow.observability import logger
 from services.api.models import ErrorResponse
@@ -59,6 +60,7 @@ HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (NotAuthenticated, 401),
     (Forbidden, 403),
     (JobNotFound, 404),
+    (VendorNotFound, 404),
     (InvalidTransition, 409),
     (ConcurrentUpdate, 409),
     (DocumentNotUploaded, 409),
@@ -165,6 +167,8 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             return error_response(500, "INTERNAL_ERROR", "Something went wrong on our side.")
         if all(problem["loc"] == ("path", "job_id") for problem in problems):
             return refuse(JobNotFound(str(problems[0]["input"])))
+        if all(problem["loc"] == ("path", "vendor_id") for problem in problems):
+            return refuse(VendorNotFound(str(problems[0]["input"])))
         # A bad path id next to a bad body is reported as the bad body (400), as before
         # the route looks anything up.
         return refuse(ValidationFailed(describe([p for p in problems if p["loc"][0] != "path"])))

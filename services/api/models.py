@@ -25,7 +25,9 @@ from pydantic.json_schema import SkipJsonSchema
 from docuflow.dal.audit import AUDIT_EVENTS
 from docuflow.dal.models import AuditRecord, JobItem, ReadFrom
 from docuflow.domain.status import JobStatus
-from docuflow.extraction.result import ExtractionResult, ReviewReason
+from docuflow.extraction.result import Check, ExtractionResult, ReviewReason, Routing
+from docuflow.vendors import InvoiceSeen, VendorProfile
+from services.api.logic.blocking import FailedCheck
 from services.api.logic.uploads import (
     CONTENT_TYPE_PATTERN,
     FILENAME_PATTERN,
@@ -75,6 +77,12 @@ Cursor = Annotated[
         description="The `next_cursor` of the previous page (opaque).",
     ),
 ]
+
+
+QueueText = Annotated[str, Field(min_length=1, max_length=200)]
+ReasonCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")]
+QueryAmount = Annotated[str, Field(pattern=r"^-?[0-9]{1,15}(\.[0-9]{1,4})?$")]
+QueryDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 
 
 class _Request(BaseModel):
@@ -133,8 +141,39 @@ CorrectedValue = (
 )
 
 
-class DecisionRequest(_Request):
-    decision: Literal["APPROVE", "REJECT"]
+class CorrectedLineItem(_Request):
+    """One line as the reviewer left it. Values are JSON strings read strictly, like
+    corrected fields; an absent value is none."""
+
+    line: Annotated[
+        Annotated[
+            int, Field(strict=True, ge=1, le=MAX_VERSION), BeforeValidator(_whole_float_as_int)
+        ]
+        | None,
+        Field(
+            description="The read line (1-based, as in the result's `line_items`) this one "
+            "corrects; absent for a line the reviewer added."
+        ),
+    ] = None
+    description: CorrectedValue = None
+    quantity: Annotated[
+        CorrectedValue, Field(description="A plain decimal, at most 6 decimals: `2`, `0.5`.")
+    ] = None
+    unit_price: Annotated[
+        CorrectedValue, Field(description="A plain decimal, at most 6 decimals.")
+    ] = None
+    amount: Annotated[
+        CorrectedValue,
+        Field(description="A plain decimal in the currency's minor units, as corrected fields."),
+    ] = None
+    tax_rate: Annotated[
+        CorrectedValue, Field(description="Percent, a plain decimal from 0 to 100: `19`, `7.5`.")
+    ] = None
+
+
+class Corrections(_Request):
+    """A reviewer's pending corrections: what a decision saves and a re-score tries."""
+
     corrected_fields: Annotated[
         dict[str, CorrectedValue],
         Field(
@@ -147,6 +186,26 @@ class DecisionRequest(_Request):
             )
         ),
     ] = Field(default_factory=dict)
+    corrected_line_items: Annotated[
+        list[CorrectedLineItem] | None,
+        Field(
+            max_length=1000,
+            description=(
+                "The complete line items as the reviewer left them, when they changed any: "
+                "each corrects a read line (`line`) or is added; a read line not listed is "
+                "deleted. Absent: the lines stay as read. A bad value is a 422 "
+                "INVALID_CORRECTION naming the line and value."
+            ),
+        ),
+    ] = None
+
+
+class RescoreRequest(Corrections):
+    pass
+
+
+class DecisionRequest(Corrections):
+    decision: Literal["APPROVE", "REJECT"]
     reason: Annotated[str | None, Field(max_length=2000)] = None
     override_reason: Annotated[
         str | None,
@@ -154,11 +213,12 @@ class DecisionRequest(_Request):
             min_length=1,
             max_length=2000,
             description=(
-                "Why the job may be approved although a check that blocks approval fails "
-                "(`possible_duplicate`: flagged a duplicate, or the same invoice or file "
-                "already approved or completed). Required then, else 409 OVERRIDE_REQUIRED "
-                "naming the checks; recorded in the approval's audit record with each "
-                "check's evidence. Only with APPROVE."
+                "Why the job may be approved although a check that blocks approval fails: "
+                "`totals_add_up`, `line_items_sum` or `required_fields` in the result "
+                "re-scored with the corrections, or `possible_duplicate` (flagged a "
+                "duplicate, or the same invoice or file already approved or completed). "
+                "Required then, else 409 OVERRIDE_REQUIRED naming the checks; recorded in "
+                "the approval's audit record with each check's evidence. Only with APPROVE."
             ),
         ),
     ] = None
@@ -173,6 +233,25 @@ class _Response(BaseModel):
 class Correction(_Response):
     before: str | None
     after: str
+
+
+class LineItemsCorrected(_Response):
+    before: Annotated[list[dict[str, Any]], Field(description="The lines as read")]
+    after: Annotated[
+        list[dict[str, Any]],
+        Field(description="The lines as saved; `line` is the read line an edited one was"),
+    ]
+
+
+class InvoiceSummary(_Response):
+    """The invoice's key values as routed, for the queue (absent: not read)."""
+
+    vendor_name: str | None = None
+    invoice_number: str | None = None
+    document_date: str | None = None
+    due_date: str | None = None
+    total_amount: Annotated[str | None, Field(description="Decimal string")] = None
+    currency: str | None = None
 
 
 class Job(_Response):
@@ -197,6 +276,8 @@ class Job(_Response):
     decision_reason: str | None
     decided_at: str | None
     corrections: dict[str, Correction]
+    line_corrections: LineItemsCorrected | None
+    summary: InvoiceSummary
     read_from: Annotated[
         ReadFrom | None,
         Field(
@@ -233,6 +314,14 @@ class Job(_Response):
                 name: Correction(before=c.before, after=c.after)
                 for name, c in job.corrections.items()
             },
+            line_corrections=(
+                LineItemsCorrected(
+                    before=job.line_corrections.before, after=job.line_corrections.after
+                )
+                if job.line_corrections
+                else None
+            ),
+            summary=InvoiceSummary.model_validate(job.summary),
         )
 
 
@@ -244,6 +333,89 @@ class UploadCreated(_Response):
     upload_headers: dict[str, str]
     expires_at: str
     key: str
+
+
+VendorId = Annotated[
+    str,
+    Field(
+        pattern=r"^(tax|name)-[A-Za-z0-9-]{1,200}$",
+        description="`tax-<VAT id>` or `name-<normalized name>`; anything else names no "
+        "vendor (404).",
+    ),
+]
+
+
+class VendorAccount(_Response):
+    iban: str
+    first_seen: Annotated[str, Field(description="When an invoice first carried it (UTC)")]
+    last_seen: Annotated[str, Field(description="When an invoice last carried it (UTC)")]
+    job_ids: Annotated[list[str], Field(description="The invoices (jobs) that carried it")]
+
+
+class VendorTotals(_Response):
+    minimum: Annotated[str, Field(description="Decimal string")]
+    maximum: Annotated[str, Field(description="Decimal string")]
+    count: int
+
+
+class VendorLearned(_Response):
+    """What reviewers' corrections taught about the vendor; its next invoices follow it
+    (fields chosen so say `source: vendor_hint`)."""
+
+    vendor_name: Annotated[str | None, Field(description="The canonical name")]
+    invoice_number_label: Annotated[
+        str | None, Field(description="The label its invoice number sits under")
+    ]
+    learned_from: Annotated[list[str], Field(description="The jobs it was learned from")]
+
+
+class Vendor(_Response):
+    """A vendor as its completed and approved invoices describe it."""
+
+    vendor_id: VendorId
+    name: Annotated[str, Field(description="The name on its latest invoice, as approved")]
+    names: Annotated[list[str], Field(description="Every name seen (aliases)")]
+    tax_id: str | None
+    addresses: list[str]
+    accounts: list[VendorAccount]
+    currencies: Annotated[dict[str, int], Field(description="Invoices per currency")]
+    totals: Annotated[dict[str, VendorTotals], Field(description="Total range per currency")]
+    invoice_count: int
+    hints: VendorLearned
+    first_seen: str
+    last_seen: str
+
+    @classmethod
+    def of(cls, profile: VendorProfile) -> Vendor:
+        return cls.model_validate(
+            profile.model_dump(exclude={"tenant_id", "version", "invoice_numbers"})
+        )
+
+
+class VendorPage(_Response):
+    items: list[Vendor]
+    next_cursor: str | None
+
+
+class VendorInvoice(_Response):
+    job_id: str
+    status: Annotated[str, Field(description="COMPLETED (automatically) or APPROVED")]
+    recorded_at: str
+    invoice_number: str | None
+    document_date: str | None
+    currency: str | None
+    total: Annotated[str | None, Field(description="Decimal string")]
+    iban: str | None
+
+    @classmethod
+    def of(cls, seen: InvoiceSeen) -> VendorInvoice:
+        return cls.model_validate(seen.model_dump(exclude={"vendor_id"}))
+
+
+class VendorDetail(_Response):
+    vendor: Vendor
+    invoices: Annotated[list[VendorInvoice], Field(description="One page of its invoices")]
+    next_cursor: Annotated[str | None, Field(description="The next page of invoices")]
 
 
 class JobPage(_Response):
@@ -288,6 +460,20 @@ class ReviewDetail(_Response):
     result: ExtractionResult | None
     audit: list[AuditEvent]
     document: DocumentLink
+
+
+class Rescored(_Response):
+    """A job's checks and routing with pending corrections (nothing saved)."""
+
+    checks: dict[str, Check]
+    routing: Routing
+    blocking: Annotated[
+        list[FailedCheck],
+        Field(
+            description="The checks an approval with these corrections must override "
+            "(`override_reason`), each with what it found."
+        ),
+    ]
 
 
 class ErrorBody(_Response):

@@ -36,3 +36,14 @@ def decode_cursor(cursor: str | None) -> dict[str, str] | None:
     ):
         raise ValidationFailed("The cursor is not valid.")
     return key
+
+
+def queue_offset(cursor: str | None) -> int:
+    """Where a page of the sorted review queue starts: the offset its cursor holds."""
+    key = decode_cursor(cursor)
+    if key is None:
+        return 0
+    offset = key.get("offset", "")
+    if set(key) != {"offset"} or not offset.isdigit() or len(offset) > 9:
+        raise ValidationFailed("The cursor is not valid for this query.")
+    return int(offset)

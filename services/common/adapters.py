@@ -9,7 +9,13 @@ from docuflow.dal.audit import AuditRepository
 from docuflow.dal.documents import DocumentStore
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.jobs import JobRepository
-from services.common.settings import BucketSettings, StorageSettings, TableSettings
+from docuflow.dal.vendors import VendorRepository
+from services.common.settings import (
+    BucketSettings,
+    StorageSettings,
+    TableSettings,
+    VendorSettings,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,11 @@ def tables_from(settings: TableSettings) -> Tables:
         jobs=JobRepository(dynamodb.Table(settings.jobs_table)),
         audit=AuditRepository(dynamodb.Table(settings.audit_table)),
     )
+
+
+def vendors_from(settings: VendorSettings) -> VendorRepository:
+    """The vendor memory's table."""
+    return VendorRepository(clients.dynamodb().Table(settings.vendors_table))
 
 
 def documents_from(settings: BucketSettings) -> DocumentStore:

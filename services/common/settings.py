@@ -11,6 +11,8 @@ from typing import Annotated
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from docuflow.extraction import ScoringSettings
+
 NonEmpty = Annotated[str, Field(min_length=1)]
 MAX_UPLOAD_BYTES_CEILING = 500 * 1024 * 1024
 """Textract's limit for asynchronous PDFs: no deployment may accept more."""
@@ -35,5 +37,30 @@ class TableSettings(Settings):
     audit_table: NonEmpty
 
 
+class VendorSettings(Settings):
+    """The vendor memory (ADR 0025)."""
+
+    vendors_table: NonEmpty
+
+
 class StorageSettings(TableSettings, BucketSettings):
     """The tables and the documents bucket."""
+
+
+Threshold = Annotated[float, Field(ge=0, le=100)]
+
+
+class ScoringThresholds(Settings):
+    """The confidence thresholds routing uses: the pipeline's scoring step and the review
+    API's re-scoring read the same variables, so both route alike."""
+
+    confidence_threshold: Threshold = 80
+    confidence_thresholds: Annotated[
+        dict[str, Threshold], Field(description="JSON object of per-field overrides")
+    ] = Field(default_factory=dict)
+
+    def scoring(self) -> ScoringSettings:
+        return ScoringSettings(
+            confidence_threshold=self.confidence_threshold,
+            field_thresholds=self.confidence_thresholds,
+        )

@@ -16,12 +16,12 @@ from services.common.settings import (
     BucketSettings,
     MaxUploadBytes,
     NonEmpty,
+    ScoringThresholds,
     Settings,
     StorageSettings,
     TableSettings,
+    VendorSettings,
 )
-
-Threshold = Annotated[float, Field(ge=0, le=100)]
 
 
 class ValidationSettings(BucketSettings):
@@ -37,11 +37,8 @@ class StartOcrSettings(StorageSettings):
     textract_role_arn: NonEmpty
 
 
-class ParseSettings(StorageSettings):
-    confidence_threshold: Threshold = 80
-    confidence_thresholds: Annotated[
-        dict[str, Threshold], Field(description="JSON object of per-field overrides")
-    ] = Field(default_factory=dict)
+class ParseSettings(StorageSettings, ScoringThresholds, VendorSettings):
+    pass
 
 
 class DeadLetterSettings(Settings):

@@ -6,11 +6,20 @@ from docuflow.dal import clients
 from docuflow.dal.documents import DocumentStore
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.queues import DeadLetterQueue
-from services.common.adapters import Storage, Tables, documents_from, storage_from, tables_from
+from docuflow.dal.vendors import VendorRepository
+from services.common.adapters import (
+    Storage,
+    Tables,
+    documents_from,
+    storage_from,
+    tables_from,
+    vendors_from,
+)
 from services.common.wiring import Provider
 from services.workflow.config import (
     get_dead_letter_settings,
     get_failure_settings,
+    get_parse_settings,
     get_storage_settings,
     get_table_settings,
     get_validation_settings,
@@ -28,9 +37,20 @@ dead_letters: Provider[DeadLetterQueue] = Provider(
     lambda: DeadLetterQueue(clients.sqs(), get_dead_letter_settings().dlq_url)
 )
 failure_tables: Provider[Tables] = Provider(lambda: tables_from(get_failure_settings()))
+# parse-and-score and read-einvoice check against, and add to, the vendor memory.
+vendors: Provider[VendorRepository] = Provider(lambda: vendors_from(get_parse_settings()))
 
 
 def reset() -> None:
     """Forget every built dependency (tests)."""
-    for provider in (tables, storage, documents, textract, workflow, dead_letters, failure_tables):
+    for provider in (
+        tables,
+        storage,
+        documents,
+        textract,
+        workflow,
+        dead_letters,
+        failure_tables,
+        vendors,
+    ):
         provider.reset()

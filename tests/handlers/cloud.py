@@ -97,6 +97,7 @@ class Cloud:
 
     jobs_table: str
     audit_table: str
+    vendors_table: str
     bucket: str
     dlq_url: str
     state_machine_arn: str
@@ -156,6 +157,8 @@ def create_cloud(session: Any) -> Cloud:
     jobs_table, audit_table = f"jobs-{suffix}", f"audit-{suffix}"
     dynamodb.create_table(TableName=jobs_table, **table_definition("jobs"))
     dynamodb.create_table(TableName=audit_table, **table_definition("audit"))
+    vendors_table = f"vendors-{suffix}"
+    dynamodb.create_table(TableName=vendors_table, **table_definition("vendors"))
     bucket = f"raw-{suffix}"
     session.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
     dlq_url = session.client("sqs", region_name=REGION).create_queue(QueueName=f"dlq-{suffix}")[
@@ -169,6 +172,7 @@ def create_cloud(session: Any) -> Cloud:
     return Cloud(
         jobs_table=jobs_table,
         audit_table=audit_table,
+        vendors_table=vendors_table,
         bucket=bucket,
         dlq_url=dlq_url,
         state_machine_arn=machine["stateMachineArn"],
@@ -438,6 +442,7 @@ def make_job(
     makes of that recorded Textract response."""
     from docuflow.dal.models import utc_now
     from docuflow.extraction import analyze
+    from services.common.scoring import summary_of
 
     job_id = str(uuid.uuid4())
     key = f"raw/{tenant_id}/{job_id}/invoice.pdf"
@@ -452,6 +457,7 @@ def make_job(
         )
         fields = {
             "result_key": result_key,
+            "summary": summary_of(result),
             "routing_reasons": [
                 r.model_dump(mode="json", exclude_none=True) for r in result.routing.reasons
             ],

@@ -19,7 +19,7 @@ def _reset_services() -> None:
     """Forget cached settings, clients, repositories and resolvers between tests."""
     from services.api import config as api_config
     from services.api import dependencies as api_dependencies
-    from services.api.handlers import jobs, review, uploads
+    from services.api.handlers import jobs, review, uploads, vendors
     from services.intake import config as intake_config
     from services.intake.handlers import s3_events
     from services.workflow import config as workflow_config
@@ -29,6 +29,7 @@ def _reset_services() -> None:
     for cached in (
         api_config.get_storage_settings,
         api_config.get_review_settings,
+        api_config.get_vendor_settings,
         api_config.get_upload_settings,
         intake_config.get_settings,
         workflow_config.get_table_settings,
@@ -43,7 +44,7 @@ def _reset_services() -> None:
     api_dependencies.reset()
     workflow_dependencies.reset()
     s3_events.ports.reset()
-    for module in (jobs, review, uploads):
+    for module in (jobs, review, uploads, vendors):
         module.app.reset()
 
 
@@ -62,6 +63,7 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         created = create_cloud(_SESSION)
         monkeypatch.setenv("JOBS_TABLE", created.jobs_table)
         monkeypatch.setenv("AUDIT_TABLE", created.audit_table)
+        monkeypatch.setenv("VENDORS_TABLE", created.vendors_table)
         monkeypatch.setenv("RAW_BUCKET", created.bucket)
         monkeypatch.setenv("STATE_MACHINE_ARN", created.state_machine_arn)
         monkeypatch.setenv("DLQ_URL", created.dlq_url)

@@ -8,6 +8,8 @@ listed in SELF_APPROVAL_TENANTS, and then the audit says so."""
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from docuflow.extraction import invoice_key
 from services.api.handlers.jobs import lambda_handler as jobs
 from services.api.handlers.review import lambda_handler as review
 from services.api.handlers.uploads import lambda_handler as uploads
+from services.api.handlers.vendors import lambda_handler as vendors
 from tests.handlers.cloud import (
     ADMIN,
     CLERK,
@@ -49,8 +52,12 @@ ROUTES: list[tuple[Any, str, str, dict[str, Any] | None, str]] = [
     (review, "GET", "/review/jobs", None, "reviewers"),
     (review, "GET", "/review/jobs/{job_id}", None, "reviewers"),
     (review, "POST", "/review/jobs/{job_id}/decision", {"decision": "REJECT"}, "reviewers"),
+    (review, "POST", "/review/jobs/{job_id}/rescore", {}, "reviewers"),
+    (vendors, "GET", "/vendors", None, "reviewers"),
+    (vendors, "GET", "/vendors/{vendor_id}", None, "reviewers"),
 ]
 IDS = [f"{method} {route}" for _, method, route, _, _ in ROUTES]
+SPEC = Path(__file__).resolve().parents[2] / "services" / "api" / "openapi.json"
 JOB_ROUTES = [r for r in ROUTES if "{job_id}" in r[2]]
 JOB_IDS = [f"{method} {route}" for _, method, route, _, _ in JOB_ROUTES]
 
@@ -65,6 +72,8 @@ def request(
     job_id: str | None = None,
 ) -> dict[str, Any]:
     path_params = {"job_id": job_id or "0" * 8} if "{job_id}" in route else None
+    if "{vendor_id}" in route:
+        path_params = {"vendor_id": "tax-none"}
     event = http_event(method, route, path_params=path_params, body=body, caller=caller)
     response = call(handler, event)
     assert_matches_openapi(route, method.lower(), response)
@@ -107,6 +116,14 @@ def test_a_clerk_cannot_read_the_queue_or_decide(
     assert response["json"]["error"]["code"] == "FORBIDDEN"
     assert job.job_id not in response["body"]
     assert cloud.job(job.job_id)["status"] == "NEEDS_REVIEW"
+
+
+def test_the_matrix_covers_every_operation_of_the_api() -> None:
+    spec = json.loads(SPEC.read_text())
+    operations = {
+        f"{method.upper()} {path}" for path, item in spec["paths"].items() for method in item
+    }
+    assert operations == set(IDS)
 
 
 @pytest.mark.parametrize("groups", [(), ("accountants",)], ids=["no-group", "unknown-group"])

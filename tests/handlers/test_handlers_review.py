@@ -95,6 +95,7 @@ def test_approve_with_corrections_keeps_before_and_after(cloud: Cloud) -> None:
                 "due_date": "2016-02-29",
             },
             "reason": "Total misread",
+            "override_reason": "A late fee of 1000.00 was added by phone",
             "expected_version": job.version,
         },
     )
@@ -112,6 +113,15 @@ def test_approve_with_corrections_keeps_before_and_after(cloud: Cloud) -> None:
     assert corrected["before"] == {"total_amount": "93.50", absent: None, "due_date": "2016-01-31"}
     assert corrected["after"]["total_amount"] == "1093.50"
     assert cloud.job(job.job_id)["decision"] == "APPROVE"
+    # And the totals the correction broke were overridden on the record, with the values
+    override = events[1]["details"]["override"]
+    assert override["reason"] == "A late fee of 1000.00 was added by phone"
+    totals = next(c for c in override["checks"] if c["check"] == "totals_add_up")
+    assert totals["evidence"]["fields"] == {
+        "subtotal": "85.00",
+        "tax_amount": "8.50",
+        "total_amount": "1093.50",
+    }
 
 
 def test_reject_without_corrections(cloud: Cloud) -> None:
@@ -205,7 +215,7 @@ def test_a_decision_whose_audit_fails_changes_nothing_and_can_be_retried(cloud: 
     dependencies.storage.override(dataclasses.replace(dependencies.storage(), jobs=jobs))
     request = {
         "decision": "APPROVE",
-        "corrected_fields": {"total_amount": "1093.50"},
+        "corrected_fields": {"due_date": "2016-02-29"},
         "expected_version": job.version,
     }
     # When the reviewer decides, the handler fails (API Gateway answers 500)...
@@ -227,7 +237,7 @@ def test_a_decision_whose_audit_fails_changes_nothing_and_can_be_retried(cloud: 
         key=lambda r: r["sk"],
     )
     assert [r["event"] for r in records] == ["corrected", "approved"]
-    assert records[0]["after"] == {"total_amount": "1093.50"}
+    assert records[0]["after"] == {"due_date": "2016-02-29"}
     assert records[1]["details"]["version"] == job.version + 1
 
 
@@ -339,7 +349,8 @@ def test_corrected_amounts_are_stored_exactly_in_the_currencys_minor_units(
     cloud: Cloud, corrected: dict[str, str], stored: dict[str, str]
 ) -> None:
     job = make_job(cloud)
-    response = decide(job.job_id, {"decision": "APPROVE", "corrected_fields": corrected})
+    # (Rejected: such totals no longer add up, and an approval would need an override.)
+    response = decide(job.job_id, {"decision": "REJECT", "corrected_fields": corrected})
     assert response["statusCode"] == 200, response["json"]
     after = {name: c["after"] for name, c in response["json"]["corrections"].items()}
     assert stored.items() <= after.items()

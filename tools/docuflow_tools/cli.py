@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Read a PDF or image offline into a Textract-shaped response",
     ),
     "eval": ("docuflow_tools.evaluation.cli", "Measure extraction accuracy on labelled documents"),
+    "eval-hints": (
+        "docuflow_tools.evaluation.vendor_hints",
+        "Measure learning from corrections: a vendor's second invoice after a corrected first",
+    ),
     "generate": ("docuflow_tools.samples.cli", "Generate synthetic invoices with ground truth"),
     "demo-data": ("docuflow_tools.demo_data", "Write the web demo's jobs and documents"),
     "up": ("docuflow_tools.localcloud.cli", "Run the whole stack on the Docker-free local cloud"),
@@ -33,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "token": (
         "docuflow_tools.localcloud.users",
         "Sign a user in and print the bearer token (ID token) for the API",
+    ),
+    "calibrate": (
+        "docuflow_tools.calibrate",
+        "Per field: how often values above each confidence were right (from the audit)",
     ),
     "openapi": (
         "docuflow_tools.openapi",

@@ -15,6 +15,7 @@ seed gives the same bytes. The web build runs this first (frontend/scripts/demo-
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import random
 import re
@@ -43,9 +44,18 @@ from docuflow.extraction import (
     score,
 )
 from docuflow.extraction.result import ExtractionResult
+from docuflow.vendors import (
+    InvoiceFacts,
+    InvoiceSeen,
+    VendorProfile,
+    history_reasons,
+    remember,
+    with_history,
+)
 from docuflow_tools.offline_ocr import analyze_document_bytes
 from docuflow_tools.samples import SyntheticInvoice, make_invoice, rasterize_pdf, render_pdf
-from services.api.models import AuditEvent, Job
+from services.api.models import AuditEvent, Job, Vendor, VendorDetail, VendorInvoice
+from services.common.scoring import summary_of
 from services.workflow.logic.failure import explain
 
 SCHEMA = "docuflow-demo/1"
@@ -76,6 +86,11 @@ class Scene:
     outcome: Outcome = "routed"
     duplicate_of: str | None = None
     age_hours: float = 1.0
+    owner: str | None = None
+    """The clerk who uploads the job; by default the clerks take turns."""
+    vendor_memory: bool = False
+    """Checked against, and remembered by, the tenant's vendor memory (ADR 0025)."""
+    require_fields: tuple[str, ...] = ()
 
 
 _DOLLARS: dict[str, Any] = {
@@ -149,6 +164,39 @@ SCENES: tuple[Scene, ...] = (
         age_hours=8,
     ),
 )
+_BRIGHTWATER: dict[str, Any] = {
+    "language": "en",
+    "currency": "EUR",
+    "currency_style": "symbol_before",
+    "date_style": "day_month_name",
+    "credit_note": False,
+    "vendor_name": "Brightwater Supplies Ltd",
+    "vendor_tax_id": "GB123456789",
+    "with_remittance": True,
+}
+SCENES = (
+    *SCENES,
+    Scene(
+        "vendor-known",
+        "a vendor's invoice, completed: the vendor memory learns its bank account",
+        overrides={**_BRIGHTWATER, "iban": "DE89370400440532013000"},
+        want="COMPLETED",
+        age_hours=70,
+        owner=_CLERKS[1],
+        vendor_memory=True,
+        require_fields=("bank_account", "vendor_tax_id"),
+    ),
+    Scene(
+        "bank-change",
+        "the same vendor's next invoice asks for payment to a new account: review",
+        overrides={**_BRIGHTWATER, "iban": "GB82WEST12345698765432"},
+        want="COMPLETED",
+        age_hours=6,
+        owner=_CLERKS[1],
+        vendor_memory=True,
+        require_fields=("bank_account", "vendor_tax_id"),
+    ),
+)
 UPLOADS_READ = ("review", "scan", "credit-note", "multi-page", "completed")
 """What successive uploads in the demo "read", in turn (the first one shows a review)."""
 
@@ -177,6 +225,13 @@ class DemoJob(_Model):
     audit: list[AuditEvent]
 
 
+class DemoVendor(_Model):
+    tenant_id: str
+    """The tenant it belongs to."""
+    detail: VendorDetail
+    """As GET /vendors/{vendor_id} returns it."""
+
+
 class DemoData(_Model):
     format: str
     generated: bool
@@ -185,6 +240,71 @@ class DemoData(_Model):
     documents: list[DemoDocument]
     jobs: list[DemoJob]
     uploads_read: list[str]
+    vendors: list[DemoVendor]
+
+
+class _VendorMemory:
+    """The vendor memory of the demo's tenants, kept by the pipeline's own rules
+    (`docuflow.vendors`) in memory instead of the vendors table."""
+
+    def __init__(self) -> None:
+        self.profiles: dict[tuple[str, str], VendorProfile] = {}
+        self.invoices: dict[tuple[str, str], list[InvoiceSeen]] = {}
+
+    def _facts(self, job_id: str, result: ExtractionResult) -> InvoiceFacts | None:
+        return InvoiceFacts.of(job_id, {n: f.value for n, f in result.fields.items()})
+
+    def check(self, tenant: str, job_id: str, result: ExtractionResult) -> ExtractionResult:
+        """`result` as parse-and-score routes it: checked against the vendor's history."""
+        facts = self._facts(job_id, result)
+        if facts is None:
+            return result
+        profile = self.profiles.get((tenant, facts.vendor_id))
+        iban_owner = next(
+            (
+                known
+                for (of_tenant, _), known in self.profiles.items()
+                if of_tenant == tenant and facts.iban and known.account(facts.iban)
+            ),
+            None,
+        )
+        reasons = history_reasons(facts, profile, iban_owner=iban_owner)
+        return with_history(result, profile, reasons)
+
+    def remember(self, tenant: str, job: Job, result: ExtractionResult) -> None:
+        facts = self._facts(job.job_id, result)
+        if facts is None:
+            return
+        key = (tenant, facts.vendor_id)
+        self.profiles[key] = remember(
+            self.profiles.get(key), facts, tenant_id=tenant, at=job.updated_at
+        )
+        self.invoices.setdefault(key, []).append(
+            InvoiceSeen(
+                vendor_id=facts.vendor_id,
+                job_id=job.job_id,
+                status=job.status.value,
+                recorded_at=job.updated_at,
+                invoice_number=facts.invoice_number,
+                document_date=facts.document_date,
+                currency=facts.currency,
+                total=facts.total,
+                iban=facts.iban,
+            )
+        )
+
+    def vendors(self) -> list[DemoVendor]:
+        return [
+            DemoVendor(
+                tenant_id=tenant,
+                detail=VendorDetail(
+                    vendor=Vendor.of(profile),
+                    invoices=[VendorInvoice.of(seen) for seen in self.invoices[(tenant, vendor)]],
+                    next_cursor=None,
+                ),
+            )
+            for (tenant, vendor), profile in sorted(self.profiles.items())
+        ]
 
 
 class DemoDataError(Exception):
@@ -235,11 +355,17 @@ def build(seed: int, out_dir: Path) -> DemoData:
     scoring = ScoringSettings()
     reads: dict[str, tuple[DemoDocument, _Read]] = {}
     by_scene: dict[str, DemoJob] = {}
+    memory = _VendorMemory()
     for index, scene in enumerate(SCENES):
         first_seed = rng.randrange(1, 1_000_000)
         job_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        owner = scene.owner or _CLERKS[index % len(_CLERKS)]
         if scene.duplicate_of is None:
             read = _read_scene(scene, first_seed, scoring)
+            if scene.vendor_memory:
+                read = dataclasses.replace(
+                    read, result=memory.check(DEMO_TENANT, job_id, read.result)
+                )
             document = _document(scene, read)
             reads[document.name] = (document, read)
             result = read.result
@@ -255,13 +381,16 @@ def build(seed: int, out_dir: Path) -> DemoData:
         by_scene[scene.name] = _job(
             scene,
             job_id=job_id,
-            owner=_CLERKS[index % len(_CLERKS)],
+            owner=owner,
             filename=filename,
             document=document,
             result=result,
             printed=read.invoice.ground_truth_fields(),
             created=REFERENCE_TIME - timedelta(hours=scene.age_hours),
         )
+        final = by_scene[scene.name].job
+        if scene.vendor_memory and final.status in (JobStatus.COMPLETED, JobStatus.APPROVED):
+            memory.remember(DEMO_TENANT, final, result)
     data = DemoData(
         format=SCHEMA,
         generated=True,
@@ -274,6 +403,7 @@ def build(seed: int, out_dir: Path) -> DemoData:
         documents=[document for document, _ in reads.values()],
         jobs=list(by_scene.values()),
         uploads_read=[by_scene[name].document for name in UPLOADS_READ],
+        vendors=memory.vendors(),
     )
     _write(out_dir, data, {document.file: read.data for document, read in reads.values()})
     return data
@@ -303,6 +433,7 @@ def _read_scene(scene: Scene, first_seed: int, scoring: ScoringSettings) -> _Rea
             (scene.want is None or read.result.routing.status == scene.want)
             and len(reasons) >= scene.min_reasons
             and read.result.pages >= scene.min_pages
+            and all(name in read.result.fields for name in scene.require_fields)
             and len(corrections(read.result, read.invoice.ground_truth_fields()))
             >= scene.min_corrections
         ):
@@ -482,6 +613,7 @@ def _job(
         invoice_key=invoice_key(result.fields),
         result_key=result_key(job_id),
         routing_reasons=reasons,
+        summary=summary_of(result),
     )
     trail.audit(
         "routed",

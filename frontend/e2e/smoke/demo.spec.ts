@@ -83,8 +83,9 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await saveScreenshot(page, 'review-queue');
 
   // Review: the PDF is drawn, fields have boxes, focusing a field highlights its box
-  await page.getByRole('link', { name: 'smoke-upload.pdf' }).click();
-  await expect(page.getByTestId('pdf-pages').locator('canvas')).toHaveCount(reads?.pages ?? 1);
+  await page.getByTestId('queue-item').filter({ hasText: 'smoke-upload.pdf' }).getByRole('link').click();
+  await expect(page.getByTestId('pdf-pages').locator('.doc-page')).toHaveCount(reads?.pages ?? 1);
+  await expect(page.getByTestId('pdf-pages').locator('canvas').first()).toBeVisible();
   const order = await page.locator('.field-row[data-field]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field') ?? ''));
   const boxed = new Set(
     await page.locator('.overlay__box[data-field]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field') ?? '')),
@@ -172,11 +173,13 @@ test('a scan is shown as an image, a long invoice page by page, a rejection need
   await page.getByRole('button', { name: 'Confirm rejection' }).click();
   await expect(page.getByText(`${scan.job.filename} rejected.`)).toBeVisible();
 
-  // A multi-page invoice: every page drawn
+  // A multi-page invoice: every page laid out, the first drawn, a page counter
   const long = scene('multi-page');
   expect(long.document.pages).toBeGreaterThan(1);
   await page.goto(`/review/${long.job.job_id}`);
-  await expect(page.getByTestId('pdf-pages').locator('canvas')).toHaveCount(long.document.pages);
+  await expect(page.getByTestId('pdf-pages').locator('.doc-page')).toHaveCount(long.document.pages);
+  await expect(page.getByTestId('pdf-pages').locator('canvas').first()).toBeVisible();
+  await expect(page.getByTestId('page-counter')).toHaveText(`Page 1 of ${long.document.pages}`);
 
   // The failed job says why, and a retry reads its document to the pipeline's routing
   const failed = scene('failed');

@@ -29,6 +29,7 @@ export function Layout() {
           </NavLink>
           <NavLink to={paths.jobs}>Jobs</NavLink>
           {canReview(session.role) && <NavLink to={paths.review}>Review queue</NavLink>}
+          {canReview(session.role) && <NavLink to={paths.vendors}>Vendors</NavLink>}
         </nav>
         <UserMenu />
       </header>

@@ -6,6 +6,8 @@ import { NotFoundRoute } from './routes/not-found';
 import { ReviewJobRoute } from './routes/review-job';
 import { ReviewQueueRoute } from './routes/review-queue';
 import { UploadRoute } from './routes/upload';
+import { VendorRoute } from './routes/vendor';
+import { VendorsRoute } from './routes/vendors';
 
 export function AppRouter() {
   return (
@@ -17,6 +19,8 @@ export function AppRouter() {
           <Route path="jobs/:jobId" element={<JobRoute />} />
           <Route path="review" element={<ReviewQueueRoute />} />
           <Route path="review/:jobId" element={<ReviewJobRoute />} />
+          <Route path="vendors" element={<VendorsRoute />} />
+          <Route path="vendors/:vendorId" element={<VendorRoute />} />
           <Route path="*" element={<NotFoundRoute />} />
         </Route>
       </Routes>

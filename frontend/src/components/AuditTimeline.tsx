@@ -16,8 +16,29 @@ const EVENT_TEXT: Record<string, string> = {
   retried: 'Retried',
 };
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A line item as corrections record it: `line`, description, quantity, unit price, amount, tax rate. */
+function showLine(line: Record<string, unknown>): string {
+  const text = (key: string) => (typeof line[key] === 'string' ? line[key] : null);
+  const priced = text('quantity') && text('unit_price') ? `${text('quantity')} × ${text('unit_price')}` : null;
+  const parts = [text('description'), priced, text('amount') && `= ${text('amount')}`, text('tax_rate') && `(${text('tax_rate')}% tax)`];
+  const label = typeof line.line === 'number' ? `line ${line.line}` : 'new line';
+  return `${label}: ${parts.filter(Boolean).join(' ')}`;
+}
+
 function show(value: unknown): string {
-  if (Array.isArray(value)) return value.map(show).join(', ');
+  if (Array.isArray(value)) {
+    if (value.length === 0) return 'none';
+    return value.map((item) => (isRecord(item) && ('amount' in item || 'description' in item) ? showLine(item) : show(item))).join('; ');
+  }
+  if (isRecord(value) && typeof value.reason === 'string' && Array.isArray(value.checks)) {
+    // An override: the reason, and the checks it passed.
+    const checks = value.checks.map((check) => (isRecord(check) && typeof check.check === 'string' ? check.check : '')).filter(Boolean);
+    return checks.length ? `${value.reason} (passing ${checks.join(', ')})` : value.reason;
+  }
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -17,5 +17,12 @@ export function FieldConfidence({ field }: { field: Read }) {
       </span>
     );
   }
+  if (field.source === 'vendor_hint') {
+    return (
+      <span className="hint" title={field.label ?? 'Chosen by what a reviewer corrected on an earlier invoice of this vendor'}>
+        <ConfidenceBadge confidence={field.confidence} /> <span className="hint__word">from a vendor hint</span>
+      </span>
+    );
+  }
   return <ConfidenceBadge confidence={field.confidence} />;
 }

@@ -5,4 +5,6 @@ export const paths = {
   job: (jobId: string) => `/jobs/${encodeURIComponent(jobId)}`,
   review: '/review',
   reviewJob: (jobId: string) => `/review/${encodeURIComponent(jobId)}`,
+  vendors: '/vendors',
+  vendor: (vendorId: string) => `/vendors/${encodeURIComponent(vendorId)}`,
 } as const;

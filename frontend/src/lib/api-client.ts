@@ -99,8 +99,8 @@ async function request<S extends z.ZodType>(path: string, options: RequestOption
 export const api = {
   get: <S extends z.ZodType>(path: string, schema: S, query?: Query, signal?: AbortSignal) =>
     request(path, { schema, query, signal }),
-  post: <S extends z.ZodType>(path: string, body: unknown, schema: S) =>
-    request(path, { method: 'POST', body, schema }),
+  post: <S extends z.ZodType>(path: string, body: unknown, schema: S, signal?: AbortSignal) =>
+    request(path, { method: 'POST', body, schema, signal }),
 };
 
 /** A message a person can act on, for any error a query or mutation throws. */

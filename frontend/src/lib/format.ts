@@ -25,6 +25,8 @@ export function formatDateTime(iso: string): string {
 }
 
 export function fieldLabel(name: string): string {
+  const line = /^line_items\.(\d+)$/.exec(name);
+  if (line) return `Line ${line[1]}`;
   const special: Record<string, string> = {
     vendor_tax_id: 'Vendor tax ID',
     purchase_order: 'Purchase order',

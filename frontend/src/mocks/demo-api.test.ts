@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { demoData, demoScene } from '@/testing/demo-data';
-import { auditTrailSchema, extractionResultSchema, jobPageSchema, jobSchema, reviewDetailSchema, uploadCreatedSchema } from '@/types/api';
+import {
+  auditTrailSchema,
+  extractionResultSchema,
+  jobPageSchema,
+  jobSchema,
+  rescoredSchema,
+  reviewDetailSchema,
+  uploadCreatedSchema,
+  vendorDetailSchema,
+  vendorPageSchema,
+} from '@/types/api';
 import { DEMO_TIMING, DemoApi } from './demo-api';
 
 function clock(start = Date.parse('2026-03-20T09:00:00Z')) {
@@ -22,6 +32,22 @@ const bodyOf = (answer: { body: unknown }) => answer.body;
 const events = (api: DemoApi, jobId: string) => auditTrailSchema.parse(bodyOf(api.auditTrail(jobId))).items.map((e) => e.event);
 
 describe('the demo back end', () => {
+  it('serves the vendor memory per tenant, with the bank change the generator routed to review', () => {
+    const api = demo();
+    const changed = demoScene('bank-change').job;
+    const [reason] = changed.review_reasons;
+    expect(reason?.code).toBe('BANK_DETAILS_CHANGED');
+    const vendorId = String(reason?.evidence?.vendor_id);
+    const listed = vendorPageSchema.parse(bodyOf(api.listVendors()));
+    expect(listed.items.map((vendor) => vendor.vendor_id)).toEqual([vendorId]);
+    const detail = vendorDetailSchema.parse(bodyOf(api.getVendor(vendorId)));
+    expect(detail.vendor.accounts.map((account) => account.iban)).toEqual(reason?.evidence?.known_accounts);
+    expect(api.getVendor('tax-nobody').status).toBe(404);
+    const clerk = new DemoApi(demoData(), { baseUrl: 'http://api.test', dataUrl: 'http://web.test/demo/', caller: () => ({ email: 'clerk@acme.test', role: 'clerk' }) });
+    expect(clerk.listVendors().status).toBe(403);
+    expect(clerk.getVendor(vendorId).status).toBe(403);
+  });
+
   it('serves the generated jobs, results and audit trails as they were written', () => {
     const api = demo();
     const data = demoData();
@@ -158,5 +184,57 @@ describe('the demo back end', () => {
     const otherData = { ...demoData(), seed: demoData().seed + 1 };
     const fresh = new DemoApi(otherData, options);
     expect(jobPageSchema.parse(bodyOf(fresh.listJobs(new URLSearchParams()))).items.map((j) => j.filename)).not.toContain('kept.pdf');
+  });
+
+  it('sorts, filters and searches the queue as the API does', () => {
+    const api = demo();
+    const queue = (query: Record<string, string>) => {
+      const answer = api.reviewQueue(new URLSearchParams(query));
+      expect(answer.status).toBe(200);
+      return jobPageSchema.parse(bodyOf(answer)).items;
+    };
+    const all = queue({});
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const dues = queue({ sort: 'due_date' }).map((j) => j.summary.due_date);
+    const known = dues.filter((d): d is string => d !== null);
+    expect(known).toEqual([...known].sort());
+    expect(dues.slice(known.length).every((d) => d === null)).toBe(true);
+    const vendor = all.find((j) => j.summary.vendor_name)?.summary.vendor_name ?? '';
+    expect(vendor).not.toBe('');
+    const byVendor = queue({ vendor: vendor.toUpperCase() });
+    expect(byVendor.length).toBeGreaterThan(0);
+    expect(byVendor.every((j) => j.summary.vendor_name === vendor)).toBe(true);
+    expect(queue({ q: 'no such invoice anywhere' })).toEqual([]);
+    expect(api.reviewQueue(new URLSearchParams({ sort: 'colour' })).status).toBe(400);
+    expect(api.reviewQueue(new URLSearchParams({ min_total: '1,5' })).status).toBe(400);
+  });
+
+  it('answers a re-score with the stored checks, and refuses what the API refuses', () => {
+    const api = demo();
+    const review = demoScene('review');
+    const answer = api.rescore(review.job.job_id, { corrected_fields: { currency: 'USD' } });
+    expect(answer.status).toBe(200);
+    const rescored = rescoredSchema.parse(bodyOf(answer));
+    expect(rescored.checks).toEqual(review.document.result.checks);
+    expect(api.rescore(review.job.job_id, { corrected_fields: { total_amount: '93,50' } }).status).toBe(422);
+    expect(api.rescore(review.job.job_id, { corrected_line_items: [{ amount: '1.234,50' }] }).status).toBe(422);
+    expect(api.rescore('nope', {}).status).toBe(404);
+  });
+
+  it('saves corrected line items and audits them before -> after', () => {
+    const api = demo();
+    const review = demoScene('review');
+    const lines = [{ description: 'Consulting', quantity: '2', unit_price: '10.00', amount: '20.00' }];
+    const ok = api.decide(review.job.job_id, {
+      decision: 'REJECT',
+      reviewer: 'r.ev',
+      reason: 'Wrong lines',
+      corrected_line_items: lines,
+    });
+    expect(ok.status).toBe(200);
+    expect(jobSchema.parse(bodyOf(ok)).line_corrections?.after).toEqual(lines);
+    const corrected = auditTrailSchema.parse(bodyOf(api.auditTrail(review.job.job_id))).items.find((e) => e.event === 'corrected');
+    expect(corrected?.after).toEqual({ line_items: lines });
+    expect(corrected?.details).toEqual({ fields: ['line_items'] });
   });
 });

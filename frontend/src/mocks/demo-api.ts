@@ -9,14 +9,18 @@ import {
   createUploadRequestSchema,
   decisionRequestSchema,
   jobStatusSchema,
+  rescoreRequestSchema,
   startRequestSchema,
   type AuditEvent,
+  type CorrectedLineItem,
+  type ExtractionResult,
   type Job,
   type JobStatus,
+  type Rescored,
   type ReviewDetail,
   type UploadCreated,
 } from '@/types/api';
-import { FIELD_NAMES } from '@/types/domain';
+import { FIELD_NAMES, MONEY_FIELDS } from '@/types/domain';
 import type { DemoData, DemoDocument } from './demo-data';
 
 /** How long each step takes in the demo, in ms. */
@@ -87,6 +91,37 @@ const isoSeconds = (ms: number) => iso(ms).replace(/\.\d{3}Z$/, 'Z');
 const error = (status: number, code: string, message: string): Answer => ({ status, body: { error: { code, message } } });
 const notFound = (jobId: string) => error(404, 'JOB_NOT_FOUND', `No job with id '${jobId}'.`);
 const executionName = (jobId: string, attempt: number) => (attempt === 1 ? jobId : `${jobId}-retry-${attempt}`);
+
+const EMPTY_SUMMARY: Job['summary'] = {
+  vendor_name: null,
+  invoice_number: null,
+  document_date: null,
+  due_date: null,
+  total_amount: null,
+  currency: null,
+};
+
+/** services/common/scoring.py summary_of: the queue's values of a result. */
+function summaryOf(result: ExtractionResult): Job['summary'] {
+  const fields = result.fields ?? {};
+  const value = (name: keyof Job['summary']) => fields[name]?.value ?? null;
+  return {
+    vendor_name: value('vendor_name'),
+    invoice_number: value('invoice_number'),
+    document_date: value('document_date'),
+    due_date: value('due_date'),
+    total_amount: value('total_amount'),
+    currency: value('currency'),
+  };
+}
+
+// services/api/logic/blocking.py: the result's checks an approval must override.
+const BLOCKING_RESULT_CHECKS = ['totals_add_up', 'line_items_sum', 'required_fields'];
+const DUPLICATE_REASONS = new Set(['DUPLICATE_INVOICE', 'DUPLICATE_FILE']);
+// services/api: a corrected amount is one plain decimal (the minor units are the server's to check).
+const PLAIN_DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
+const LINE_VALUES = ['description', 'quantity', 'unit_price', 'amount', 'tax_rate'] as const;
+const QUEUE_SORTS = new Set(['-created_at', 'created_at', 'due_date', '-due_date', 'total_amount', '-total_amount', 'vendor_name', '-vendor_name']);
 
 function issues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`).join('; ');
@@ -213,6 +248,7 @@ export class DemoApi {
       review_reasons: reasons,
       has_result: true,
       read_from: 'textract',
+      summary: summaryOf(result),
     });
     this.audit(entry, 'routed', 'workflow', routedAt, { status: result.routing.status, reasons: reasons.map((r) => r.code) });
   }
@@ -221,6 +257,11 @@ export class DemoApi {
 
   /** POST /uploads */
   createUpload(body: unknown): Answer {
+    const declared = typeof body === 'object' && body !== null && 'content_type' in body ? body.content_type : undefined;
+    if (typeof declared === 'string' && !CONTENT_TYPES.has(declared.split(';')[0]?.trim().toLowerCase() ?? '')) {
+      // The API answers a type it does not take with 415, before the body's other checks.
+      return error(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type '${declared}' is not accepted; send a PDF, PNG, JPEG or TIFF document or e-invoice XML.`);
+    }
     const parsed = createUploadRequestSchema.safeParse(body);
     if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
     const { filename, size_bytes: size } = parsed.data;
@@ -265,6 +306,8 @@ export class DemoApi {
         decision_reason: null,
         decided_at: null,
         corrections: {},
+        line_corrections: null,
+        summary: EMPTY_SUMMARY,
         read_from: null,
       },
     };
@@ -318,7 +361,7 @@ export class DemoApi {
     return entry ? this.done({ status: 200, body: entry.job }) : notFound(jobId);
   }
 
-  private page(entries: Entry[], params: URLSearchParams): Answer {
+  private page(entries: Entry[], params: URLSearchParams, newestFirst = true): Answer {
     const limit = Number(params.get('limit') ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
       return error(400, 'VALIDATION_ERROR', 'limit: Input should be between 1 and 100');
@@ -326,7 +369,7 @@ export class DemoApi {
     const cursor = params.get('cursor');
     const offset = cursor === null ? 0 : Number.parseInt(cursor, 36);
     if (!Number.isInteger(offset) || offset < 0) return error(400, 'VALIDATION_ERROR', 'cursor: not a cursor this API gave out');
-    const sorted = [...entries].sort((a, b) => b.job.created_at.localeCompare(a.job.created_at));
+    const sorted = newestFirst ? [...entries].sort((a, b) => b.job.created_at.localeCompare(a.job.created_at)) : entries;
     const items = sorted.slice(offset, offset + limit).map((entry) => entry.job);
     const next = offset + limit < sorted.length ? (offset + limit).toString(36) : null;
     return this.done({ status: 200, body: { items, next_cursor: next } });
@@ -345,14 +388,76 @@ export class DemoApi {
     );
   }
 
-  /** GET /review/jobs */
+  /**
+   * GET /vendors: the tenant's vendor memory as the data generator's run of the pipeline's
+   * rules left it. Decisions made in the demo do not add to it.
+   */
+  listVendors(): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
+    const items = this.data.vendors.filter((entry) => entry.tenant_id === DEMO_TENANT).map((entry) => entry.detail.vendor);
+    return { status: 200, body: { items, next_cursor: null } };
+  }
+
+  /** GET /vendors/{vendor_id} */
+  getVendor(vendorId: string): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
+    const entry = this.data.vendors.find((candidate) => candidate.tenant_id === DEMO_TENANT && candidate.detail.vendor.vendor_id === vendorId);
+    return entry ? { status: 200, body: entry.detail } : error(404, 'VENDOR_NOT_FOUND', `No vendor with id '${vendorId}'.`);
+  }
+
+  /** GET /review/jobs: sorted, filtered and searched as services/api/logic/review.py does. */
   reviewQueue(params: URLSearchParams): Answer {
     if (this.caller().role === 'clerk') return forbidden();
     this.state.entries.forEach((entry) => this.advance(entry));
-    return this.page(
-      this.state.entries.filter((entry) => entry.job.status === 'NEEDS_REVIEW'),
-      params,
-    );
+    const sort = params.get('sort') ?? '-created_at';
+    if (!QUEUE_SORTS.has(sort)) return error(400, 'VALIDATION_ERROR', `sort: '${sort}' is not one of ${[...QUEUE_SORTS].join(', ')}`);
+    const amount = (name: string) => {
+      const raw = params.get(name);
+      return raw === null ? { ok: true as const, value: null } : PLAIN_DECIMAL.test(raw) ? { ok: true as const, value: Number(raw) } : { ok: false as const, name };
+    };
+    const min = amount('min_total');
+    const max = amount('max_total');
+    if (!min.ok || !max.ok) return error(400, 'VALIDATION_ERROR', `${!min.ok ? min.name : 'max_total'}: a plain decimal amount`);
+    const reason = params.get('reason');
+    const vendor = params.get('vendor')?.toLowerCase();
+    const dueBefore = params.get('due_before');
+    const search = params.get('q')?.toLowerCase();
+    const matches = ({ job }: Entry) => {
+      const { summary } = job;
+      const total = summary.total_amount === null ? null : Number(summary.total_amount);
+      const haystack = [job.job_id, job.filename, ...Object.values(summary).filter((v): v is string => v !== null)];
+      return (
+        job.status === 'NEEDS_REVIEW' &&
+        (!reason || job.review_reasons.some((r) => r.code === reason)) &&
+        (!vendor || summary.vendor_name?.toLowerCase() === vendor) &&
+        (min.value === null || (total !== null && total >= min.value)) &&
+        (max.value === null || (total !== null && total <= max.value)) &&
+        (!dueBefore || (summary.due_date !== null && summary.due_date < dueBefore)) &&
+        (!search || haystack.some((text) => text.toLowerCase().includes(search)))
+      );
+    };
+    const name = sort.replace(/^-/, '') as 'created_at' | 'due_date' | 'total_amount' | 'vendor_name';
+    const descending = sort.startsWith('-');
+    const newestFirst = this.state.entries.filter(matches).sort((a, b) => b.job.created_at.localeCompare(a.job.created_at));
+    let ordered: Entry[];
+    if (name === 'created_at') {
+      ordered = descending ? newestFirst : newestFirst.reverse();
+    } else {
+      const value = ({ job }: Entry): string | number | null => {
+        const raw = job.summary[name];
+        if (raw === null) return null;
+        return name === 'total_amount' ? Number(raw) : name === 'vendor_name' ? raw.toLowerCase() : raw;
+      };
+      const known = newestFirst.filter((entry) => value(entry) !== null);
+      const unknown = newestFirst.filter((entry) => value(entry) === null);
+      known.sort((a, b) => {
+        const [x, y] = [value(a) ?? '', value(b) ?? ''];
+        const order = x < y ? -1 : x > y ? 1 : 0;
+        return descending ? -order : order;
+      });
+      ordered = [...known, ...unknown];
+    }
+    return this.page(ordered, params, false);
   }
 
   /** GET /jobs/{job_id}/result: the stored result (corrections live on the job). */
@@ -396,6 +501,62 @@ export class DemoApi {
     return this.done({ status: 200, body: detail });
   }
 
+  /**
+   * The blocking checks as stored: the demo cannot run the pipeline's Python checks on
+   * corrections, so it answers what the pipeline found when it read the document.
+   */
+  private blocking(entry: Entry): Rescored['blocking'] {
+    const { checks = {} } = this.document(entry).result;
+    const failed = BLOCKING_RESULT_CHECKS.flatMap((name) => {
+      const check = checks[name];
+      return check?.status === 'fail' ? [{ check: name, message: check.message, evidence: { fields: {} } }] : [];
+    });
+    const flagged = entry.job.review_reasons.filter((r) => DUPLICATE_REASONS.has(r.code)).map((r) => r.code);
+    if (flagged.length) {
+      failed.push({ check: 'possible_duplicate', message: `flagged ${flagged.join(' and ')} when it was read`, evidence: { fields: {} } });
+    }
+    return failed;
+  }
+
+  /** The corrections' values, checked as strictly as the API's shape (422 otherwise). */
+  private badCorrection(fields: Record<string, unknown>, lines: CorrectedLineItem[] | null | undefined): Answer | null {
+    const unknown = Object.keys(fields).find((name) => !(FIELD_NAMES as readonly string[]).includes(name));
+    if (unknown) {
+      return error(422, 'INVALID_CORRECTION', `'${unknown}' is not a field that can be corrected; use one of: ${FIELD_NAMES.join(', ')}.`);
+    }
+    for (const [name, value] of Object.entries(fields)) {
+      if (typeof value !== 'string') return error(422, 'INVALID_CORRECTION', `${name}: ${JSON.stringify(value)} is not a string.`);
+      if (MONEY_FIELDS.has(name) && !PLAIN_DECIMAL.test(value)) {
+        return error(422, 'INVALID_CORRECTION', `${name}: '${value}' is not a plain decimal amount: write digits with a point before the decimals, e.g. 1234.50.`);
+      }
+    }
+    for (const [index, line] of (lines ?? []).entries()) {
+      for (const name of ['quantity', 'unit_price', 'amount', 'tax_rate'] as const) {
+        const value = line[name];
+        if (value !== undefined && !PLAIN_DECIMAL.test(value)) {
+          return error(422, 'INVALID_CORRECTION', `corrected_line_items[${index}].${name}: ${JSON.stringify(value)} is not a plain decimal.`);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** POST /review/jobs/{job_id}/rescore: in the demo, the stored checks (see `blocking`). */
+  rescore(jobId: string, body: unknown): Answer {
+    const parsed = rescoreRequestSchema.safeParse(body ?? {});
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    const entry = this.find(jobId);
+    if (!entry) return notFound(jobId);
+    if (entry.job.status !== 'NEEDS_REVIEW') {
+      return error(409, 'INVALID_TRANSITION', `A job in status ${entry.job.status} cannot move to NEEDS_REVIEW.`);
+    }
+    const bad = this.badCorrection(parsed.data.corrected_fields ?? {}, parsed.data.corrected_line_items);
+    if (bad) return bad;
+    const { checks = {}, routing } = this.document(entry).result;
+    const answer: Rescored = { checks, routing, blocking: this.blocking(entry) };
+    return this.done({ status: 200, body: answer });
+  }
+
   /** POST /review/jobs/{job_id}/decision (services/api/logic/review.py). */
   decide(jobId: string, body: unknown): Answer {
     const parsed = decisionRequestSchema.safeParse(body);
@@ -411,9 +572,17 @@ export class DemoApi {
       return error(409, 'INVALID_TRANSITION', `A job in status ${entry.job.status} cannot move to ${target}.`);
     }
     const corrected = Object.entries(parsed.data.corrected_fields ?? {});
-    const unknown = corrected.find(([name]) => !(FIELD_NAMES as readonly string[]).includes(name));
-    if (unknown) {
-      return error(422, 'INVALID_CORRECTION', `'${unknown[0]}' is not a field that can be corrected; use one of: ${FIELD_NAMES.join(', ')}.`);
+    const correctedLines = parsed.data.corrected_line_items ?? null;
+    const bad = this.badCorrection(parsed.data.corrected_fields ?? {}, correctedLines);
+    if (bad) return bad;
+    const overrideReason = parsed.data.override_reason ?? null;
+    const blocking = decision === 'APPROVE' ? this.blocking(entry) : [];
+    if (blocking.length && !overrideReason) {
+      return error(
+        409,
+        'OVERRIDE_REQUIRED',
+        `Approving this job passes ${blocking.length} failing check(s) that block an approval (${blocking.map((b) => `${b.check}: ${b.message}`).join('; ')}). Send an override_reason saying why it may be approved anyway; it is recorded in the audit with this evidence.`,
+      );
     }
     const version = expected ?? entry.job.version;
     if (version !== entry.job.version) {
@@ -423,17 +592,31 @@ export class DemoApi {
         `Job ${jobId} changed since it was read (version ${version}, now ${entry.job.version}); reload it and try again.`,
       );
     }
-    const fields = this.document(entry).result.fields ?? {};
+    const { fields = {}, line_items: readLines = [] } = this.document(entry).result;
     const corrections = Object.fromEntries(
       corrected.map(([name, value]) => [name, { before: fields[name]?.value ?? null, after: value }]),
     );
+    const compact = (line: Record<string, unknown>, number: number | null) =>
+      Object.fromEntries([
+        ...(number === null ? [] : [['line', number]]),
+        ...LINE_VALUES.flatMap((name) => (line[name] === undefined || line[name] === null ? [] : [[name, line[name]]])),
+      ]) as Record<string, unknown>;
+    const lineCorrections = correctedLines && {
+      before: readLines.map((line, index) => compact(line, index + 1)),
+      after: correctedLines.map((line) => compact(line, line.line ?? null)),
+    };
     const now = this.now();
     const newVersion = version + 1;
-    if (corrected.length) {
-      this.audit(entry, 'corrected', reviewer, now, { fields: Object.keys(corrections).sort() }, {
-        before: Object.fromEntries(Object.entries(corrections).map(([name, c]) => [name, c.before])),
-        after: Object.fromEntries(Object.entries(corrections).map(([name, c]) => [name, c.after])),
-      });
+    if (corrected.length || lineCorrections) {
+      const before: Record<string, unknown> = Object.fromEntries(Object.entries(corrections).map(([name, c]) => [name, c.before]));
+      const after: Record<string, unknown> = Object.fromEntries(Object.entries(corrections).map(([name, c]) => [name, c.after]));
+      const names = Object.keys(corrections).sort();
+      if (lineCorrections) {
+        before.line_items = lineCorrections.before;
+        after.line_items = lineCorrections.after;
+        names.push('line_items');
+      }
+      this.audit(entry, 'corrected', reviewer, now, { fields: names }, { before, after });
     }
     this.write(entry, now, {
       status: target,
@@ -442,8 +625,11 @@ export class DemoApi {
       decision_reason: reason ?? null,
       decided_at: iso(now),
       corrections,
+      line_corrections: lineCorrections,
     });
-    this.audit(entry, decision === 'APPROVE' ? 'approved' : 'rejected', reviewer, now, { reason: reason ?? null, version: newVersion });
+    const details: Record<string, unknown> = { reason: reason ?? null, version: newVersion };
+    if (overrideReason) details.override = { reason: overrideReason, checks: blocking };
+    this.audit(entry, decision === 'APPROVE' ? 'approved' : 'rejected', reviewer, now, details);
     return this.done({ status: 200, body: entry.job });
   }
 }

@@ -5,7 +5,7 @@
  * computes a result; the demo only serves what the pipeline produced.
  */
 import { z } from 'zod';
-import { auditEventSchema, extractionResultSchema, jobSchema } from '@/types/api';
+import { auditEventSchema, extractionResultSchema, jobSchema, vendorDetailSchema } from '@/types/api';
 
 /** Where the build serves the data (frontend/public/demo/, git-ignored). */
 export const DEMO_DATA_PATH = '/demo/';
@@ -39,6 +39,8 @@ export const demoDataSchema = z.object({
   ),
   /** Documents that successive uploads "read", in turn. */
   uploads_read: z.array(z.string()).min(1),
+  /** The vendor memory the seeded jobs left, per tenant (the clerk, until sign-in). */
+  vendors: z.array(z.object({ tenant_id: z.string(), detail: vendorDetailSchema })),
 });
 export type DemoData = z.infer<typeof demoDataSchema>;
 export type DemoDocument = DemoData['documents'][number];

@@ -35,8 +35,15 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.get(at('/jobs/:jobId'), ({ params }) => json(demo.getJob(String(params.jobId)))),
     http.get(at('/jobs/:jobId/result'), ({ params }) => json(demo.result(String(params.jobId)))),
     http.get(at('/jobs/:jobId/audit'), ({ params }) => json(demo.auditTrail(String(params.jobId)))),
+    http.get(at('/vendors'), () => json(demo.listVendors())),
+    http.get(at('/vendors/:vendorId'), ({ params }) =>
+      json(demo.getVendor(String(params.vendorId))),
+    ),
     http.get(at('/review/jobs'), ({ request }) => json(demo.reviewQueue(new URL(request.url).searchParams))),
     http.get(at('/review/jobs/:jobId'), ({ params }) => json(demo.reviewJob(String(params.jobId)))),
+    http.post(at('/review/jobs/:jobId/rescore'), async ({ request, params }) =>
+      json(demo.rescore(String(params.jobId), await bodyOf(request))),
+    ),
     http.post(at('/review/jobs/:jobId/decision'), async ({ request, params }) =>
       json(demo.decide(String(params.jobId), await bodyOf(request))),
     ),

@@ -21,9 +21,15 @@ import {
   zJob,
   zJobPage,
   zJobStatus,
+  zLineItem,
+  zRescored,
+  zRescoreRequest,
   zReviewDetail,
   zReviewReason,
   zUploadCreated,
+  zVendor,
+  zVendorDetail,
+  zVendorPage,
 } from './generated/zod.gen';
 
 export const jobStatusSchema = zJobStatus;
@@ -38,6 +44,8 @@ export const uploadCreatedSchema = zUploadCreated;
 export const decisionRequestSchema = zDecisionRequest;
 export const startRequestSchema = zStartRequest;
 export const apiErrorBodySchema = zErrorResponse;
+export const rescoredSchema = zRescored;
+export const rescoreRequestSchema = zRescoreRequest;
 
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 export type Job = z.infer<typeof jobSchema>;
@@ -55,5 +63,14 @@ export type CreateUploadRequest = z.infer<typeof createUploadRequestSchema>;
 export type UploadCreated = z.infer<typeof uploadCreatedSchema>;
 export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+export type Rescored = z.infer<typeof rescoredSchema>;
+export type RescoreRequest = z.infer<typeof rescoreRequestSchema>;
+export type LineItem = z.infer<typeof zLineItem>;
+export type CorrectedLineItem = NonNullable<RescoreRequest['corrected_line_items']>[number];
+export const vendorPageSchema = zVendorPage;
+export const vendorDetailSchema = zVendorDetail;
+export type Vendor = z.infer<typeof zVendor>;
+export type VendorPage = z.infer<typeof vendorPageSchema>;
+export type VendorDetail = z.infer<typeof vendorDetailSchema>;
 
 export const JOB_STATUSES = jobStatusSchema.options;

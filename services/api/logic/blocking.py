@@ -3,8 +3,9 @@
 A reviewer may approve a job whose blocking check fails only with an override reason;
 the decision's audit record keeps the reason with the evidence each check found at that
 moment. Each check is a function of the approval in `BLOCKING_CHECKS`, named as the
-result's check it stands for, so more checks (totals, required fields) join the same
-mechanism by adding one function.
+result's check it stands for: the totals, the line items and the required fields as the
+result re-scored with the reviewer's corrections has them (`extraction.rescore`), and a
+possible duplicate as the job index has it now.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from docuflow.dal.models import JobItem
 from docuflow.domain.status import JobStatus
+from docuflow.extraction.result import ExtractionResult
 from services.common.adapters import Storage
 
 # A job in one of these is an invoice accepted for payment: approved by a reviewer, or
@@ -33,6 +35,8 @@ class Approval:
 
     job: JobItem
     invoice_key: str | None
+    rescored: ExtractionResult | None
+    """The job's result scored again with the corrections; None when it has none."""
 
 
 class FailedCheck(BaseModel):
@@ -95,9 +99,45 @@ def possible_duplicate(ports: Storage, approval: Approval) -> FailedCheck | None
     )
 
 
+def _failing_in_result(name: str) -> Callable[[Storage, Approval], FailedCheck | None]:
+    """A blocking check that fails when the re-scored result's check `name` fails; its
+    evidence is the check's finding and the values it looked at, as corrected."""
+
+    def check(_ports: Storage, approval: Approval) -> FailedCheck | None:
+        result = approval.rescored
+        found = result.checks.get(name) if result is not None else None
+        if result is None or found is None or found.status != "fail":
+            return None
+        evidence: dict[str, Any] = {
+            "fields": {
+                field: result.fields[field].value
+                for field in found.fields
+                if field in result.fields
+            },
+        }
+        if name == "line_items_sum":
+            evidence["line_items"] = [
+                item.model_dump(
+                    include={"description", "quantity", "unit_price", "amount", "tax_rate"},
+                    exclude_none=True,
+                )
+                for item in result.line_items
+            ]
+        if name == "required_fields":
+            evidence["missing"] = list(found.fields)
+        return FailedCheck(check=name, message=found.message, evidence=evidence)
+
+    check.__name__ = name
+    return check
+
+
 BLOCKING_CHECKS: tuple[Callable[[Storage, Approval], FailedCheck | None], ...] = (
+    _failing_in_result("totals_add_up"),
+    _failing_in_result("line_items_sum"),
+    _failing_in_result("required_fields"),
     possible_duplicate,
 )
+"""Each named as the result's check it stands for."""
 
 
 def failing_checks(ports: Storage, approval: Approval) -> list[FailedCheck]:

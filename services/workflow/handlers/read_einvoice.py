@@ -7,10 +7,9 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from docuflow.extraction import ScoringSettings
 from docuflow.observability import logger, metrics, tracer
 from services.workflow.config import get_parse_settings
-from services.workflow.dependencies import storage
+from services.workflow.dependencies import storage, vendors
 from services.workflow.logic.scoring import read_einvoice
 from services.workflow.models import PipelineState
 
@@ -21,11 +20,8 @@ from services.workflow.models import PipelineState
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = PipelineState.model_validate(event)
     settings = get_parse_settings()
-    scoring = ScoringSettings(
-        confidence_threshold=settings.confidence_threshold,
-        field_thresholds=settings.confidence_thresholds,
-    )
-    outcome = read_einvoice(storage(), scoring, job_id=state.job_id, key=state.key)
+    scoring = settings.scoring()
+    outcome = read_einvoice(storage(), vendors(), scoring, job_id=state.job_id, key=state.key)
     name = "JobsCompleted" if outcome.status == "COMPLETED" else "JobsSentToReview"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="EInvoicesRead", unit=MetricUnit.Count, value=1)

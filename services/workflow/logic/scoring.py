@@ -2,70 +2,43 @@
 
 Both branches of the pipeline end here: the OCR branch with Textract's stored pages, the
 e-invoice branch with the document's own XML. Each reads once, scores with what the job
-index knows about duplicates, writes results/{job_id}.json and routes the job.
+index knows about duplicates, checks it against its vendor's history, writes
+results/{job_id}.json and routes the job. A job completed automatically is then
+remembered for its vendor (ADR 0025).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from docuflow import einvoice
 from docuflow.dal.documents import result_key
 from docuflow.dal.models import JobItem, ReadFrom
+from docuflow.dal.vendors import VendorRepository
 from docuflow.domain.status import JobStatus
-from docuflow.extraction import (
-    DuplicateEvidence,
-    ScoringSettings,
-    invoice_key,
-    parse_responses,
-)
+from docuflow.extraction import ScoringSettings, invoice_key, parse_responses
 from docuflow.extraction import score as score_parsed
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Storage
+from services.common.scoring import score_with_duplicates, summary_of
+from services.common.vendor_memory import remember_invoice, with_hints, with_history
 from services.workflow.models import ParseOutcome
 
 ACTOR = "workflow"
 _ROUTED = (JobStatus.COMPLETED, JobStatus.NEEDS_REVIEW)
 
-Scorer = Callable[[DuplicateEvidence], ExtractionResult]
-
-
-def _others(job_ids: Iterable[str], job_id: str) -> list[str]:
-    return sorted({other for other in job_ids if other != job_id})
-
-
-def score_with_duplicates(storage: Storage, scorer: Scorer, job: JobItem) -> ExtractionResult:
-    """Score with duplicate evidence from the file hash and the invoice key (which is only
-    known after reading, so a second scoring pass runs when other jobs share it), both
-    looked up in the job's tenant only."""
-    tenant, job_id = job.tenant_id, job.job_id
-    same_file = (
-        _others(storage.jobs.statuses_with_file(tenant, job.file_sha256), job_id)
-        if job.file_sha256
-        else []
-    )
-    result = scorer(DuplicateEvidence(same_invoice_job_ids=[], same_file_job_ids=same_file))
-    key = invoice_key(result.fields)
-    same_invoice = (
-        _others(storage.jobs.statuses_with_invoice_key(tenant, key), job_id) if key else []
-    )
-    if same_invoice:
-        result = scorer(
-            DuplicateEvidence(same_invoice_job_ids=same_invoice, same_file_job_ids=same_file)
-        )
-    return result
-
 
 def score(
     storage: Storage,
+    vendors: VendorRepository,
+    job: JobItem,
     pages: list[dict[str, Any]],
     settings: ScoringSettings,
-    job: JobItem,
 ) -> ExtractionResult:
-    """Parse Textract's pages once, then score them with duplicate evidence."""
-    parsed = parse_responses(pages)
+    """Parse Textract's pages once, follow the vendor's hints (what reviewers corrected
+    on its earlier invoices), then score them with duplicate evidence."""
+    parsed = with_hints(vendors, job, parse_responses(pages))
     return score_with_duplicates(
         storage, lambda duplicates: score_parsed(parsed, settings, duplicates), job
     )
@@ -78,7 +51,21 @@ def _audit_routing(storage: Storage, job: JobItem, codes: list[str]) -> None:
     )
 
 
-def _already_routed(storage: Storage, job: JobItem) -> ParseOutcome | None:
+def _remember_if_completed(
+    storage: Storage, vendors: VendorRepository, job: JobItem, result: ExtractionResult | None
+) -> None:
+    """A job completed without review is final: its vendor learns from it. Idempotent,
+    so a retried step (or a retry after routing) remembers it once."""
+    if job.status is not JobStatus.COMPLETED:
+        return
+    if result is None:
+        result = ExtractionResult.model_validate(storage.documents.get_json(result_key(job.job_id)))
+    remember_invoice(vendors, job, result, status=JobStatus.COMPLETED.value)
+
+
+def _already_routed(
+    storage: Storage, vendors: VendorRepository, job: JobItem
+) -> ParseOutcome | None:
     """What an earlier invocation did, when this one is a retry after routing."""
     if job.status not in _ROUTED or job.result_key != result_key(job.job_id):
         return None
@@ -87,6 +74,7 @@ def _already_routed(storage: Storage, job: JobItem) -> ParseOutcome | None:
     # write it now (a no-op when it is there already).
     codes = [str(reason.get("code")) for reason in job.routing_reasons]
     _audit_routing(storage, job, codes)
+    _remember_if_completed(storage, vendors, job, None)
     return ParseOutcome(
         job_id=job.job_id,
         status="COMPLETED" if job.status is JobStatus.COMPLETED else "NEEDS_REVIEW",
@@ -98,14 +86,18 @@ def _already_routed(storage: Storage, job: JobItem) -> ParseOutcome | None:
 
 def _store_and_route(
     storage: Storage,
-    job_id: str,
+    vendors: VendorRepository,
+    job: JobItem,
     result: ExtractionResult,
     *,
     read_from: ReadFrom,
     event: str,
     details: dict[str, Any],
 ) -> ParseOutcome:
-    """Write results/{job_id}.json, audit how it was read, and route the job."""
+    """Check against the vendor's history, write results/{job_id}.json, audit how it was
+    read, route the job, and remember it for its vendor when it completed."""
+    job_id = job.job_id
+    result = with_history(vendors, job, result)
     key_of_result = result_key(job_id)
     storage.documents.put_json(key_of_result, result.model_dump(mode="json", exclude_none=True))
     storage.audit.record(
@@ -132,11 +124,13 @@ def _store_and_route(
             "result_key": key_of_result,
             "routing_reasons": reasons,
             "read_from": read_from,
+            "summary": summary_of(result),
         },
         remove_fields=("task_token",),
     )
     codes = [reason.code for reason in result.routing.reasons]
     _audit_routing(storage, routed, codes)
+    _remember_if_completed(storage, vendors, routed, result)
     return ParseOutcome(
         job_id=job_id,
         status=result.routing.status,
@@ -147,19 +141,25 @@ def _store_and_route(
 
 
 def parse_and_score(
-    storage: Storage, settings: ScoringSettings, *, job_id: str, keys: list[str]
+    storage: Storage,
+    vendors: VendorRepository,
+    settings: ScoringSettings,
+    *,
+    job_id: str,
+    keys: list[str],
 ) -> ParseOutcome:
     """Parse the stored pages, write results/{job_id}.json and route the job."""
     set_job_id(job_id)
     job = storage.jobs.get(job_id)
-    done = _already_routed(storage, job)
+    done = _already_routed(storage, vendors, job)
     if done is not None:
         return done
     pages = [storage.documents.get_json(key) for key in keys]
-    result = score(storage, pages, settings, job)
+    result = score(storage, vendors, job, pages, settings)
     return _store_and_route(
         storage,
-        job_id,
+        vendors,
+        job,
         result,
         read_from="textract",
         event="ocr_done",
@@ -168,13 +168,13 @@ def parse_and_score(
 
 
 def read_einvoice(
-    storage: Storage, settings: ScoringSettings, *, job_id: str, key: str
+    storage: Storage, vendors: VendorRepository, settings: ScoringSettings, *, job_id: str, key: str
 ) -> ParseOutcome:
     """Read the uploaded e-invoice (XML, or a hybrid PDF's XML) exactly, without Textract,
     write results/{job_id}.json and route the job. UnreadableEInvoice fails the job."""
     set_job_id(job_id)
     job = storage.jobs.get(job_id)
-    done = _already_routed(storage, job)
+    done = _already_routed(storage, vendors, job)
     if done is not None:
         return done
     reading = einvoice.read(storage.documents.read(key))
@@ -186,7 +186,8 @@ def read_einvoice(
     kind = reading.einvoice
     return _store_and_route(
         storage,
-        job_id,
+        vendors,
+        job,
         result,
         read_from="einvoice",
         event="einvoice_read",

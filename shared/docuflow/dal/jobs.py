@@ -222,6 +222,17 @@ class JobRepository:
             raise
         return JobItem.model_validate(from_dynamo(response["Attributes"]))
 
+    def all_with_status(self, tenant_id: str, status: JobStatus) -> list[JobItem]:
+        """Every job of the tenant in `status`, newest first, read page by page."""
+        jobs: list[JobItem] = []
+        start_key: dict[str, str] | None = None
+        while True:
+            page = self.list_by_tenant(tenant_id, status=status, limit=100, start_key=start_key)
+            jobs.extend(page.items)
+            if page.last_key is None:
+                return jobs
+            start_key = page.last_key
+
     def list_by_tenant(
         self,
         tenant_id: str,

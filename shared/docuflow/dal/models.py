@@ -26,6 +26,16 @@ class FieldCorrection(BaseModel):
     after: str
 
 
+class LineItemsCorrection(BaseModel):
+    """The line items as read and as the reviewer left them (compact: the values a
+    reviewer sees, plus `line`, the read line an edited one stands for)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    before: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+
+
 ReadFrom = Literal["textract", "einvoice"]
 """How a job's fields were read: Textract OCR (billed per page) or the e-invoice's XML."""
 
@@ -71,6 +81,10 @@ class JobItem(BaseModel):
     decision_reason: str | None = None
     decided_at: str | None = None
     corrections: dict[str, FieldCorrection] = Field(default_factory=dict)
+    line_corrections: LineItemsCorrection | None = None
+    # The invoice's key values as routed (vendor, number, total, currency, dates), so the
+    # review queue sorts and filters without reading every result.
+    summary: dict[str, str] = Field(default_factory=dict)
     read_from: ReadFrom | None = None
 
 

@@ -23,6 +23,14 @@ class JobNotFound(DocuflowError):
         self.job_id = job_id
 
 
+class VendorNotFound(DocuflowError):
+    code = "VENDOR_NOT_FOUND"
+
+    def __init__(self, vendor_id: str) -> None:
+        super().__init__(f"No vendor with id {vendor_id!r}.")
+        self.vendor_id = vendor_id
+
+
 class ResultNotReady(DocuflowError):
     code = "RESULT_NOT_READY"
 

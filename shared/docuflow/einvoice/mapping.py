@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Final, NamedTuple
 
+from docuflow.einvoice.findings import Finding, Group, is_core
 from docuflow.einvoice.model import AllowanceCharge as ReadAllowanceCharge
 from docuflow.einvoice.model import EInvoice, Term
-from docuflow.einvoice.rules import Finding, Group, is_core
 from docuflow.einvoice.terms import BUYER_ADDRESS, SELLER_ADDRESS, THIRD_PARTY
 from docuflow.einvoice.values import (
     CORRECTED_INVOICE_TYPES,

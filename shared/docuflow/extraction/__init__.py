@@ -12,11 +12,10 @@ from docuflow.extraction.checks import (
     invoice_key,
     score,
 )
+from docuflow.extraction.dates import DateReading, normalize_date
 from docuflow.extraction.normalize import (
-    DateReading,
     MoneyReading,
     normalize_currency,
-    normalize_date,
     normalize_field_value,
     normalize_money,
 )

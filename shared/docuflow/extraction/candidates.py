@@ -13,16 +13,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from docuflow.extraction.dates import DateReading, normalize_date
 from docuflow.extraction.evidence import Evidence
-from docuflow.extraction.labels import field_for_label, label_key, party_for_label
+from docuflow.extraction.labels import (
+    currency_in_label,
+    field_for_label,
+    label_key,
+    party_for_label,
+    without_label,
+)
 from docuflow.extraction.lines import TextLine
 from docuflow.extraction.normalize import (
     EMAIL,
-    DateReading,
     MoneyReading,
     clean_text,
     normalize_currency,
-    normalize_date,
     normalize_money,
     normalize_quantity,
 )
@@ -223,6 +228,18 @@ class Findings:
                             evidence=kinds(Evidence.CURRENCY_PRINTED_WITH_AMOUNT),
                         )
                     )
+                elif label and (named := currency_in_label(label)) is not None:
+                    # "Total (EUR)  83.20": the label names the amount's currency.
+                    self.add(
+                        Reading.at(
+                            "currency",
+                            named,
+                            label,
+                            where,
+                            label=label,
+                            evidence=kinds(Evidence.CURRENCY_PRINTED_WITH_AMOUNT),
+                        )
+                    )
                 elif money.currency_options and money.symbol is not None:
                     self.ambiguous_symbols[money.symbol] = money.currency_options
             elif name == "currency":
@@ -358,6 +375,7 @@ def _clean_value(name: str, text: str) -> str:
         # so the pair stays an other field.
         return ""
     if name in ("invoice_number", "purchase_order"):
+        value = without_label(name, value)
         value = value.strip("#№ ").removeprefix("No.").removeprefix("No ").strip()
     return value
 

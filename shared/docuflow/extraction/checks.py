@@ -327,7 +327,7 @@ def _human(name: str) -> str:
     return name.replace("_", " ")
 
 
-_REASON_CODES: dict[str, str] = {
+REASON_CODES: dict[str, str] = {
     "totals_add_up": "TOTALS_MISMATCH",
     "line_items_sum": "LINE_ITEMS_MISMATCH",
     "due_not_before_issue": "DUE_BEFORE_ISSUE",
@@ -407,7 +407,7 @@ def score(
         else:
             reasons.append(
                 ReviewReason(
-                    code=_REASON_CODES[name],
+                    code=REASON_CODES[name],
                     field=check.fields[0] if len(check.fields) == 1 else _main_field(name),
                     message=check.message,
                 )

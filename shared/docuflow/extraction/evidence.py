@@ -163,6 +163,24 @@ class EvidenceWeights:
     text_remit_to_address: float = -4.0
     # An e-mail address printed without a label, offered as the remittance e-mail.
     text_unlabelled_email: float = 0.7
+    # Values inside a title line ("Rechnung Nr. 2024-117 vom 12.02.2024", "Invoice #4471"):
+    # a factor on a labelled value's confidence (the title is a label, less exact).
+    text_title_line: float = 0.95
+    # A due date named in a sentence of payment terms ("Zahlbar ... bis 15.12.2024").
+    text_due_in_sentence: float = 0.9
+    # The header's one unlabelled date (a letter's "place, date") as the issue date.
+    text_letter_date: float = 0.8
+    # The vendor's name, per place it is printed (evidence points, as for the letterhead):
+    # the name under a seller heading ("Verkäufer", "Seller", "From") or its "Name:" row;
+    text_vendor_section: float = 82.0
+    # the first part of the sender line above the address window ("Acme GmbH • Str. 1 •
+    # 12345 Stadt");
+    text_vendor_sender_line: float = 76.0
+    # a company name (with its legal form) in the page footer, beside VAT ID and IBAN.
+    text_vendor_footer: float = 72.0
+    # Each further kind of place that prints the same name (letterhead and footer, sender
+    # line and seller block) adds this: evidence that agrees.
+    text_vendor_agreement: float = 6.0
 
     def of(self, kind: Evidence) -> float:
         """The weight of one kind of evidence."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docuflow.extraction.candidates import Findings, Where
-from docuflow.extraction.labels import column_role, field_for_label
+from docuflow.extraction.labels import column_roles, field_for_label
 from docuflow.extraction.normalize import clean_text
 from docuflow.extraction.result import MONEY_FIELDS, BoundingBox, FieldSource
 from docuflow.extraction.textract import (
@@ -172,13 +172,7 @@ def _table_row(
     parts = {role: cells[col][0] for col, role in roles.items() if col in cells and cells[col][0]}
     if not parts or not ({"amount", "unit_price", "quantity"} & parts.keys()):
         return
-    description = parts.get("description", "")
-    if (
-        description
-        and field_for_label(description)[0] in MONEY_FIELDS
-        and not parts.get("quantity")
-    ):
-        # A "Subtotal" / "Total" row at the foot of the items table is not an item.
+    if _is_totals_row(parts):
         return
     confidence = min(cell[1] for cell in cells.values())
     bbox = union([cell[2] for cell in cells.values()])
@@ -188,12 +182,26 @@ def _table_row(
     )
 
 
+def _is_totals_row(parts: Mapping[str, str]) -> bool:
+    """A "Subtotal" / "Total" / "zuzüglich 19% MwSt." row at the foot of the items table:
+    not an item. Its label stands under the description (and it counts nothing) or under
+    a figure column, where an item has a number."""
+
+    def is_label(role: str) -> bool:
+        return bool(parts.get(role)) and field_for_label(parts[role])[0] in MONEY_FIELDS
+
+    return (is_label("description") and not parts.get("quantity")) or any(
+        is_label(role) for role in ("quantity", "unit_price")
+    )
+
+
 def _column_roles(headers: Mapping[int, str]) -> dict[int, str] | None:
-    roles: dict[int, str] = {}
-    for column, header in headers.items():
-        role = column_role(header)
-        if role is not None and role not in roles.values():
-            roles[column] = role
+    columns = sorted(headers)
+    roles = {
+        column: role
+        for column, role in zip(columns, column_roles([headers[c] for c in columns]), strict=True)
+        if role is not None
+    }
     found = set(roles.values())
     if ("description" in found and len(found) >= 2) or {"quantity", "amount"} <= found:
         return roles

@@ -28,19 +28,11 @@ from dataclasses import replace
 
 from docuflow.extraction.candidates import Reading, found_in_lines
 from docuflow.extraction.choosing import rank
+from docuflow.extraction.dates import DateReading, date_separator, normalize_date, settled_day_first
 from docuflow.extraction.evidence import WEIGHTS
 from docuflow.extraction.labels import field_for_label
 from docuflow.extraction.lines import TextFinding, TextLine
-from docuflow.extraction.normalize import (
-    EMAIL,
-    DateReading,
-    clean_text,
-    date_separator,
-    normalize_currency,
-    normalize_date,
-    normalize_money,
-    settled_day_first,
-)
+from docuflow.extraction.normalize import EMAIL, clean_text, normalize_currency, normalize_money
 from docuflow.extraction.result import DATE_FIELDS, MONEY_FIELDS, FieldSource
 from docuflow.extraction.text_parties import (
     HAS_DIGIT,
@@ -50,10 +42,13 @@ from docuflow.extraction.text_parties import (
     unlabelled_contacts,
     vendor,
 )
+from docuflow.extraction.text_titles import due_in_terms, letter_date, title_fields
 
 _RATE = re.compile(r"\(?\s*\d{1,2}(?:[.,]\d{1,2})?\s*%\s*\)?")
+_PAGE_COUNT = re.compile(r"^\s*\d+\s*(?:of|von|de|van|/)\s*\d+\s*$", re.IGNORECASE)
 _PO_BOX = re.compile(r"^(box|bus|postfach)\b", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d ()./-]{6,}$")
+_VENDOR_OWN = frozenset({"vendor_tax_id", "remittance_email", "remittance_phone", "bank_account"})
 _STARTS_LIKE_VALUE = re.compile(r"^[-\u2212(+]?\s*(?:[$€£]|[A-Z]{3}\s)?\s*\d")
 
 
@@ -66,6 +61,11 @@ def fields_from_lines(lines: Sequence[TextLine], page_count: int) -> dict[str, l
     receivers = receiver_lines(ordered)
     for index, line in enumerate(ordered):
         found.extend(_labelled(line, index, ordered, texts))
+    # The buyer's own tax id and contacts, printed in its block, are not the vendor's.
+    found = [f for f in found if not (f.field in _VENDOR_OWN and id(f.line) in receivers)]
+    found.extend(title_fields(ordered))
+    found.extend(due_in_terms(ordered))
+    found.extend(letter_date(ordered, {id(f.line) for f in found}))
     found.extend(vendor(ordered, receivers))
     found.extend(remit_to(ordered))
     found.extend(unlabelled_contacts(ordered, {id(f.line) for f in found}))
@@ -81,6 +81,14 @@ def fields_from_lines(lines: Sequence[TextLine], page_count: int) -> dict[str, l
                 distinct.append(reading)
         result[name] = distinct
     return result
+
+
+def receiver_texts(lines: Sequence[TextLine]) -> list[str]:
+    """The text of every buyer block the text finder sees (never the vendor's), so that
+    other readers' vendor readings can be checked against them too."""
+    ordered = sorted(lines, key=lambda line: (line.page, _top(line), _left(line)))
+    receivers = receiver_lines(ordered)
+    return [line.text for line in ordered if id(line) in receivers]
 
 
 def _as_reading(found: TextFinding) -> Reading:
@@ -163,8 +171,16 @@ def _labelled(
             )
             if found:
                 return found
-        if field not in MONEY_FIELDS:
-            below = _below(line, index, lines)
+        # Under a row of labels (a header band) the values sit a little further down. An
+        # amount under its label is a table column, unless the labels stand in a band of
+        # totals ("TOTAL HT  TOTAL TVA  TOTAL TTC") over one row of amounts.
+        band = _labels_beside(line, lines)
+        if field not in MONEY_FIELDS or _totals_band(line, lines):
+            below = _below(line, index, lines, max_gap=3.5 if band else 2.0)
+            if below is not None and field in MONEY_FIELDS:
+                after = _below(below, lines.index(below), lines, max_gap=3.5)
+                if after is not None and _amounts_on_row(after, lines) > 1:
+                    below = None  # more rows of amounts follow: a table's columns
             if below is not None:
                 # A row of labels over a row of values (a header band) pairs each value
                 # with the label right above it as surely as a value beside its label.
@@ -182,8 +198,55 @@ def _in_band(label: TextLine, value: TextLine, lines: list[TextLine]) -> bool:
     if label.bbox is None or value.bbox is None:
         return False
     box = label.bbox
-    if value.bbox.top - (box.top + box.height) > box.height:
+    if value.bbox.top - (box.top + box.height) > 3.0 * box.height:
         return False
+    return _labels_beside(label, lines)
+
+
+def _amounts_on_row(line: TextLine, lines: list[TextLine]) -> int:
+    """How many lines on `line`'s row (itself included) start like an amount."""
+    if line.bbox is None:
+        return 0
+    box = line.bbox
+    count = 0
+    for other in lines:
+        if other.page != line.page or other.bbox is None:
+            continue
+        ob = other.bbox
+        overlap = min(ob.top + ob.height, box.top + box.height) - max(ob.top, box.top)
+        if overlap > 0.5 * min(ob.height, box.height) and _STARTS_LIKE_VALUE.match(other.text):
+            count += 1
+    return count
+
+
+def _totals_band(label: TextLine, lines: list[TextLine]) -> bool:
+    """Whether `label` stands in a row of labels that all name amounts ("TOTAL HT  TOTAL
+    TVA  TOTAL TTC"); a row that also names other fields is a header band or a table."""
+    row = _row_of(label, lines)
+    fields = [_field_for(other.text.rstrip(" :"))[0] for other in row]
+    return len(row) >= 2 and all(field in MONEY_FIELDS for field in fields)
+
+
+def _row_of(line: TextLine, lines: list[TextLine]) -> list[TextLine]:
+    if line.bbox is None:
+        return [line]
+    box = line.bbox
+    return [
+        other
+        for other in lines
+        if other.page == line.page
+        and other.bbox is not None
+        and min(other.bbox.top + other.bbox.height, box.top + box.height)
+        - max(other.bbox.top, box.top)
+        > 0.5 * min(other.bbox.height, box.height)
+    ]
+
+
+def _labels_beside(label: TextLine, lines: list[TextLine]) -> bool:
+    """Whether other labels stand on `label`'s row (a header band of labels)."""
+    if label.bbox is None:
+        return False
+    box = label.bbox
     for other in lines:
         if other is label or other.page != label.page or other.bbox is None:
             continue
@@ -302,6 +365,9 @@ def _bank_value(field: str, text: str, factor: float) -> list[_Reading]:
 def _reference_value(field: str, text: str, factor: float) -> list[_Reading]:
     if field == "purchase_order" and _PO_BOX.match(text):
         return []  # "PO Box 9012" is a postal address, not a purchase order
+    if _PAGE_COUNT.match(text):
+        return []  # "Invoice 1 of 2": a page count under the title, not a number
+    text = text.lstrip("#№ ")
     token = next((t.strip(".,;") for t in text.split() if HAS_DIGIT.search(t)), None)
     return [(field, token, token, factor)] if token else []
 
@@ -340,7 +406,9 @@ def _beside(label: TextLine, lines: list[TextLine]) -> TextLine | None:
     return best
 
 
-def _below(label: TextLine, index: int, lines: list[TextLine]) -> TextLine | None:
+def _below(
+    label: TextLine, index: int, lines: list[TextLine], *, max_gap: float = 2.0
+) -> TextLine | None:
     """The line just under `label`, starting in the same column."""
     if label.bbox is None:
         return None
@@ -351,10 +419,13 @@ def _below(label: TextLine, index: int, lines: list[TextLine]) -> TextLine | Non
         ob = other.bbox
         if ob.top < box.top + box.height * 0.5:
             continue
-        if ob.top - (box.top + box.height) > 2.0 * box.height:
+        if ob.top - (box.top + box.height) > max_gap * box.height:
             return None
-        if abs(ob.left - box.left) < 0.015:
-            return other
+        centre = ob.left + ob.width / 2
+        if abs(ob.left - box.left) < 0.015 or (
+            max_gap > 2.0 and box.left <= centre <= box.left + box.width
+        ):
+            return other  # left-aligned, or (in a band) centred under the label
     return None
 
 

@@ -14,15 +14,15 @@ from decimal import Decimal, InvalidOperation
 
 from docuflow.extraction.candidates import Findings, Reading, Where, human, kinds
 from docuflow.extraction.choosing import score
-from docuflow.extraction.evidence import WEIGHTS, Evidence
-from docuflow.extraction.labels import label_key
-from docuflow.extraction.normalize import (
+from docuflow.extraction.dates import (
     DateReading,
     date_separator,
     likely_day_first,
     normalize_date,
     settled_day_first,
 )
+from docuflow.extraction.evidence import WEIGHTS, Evidence
+from docuflow.extraction.labels import label_key
 from docuflow.extraction.result import (
     DATE_FIELDS,
     MONEY_FIELDS,

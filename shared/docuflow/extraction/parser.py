@@ -26,8 +26,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from docuflow.extraction import amounts, from_text, hints
-from docuflow.extraction.candidates import Findings
-from docuflow.extraction.choosing import choose, rank
+from docuflow.extraction.candidates import Findings, Reading
+from docuflow.extraction.choosing import choose, rank, score
+from docuflow.extraction.evidence import WEIGHTS
 from docuflow.extraction.expense import read_expense
 from docuflow.extraction.forms import read_document
 from docuflow.extraction.result import (
@@ -84,9 +85,16 @@ def parse_responses(responses: Sequence[Mapping[str, Any]] | Mapping[str, Any]) 
     return _finish(findings, findings.pages)
 
 
+def _named_by_a_reader(readings: list[Reading]) -> bool:
+    """Whether a Textract reading names the field (a type or a printed label), not only a
+    fallback such as the amount due offered as the total: then the text finder's readings
+    are not needed."""
+    return any(score(reading) >= WEIGHTS.printed_label for reading in readings)
+
+
 def _finish(findings: Findings, pages: int) -> ParsedDocument:
     for name, offered in from_text.fields_from_lines(findings.lines, pages).items():
-        if name in FIELD_NAMES and not findings.candidates.get(name):
+        if name in FIELD_NAMES and not _named_by_a_reader(findings.candidates.get(name, [])):
             findings.candidates.setdefault(name, []).extend(offered)
     hints.drop_receivers_as_vendor(findings)
     hints.currency_from_lines(findings)

@@ -19,6 +19,11 @@ class FieldSource(StrEnum):
     TEXT = "text"
     EINVOICE = "einvoice"
     """Read exactly from e-invoice XML (`xml_path` says where)."""
+    REVIEWER = "reviewer"
+    """Typed by a reviewer (a value re-scored with pending corrections)."""
+    VENDOR_HINT = "vendor_hint"
+    """Chosen by what a reviewer corrected on an earlier invoice of the same vendor
+    (`label` says which: the canonical name, or the label the value sits under)."""
 
 
 class DocumentType(StrEnum):
@@ -224,6 +229,13 @@ class ReviewReason(_Model):
     code: Annotated[str, Field(description="Stable machine code, e.g. TOTALS_MISMATCH")]
     field: Annotated[str | None, Field(description="The field it concerns, if one")] = None
     message: Annotated[str, Field(description="One sentence a reviewer understands")]
+    evidence: Annotated[
+        dict[str, str | list[str]] | None,
+        Field(
+            description="What the reason rests on, for screens to show apart from the "
+            "message: BANK_DETAILS_CHANGED has `known_accounts`, `new_account`, `vendor_id`"
+        ),
+    ] = None
 
 
 class Routing(_Model):

@@ -387,3 +387,28 @@ def test_the_vendor_phone_is_the_remittance_phone_with_its_label_kept(
         return
     assert phone is not None
     assert (phone.value, phone.label, phone.source) == (value, label, FieldSource.EXPENSE)
+
+
+def test_a_column_named_plainly_wins_its_role_over_a_unit_of_measure_column() -> None:
+    doc = DocumentBuilder()
+    doc.table([["Description", "Unit", "Qty", "Amount"], ["Paper", "box", "3", "30.00"]])
+    result = analyze(doc.response())
+    assert [(i.description, i.quantity, i.amount) for i in result.line_items] == [
+        ("Paper", "3", "30.00")
+    ]
+
+
+def test_a_totals_label_under_a_figure_column_is_not_an_item() -> None:
+    doc = DocumentBuilder()
+    doc.table(
+        [
+            ["Pos.", "Artikelbeschreibung", "Menge", "Preis", "Betrag"],
+            ["1", "Superdrachen", "2", "20,00", "40,00"],
+            ["", "", "Rechnungssumme netto", "", "40,00"],
+            ["", "", "zuzüglich 19% MwSt.", "", "7,60"],
+        ]
+    )
+    result = analyze(doc.response())
+    assert [(i.description, i.quantity, i.amount) for i in result.line_items] == [
+        ("Superdrachen", "2", "40.00")
+    ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from docuflow.extraction import hints
 from docuflow.extraction.candidates import Findings, Reading, found_in_lines, kinds, labelled
+from docuflow.extraction.dates import normalize_date
 from docuflow.extraction.evidence import Evidence
 from docuflow.extraction.lines import TextLine
-from docuflow.extraction.normalize import normalize_date
 from docuflow.extraction.result import FieldSource
 
 

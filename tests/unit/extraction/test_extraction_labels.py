@@ -9,7 +9,12 @@ from __future__ import annotations
 import pytest
 
 from docuflow.extraction import from_text
-from docuflow.extraction.labels import column_role, field_for_label, party_for_label
+from docuflow.extraction.labels import (
+    column_role,
+    column_roles,
+    field_for_label,
+    party_for_label,
+)
 from docuflow_tools.samples.conventions import LABELS
 
 # Generator label key -> the field (or column role, or party) it names.
@@ -61,6 +66,8 @@ def test_every_generated_column_header_names_its_column(
         ("Total HT", "amount"),
         ("Gesamtpreis", "amount"),
         ("Qte", "quantity"),
+        ("Unit Price Excl. VAT", "unit_price"),
+        ("Prix unitaire HT (EUR)", "unit_price"),
     ],
 )
 def test_header_wordings_the_column_detection_used_to_miss(header: str, role: str) -> None:
@@ -111,3 +118,37 @@ def test_the_text_finder_has_no_label_table_of_its_own() -> None:
 def test_generic_contact_labels_are_less_sure_than_remittance_labels() -> None:
     assert field_for_label("Phone:")[1] < field_for_label("Remittance phone")[1]
     assert field_for_label("E-mail:")[1] < field_for_label("Remittance email")[1]
+
+
+@pytest.mark.parametrize(
+    ("headers", "roles"),
+    [
+        # Each role once: a header that names it plainly wins over one that only mentions it.
+        (
+            ["Désignation", "P.U. HT", "UNIT for P.U.", "Qté"],
+            ["description", "unit_price", None, "quantity"],
+        ),
+        (["Description", "Unit", "Qty", "Amount"], ["description", None, "quantity", "amount"]),
+        (["Description", "Units", "Amount"], ["description", "quantity", "amount"]),
+        (["Code article", "Désignation", "Qté"], [None, "description", "quantity"]),
+        (["Artikel", "Menge", "Preis"], ["description", "quantity", "unit_price"]),
+        # Equally plain: the leftmost.
+        (["Item", "Total", "Amount"], ["description", "amount", None]),
+    ],
+)
+def test_a_role_named_by_several_headers_goes_to_the_plainest(
+    headers: list[str], roles: list[str | None]
+) -> None:
+    assert column_roles(headers) == roles
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Rechnungssumme netto", "subtotal"),
+        ("Rechnungssumme brutto", "total_amount"),
+        ("zuzüglich 19% MwSt.", "tax_amount"),
+    ],
+)
+def test_totals_labels_of_german_item_tables(label: str, field: str) -> None:
+    assert field_for_label(label)[0] == field

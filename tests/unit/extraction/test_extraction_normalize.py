@@ -10,13 +10,8 @@ from docuflow.extraction import (
     normalize_field_value,
     normalize_money,
 )
-from docuflow.extraction.normalize import (
-    clean_text,
-    currency_options,
-    iban_checksum_ok,
-    numeric_date_order,
-    settled_day_first,
-)
+from docuflow.extraction.dates import numeric_date_order, settled_day_first
+from docuflow.extraction.normalize import clean_text, currency_options, iban_checksum_ok
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from docuflow_tools.offline_ocr.blocks import BlockIds, page_blocks
 from docuflow_tools.offline_ocr.layout import Box, PageText, Word, group_lines
+from docuflow_tools.offline_ocr.tables import find_tables
 
 ASPECT = 842 / 595  # A4 height / width
 
@@ -118,3 +119,94 @@ def test_blocks_are_always_consistent(words: list[Word]) -> None:
     ]
     assert sorted(in_lines) == sorted(word_ids)  # every word in exactly one line
     assert len(word_ids) == len(words)
+
+
+def items(words: list[Word]) -> list[tuple[list[str | None], list[list[str]]]]:
+    """Each table's column roles and its rows' cell texts."""
+    lines = group_lines(words, aspect=ASPECT)
+    return [
+        (
+            [column.role for column in table.columns],
+            [[" ".join(w.text for w in cell) for cell in row] for row in table.rows],
+        )
+        for table in find_tables(lines, aspect=ASPECT)
+    ]
+
+
+def test_a_header_over_two_lines_wrapped_descriptions_and_a_totals_row() -> None:
+    words = (
+        row("#", 0.08, 0.30)
+        + row("Description", 0.12, 0.30)
+        + row("Unit", 0.55, 0.30)
+        + row("Price", 0.55, 0.312)
+        + row("Qty", 0.68, 0.30)
+        + row("Amount", 0.82, 0.30)
+        + row("1", 0.08, 0.33)
+        + row("Consulting on site", 0.12, 0.33)
+        + row("100.00", 0.55, 0.33)
+        + row("2", 0.69, 0.33)
+        + row("200.00", 0.82, 0.33)
+        + row("incl. travel time", 0.12, 0.345)
+        + row("2", 0.08, 0.37)
+        + row("Licence", 0.12, 0.37)
+        + row("50.00", 0.56, 0.37)
+        + row("1", 0.69, 0.37)
+        + row("50.00", 0.83, 0.37)
+        + row("Subtotal", 0.55, 0.40)
+        + row("250.00", 0.82, 0.40)
+    )
+    assert items(words) == [
+        (
+            [None, "description", "unit_price", "quantity", "amount"],
+            [
+                ["1", "Consulting on site incl. travel time", "100.00", "2", "200.00"],
+                ["2", "Licence", "50.00", "1", "50.00"],
+            ],
+        )
+    ]
+
+
+def test_a_figure_is_the_one_aligned_under_its_header() -> None:
+    # "VAT % Line Amount" is set as one label; its two figures stand under its two parts.
+    words = (
+        row("Description", 0.1, 0.30)
+        + row("Unit", 0.45, 0.30)
+        + row("Qty", 0.55, 0.30)
+        + row("VAT % Line Amount", 0.74, 0.30)
+        + row("Office chair, blue", 0.1, 0.33)
+        + row("Piece", 0.45, 0.33)
+        + row("3", 0.56, 0.33)
+        + row("19", 0.76, 0.33)
+        + row("573.00", 0.8605, 0.33)
+    )
+    assert items(words) == [
+        (
+            ["description", None, "quantity", "amount"],
+            [["Office chair, blue", "Piece", "3", "573.00"]],
+        )
+    ]
+
+
+def test_an_items_note_labelled_net_does_not_end_the_table() -> None:
+    words = (
+        row("Désignation", 0.1, 0.30)
+        + row("P.U. HT", 0.45, 0.30)
+        + row("Qté", 0.6, 0.30)
+        + row("Total HT", 0.8, 0.30)
+        + row("Support", 0.1, 0.33)
+        + row("(Net): 60,00", 0.45, 0.33)
+        + row("1,00", 0.6, 0.33)
+        + row("60,00", 0.8, 0.33)
+        + row("Papier", 0.1, 0.36)
+        + row("10,00", 0.45, 0.36)
+        + row("3,00", 0.6, 0.36)
+        + row("30,00", 0.8, 0.36)
+        + row("Total HT", 0.6, 0.40)
+        + row("90,00", 0.8, 0.40)
+    )
+    assert items(words) == [
+        (
+            ["description", "unit_price", "quantity", "amount"],
+            [["Support", "(Net): 60,00", "1,00", "60,00"], ["Papier", "10,00", "3,00", "30,00"]],
+        )
+    ]

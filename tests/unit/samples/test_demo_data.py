@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -53,6 +54,40 @@ def test_is_marked_generated_and_every_document_is_the_file_it_describes(
         assert hashlib.sha256(raw).hexdigest() == document["sha256"]
 
 
+HISTORY_CODES = {
+    "BANK_DETAILS_CHANGED",
+    "IBAN_OF_OTHER_VENDOR",
+    "CURRENCY_UNUSUAL",
+    "TOTAL_UNUSUAL",
+    "INVOICE_NUMBER_SEEN",
+}
+
+
+def _without_vendor_history(stored: dict[str, Any]) -> dict[str, Any]:
+    """The result as scoring alone makes it: the `vendor_history` check and its reasons
+    taken out (only the vendor scenes have them)."""
+    if "vendor_history" not in stored["checks"]:
+        return stored
+    result = copy.deepcopy(stored)
+    del result["checks"]["vendor_history"]
+    reasons = [r for r in result["routing"]["reasons"] if r["code"] not in HISTORY_CODES]
+    result["routing"] = {"status": "NEEDS_REVIEW" if reasons else "COMPLETED", "reasons": reasons}
+    return result
+
+
+def test_the_bank_change_scene_is_in_review_for_the_new_account_alone(
+    data: dict[str, Any],
+) -> None:
+    [job] = [job["job"] for job in data["jobs"] if job["scene"] == "bank-change"]
+    assert [r["code"] for r in job["review_reasons"]] == ["BANK_DETAILS_CHANGED"]
+    [vendor] = [
+        v["detail"]["vendor"] for v in data["vendors"] if v["tenant_id"] == job["tenant_id"]
+    ]
+    evidence = job["review_reasons"][0]["evidence"]
+    assert evidence["known_accounts"] == [a["iban"] for a in vendor["accounts"]]
+    assert evidence["new_account"] not in evidence["known_accounts"]
+
+
 def test_each_result_is_what_the_offline_engine_and_the_parser_make_of_the_document(
     written: Path, data: dict[str, Any]
 ) -> None:
@@ -65,8 +100,9 @@ def test_each_result_is_what_the_offline_engine_and_the_parser_make_of_the_docum
         again = score(parsed, ScoringSettings(), DuplicateEvidence()).model_dump(
             mode="json", exclude_none=True
         )
-        # Then the stored result is exactly that, as GET /jobs/{id}/result returns it
-        assert document["result"] == again, document["name"]
+        # Then the stored result is exactly that, as GET /jobs/{id}/result returns it, plus
+        # for the vendor scenes the vendor memory's check and reasons (ADR 0025)
+        assert _without_vendor_history(document["result"]) == again, document["name"]
 
 
 def test_jobs_and_audit_trails_have_the_api_shape(data: dict[str, Any]) -> None:

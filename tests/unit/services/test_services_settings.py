@@ -8,7 +8,7 @@ import pytest
 from pydantic_settings import BaseSettings
 
 from services.api import config as api
-from services.common.settings import StorageSettings, TableSettings
+from services.common.settings import StorageSettings, TableSettings, VendorSettings
 from services.intake import config as intake
 from services.workflow import config as workflow
 from tests.handlers.cloud import functions
@@ -19,6 +19,7 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "api-uploads": api.UploadSettings,
     "api-jobs": StorageSettings,
     "api-review": api.ReviewSettings,
+    "api-vendors": VendorSettings,
     "intake": intake.IntakeSettings,
     "validate-document": workflow.ValidationSettings,
     "start-ocr": workflow.StartOcrSettings,
@@ -59,6 +60,7 @@ def test_thresholds_are_parsed_and_checked(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("JOBS_TABLE", "jobs")
     monkeypatch.setenv("AUDIT_TABLE", "audit")
     monkeypatch.setenv("RAW_BUCKET", "raw")
+    monkeypatch.setenv("VENDORS_TABLE", "vendors")
     monkeypatch.setenv("CONFIDENCE_THRESHOLDS", '{"total_amount": 95}')
     monkeypatch.delenv("CONFIDENCE_THRESHOLD", raising=False)
     assert workflow.ParseSettings().confidence_thresholds == {"total_amount": 95}

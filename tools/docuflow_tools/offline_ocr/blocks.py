@@ -8,16 +8,16 @@ as plain lines; the parser's text finder reads those.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from docuflow_tools.offline_ocr.layout import Box, Line, PageText, Word, group_lines
+from docuflow_tools.offline_ocr.tables import HAS_LETTER as _HAS_LETTER
+from docuflow_tools.offline_ocr.tables import NUMERIC as _NUMERIC
+from docuflow_tools.offline_ocr.tables import Table, find_tables
 
 _MAX_LABEL_WORDS = 5
-_HAS_LETTER = re.compile(r"[^\W\d_]")
-_NUMERIC = re.compile(r"^[-+(]?[$€£]?\s?[\d.,' ]+\d[)]?\s?(%|[A-Z]{3}|€|£|\$)?$")
 
 
 class BlockIds:
@@ -49,12 +49,6 @@ class _Pair:
     key: tuple[Word, ...]
     value: tuple[Word, ...]
     certainty: float  # how surely the layout pairs them (scales the confidence)
-
-
-@dataclass(frozen=True)
-class _Table:
-    header: tuple[Line, ...]
-    rows: tuple[tuple[tuple[Line, ...], ...], ...]  # rows x columns x lines in the cell
 
 
 def page_blocks(page: PageText, ids: BlockIds) -> list[dict[str, Any]]:
@@ -99,9 +93,12 @@ def page_blocks(page: PageText, ids: BlockIds) -> list[dict[str, Any]]:
         )
         blocks.extend(words)
         child_ids.append(line_id)
-    tables = find_tables(lines)
-    in_tables = {id(line) for table in tables for line in _table_lines(table)}
-    for pair in find_pairs([line for line in lines if id(line) not in in_tables]):
+    tables = find_tables(lines, aspect=page.height / page.width)
+    in_tables = {id(word) for table in tables for word in table.words()}
+    # A line with words in a table is the table's; its other words are details of a row
+    # (article numbers, notes), not labels with values.
+    free = [line for line in lines if not any(id(word) in in_tables for word in line.words)]
+    for pair in find_pairs(free):
         blocks.extend(_pair_blocks(pair, page.page, ids, word_ids, child_ids))
     for table in tables:
         blocks.extend(_table_blocks(table, page.page, ids, word_ids, child_ids))
@@ -137,10 +134,23 @@ def find_pairs(lines: list[Line]) -> list[_Pair]:
             value is not None
             and _NUMERIC.match(value.text)
             and _nothing_between(line, value, lines)
+            and not _more_amounts_after(value, lines)
         ):
             pairs.append(_Pair(line.words, value.words, 0.9))
             used.update({id(line), id(value)})
     return pairs
+
+
+def _more_amounts_after(value: Line, lines: list[Line]) -> bool:
+    """A label followed by several amounts is a table row ("VAT 19%  100.00  19  19.00"),
+    not a label and its value: which amount is meant is the table's header's to say."""
+    return any(
+        other is not value
+        and other.box.left >= value.box.right
+        and _same_row(other, value)
+        and _NUMERIC.match(other.text)
+        for other in lines
+    )
 
 
 def _nothing_between(left: Line, right: Line, lines: list[Line]) -> bool:
@@ -205,116 +215,6 @@ def _below(label: Line, lines: list[Line], used: set[int]) -> Line | None:
     return min(candidates, key=lambda other: other.box.top, default=None)
 
 
-def _rows(lines: list[Line]) -> list[list[Line]]:
-    rows: list[list[Line]] = []
-    for line in lines:
-        if rows:
-            anchor = rows[-1][0].box
-            overlap = min(anchor.bottom, line.box.bottom) - max(anchor.top, line.box.top)
-            if overlap > 0.5 * min(anchor.height, line.box.height):
-                rows[-1].append(line)
-                continue
-        rows.append([line])
-    for row in rows:
-        row.sort(key=lambda line: line.box.left)
-    return rows
-
-
-def find_tables(lines: list[Line]) -> list[_Table]:
-    """Header rows of short cells with aligned rows beneath them."""
-    rows = _merge_staggered(_rows(lines))
-    tables: list[_Table] = []
-    index = 0
-    while index < len(rows):
-        header = rows[index]
-        if not _looks_like_header(header):
-            index += 1
-            continue
-        bounds = _column_bounds(header)
-        body: list[tuple[tuple[Line, ...], ...]] = []
-        previous_bottom = max(line.box.bottom for line in header)
-        height = max(line.box.height for line in header)
-        cursor = index + 1
-        while cursor < len(rows):
-            row = rows[cursor]
-            top = min(line.box.top for line in row)
-            cells = _assign(row, bounds)
-            if cells is None or top - previous_bottom > 2.5 * height:
-                break
-            filled = sum(1 for cell in cells if cell)
-            numeric = sum(
-                1 for cell in cells[1:] if cell and all(_NUMERIC.match(c.text) for c in cell)
-            )
-            if filled < 2 or numeric < 1:
-                break
-            body.append(cells)
-            previous_bottom = max(line.box.bottom for line in row)
-            cursor += 1
-        if body:
-            tables.append(_Table(tuple(header), tuple(body)))
-            index = cursor
-        else:
-            index += 1
-    return tables
-
-
-def _merge_staggered(rows: list[list[Line]]) -> list[list[Line]]:
-    """Rows whose tops are closer than a line height are one row set a little unevenly
-    (a two-line description cell starting above the figures beside it)."""
-    merged: list[list[Line]] = []
-    for row in rows:
-        if merged:
-            previous = merged[-1]
-            height = min(line.box.height for line in (*previous, *row))
-            top_gap = min(line.box.top for line in row) - max(line.box.top for line in previous)
-            if top_gap < 0.8 * height:
-                previous.extend(row)
-                previous.sort(key=lambda line: line.box.left)
-                continue
-        merged.append(list(row))
-    return merged
-
-
-def _looks_like_header(row: list[Line]) -> bool:
-    return len(row) >= 3 and all(
-        len(line.words) <= 4 and _HAS_LETTER.search(line.text) and not _NUMERIC.match(line.text)
-        for line in row
-    )
-
-
-def _column_bounds(header: list[Line]) -> list[tuple[float, float]]:
-    bounds: list[tuple[float, float]] = []
-    for position, line in enumerate(header):
-        left = 0.0 if position == 0 else (header[position - 1].box.right + line.box.left) / 2
-        right = (
-            1.0
-            if position == len(header) - 1
-            else (line.box.right + header[position + 1].box.left) / 2
-        )
-        bounds.append((left, right))
-    return bounds
-
-
-def _assign(
-    row: list[Line], bounds: list[tuple[float, float]]
-) -> tuple[tuple[Line, ...], ...] | None:
-    """The row's lines per column, or None if a line straddles two columns."""
-    cells: list[list[Line]] = [[] for _ in bounds]
-    for line in row:
-        center = line.box.left + line.box.width / 2
-        for column, (left, right) in enumerate(bounds):
-            if left <= center < right:
-                if line.box.left < left - 0.01 and column > 0 and line.box.right > right + 0.01:
-                    return None
-                cells[column].append(line)
-                break
-    return tuple(tuple(cell) for cell in cells)
-
-
-def _table_lines(table: _Table) -> list[Line]:
-    return [*table.header, *(line for row in table.rows for cell in row for line in cell)]
-
-
 def _pair_blocks(
     pair: _Pair, page: int, ids: BlockIds, word_ids: dict[int, str], child_ids: list[str]
 ) -> list[dict[str, Any]]:
@@ -347,30 +247,29 @@ def _pair_blocks(
 
 
 def _table_blocks(
-    table: _Table, page: int, ids: BlockIds, word_ids: dict[int, str], child_ids: list[str]
+    table: Table, page: int, ids: BlockIds, word_ids: dict[int, str], child_ids: list[str]
 ) -> list[dict[str, Any]]:
     table_id = ids.next()
     child_ids.append(table_id)
     cells: list[dict[str, Any]] = []
-    grid: list[tuple[tuple[Line, ...], ...]] = [
-        tuple((line,) for line in table.header),
+    grid: list[tuple[tuple[Word, ...], ...]] = [
+        tuple(column.words for column in table.columns),
         *table.rows,
     ]
-    row_boxes = [Box.union([line.box for cell in row for line in cell]) for row in grid]
-    column_count = len(table.header)
+    row_boxes = [Box.union([w.box for cell in row for w in cell]) for row in grid]
     for row_index, row in enumerate(grid, start=1):
-        for column_index in range(1, column_count + 1):
-            cell_lines = row[column_index - 1]
-            header_box = table.header[column_index - 1].box
-            row_box = row_boxes[row_index - 1]
+        row_box = row_boxes[row_index - 1]
+        for column_index, (column, cell_words) in enumerate(
+            zip(table.columns, row, strict=True), start=1
+        ):
             box = (
-                Box.union([line.box for line in cell_lines])
-                if cell_lines
-                else Box(header_box.left, row_box.top, header_box.width, row_box.height)
+                Box.union([w.box for w in cell_words])
+                if cell_words
+                else Box(column.box.left, row_box.top, column.box.width, row_box.height)
             )
             cell: dict[str, Any] = {
                 "BlockType": "CELL",
-                "Confidence": min((line.confidence for line in cell_lines), default=90.0),
+                "Confidence": min((w.confidence for w in cell_words), default=90.0),
                 "RowIndex": row_index,
                 "ColumnIndex": column_index,
                 "RowSpan": 1,
@@ -379,9 +278,10 @@ def _table_blocks(
                 "Id": ids.next(),
                 "Page": page,
             }
-            words = [word_ids[id(w)] for line in cell_lines for w in line.words]
-            if words:
-                cell["Relationships"] = [{"Type": "CHILD", "Ids": words}]
+            if cell_words:
+                cell["Relationships"] = [
+                    {"Type": "CHILD", "Ids": [word_ids[id(w)] for w in cell_words]}
+                ]
             if row_index == 1:
                 cell["EntityTypes"] = ["COLUMN_HEADER"]
             cells.append(cell)

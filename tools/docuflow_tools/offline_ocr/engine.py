@@ -23,6 +23,7 @@ from docuflow.domain.errors import OcrFailed, UnsupportedDocument
 from docuflow_tools.offline_ocr import tesseract
 from docuflow_tools.offline_ocr.blocks import BlockIds, page_blocks
 from docuflow_tools.offline_ocr.layout import PageText, Word
+from docuflow_tools.offline_ocr.pdfium_lock import PDFIUM_LOCK
 from docuflow_tools.offline_ocr.textlayer import read_text_layer
 
 DocumentKind = Literal["pdf", "png", "jpeg", "tiff"]
@@ -129,7 +130,8 @@ def _read_pdf(data: bytes) -> list[PageText]:
     import pypdfium2.raw as pdfium_raw
 
     try:
-        document = pdfium.PdfDocument(data)
+        with PDFIUM_LOCK:
+            document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if exc.err_code in (pdfium_raw.FPDF_ERR_PASSWORD, pdfium_raw.FPDF_ERR_SECURITY):
             raise OcrFailed(
@@ -137,7 +139,8 @@ def _read_pdf(data: bytes) -> list[PageText]:
             ) from exc
         raise OcrFailed("The PDF is damaged and cannot be opened.") from exc
     try:
-        count = len(document)
+        with PDFIUM_LOCK:
+            count = len(document)
         if count == 0:
             raise OcrFailed("The PDF has no pages.")
         if count > MAX_PAGES:
@@ -149,17 +152,19 @@ def _read_pdf(data: bytes) -> list[PageText]:
 
         def rendered() -> Iterator[tuple[int, Image.Image, int]]:
             for index in scanned:
-                page = document[index]
-                # pdfium renders the page as displayed (/Rotate applied); Tesseract's own
-                # orientation check turns it upright if the content itself is sideways.
-                image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
-                rotation = int(page.get_rotation())
-                page.close()
+                with PDFIUM_LOCK:
+                    page = document[index]
+                    # pdfium renders the page as displayed (/Rotate applied); Tesseract's
+                    # own orientation check turns it upright if the content is sideways.
+                    image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+                    rotation = int(page.get_rotation())
+                    page.close()
                 yield index, image, rotation
 
         recognized = _recognize(rendered()) if scanned else {}
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
     return [page or recognized[index] for index, page in enumerate(text_pages)]
 
 

@@ -8,6 +8,7 @@ reports "Invoice No:   12345" across a wide gap as two LINE blocks, not one).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import median
 
 
@@ -53,7 +54,9 @@ class Word:
 class Line:
     words: tuple[Word, ...]
 
-    @property
+    # Cached: the layout rules compare every line with its neighbours, so a box recomputed
+    # from the words on each look made reading a page quadratic in its words.
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
@@ -61,11 +64,11 @@ class Line:
     def page(self) -> int:
         return self.words[0].page
 
-    @property
+    @cached_property
     def confidence(self) -> float:
         return min(w.confidence for w in self.words)
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return Box.union([w.box for w in self.words])
 

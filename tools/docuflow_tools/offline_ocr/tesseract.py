@@ -8,10 +8,14 @@ comparing recognition confidence.
 from __future__ import annotations
 
 import csv
+import hashlib
+import math
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +34,10 @@ INSTALL_HINT = (
 _TIMEOUT_SECONDS = 120
 # Tesseract below this mean word confidence on a page is probably reading it sideways.
 _UPRIGHT_CONFIDENCE = 70.0
+# A tilt is measured on at least this many words in lines, and set level from this angle
+# (radians; 0.1 degree drifts by a fifth of a line height across a page).
+_MIN_SKEW_WORDS = 12
+_MIN_SKEW = math.radians(0.1)
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,72 @@ def require() -> Capability:
     if not found.available:
         raise OcrFailed(f"Cannot read scanned pages or images: {found.message}")
     return found
+
+
+class OutputCache:
+    """Tesseract's TSV output on disk, keyed by everything that determines it: the image's
+    bytes, the options, and the program's version and language data. For repeated runs
+    over the same documents (`docuflow eval --scans`), where reading takes most of the
+    time; the engine itself never caches."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._versions: dict[str, str] = {}
+
+    def get(self, cap: Capability, image: Path, options: list[str]) -> str | None:
+        path = self._path(cap, image, options)
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def put(self, cap: Capability, image: Path, options: list[str], output: str) -> None:
+        path = self._path(cap, image, options)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole, then renamed: a reader never sees half an entry.
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        partial.write_text(output, encoding="utf-8")
+        partial.replace(path)
+
+    def _path(self, cap: Capability, image: Path, options: list[str]) -> Path:
+        digest = hashlib.sha256()
+        for part in (self._version(cap), *cap.languages, *options):
+            digest.update(part.encode() + b"\0")
+        digest.update(image.read_bytes())
+        key = digest.hexdigest()
+        return self.directory / key[:2] / f"{key}.tsv"
+
+    def _version(self, cap: Capability) -> str:
+        assert cap.binary is not None
+        if cap.binary not in self._versions:
+            result = _run(cap, ["--version"])
+            data = sorted(
+                f"{lang}:{path.stat().st_size}:{path.stat().st_mtime_ns}"
+                for lang in cap.languages
+                for path in _language_files(lang)
+            )
+            self._versions[cap.binary] = result.stdout + result.stderr + "".join(data)
+        return self._versions[cap.binary]
+
+
+def _language_files(language: str) -> list[Path]:
+    folders = [os.environ.get("TESSDATA_PREFIX", ""), *_TESSDATA_DIRS]
+    return [
+        Path(folder) / f"{language}.traineddata"
+        for folder in folders
+        if folder and (Path(folder) / f"{language}.traineddata").is_file()
+    ]
+
+
+_TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+)
+_cache: OutputCache | None = None
+
+
+def use_cache(cache: OutputCache | None) -> None:
+    """Keep Tesseract's output in `cache` from now on (None: read every time)."""
+    global _cache  # noqa: PLW0603 - one setting for the process, made by the eval command
+    _cache = cache
 
 
 def recognize(
@@ -174,9 +248,8 @@ def _run(cap: Capability, args: list[str]) -> subprocess.CompletedProcess[str]:
 
 def _detect_rotation(cap: Capability, path: Path) -> int:
     """Degrees to turn the image clockwise so its text is upright (0 when unsure)."""
-    result = _run(cap, [str(path), "-", "--psm", "0"])
     rotate, confidence = 0, 0.0
-    for line in result.stdout.splitlines():
+    for line in _output(cap, path, ["--psm", "0"]).splitlines():
         key, _, value = line.partition(":")
         if key.strip() == "Rotate":
             rotate = int(value.strip() or 0)
@@ -185,29 +258,100 @@ def _detect_rotation(cap: Capability, path: Path) -> int:
     return rotate % 360 if confidence >= 1.0 else 0
 
 
-def _tsv_words(cap: Capability, path: Path, page: int, size: tuple[int, int]) -> list[Word]:
-    result = _run(cap, [str(path), "-", "-l", "+".join(cap.languages), "--psm", "3", "tsv"])
+def _output(cap: Capability, image: Path, options: list[str], *, check: bool = False) -> str:
+    """Tesseract's output for `image` with `options` (from the cache when one is in use;
+    only successful runs are kept). `check`: OcrFailed with Tesseract's last word when
+    it fails (else its output, whatever it is)."""
+    cached = _cache.get(cap, image, options) if _cache is not None else None
+    if cached is not None:
+        return cached
+    result = _run(cap, [str(image), "-", *options])
     if result.returncode != 0:
-        detail = (
-            result.stderr.strip().splitlines()[-1]
-            if result.stderr.strip()
-            else f"exit {result.returncode}"
-        )
-        raise OcrFailed(f"Tesseract failed on page {page}: {detail}")
+        if check:
+            stderr = result.stderr.strip()
+            raise OcrFailed(stderr.splitlines()[-1] if stderr else f"exit {result.returncode}")
+        return result.stdout
+    if _cache is not None:
+        _cache.put(cap, image, options, result.stdout)
+    return result.stdout
+
+
+def _tsv_words(cap: Capability, path: Path, page: int, size: tuple[int, int]) -> list[Word]:
+    options = ["-l", "+".join(cap.languages), "--psm", "3", "tsv"]
+    try:
+        output = _output(cap, path, options, check=True)
+    except OcrFailed as exc:
+        raise OcrFailed(f"Tesseract failed on page {page}: {exc}") from exc
     width, height = size
-    words: list[Word] = []
-    for row in csv.DictReader(result.stdout.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE):
+    found: list[_Found] = []
+    for row in csv.DictReader(output.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
             continue
         confidence = float(row["conf"])
         if confidence < 0:
             continue
-        left, top = int(row["left"]), int(row["top"])
-        w, h = int(row["width"]), int(row["height"])
+        line = (row["block_num"], row["par_num"], row["line_num"])
+        pixels = (int(row["left"]), int(row["top"]), int(row["width"]), int(row["height"]))
+        found.append(_Found(text, round(confidence, 3), line, pixels))
+    turn = _skew(found)
+    words: list[Word] = []
+    for word in found:
+        left, top, w, h = _straightened(word.box, turn, size)
         box = Box(left / width, top / height, w / width, h / height)
-        words.append(Word(text, page, round(confidence, 3), box))
+        words.append(Word(word.text, page, word.confidence, box))
     return words
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A word as Tesseract reports it: pixel box (left, top, width, height) and its line."""
+
+    text: str
+    confidence: float
+    line: tuple[str, str, str]  # block, paragraph, line number
+    box: tuple[int, int, int, int]
+
+
+def _skew(found: list[_Found]) -> float:
+    """The page's tilt in radians (clockwise positive, as y grows downwards): the median
+    slope of the baselines of Tesseract's own lines of three or more words. A scan tilted
+    by a degree drifts by more than a line height across the page, which would split
+    its rows; Tesseract reads the tilted lines well, their positions need setting level."""
+    lines: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    for word in found:
+        left, top, w, h = word.box
+        lines.setdefault(word.line, []).append((left + w / 2, top + h))
+    slopes: list[float] = []
+    for points in lines.values():
+        if len(points) < 3:
+            continue
+        mean_x = sum(x for x, _ in points) / len(points)
+        mean_y = sum(y for _, y in points) / len(points)
+        spread = sum((x - mean_x) ** 2 for x, _ in points)
+        if spread <= 0:
+            continue
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+        slopes.extend([slope] * len(points))
+    if len(slopes) < _MIN_SKEW_WORDS:
+        return 0.0
+    angle = math.atan(statistics.median(slopes))
+    return angle if abs(angle) >= _MIN_SKEW else 0.0
+
+
+def _straightened(
+    box: tuple[int, int, int, int], angle: float, size: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """The box moved to where it would be on the page turned level by `angle` (turned
+    about the page's centre; the small box itself keeps its size)."""
+    left, top, w, h = box
+    if not angle:
+        return float(left), float(top), float(w), float(h)
+    cx, cy = size[0] / 2, size[1] / 2
+    x, y = left + w / 2 - cx, top + h / 2 - cy
+    cos, sin = math.cos(angle), math.sin(angle)
+    new_x, new_y = cx + x * cos + y * sin, cy - x * sin + y * cos
+    return new_x - w / 2, new_y - h / 2, float(w), float(h)
 
 
 def _mean_confidence(words: list[Word]) -> float:

@@ -180,6 +180,8 @@ OVERRIDABLE = frozenset(
         "due_days",
         "invoice_number",
         "vendor_name",
+        "vendor_tax_id",
+        "iban",
         "n_items",
         "with_remittance",
         "with_purchase_order",
@@ -250,6 +252,8 @@ def make_invoice(seed: int, **overrides: Any) -> SyntheticInvoice:
     vendor = _company(rng, locale, with_tax_id=True)
     if "vendor_name" in overrides:
         vendor = vendor.model_copy(update={"name": str(overrides["vendor_name"])})
+    if "vendor_tax_id" in overrides:
+        vendor = vendor.model_copy(update={"tax_id": str(overrides["vendor_tax_id"])})
     customer = _customer(rng, locale)
     number = pick("invoice_number", lambda: _invoice_number(rng, document_date))
 
@@ -264,7 +268,7 @@ def make_invoice(seed: int, **overrides: Any) -> SyntheticInvoice:
     remittance: Remittance | None = None
     if with_remittance:
         us_style = currency == "USD" and rng.random() < 0.6
-        iban = None if us_style else _iban(rng, currency)
+        iban = pick("iban", lambda: None if us_style else _iban(rng, currency))
         remittance = Remittance(
             name=f"{vendor.name} Receivables" if us_style else vendor.name,
             address_lines=_remit_address(rng, locale) if us_style else (),

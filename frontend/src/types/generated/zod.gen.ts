@@ -59,6 +59,21 @@ export const zCheck = z.object({
 });
 
 /**
+ * CorrectedLineItem
+ *
+ * One line as the reviewer left it. Values are JSON strings read strictly, like
+ * corrected fields; an absent value is none.
+ */
+export const zCorrectedLineItem = z.object({
+    line: z.int().gte(1).lte(9007199254740991).nullish(),
+    description: z.string().max(1000).optional(),
+    quantity: z.string().max(1000).optional(),
+    unit_price: z.string().max(1000).optional(),
+    amount: z.string().max(1000).optional(),
+    tax_rate: z.string().max(1000).optional()
+});
+
+/**
  * Correction
  */
 export const zCorrection = z.object({
@@ -79,8 +94,9 @@ export const zCreateUploadRequest = z.object({
  * DecisionRequest
  */
 export const zDecisionRequest = z.object({
-    decision: z.enum(['APPROVE', 'REJECT']),
     corrected_fields: z.record(z.string(), z.string().max(1000)).optional(),
+    corrected_line_items: z.array(zCorrectedLineItem).max(1000).nullish(),
+    decision: z.enum(['APPROVE', 'REJECT']),
     reason: z.string().max(2000).nullish(),
     override_reason: z.string().min(1).max(2000).nullish(),
     expected_version: z.int().gte(0).lte(9007199254740991).nullish()
@@ -139,6 +155,17 @@ export const zErrorResponse = z.object({
 });
 
 /**
+ * FailedCheck
+ *
+ * A blocking check that fails for an approval, with what it found (for the audit).
+ */
+export const zFailedCheck = z.object({
+    check: z.string(),
+    message: z.string(),
+    evidence: z.record(z.string(), z.unknown())
+});
+
+/**
  * FieldSource
  */
 export const zFieldSource = z.enum([
@@ -146,7 +173,9 @@ export const zFieldSource = z.enum([
     'forms',
     'tables',
     'text',
-    'einvoice'
+    'einvoice',
+    'reviewer',
+    'vendor_hint'
 ]);
 
 /**
@@ -199,6 +228,20 @@ export const zExtractedField = z.object({
 });
 
 /**
+ * InvoiceSummary
+ *
+ * The invoice's key values as routed, for the queue (absent: not read).
+ */
+export const zInvoiceSummary = z.object({
+    vendor_name: z.string().nullable(),
+    invoice_number: z.string().nullable(),
+    document_date: z.string().nullable(),
+    due_date: z.string().nullable(),
+    total_amount: z.string().nullable(),
+    currency: z.string().nullable()
+});
+
+/**
  * JobStatus
  */
 export const zJobStatus = z.enum([
@@ -232,6 +275,14 @@ export const zLineItem = z.object({
 });
 
 /**
+ * LineItemsCorrected
+ */
+export const zLineItemsCorrected = z.object({
+    before: z.array(z.record(z.string(), z.unknown())),
+    after: z.array(z.record(z.string(), z.unknown()))
+});
+
+/**
  * OtherField
  *
  * A key-value pair that is not one of the normalized fields.
@@ -247,12 +298,24 @@ export const zOtherField = z.object({
 });
 
 /**
+ * RescoreRequest
+ */
+export const zRescoreRequest = z.object({
+    corrected_fields: z.record(z.string(), z.string().max(1000)).optional(),
+    corrected_line_items: z.array(zCorrectedLineItem).max(1000).nullish()
+});
+
+/**
  * ReviewReason
  */
 export const zReviewReason = z.object({
     code: z.string(),
     field: z.string().nullish(),
-    message: z.string()
+    message: z.string(),
+    evidence: z.record(z.string(), z.union([
+        z.string(),
+        z.array(z.string())
+    ])).nullish()
 });
 
 /**
@@ -280,6 +343,8 @@ export const zJob = z.object({
     decision_reason: z.string().nullable(),
     decided_at: z.string().nullable(),
     corrections: z.record(z.string(), zCorrection),
+    line_corrections: zLineItemsCorrected.nullable(),
+    summary: zInvoiceSummary,
     read_from: z.enum(['textract', 'einvoice']).nullable()
 });
 
@@ -297,6 +362,17 @@ export const zJobPage = z.object({
 export const zRouting = z.object({
     status: z.enum(['COMPLETED', 'NEEDS_REVIEW']),
     reasons: z.array(zReviewReason).optional()
+});
+
+/**
+ * Rescored
+ *
+ * A job's checks and routing with pending corrections (nothing saved).
+ */
+export const zRescored = z.object({
+    checks: z.record(z.string(), zCheck),
+    routing: zRouting,
+    blocking: z.array(zFailedCheck)
 });
 
 /**
@@ -361,4 +437,86 @@ export const zUploadCreated = z.object({
     upload_headers: z.record(z.string(), z.string()),
     expires_at: z.string(),
     key: z.string()
+});
+
+/**
+ * VendorAccount
+ */
+export const zVendorAccount = z.object({
+    iban: z.string(),
+    first_seen: z.string(),
+    last_seen: z.string(),
+    job_ids: z.array(z.string())
+});
+
+/**
+ * VendorInvoice
+ */
+export const zVendorInvoice = z.object({
+    job_id: z.string(),
+    status: z.string(),
+    recorded_at: z.string(),
+    invoice_number: z.string().nullable(),
+    document_date: z.string().nullable(),
+    currency: z.string().nullable(),
+    total: z.string().nullable(),
+    iban: z.string().nullable()
+});
+
+/**
+ * VendorLearned
+ *
+ * What reviewers' corrections taught about the vendor; its next invoices follow it
+ * (fields chosen so say `source: vendor_hint`).
+ */
+export const zVendorLearned = z.object({
+    vendor_name: z.string().nullable(),
+    invoice_number_label: z.string().nullable(),
+    learned_from: z.array(z.string())
+});
+
+/**
+ * VendorTotals
+ */
+export const zVendorTotals = z.object({
+    minimum: z.string(),
+    maximum: z.string(),
+    count: z.int()
+});
+
+/**
+ * Vendor
+ *
+ * A vendor as its completed and approved invoices describe it.
+ */
+export const zVendor = z.object({
+    vendor_id: z.string().regex(/^(tax|name)-[A-Za-z0-9-]{1,200}$/),
+    name: z.string(),
+    names: z.array(z.string()),
+    tax_id: z.string().nullable(),
+    addresses: z.array(z.string()),
+    accounts: z.array(zVendorAccount),
+    currencies: z.record(z.string(), z.int()),
+    totals: z.record(z.string(), zVendorTotals),
+    invoice_count: z.int(),
+    hints: zVendorLearned,
+    first_seen: z.string(),
+    last_seen: z.string()
+});
+
+/**
+ * VendorDetail
+ */
+export const zVendorDetail = z.object({
+    vendor: zVendor,
+    invoices: z.array(zVendorInvoice),
+    next_cursor: z.string().nullable()
+});
+
+/**
+ * VendorPage
+ */
+export const zVendorPage = z.object({
+    items: z.array(zVendor),
+    next_cursor: z.string().nullable()
 });

@@ -37,6 +37,8 @@ const server = setupServer(
       decision_reason: null,
       decided_at: null,
       corrections: {},
+      line_corrections: null,
+      summary: { vendor_name: null, invoice_number: null, document_date: null, due_date: null, total_amount: null, currency: null },
       read_from: null,
     });
   }),

@@ -7,8 +7,15 @@ export interface DecisionPanelHandle {
   choose: (decision: Decision) => void;
 }
 
+export interface BlockingCheck {
+  check: string;
+  message: string;
+}
+
 export interface DecisionPanelProps {
   corrections: number;
+  /** Checks that fail with the pending corrections and block an approval without an override. */
+  blocking: BlockingCheck[];
   pending: boolean;
   error: unknown;
   blockedReason: string | null;
@@ -18,12 +25,13 @@ export interface DecisionPanelProps {
 }
 
 /**
- * Approve or reject, with a reason (required to reject). When the API refuses an approval
- * with OVERRIDE_REQUIRED (a failing check blocks it, e.g. a possible duplicate), its
- * message is shown and an override reason is asked for before the approval is sent again.
+ * Approve or reject, with a reason (required to reject). An approval while a blocking
+ * check fails (the server's re-score says which) asks for an override reason up front;
+ * if the API still refuses one with OVERRIDE_REQUIRED (the index changed meanwhile), its
+ * message is shown and an override reason is asked for before it is sent again.
  */
 export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>(function DecisionPanel(
-  { corrections, pending, error, blockedReason, warnings, onSubmit, onReload },
+  { corrections, blocking, pending, error, blockedReason, warnings, onSubmit, onReload },
   ref,
 ) {
   const [decision, setDecision] = useState<Decision | null>(null);
@@ -46,7 +54,7 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
   useImperativeHandle(ref, () => ({ choose }));
 
   const overrideRequired = error instanceof ApiError && error.code === 'OVERRIDE_REQUIRED' ? error : null;
-  const asksOverride = overrideRequired !== null && decision === 'APPROVE';
+  const asksOverride = (overrideRequired !== null || blocking.length > 0) && decision === 'APPROVE';
   const conflict = error instanceof ApiError && error.status === 409 && overrideRequired === null;
 
   return (
@@ -115,9 +123,21 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
           )}
           {asksOverride && (
             <>
-              <p className="error-text" role="alert">
-                {overrideRequired.message}
-              </p>
+              {blocking.length > 0 ? (
+                <div className="error-text" role="alert">
+                  Approving passes {blocking.length === 1 ? 'a check that fails' : `${blocking.length} checks that fail`}:
+                  <ul>
+                    {blocking.map((failed) => (
+                      <li key={failed.check}>{failed.message}</li>
+                    ))}
+                  </ul>
+                  Say why it may be approved anyway; the audit trail keeps it.
+                </div>
+              ) : (
+                <p className="error-text" role="alert">
+                  {overrideRequired?.message}
+                </p>
+              )}
               <label htmlFor={overrideId}>Override reason (required)</label>
               <textarea
                 id={overrideId}

@@ -3,11 +3,17 @@ import { FieldConfidence } from '@/components/FieldConfidence';
 import { LOW_CONFIDENCE } from '@/lib/confidence';
 import { fieldLabel } from '@/lib/format';
 import type { ExtractedField, ReviewReason } from '@/types/api';
-import { inputHint, normalizeInput, validateField } from '../utils/validate-field';
+import { formatMoney } from '@/lib/money';
+import { MONEY_FIELDS } from '@/types/domain';
+import { inputHint, readFieldInput } from '../utils/validate-field';
 
 export interface FieldRowProps {
   name: string;
   field: ExtractedField | undefined;
+  /** The invoice's currency (as corrected): amounts are read and shown in it. */
+  currency: string | null;
+  /** It was flagged when read, and the checks with the pending corrections no longer flag it. */
+  fixed?: boolean;
   correction: string | undefined;
   reasons: ReviewReason[];
   active: boolean;
@@ -23,7 +29,7 @@ export interface FieldRowProps {
 
 /** One field: its value, confidence, why it is flagged, alternatives, inline edit. */
 export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function FieldRow(
-  { name, field, correction, reasons, active, editing, readOnly = false, onActivate, onEdit, onCancelEdit, onCorrect },
+  { name, field, currency, fixed = false, correction, reasons, active, editing, readOnly = false, onActivate, onEdit, onCancelEdit, onCorrect },
   ref,
 ) {
   const label = fieldLabel(name);
@@ -33,8 +39,9 @@ export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function Field
   const input = useRef<HTMLInputElement>(null);
   const errorId = useId();
   const hintId = useId();
-  const normalized = normalizeInput(name, draft);
-  const error = touched ? validateField(name, normalized) : null;
+  const reading = readFieldInput(name, draft, currency);
+  const error = touched && !reading.ok ? reading.error : null;
+  const understood = reading.ok && reading.value !== draft.trim() ? reading.value : null;
 
   useEffect(() => {
     if (editing) {
@@ -49,17 +56,18 @@ export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function Field
 
   const save = () => {
     setTouched(true);
-    if (validateField(name, normalized) !== null) return;
-    onCorrect(normalized === field?.value ? null : normalized);
+    if (!reading.ok) return;
+    onCorrect(reading.value === field?.value ? null : reading.value);
   };
 
-  const flagged = reasons.length > 0 || (field !== undefined && field.confidence < LOW_CONFIDENCE) || field === undefined;
+  const flagged =
+    !fixed && (reasons.length > 0 || (field !== undefined && field.confidence < LOW_CONFIDENCE && correction === undefined) || (field === undefined && correction === undefined));
   const alternatives = (field?.alternatives ?? []).filter((alt) => alt.value !== current);
 
   return (
     <div
       ref={ref}
-      className={`field-row${active ? ' field-row--active' : ''}${flagged ? ' field-row--flagged' : ''}`}
+      className={`field-row${active ? ' field-row--active' : ''}${flagged ? ' field-row--flagged' : ''}${fixed ? ' field-row--fixed' : ''}`}
       data-field={name}
       data-testid={`field-${name}`}
       role="group"
@@ -69,7 +77,10 @@ export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function Field
       onClick={onActivate}
     >
       <div className="field-row__head">
-        <span className="field-row__label">{label}</span>
+        <span className="field-row__label">
+          {label}
+          {fixed && <span className="tag tag--fixed"> ✓ fixed</span>}
+        </span>
         {field ? <FieldConfidence field={field} /> : <span className="muted">not found</span>}
       </div>
       {editing ? (
@@ -107,6 +118,12 @@ export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function Field
               Format: {inputHint(name)}
             </span>
           )}
+          {understood !== null && !error && (
+            <p className="field-row__understood" role="status" data-testid="understood">
+              Understood as <strong>{understood}</strong>
+              {MONEY_FIELDS.has(name) && currency ? ` (${formatMoney(understood, currency)})` : ''}
+            </p>
+          )}
           {error && (
             <p id={errorId} className="error-text" role="alert">
               {error}
@@ -115,12 +132,12 @@ export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function Field
         </form>
       ) : (
         <div className="field-row__value">
-          <span className="field-row__text" data-testid="field-value">
-            {current || <em className="muted">empty</em>}
+          <span className="field-row__text" data-testid="field-value" data-value={current}>
+            {current ? (MONEY_FIELDS.has(name) ? formatMoney(current, currency) : current) : <em className="muted">empty</em>}
           </span>
           {correction !== undefined && (
             <span className="tag tag--corrected">
-              corrected{field ? ` from ${field.value}` : ''}
+              corrected{field ? ` from ${MONEY_FIELDS.has(name) ? formatMoney(field.value, currency) : field.value}` : ''}
             </span>
           )}
           {!readOnly && (

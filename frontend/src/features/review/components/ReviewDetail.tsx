@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
+import { useAppConfig } from '@/config/context';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { AuditTimeline } from '@/components/AuditTimeline';
 import { EInvoiceDocument } from '@/components/EInvoiceDocument';
@@ -10,12 +11,17 @@ import type { ReviewReason } from '@/types/api';
 import { REQUIRED_FIELDS } from '@/types/domain';
 import { useReviewJob, type ReviewJob } from '../api/get-review-job';
 import { useReviewQueue } from '../api/get-review-queue';
+import { useRescore } from '../api/rescore-job';
 import { useSubmitDecision, type Decision } from '../api/submit-decision';
 import { useShortcuts } from '../hooks/use-shortcuts';
-import { fieldBoxes, reviewFieldNames } from '../utils/review-fields';
+import { correctedLines, linesChanged, rowsOf, type LineRow } from '../utils/line-items';
+import { fieldBoxes, lineBoxName, reviewFieldNames } from '../utils/review-fields';
+import { ChecksList } from './ChecksList';
+import { BankChangeAlert } from './BankChangeAlert';
 import { DecisionPanel, type DecisionPanelHandle } from './DecisionPanel';
 import { DocumentViewer } from './DocumentViewer';
 import { FieldRow } from './FieldRow';
+import { LineItemGrid } from './LineItemGrid';
 import { ShortcutLegend } from './ShortcutLegend';
 
 export interface Flash {
@@ -28,22 +34,37 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
   const navigate = useNavigate();
   const decision = useSubmitDecision();
   const [corrections, setCorrections] = useState<Record<string, string>>({});
+  const readLines = useMemo(() => result?.line_items ?? [], [result]);
+  const [lineRows, setLineRows] = useState<LineRow[]>(() => rowsOf(readLines));
   const [active, setActive] = useState<string | null>(null);
+  const demo = useAppConfig().mode === 'demo';
   const [editing, setEditing] = useState<string | null>(null);
   const rows = useRef(new Map<string, HTMLDivElement>());
   const panel = useRef<DecisionPanelHandle>(null);
 
   const names = useMemo(() => reviewFieldNames(result), [result]);
   const boxes = useMemo(() => fieldBoxes(result), [result]);
+  const open = job.status === 'NEEDS_REVIEW';
+  const currency = corrections.currency ?? result?.fields?.currency?.value ?? null;
+  const linesEdited = linesChanged(lineRows, readLines);
+  const lines = linesEdited ? correctedLines(lineRows, currency) : null;
+  const pendingBody =
+    open && result && (lines === null || lines.ok)
+      ? { corrected_fields: corrections, ...(lines?.ok ? { corrected_line_items: lines.lines } : {}) }
+      : null;
+  const rescore = useRescore(job.job_id, pendingBody);
+  // The server's answer for these corrections, once it has one; until then what was stored.
+  const live = open ? rescore.data : undefined;
+  const reasons = useMemo(() => live?.routing.reasons ?? result?.routing.reasons ?? [], [live, result]);
+  const storedFlagged = new Set((result?.routing.reasons ?? []).map((r) => r.field).filter(Boolean));
   const reasonsByField = useMemo(() => {
     const map = new Map<string, ReviewReason[]>();
-    for (const reason of result?.routing.reasons ?? []) {
+    for (const reason of reasons) {
       if (reason.field) map.set(reason.field, [...(map.get(reason.field) ?? []), reason]);
     }
     return map;
-  }, [result]);
-  const reasons = result?.routing.reasons ?? [];
-  const open = job.status === 'NEEDS_REVIEW';
+  }, [reasons]);
+  const fixed = (name: string) => live !== undefined && storedFlagged.has(name) && !reasonsByField.has(name);
 
   const focusField = (name: string) => {
     setActive(name);
@@ -76,7 +97,21 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
   });
 
   const missing = REQUIRED_FIELDS.filter((name) => !(corrections[name] ?? result?.fields?.[name]?.value));
-  const blockedReason = editing ? `Save or cancel the edit of ${fieldLabel(editing)} first.` : null;
+  const blockedReason = editing
+    ? `Save or cancel the edit of ${fieldLabel(editing)} first.`
+    : lines && !lines.ok
+      ? lines.error
+      : null;
+  const activeLine = active?.startsWith('line_items.') ? Number(active.slice('line_items.'.length)) : null;
+  const selectField = (name: string) => {
+    if (name.startsWith('line_items.')) {
+      setActive(name);
+      const at = lineRows.findIndex((row) => row.line === Number(name.slice('line_items.'.length)));
+      document.querySelector<HTMLInputElement>(`[data-cell="${at}:0"]`)?.focus();
+      return;
+    }
+    focusField(name);
+  };
 
   const submit = (choice: Decision, reason: string, overrideReason: string | null) => {
     decision.mutate(
@@ -84,6 +119,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
         jobId: job.job_id,
         decision: choice,
         corrected_fields: corrections,
+        ...(lines?.ok ? { corrected_line_items: lines.lines } : {}),
         reason,
         ...(overrideReason ? { override_reason: overrideReason } : {}),
         expected_version: job.version,
@@ -103,7 +139,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
   return (
     <div className="review-layout">
       {/* Scrolls on its own, so it must be reachable by keyboard too. */}
-      <div className="review-layout__document" tabIndex={0} role="region" aria-label="Document">
+      <div className="review-layout__document" tabIndex={0} role="region" aria-label="Document" data-scroll-root>
         {result?.einvoice && !result.einvoice.attachment ? (
           // An XML upload has no picture: show the invoice its XML describes.
           <EInvoiceDocument result={result} />
@@ -113,7 +149,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
             contentType={data.documentContentType}
             boxes={boxes}
             activeField={active}
-            onSelectField={focusField}
+            onSelectField={selectField}
           />
         )}
       </div>
@@ -128,6 +164,11 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
               <strong>{result.einvoice.label}</strong>: values read exactly from the XML.
             </p>
           )}
+          {reasons
+            .filter((reason) => reason.code === 'BANK_DETAILS_CHANGED')
+            .map((reason, index) => (
+              <BankChangeAlert key={`bank-${index}`} reason={reason} />
+            ))}
           {reasons.length > 0 && (
             <ul className="reasons" aria-label="Why it is in review">
               {reasons.map((reason, index) => (
@@ -142,13 +183,23 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
               ))}
             </ul>
           )}
+          {open && (
+            <ChecksList
+              checks={live?.checks ?? result?.checks ?? {}}
+              live={live !== undefined}
+              updating={rescore.isFetching}
+              error={rescore.error}
+              demo={demo}
+            />
+          )}
           {!open && <p className="alert">This invoice is {job.status.toLowerCase().replace('_', ' ')}; there is nothing to decide.</p>}
           {!result && <p className="muted">No extraction result is available for this document.</p>}
         </section>
         {open && (
           <DecisionPanel
             ref={panel}
-            corrections={Object.keys(corrections).length}
+            corrections={Object.keys(corrections).length + (linesEdited ? 1 : 0)}
+            blocking={live?.blocking ?? []}
             pending={decision.isPending}
             error={decision.error}
             blockedReason={blockedReason}
@@ -157,6 +208,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
             onReload={() => {
               decision.reset();
               setCorrections({});
+              setLineRows(rowsOf(readLines));
               onReload();
             }}
           />
@@ -174,6 +226,8 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
                 }}
                 name={name}
                 field={result?.fields?.[name]}
+                currency={currency}
+                fixed={fixed(name)}
                 correction={corrections[name]}
                 reasons={reasonsByField.get(name) ?? []}
                 active={active === name}
@@ -200,6 +254,25 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
             ))}
           </div>
         </section>
+        {result && (
+          <section className="panel" aria-labelledby="lines-heading">
+            <h2 id="lines-heading">Line items</h2>
+            {(reasonsByField.get('line_items') ?? []).map((reason, index) => (
+              <p key={`${reason.code}-${index}`} className="field-row__reason">
+                {reason.message}
+              </p>
+            ))}
+            <LineItemGrid
+              rows={lineRows}
+              currency={currency}
+              readOnly={!open}
+              activeLine={activeLine}
+              failing={reasonsByField.has('line_items')}
+              onChange={setLineRows}
+              onSelectLine={(line) => setActive(line === null ? null : lineBoxName(line))}
+            />
+          </section>
+        )}
         <section className="panel" aria-labelledby="review-audit-heading">
           <h2 id="review-audit-heading">Audit trail</h2>
           <AuditTimeline events={data.audit} />
@@ -216,7 +289,9 @@ export function ReviewDetail({ jobId }: { jobId: string }) {
   const flash = (location.state as { flash?: Flash } | null)?.flash;
   const queued = queue.data?.pages.flatMap((page) => page.items) ?? [];
   const at = queued.findIndex((job) => job.job_id === jobId);
-  const nextJobId = (at >= 0 ? queued[at + 1] : queued.find((job) => job.job_id !== jobId))?.job_id ?? null;
+  // `n` goes on to the next invoice, and from the last back to the first.
+  const after = at >= 0 ? [...queued.slice(at + 1), ...queued.slice(0, at)] : queued;
+  const nextJobId = after.find((job) => job.job_id !== jobId)?.job_id ?? null;
 
   return (
     <div>

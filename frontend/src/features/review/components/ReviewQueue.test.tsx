@@ -20,7 +20,7 @@ describe('ReviewQueue', () => {
     const user = userEvent.setup();
     renderWithApp(<ReviewQueue />, { route: '/review', path: '/review' });
     const items = await screen.findAllByTestId('queue-item');
-    expect(items.map((item) => item.querySelector('a')?.textContent)).toEqual(waiting.map((job) => job.filename));
+    expect(items.map((item) => item.querySelector('a')?.textContent)).toEqual(waiting.map((job) => job.summary.vendor_name ?? job.filename));
     for (const [index, job] of waiting.entries()) {
       for (const reason of job.review_reasons) expect(items[index]).toHaveTextContent(reason.message);
     }

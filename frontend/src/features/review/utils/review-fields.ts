@@ -6,7 +6,10 @@ import type { FieldBox } from '../components/PageOverlay';
 export function reviewFieldNames(result: ExtractionResult | null): string[] {
   if (!result) return [];
   const fields = result.fields ?? {};
-  const flagged = new Set((result.routing.reasons ?? []).map((r) => r.field).filter((f): f is string => Boolean(f)));
+  // Line items have their own grid, not a text field.
+  const flagged = new Set(
+    (result.routing.reasons ?? []).map((r) => r.field).filter((f): f is string => Boolean(f) && f !== 'line_items'),
+  );
   const wanted = (name: string) => name in fields || REQUIRED_FIELDS.includes(name) || flagged.has(name);
   const known = FIELD_NAMES.filter(wanted);
   const extra = [...Object.keys(fields), ...flagged].filter(
@@ -15,10 +18,17 @@ export function reviewFieldNames(result: ExtractionResult | null): string[] {
   return [...known, ...extra];
 }
 
-/** A box for every field that has one. */
+/** The overlay's name for read line `n` (1-based). */
+export const lineBoxName = (n: number) => `line_items.${n}`;
+
+/** A box for every field and every read line that has one. */
 export function fieldBoxes(result: ExtractionResult | null): FieldBox[] {
   if (!result) return [];
-  return Object.entries(result.fields ?? {}).flatMap(([field, value]) =>
+  const fields = Object.entries(result.fields ?? {}).flatMap(([field, value]) =>
     value.bbox ? [{ field, page: value.page ?? 1, bbox: value.bbox }] : [],
   );
+  const lines = (result.line_items ?? []).flatMap((item, index) =>
+    item.bbox ? [{ field: lineBoxName(index + 1), page: item.page ?? 1, bbox: item.bbox }] : [],
+  );
+  return [...fields, ...lines];
 }

@@ -1,0 +1,73 @@
+"""`docuflow calibrate`: reviewers' corrections label the values, confidences come from the
+stored results, and the threshold is the one that would have kept every wrong value out."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from docuflow.dal.audit import AuditRepository
+from docuflow_tools.calibrate import calibrate, observations, read_decisions, render
+from tests.handlers.cloud import REGION, table_definition
+
+
+def result(**confidences: float) -> dict[str, object]:
+    return {"fields": {name: {"value": "x", "confidence": c} for name, c in confidences.items()}}
+
+
+def test_the_threshold_sits_one_point_above_the_most_confident_wrong_value() -> None:
+    # Given three approved jobs; the total of two was corrected, read at 91.4 and 72
+    results = {
+        "a": result(total_amount=97.0, vendor_name=99.0),
+        "b": result(total_amount=91.4, vendor_name=98.0),
+        "c": result(total_amount=72.0, vendor_name=60.0),
+    }
+    table = {
+        row.field: row
+        for row in calibrate(observations(results, {"b": {"total_amount"}, "c": {"total_amount"}}))
+    }
+    # Then totals need 92 to have stayed right, and vendor names were never wrong
+    total = table["total_amount"]
+    assert (total.count, total.wrong, total.safe_threshold) == (3, 2, 92)
+    assert total.above[90] == (2, 1) and total.above[95] == (1, 1)
+    assert table["vendor_name"].safe_threshold is None
+    text = render(list(table.values()), jobs=3)
+    assert "total_amount" in text and "92" in text and "any" in text
+
+
+def test_decisions_and_corrections_are_read_from_the_audit_and_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        s3 = boto3.client("s3", region_name=REGION)
+        dynamodb.create_table(TableName="audit", **table_definition("audit"))
+        s3.create_bucket(Bucket="raw")
+        audit = AuditRepository(boto3.resource("dynamodb", region_name=REGION).Table("audit"))
+        # Given one approved job with a corrected total, one rejected, one only routed
+        audit.record(
+            "j1",
+            "corrected",
+            actor="rita",
+            before={"total_amount": "1.00"},
+            after={"total_amount": "2.00"},
+        )
+        audit.record("j1", "approved", actor="rita")
+        audit.record("j2", "rejected", actor="rita")
+        audit.record("j3", "routed", actor="workflow")
+        for job in ("j1", "j2", "j3"):
+            s3.put_object(
+                Bucket="raw", Key=f"results/{job}.json", Body=json.dumps(result(total_amount=90.0))
+            )
+        results, corrected = read_decisions(dynamodb, s3, audit_table="audit", bucket="raw")
+    # Then only the approved job counts, with its correction
+    assert sorted(results) == ["j1"] and corrected == {"j1": {"total_amount"}}
+    [row] = calibrate(observations(results, corrected))
+    assert (row.field, row.wrong, row.safe_threshold) == ("total_amount", 1, 91)
