@@ -151,7 +151,7 @@ def test_parallel_decisions_on_a_large_table_have_one_winner_and_lose_no_write(
         start.wait()
         while not stop_reading.is_set():
             try:
-                jobs.list_by_status(JobStatus.NEEDS_REVIEW, limit=20)
+                jobs.list_by_tenant(owner, status=JobStatus.NEEDS_REVIEW, limit=20)
                 reads["queries"] += 1
             except Exception:  # any failure of a read is what we count
                 reads["errors"] += 1

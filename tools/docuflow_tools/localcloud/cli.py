@@ -244,9 +244,6 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace, state_dir: Path) -> dic
     if not api_id:
         _say("infra/ has no `api_id` output; cannot serve the HTTP API")
         return None
-    from docuflow_tools.localcloud.users import DEMO_PASSWORD, create_demo_users, pool_of
-
-    users = create_demo_users(pool_of({"endpoint": cloud.endpoint, "outputs": outputs}))
     return {
         "endpoint": cloud.endpoint,
         "api_base_url": f"{cloud.endpoint}/_aws/execute-api/{api_id}",
@@ -260,11 +257,18 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace, state_dir: Path) -> dic
         "terraform_init_seconds": round(seconds_init, 2),
         "terraform_apply_seconds": round(seconds_apply, 2),
         "outputs": outputs,
-        "users": [
-            {"email": u.email, "tenant": u.tenant, "group": u.group, "password": DEMO_PASSWORD}
-            for u in users
-        ],
     }
+
+
+def _demo_users(record: dict[str, Any]) -> list[dict[str, str]]:
+    """Create the demo users in the deployed user pool; as the record lists them."""
+    from docuflow_tools.localcloud.users import DEMO_PASSWORD, create_demo_users, pool_of
+
+    users = create_demo_users(pool_of(record))
+    return [
+        {"email": u.email, "tenant": u.tenant, "group": u.group, "password": DEMO_PASSWORD}
+        for u in users
+    ]
 
 
 def _say_state(cloud: LocalCloud, state_dir: Path) -> None:
@@ -345,6 +349,7 @@ def _serve_stack(
     record = _deploy(cloud, args, state_dir)
     if record is None:
         return 1
+    record["users"] = _demo_users(record)
     web: WebServer | None = None
     outputs = outputs_path(state_dir)
     try:
