@@ -9,42 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { CLERK, idToken, REVIEWER, signIn, signOut } from '../support/auth';
 
 const sharedDir = process.env.DOCUFLOW_SHARED_DIR ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared');
 const fixture = resolve(sharedDir, 'fixtures', 'textract', 'documents', 'sample-invoice.pdf');
 const apiBaseUrl = process.env.API_BASE_URL?.replace(/\/+$/, '');
-// The local cloud's demo users (`docuflow up` prints them).
-const PASSWORD = process.env.DOCUFLOW_PASSWORD ?? 'DocuFlow-demo-2026!';
-const CLERK = 'clerk@acme.test';
-const REVIEWER = 'reviewer@acme.test';
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('signed-in-as')).toContainText(email);
-}
-
-/** The user's ID token, as `docuflow token` gets it (USER_PASSWORD_AUTH). */
-async function idToken(page: Page, email: string): Promise<string> {
-  const config = (await (await page.request.get('/config.json')).json()) as {
-    auth: { userPoolId: string; userPoolClientId: string; endpoint?: string };
-  };
-  const region = config.auth.userPoolId.split('_')[0] ?? 'us-east-1';
-  const answer = await fetch(config.auth.endpoint ?? `https://cognito-idp.${region}.amazonaws.com/`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: config.auth.userPoolClientId,
-      AuthParameters: { USERNAME: email, PASSWORD: PASSWORD },
-    }),
-  });
-  const body = (await answer.json()) as { AuthenticationResult?: { IdToken: string } };
-  expect(body.AuthenticationResult, `sign-in of ${email}`).toBeDefined();
-  return body.AuthenticationResult?.IdToken ?? '';
-}
-
 const MONEY = new Set(['subtotal', 'tax_amount', 'total_amount', 'amount_due']);
 const NOT_TEXT = new Set([...MONEY, 'document_date', 'due_date', 'currency', 'remittance_email']);
 
@@ -99,8 +68,7 @@ test('upload → review → correct → approve on the local cloud', async ({ pa
   expect(jobId).not.toBe('');
 
   // The clerk signs out: the sign-in screen again; a reviewer of acme signs in
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await signOut(page);
   await page.goto(href);
   await signIn(page, REVIEWER);
 

@@ -25,12 +25,6 @@ function scene(name: string) {
   return { ...job, document };
 }
 
-async function nameClerk(page: Page, name: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Clerk name').fill(name);
-  await page.getByLabel('Clerk name').press('Enter');
-}
-
 /** Approves the open invoice, giving an override reason if the checks ask for one. */
 async function approve(page: Page, filename: string): Promise<void> {
   await page.getByRole('button', { name: /^Approve/ }).click();
@@ -42,7 +36,6 @@ async function approve(page: Page, filename: string): Promise<void> {
 
 test('typing 93,50 saves 93.50, and a corrected line item is audited', async ({ page }) => {
   const review = scene('review');
-  await nameClerk(page, 'demo.reviewer');
   await page.goto(`/review/${review.job.job_id}`);
 
   // When the total is typed the European way, Then it is shown as understood before saving
@@ -74,7 +67,6 @@ test('typing 93,50 saves 93.50, and a corrected line item is audited', async ({ 
 test('the queue sorts by due date and filters by vendor through the API', async ({ page }) => {
   const waiting = data.jobs.filter((job) => job.job.status === 'NEEDS_REVIEW').map((job) => job.job);
   const dues = waiting.map((job) => job.summary.due_date).filter((due): due is string => due !== null).sort();
-  await nameClerk(page, 'demo.reviewer');
   await page.goto('/review');
   await page.getByLabel('Sort').selectOption('due_date');
   await expect(page).toHaveURL(/sort=due_date/);
@@ -94,7 +86,6 @@ test('a 20-page PDF draws only the pages near the view', async ({ page }) => {
   await page.context().route(`**/${long.document.file}`, (route) =>
     route.fulfill({ status: 200, contentType: 'application/pdf', body: tinyPdf('Twenty pages', 20) }),
   );
-  await nameClerk(page, 'demo.reviewer');
   await page.goto(`/review/${long.job.job_id}`);
   const pages = page.getByTestId('pdf-pages');
   await expect(pages.locator('.doc-page')).toHaveCount(20);
@@ -113,7 +104,6 @@ test('a 20-page PDF draws only the pages near the view', async ({ page }) => {
 
 test('the review screen at 1440×900 and 390×844: no sideways scroll, screenshots', async ({ page }) => {
   const review = scene('duplicate');
-  await nameClerk(page, 'demo.reviewer');
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`/review/${review.job.job_id}`);
   await expect(page.getByTestId('pdf-pages').locator('canvas').first()).toBeVisible();
