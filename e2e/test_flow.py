@@ -334,7 +334,7 @@ def test_json_nested_990_deep_and_bodies_that_are_not_utf8_are_400_json(
         "nested": b"[" * 990 + b"]" * 990,
         "nested-objects": b'{"a":' * 990 + b"1" + b"}" * 990,
         "not-utf8": b'{"filename": "\xff\xfe.pdf"}',
-        "duplicate-key": b'{ "decision": "APPROVE"}',
+        "duplicate-key": b'{"decision": "APPROVE", "decision": "REJECT"}',
     }
     for name, body in bodies.items():
         response = api.session.post(api.url(path), data=body, headers=json_headers, timeout=30)
