@@ -97,13 +97,18 @@ def _query_action(environ: dict[str, Any]) -> str:
 
 
 # Cognito's user-pool API answers browsers of any origin (the web app signs in from its
-# own origin, with Amplify): a preflight naming X-Amz-Target, then the POST.
+# own origin, with Amplify): a preflight naming X-Amz-Target, then the POST. Amplify 6
+# also sends the SDK's retry headers (amz-sdk-request, amz-sdk-invocation-id).
 COGNITO_TARGET = "AWSCognitoIdentityProviderService."
 COGNITO_CORS = [("Access-Control-Allow-Origin", "*")]
 COGNITO_CORS_PREFLIGHT = [
     *COGNITO_CORS,
     ("Access-Control-Allow-Methods", "POST"),
-    ("Access-Control-Allow-Headers", "content-type, x-amz-target, x-amz-user-agent, cache-control"),
+    (
+        "Access-Control-Allow-Headers",
+        "content-type, x-amz-target, x-amz-user-agent, cache-control, "
+        "amz-sdk-request, amz-sdk-invocation-id",
+    ),
     ("Access-Control-Max-Age", "300"),
 ]
 
