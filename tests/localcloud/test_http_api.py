@@ -172,3 +172,18 @@ def test_the_cognito_preflight_allows_every_header_amplify_sends(cloud: Any) -> 
     allowed = {h.strip() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")}
     assert {h.strip() for h in AMPLIFY_HEADERS.split(",")} <= allowed
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_cognito_answer_to_a_browser_has_one_allow_origin(cloud: Any) -> None:
+    answer = requests.post(
+        f"{cloud.endpoint}/",
+        data="{}",
+        headers={
+            "Origin": "http://127.0.0.1:4173",
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+        },
+        timeout=30,
+    )
+    # (requests joins repeated headers with ", ": one value means one header)
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"

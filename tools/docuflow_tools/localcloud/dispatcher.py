@@ -122,8 +122,13 @@ def _cognito_preflight(environ: dict[str, Any]) -> bool:
 
 
 def _with_headers(start_response: StartResponse, extra: list[tuple[str, str]]) -> StartResponse:
+    """`extra` in place of any header of the same name (moto sets its own
+    Access-Control-Allow-Origin; a browser refuses two)."""
+    names = {name.lower() for name, _ in extra}
+
     def started(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
-        return start_response(status, [*headers, *extra], *args)
+        kept = [(name, value) for name, value in headers if name.lower() not in names]
+        return start_response(status, [*kept, *extra], *args)
 
     return started
 
