@@ -117,7 +117,10 @@ class Cloud:
         return self._clients[key]
 
     def put_job(self, job: JobItem) -> None:
-        self.table(self.jobs_table).put_item(Item=job.model_dump(mode="json", exclude_none=True))
+        """Store a job as the application writes a new one (with its index keys)."""
+        from docuflow.dal.jobs import JobRepository
+
+        JobRepository(self.table(self.jobs_table)).create(job)
 
     def job(self, job_id: str) -> dict[str, Any]:
         return self.table(self.jobs_table).get_item(Key={"job_id": job_id}, ConsistentRead=True)[

@@ -136,7 +136,7 @@ def review_queue(
     ordered here, so any sort and filter combine; the page's key is the offset of the next
     one.
     """
-    waiting = ports.jobs.all_with_status(tenant, JobStatus.NEEDS_REVIEW)
+    waiting = ports.jobs.waiting_for_review(tenant)
     chosen = _sorted([job for job in waiting if _matches(job, query)], query.sort)
     page = chosen[offset : offset + limit]
     more = offset + limit < len(chosen)

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 TENANT_INDEX = "tenant_id-created_at-index"
+# Sparse: only jobs in NEEDS_REVIEW carry REVIEW_KEY (their tenant), so the review queue
+# reads the jobs waiting for a person and none of the tenant's others.
+REVIEW_INDEX = "review_tenant-created_at-index"
+REVIEW_KEY = "review_tenant"
 FILE_SHA256_INDEX = "file_sha256-index"
 INVOICE_KEY_INDEX = "invoice_key-index"
 
@@ -44,6 +48,7 @@ _ITEM_CONDITION_FAILED = "ConditionalCheckFailed"
 # The attributes of a LastEvaluatedKey on each paginated index: a cursor must have them.
 _PAGE_KEYS: dict[str, frozenset[str]] = {
     TENANT_INDEX: frozenset({"job_id", "tenant_id", "created_at"}),
+    REVIEW_INDEX: frozenset({"job_id", REVIEW_KEY, "created_at"}),
 }
 
 
@@ -80,6 +85,8 @@ class JobRepository:
     def create(self, job: JobItem) -> None:
         """Write a new job; fails with ConcurrentUpdate if the id is taken."""
         item = to_dynamo(job.model_dump(mode="json", exclude_none=True))
+        if job.status is JobStatus.NEEDS_REVIEW:
+            item[REVIEW_KEY] = job.tenant_id
         try:
             self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(job_id)")
         except ClientError as exc:
@@ -222,12 +229,13 @@ class JobRepository:
             raise
         return JobItem.model_validate(from_dynamo(response["Attributes"]))
 
-    def all_with_status(self, tenant_id: str, status: JobStatus) -> list[JobItem]:
-        """Every job of the tenant in `status`, newest first, read page by page."""
+    def waiting_for_review(self, tenant_id: str) -> list[JobItem]:
+        """Every job of the tenant in NEEDS_REVIEW, newest first, read page by page from
+        the sparse review index (eventually consistent, like any index)."""
         jobs: list[JobItem] = []
         start_key: dict[str, str] | None = None
         while True:
-            page = self.list_by_tenant(tenant_id, status=status, limit=100, start_key=start_key)
+            page = self._query(REVIEW_INDEX, Key(REVIEW_KEY).eq(tenant_id), None, 100, start_key)
             jobs.extend(page.items)
             if page.last_key is None:
                 return jobs
@@ -281,7 +289,13 @@ class JobRepository:
         if expected_version is not None:
             condition += " AND #version = :expected_version"
             values[":expected_version"] = expected_version
-        return self._update_request(job_id, fields, remove_fields, condition, values)
+        # The review index's key follows the status: copied from the item's own tenant on
+        # entering NEEDS_REVIEW, removed on leaving it.
+        if target is JobStatus.NEEDS_REVIEW:
+            copies = {REVIEW_KEY: "tenant_id"}
+        else:
+            copies, remove_fields = {}, [*remove_fields, REVIEW_KEY]
+        return self._update_request(job_id, fields, remove_fields, condition, values, copies)
 
     def _update(
         self,
@@ -304,13 +318,18 @@ class JobRepository:
         remove_fields: Sequence[str],
         condition: str,
         condition_values: dict[str, Any],
+        copies: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """UpdateItem arguments (resource shape): the set and removed fields, `version`
-        incremented and `updated_at` stamped, under `condition`."""
+        """UpdateItem arguments (resource shape): the set and removed fields, the `copies`
+        (attribute ← another attribute of the same item), `version` incremented and
+        `updated_at` stamped, under `condition`."""
         names: dict[str, str] = {"#status": "status", "#version": "version"}
         values: dict[str, Any] = {**condition_values, ":one": 1, ":now": utc_now()}
         assignments = ["#version = #version + :one", "#updated_at = :now"]
         names["#updated_at"] = "updated_at"
+        for index, (name, source) in enumerate((copies or {}).items()):
+            names[f"#c{index}"], names[f"#s{index}"] = name, source
+            assignments.append(f"#c{index} = #s{index}")
         for index, (name, value) in enumerate(set_fields.items()):
             if value is None:
                 continue
