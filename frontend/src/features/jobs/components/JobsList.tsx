@@ -6,7 +6,7 @@ import { paths } from '@/config/paths';
 import { formatDateTime, statusLabel } from '@/lib/format';
 import { JOB_STATUSES, type JobStatus } from '@/types/api';
 import { useJobs } from '../api/get-jobs';
-import { timeTaken } from '../utils/time-taken';
+import { processingTime, waitingTime } from '../utils/timings';
 
 export function JobsList({ ownerId }: { ownerId: string }) {
   const [status, setStatus] = useState<JobStatus | ''>('');
@@ -64,7 +64,8 @@ export function JobsList({ ownerId }: { ownerId: string }) {
               <th scope="col">File</th>
               <th scope="col">Status</th>
               <th scope="col">Uploaded</th>
-              <th scope="col">Time taken</th>
+              <th scope="col">Processing</th>
+              <th scope="col">Waiting for a person</th>
               <th scope="col">Owner</th>
             </tr>
           </thead>
@@ -84,7 +85,8 @@ export function JobsList({ ownerId }: { ownerId: string }) {
                   <StatusBadge status={job.status} />
                 </td>
                 <td>{formatDateTime(job.created_at)}</td>
-                <td>{timeTaken(job)}</td>
+                <td>{processingTime(job)}</td>
+                <td>{waitingTime(job) ?? '—'}</td>
                 <td>{job.owner_id}</td>
               </tr>
             ))}
