@@ -448,8 +448,7 @@ def _low_confidence_reason(
     if name == "line_items":
         lowest = min(item.confidence for item in parsed.line_items)
         message = (
-            f"A line item was read with {_percent(lowest)}% confidence "
-            f"(needs {threshold:g}%)."
+            f"A line item was read with {_percent(lowest)}% confidence (needs {threshold:g}%)."
         )
     else:
         field = parsed.fields[name]
