@@ -3,9 +3,11 @@ import { ClerkNameField } from '@/components/ClerkNameField';
 import { DemoBanner } from '@/components/DemoBanner';
 import { useAppConfig } from '@/config/context';
 import { paths } from '@/config/paths';
+import { usePageFocus } from './use-page-focus';
 
 export function Layout() {
   const config = useAppConfig();
+  usePageFocus();
   return (
     <>
       <a className="skip-link" href="#main">
