@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineChanges } from './DecisionSummary';
+import { lineChanges } from './line-items';
 
 describe('lineChanges', () => {
   it('names edited cells, added and deleted lines', () => {
