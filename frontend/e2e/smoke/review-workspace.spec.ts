@@ -122,6 +122,7 @@ test('the review screen at 1440×900 and 390×844: screenshots', async ({ page }
   await saveScreenshot(page, 'review-workspace-1440');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
+  await expect(page.getByTestId('pdf-pages').locator('canvas').first()).toBeVisible();
   await expect(page.getByTestId('checks')).toBeVisible();
   await saveScreenshot(page, 'review-workspace-390');
 });

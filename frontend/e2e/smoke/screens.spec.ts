@@ -83,8 +83,10 @@ test('after a navigation, focus is on the page heading and the tab title names t
 test('a draft survives n, a link and a reload; n wraps around the queue', async ({ page }) => {
   await nameClerk(page, 'demo.reviewer');
   await page.goto('/review');
+  const waiting = data.jobs.filter((job) => job.job.status === 'NEEDS_REVIEW').length;
+  expect(waiting, 'invoices waiting in the demo queue').toBeGreaterThan(1);
+  await expect(page.getByTestId('queue-item')).toHaveCount(waiting);
   const ids = await page.getByTestId('queue-item').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-job-id') ?? ''));
-  expect(ids.length, 'invoices waiting in the demo queue').toBeGreaterThan(1);
   const [first, last] = [ids[0] ?? '', ids.at(-1) ?? ''];
 
   // Given a correction on the last invoice of the queue

@@ -256,6 +256,8 @@ describe('ReviewDetail', () => {
     expect(within(summary).getByRole('list', { name: 'What changed' }).querySelector(`[data-field="${name ?? ''}"] ins`)).toHaveTextContent(
       correction?.after ?? '?',
     );
+    // The fields show the values as decided
+    expect(within(screen.getByTestId(`field-${name ?? ''}`)).getByTestId('field-value')).toHaveAttribute('data-value', correction?.after ?? '?');
     // The reasons it was sent to review are history now, and the keys do nothing
     expect(screen.queryByRole('list', { name: 'Why it is in review' })).not.toBeInTheDocument();
     expect(screen.queryByRole('complementary', { name: 'Keyboard shortcuts' })).not.toBeInTheDocument();

@@ -264,7 +264,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
                 field={result?.fields?.[name]}
                 currency={currency}
                 fixed={fixed(name)}
-                correction={corrections[name]}
+                correction={open ? corrections[name] : job.corrections[name]?.after}
                 reasons={reasonsByField.get(name) ?? []}
                 active={active === name}
                 editing={editing === name}
