@@ -265,6 +265,17 @@ class Job(_Response):
     file_sha256: str | None
     created_at: str
     updated_at: str
+    processing_started_at: Annotated[
+        str | None,
+        Field(description="When processing (its last attempt) started; null before it has"),
+    ]
+    processed_at: Annotated[
+        str | None,
+        Field(
+            description="When processing ended (COMPLETED, NEEDS_REVIEW or FAILED); a job in "
+            "review has waited for a person since then"
+        ),
+    ]
     version: int
     attempt: int
     failure_reason: str | None
@@ -299,6 +310,8 @@ class Job(_Response):
             file_sha256=job.file_sha256,
             created_at=job.created_at,
             updated_at=job.updated_at,
+            processing_started_at=job.processing_started_at,
+            processed_at=job.processed_at,
             version=job.version,
             attempt=job.attempt,
             failure_reason=job.failure_reason,

@@ -34,7 +34,7 @@ from docuflow.dal.documents import document_key, result_key
 from docuflow.dal.executions import execution_name
 from docuflow.dal.models import AuditRecord, FieldCorrection, JobItem
 from docuflow.domain.errors import DocuflowError
-from docuflow.domain.status import JobStatus
+from docuflow.domain.status import JobStatus, status_timestamps
 from docuflow.extraction import (
     DuplicateEvidence,
     ScoringSettings,
@@ -482,9 +482,17 @@ class _Trail:
         self.records: list[AuditRecord] = []
 
     def write(self, at: datetime, **changes: Any) -> None:
-        """One conditional write: the fields, a new `updated_at` and the next version."""
+        """One conditional write: the fields, a new `updated_at` and the next version;
+        a status write stamps what the jobs table's does (`status_timestamps`)."""
+        stamp = _iso(at)
+        target = changes.get("status")
+        stamps = (
+            {"status_changed_at": stamp, **status_timestamps(self.job.status, target, stamp)}
+            if target is not None
+            else {}
+        )
         self.job = self.job.model_copy(
-            update={**changes, "updated_at": _iso(at), "version": self.job.version + 1}
+            update={**changes, **stamps, "updated_at": stamp, "version": self.job.version + 1}
         )
 
     def audit(

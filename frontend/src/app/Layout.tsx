@@ -7,9 +7,12 @@ import { SignIn } from '@/features/auth/components/SignIn';
 import { UserMenu } from '@/features/auth/components/UserMenu';
 import { canReview, useSession } from '@/lib/session';
 
+import { usePageFocus } from './use-page-focus';
+
 export function Layout() {
   const config = useAppConfig();
   const session = useSession();
+  usePageFocus();
   if (!session) {
     // Demo mode has no sign-in: it starts as the demo reviewer, and the role switch changes it.
     if (config.mode === 'demo') return <DemoStart />;

@@ -1,10 +1,12 @@
 /**
  * Runtime configuration, read once at start-up.
  *
- * Order: `/config.json` served next to the app (the local cloud writes it; a Pages
- * deploy may ship one) → `VITE_API_BASE_URL` baked in at build time → demo mode, where
- * a mock service worker answers the same API in the browser. Live mode also needs the
- * user pool (`auth` in config.json, or VITE_USER_POOL_ID + VITE_USER_POOL_CLIENT_ID).
+ * Order: `/config.json` served next to the app (the local cloud and the web image write
+ * their own; the build ships `public/config.json` with `apiBaseUrl: null`, so a static
+ * deploy answers it instead of logging a 404) → `VITE_API_BASE_URL` baked in at build
+ * time → demo mode, where a mock service worker answers the same API in the browser.
+ * Live mode also needs the user pool (`auth` in config.json, or VITE_USER_POOL_ID +
+ * VITE_USER_POOL_CLIENT_ID).
  */
 import { z } from 'zod';
 

@@ -100,7 +100,7 @@ describe('the demo back end', () => {
   it('checks uploads like the API: body, type and size', () => {
     const api = demo();
     const upload = (body: unknown) => api.createUpload(body).status;
-    expect(upload({ filename: 'x.docx', content_type: 'application/msword' })).toBe(400); // not a type the contract lists
+    expect(upload({ filename: 'x.docx', content_type: 'application/msword' })).toBe(415); // a type the API does not take
     expect(upload({ filename: 'x.pdf', content_type: 'application/pdf', size_bytes: 30 * 1024 * 1024 })).toBe(413);
     expect(upload({ filename: '../x.pdf', content_type: 'application/pdf' })).toBe(400);
     expect(upload(null)).toBe(400);

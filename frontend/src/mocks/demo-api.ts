@@ -196,9 +196,13 @@ export class DemoApi {
 
   // ------------------------------------------------------------ the pipeline, on a timer
 
-  /** One conditional write: the changes, a new `updated_at` and the next version. */
+  /** One conditional write: the changes, a new `updated_at` and the next version; a status
+   * write stamps when processing started and ended, as the jobs table's does. */
   private write(entry: Entry, at: number, changes: Partial<Job>): void {
-    entry.job = { ...entry.job, ...changes, updated_at: iso(at), version: entry.job.version + 1 };
+    const stamps: Partial<Job> = {};
+    if (changes.status === 'PROCESSING') stamps.processing_started_at = iso(at);
+    if (changes.status && entry.job.status === 'PROCESSING') stamps.processed_at = iso(at);
+    entry.job = { ...entry.job, ...changes, ...stamps, updated_at: iso(at), version: entry.job.version + 1 };
   }
 
   private audit(entry: Entry, event: AuditEvent['event'], actor: string, at: number, details: Record<string, unknown>, change?: { before: Record<string, unknown>; after: Record<string, unknown> }): void {
@@ -295,6 +299,8 @@ export class DemoApi {
         file_sha256: null,
         created_at: iso(now),
         updated_at: iso(now),
+        processing_started_at: null,
+        processed_at: null,
         version: 1,
         attempt: 1,
         failure_reason: null,

@@ -25,7 +25,7 @@ from docuflow.domain.errors import (
     JobNotFound,
     ValidationFailed,
 )
-from docuflow.domain.status import JobStatus, ensure_transition
+from docuflow.domain.status import JobStatus, ensure_transition, status_timestamps
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -283,7 +283,13 @@ class JobRepository:
     ) -> dict[str, Any]:
         """The conditional UpdateItem arguments of a status change (no ReturnValues)."""
         ensure_transition(current, target)
-        fields = {**(set_fields or {}), "status": target.value, "status_changed_at": utc_now()}
+        now = utc_now()
+        fields = {
+            **(set_fields or {}),
+            **status_timestamps(current, target, now),
+            "status": target.value,
+            "status_changed_at": now,
+        }
         condition = "#status = :expected_status"
         values: dict[str, Any] = {":expected_status": current.value}
         if expected_version is not None:

@@ -57,6 +57,10 @@ class JobItem(BaseModel):
     # When the status was last written. Other writes (a task token, an execution ARN)
     # move updated_at on; this stays, so the audit of a status write can be keyed by it.
     status_changed_at: str | None = None
+    # When processing last started and when it ended (`status_timestamps`); absent on
+    # items written before they existed.
+    processing_started_at: str | None = None
+    processed_at: str | None = None
     version: Annotated[int, Field(ge=0)] = 0
     filename: str
     content_type: str

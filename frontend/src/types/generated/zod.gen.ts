@@ -332,6 +332,8 @@ export const zJob = z.object({
     file_sha256: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    processing_started_at: z.string().nullable(),
+    processed_at: z.string().nullable(),
     version: z.int(),
     attempt: z.int(),
     failure_reason: z.string().nullable(),

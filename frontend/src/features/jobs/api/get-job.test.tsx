@@ -26,6 +26,8 @@ const server = setupServer(
       file_sha256: null,
       created_at: '2026-03-01T10:00:00.000Z',
       updated_at: '2026-03-01T10:00:05.000Z',
+      processing_started_at: null,
+      processed_at: null,
       version: calls,
       attempt: 1,
       failure_reason: null,

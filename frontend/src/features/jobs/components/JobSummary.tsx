@@ -7,7 +7,7 @@ import { formatBytes, formatDateTime } from '@/lib/format';
 import type { Job } from '@/types/api';
 import { useJobAudit } from '../api/get-job-audit';
 import { useStartJob } from '../api/start-job';
-import { timeTaken } from '../utils/time-taken';
+import { processingTime, waitingTime } from '../utils/timings';
 
 export function JobSummary({ job }: { job: Job }) {
   const retry = useStartJob(job.job_id);
@@ -29,9 +29,15 @@ export function JobSummary({ job }: { job: Job }) {
           <dd>{formatDateTime(job.created_at)}</dd>
         </div>
         <div>
-          <dt>Time taken</dt>
-          <dd>{timeTaken(job)}</dd>
+          <dt>Processing</dt>
+          <dd>{processingTime(job)}</dd>
         </div>
+        {waitingTime(job) && (
+          <div>
+            <dt>Waiting for a person</dt>
+            <dd>{waitingTime(job)}</dd>
+          </div>
+        )}
         <div>
           <dt>Size</dt>
           <dd>{formatBytes(job.size_bytes)}</dd>

@@ -15,7 +15,7 @@ const jobs = demoData().jobs.map((j) => j.job);
 const newestFirst = <T extends { created_at: string }>(list: T[]) => [...list].sort((a, b) => b.created_at.localeCompare(a.created_at));
 
 describe('JobsList', () => {
-  it('shows the company’s jobs, newest first, with status and time taken, and filters by status', async () => {
+  it('shows the company’s jobs, newest first, with status, processing and waiting time, and filters by status', async () => {
     const user = userEvent.setup();
     const mine = newestFirst(jobs).slice(0, 25); // the first page
     renderWithApp(<JobsList />);
@@ -25,8 +25,16 @@ describe('JobsList', () => {
     const first = mine[0];
     if (!first) throw new Error('the demo data has no jobs');
     expect(rows[0]).toHaveTextContent(first.status === 'NEEDS_REVIEW' ? 'Needs review' : /./);
-    const taken = formatDuration(Date.parse(first.updated_at) - Date.parse(first.created_at));
-    expect(rows[0]?.querySelectorAll('td')[3]).toHaveTextContent(new RegExp(`^${taken}$`)); // created → settled
+    // Processing is the machines' time only; the wait for a person is its own column.
+    const byId = (id: string) => rows.find((row) => row.dataset.jobId === id);
+    const decided = mine.find((job) => job.decided_at && job.processed_at);
+    if (!decided?.processed_at || !decided.processing_started_at || !decided.decided_at) throw new Error('j.osei has no decided job');
+    const cells = byId(decided.job_id)?.querySelectorAll('td');
+    const processing = formatDuration(Date.parse(decided.processed_at) - Date.parse(decided.processing_started_at));
+    const waiting = formatDuration(Date.parse(decided.decided_at) - Date.parse(decided.processed_at));
+    expect(cells?.[3]).toHaveTextContent(new RegExp(`^${processing}$`));
+    expect(cells?.[4]).toHaveTextContent(new RegExp(`^${waiting}$`));
+    expect(waiting).not.toBe(processing);
 
     const rejected = jobs.filter((job) => job.status === 'REJECTED');
     expect(rejected.length).toBeGreaterThan(0);

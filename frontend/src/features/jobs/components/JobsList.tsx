@@ -6,7 +6,7 @@ import { paths } from '@/config/paths';
 import { formatDateTime, statusLabel } from '@/lib/format';
 import { JOB_STATUSES, type JobStatus } from '@/types/api';
 import { useJobs } from '../api/get-jobs';
-import { timeTaken } from '../utils/time-taken';
+import { processingTime, waitingTime } from '../utils/timings';
 
 /** The company's jobs (the API lists the signed-in user's tenant only), newest first. */
 export function JobsList() {
@@ -46,7 +46,8 @@ export function JobsList() {
               <th scope="col">File</th>
               <th scope="col">Status</th>
               <th scope="col">Uploaded</th>
-              <th scope="col">Time taken</th>
+              <th scope="col">Processing</th>
+              <th scope="col">Waiting for a person</th>
             </tr>
           </thead>
           <tbody>
@@ -65,7 +66,8 @@ export function JobsList() {
                   <StatusBadge status={job.status} />
                 </td>
                 <td>{formatDateTime(job.created_at)}</td>
-                <td>{timeTaken(job)}</td>
+                <td>{processingTime(job)}</td>
+                <td>{waitingTime(job) ?? '—'}</td>
               </tr>
             ))}
           </tbody>
