@@ -11,6 +11,7 @@ locals {
     raw_bucket        = aws_s3_bucket.raw.arn
     state_machine     = local.state_machine_arn
     dead_letter_queue = aws_sqs_queue.dlq.arn
+    event_bus         = aws_cloudwatch_event_bus.this.arn
     textract_role     = aws_iam_role.textract.arn
     stack_key         = aws_kms_key.this.arn
     # Textract has no resource-level permissions (no ARN exists for its jobs), so its

@@ -18,6 +18,7 @@ locals {
     RAW_BUCKET               = aws_s3_bucket.raw.bucket
     STATE_MACHINE_ARN        = local.state_machine_arn
     DLQ_URL                  = aws_sqs_queue.dlq.url
+    EVENT_BUS_NAME           = aws_cloudwatch_event_bus.this.name
     OCR_MODE                 = var.ocr_mode
     TEXTRACT_SNS_TOPIC_ARN   = aws_sns_topic.textract.arn
     TEXTRACT_ROLE_ARN        = aws_iam_role.textract.arn

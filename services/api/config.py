@@ -9,6 +9,7 @@ from pydantic import Field
 
 from services.common.settings import (
     DEFAULT_MAX_UPLOAD_BYTES,
+    EventBusSettings,
     MaxUploadBytes,
     NonEmpty,
     StorageSettings,
@@ -17,8 +18,9 @@ from services.common.settings import (
 UrlTtlSeconds = Annotated[int, Field(gt=0, le=604_800)]
 
 
-class ReviewSettings(StorageSettings):
-    """api-review also hands out short-lived links to the document."""
+class ReviewSettings(StorageSettings, EventBusSettings):
+    """api-review also hands out short-lived links to the document, and announces
+    decisions on the bus."""
 
     download_url_ttl_seconds: UrlTtlSeconds = 300
     # Tenants whose reviewers may decide on their own uploads (a JSON list; ADR 0021).

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from services.api.config import get_storage_settings, get_upload_settings
+from docuflow.dal import clients
+from docuflow.dal.events import EventBus
+from services.api.config import get_review_settings, get_storage_settings, get_upload_settings
 from services.common.adapters import Processing, Storage, processing_from, storage_from
+from services.common.events import Announcer
 from services.common.wiring import Provider
 
 
@@ -19,7 +22,19 @@ processing: Provider[Processing] = Provider(_processing)
 """Also the state machine: the upload and start routes."""
 
 
+def _announcer() -> Announcer:
+    settings = get_review_settings()
+    decided = storage_from(settings)
+    bus = EventBus(clients.events(), settings.event_bus_name)
+    return Announcer(jobs=decided.jobs, bus=bus, documents=decided.documents)
+
+
+announcer: Provider[Announcer] = Provider(_announcer)
+"""The bus, for the decisions (APPROVED, REJECTED) of the review routes."""
+
+
 def reset() -> None:
     """Forget every built dependency (tests)."""
     storage.reset()
     processing.reset()
+    announcer.reset()

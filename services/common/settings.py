@@ -37,3 +37,9 @@ class TableSettings(Settings):
 
 class StorageSettings(TableSettings, BucketSettings):
     """The tables and the documents bucket."""
+
+
+class EventBusSettings(Settings):
+    """The functions that write a final status announce it on the project's bus."""
+
+    event_bus_name: NonEmpty

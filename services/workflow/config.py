@@ -14,6 +14,7 @@ from pydantic import Field
 from services.common.settings import (
     DEFAULT_MAX_UPLOAD_BYTES,
     BucketSettings,
+    EventBusSettings,
     MaxUploadBytes,
     NonEmpty,
     Settings,
@@ -37,7 +38,7 @@ class StartOcrSettings(StorageSettings):
     textract_role_arn: NonEmpty
 
 
-class ParseSettings(StorageSettings):
+class ParseSettings(StorageSettings, EventBusSettings):
     confidence_threshold: Threshold = 80
     confidence_thresholds: Annotated[
         dict[str, Threshold], Field(description="JSON object of per-field overrides")
@@ -50,7 +51,7 @@ class DeadLetterSettings(Settings):
     dlq_url: NonEmpty
 
 
-class FailureSettings(TableSettings, DeadLetterSettings):
+class FailureSettings(TableSettings, DeadLetterSettings, EventBusSettings):
     pass
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from docuflow.dal import clients
 from docuflow.dal.documents import DocumentStore
+from docuflow.dal.events import EventBus
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.queues import DeadLetterQueue
 from services.common.adapters import Storage, Tables, documents_from, storage_from, tables_from
+from services.common.events import Announcer
 from services.common.wiring import Provider
 from services.workflow.config import (
     get_dead_letter_settings,
     get_failure_settings,
+    get_parse_settings,
     get_storage_settings,
     get_table_settings,
     get_validation_settings,
@@ -30,7 +33,33 @@ dead_letters: Provider[DeadLetterQueue] = Provider(
 failure_tables: Provider[Tables] = Provider(lambda: tables_from(get_failure_settings()))
 
 
+def _routing_announcer() -> Announcer:
+    routed = storage_from(get_parse_settings())
+    bus = EventBus(clients.events(), get_parse_settings().event_bus_name)
+    return Announcer(jobs=routed.jobs, bus=bus, documents=routed.documents)
+
+
+# parse-and-score and read-einvoice announce COMPLETED (with the result), mark-failed FAILED.
+routing_announcer: Provider[Announcer] = Provider(_routing_announcer)
+failure_announcer: Provider[Announcer] = Provider(
+    lambda: Announcer(
+        jobs=failure_tables().jobs,
+        bus=EventBus(clients.events(), get_failure_settings().event_bus_name),
+    )
+)
+
+
 def reset() -> None:
     """Forget every built dependency (tests)."""
-    for provider in (tables, storage, documents, textract, workflow, dead_letters, failure_tables):
+    for provider in (
+        tables,
+        storage,
+        documents,
+        textract,
+        workflow,
+        dead_letters,
+        failure_tables,
+        routing_announcer,
+        failure_announcer,
+    ):
         provider.reset()

@@ -65,6 +65,7 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("RAW_BUCKET", created.bucket)
         monkeypatch.setenv("STATE_MACHINE_ARN", created.state_machine_arn)
         monkeypatch.setenv("DLQ_URL", created.dlq_url)
+        monkeypatch.setenv("EVENT_BUS_NAME", created.bus_name)
         monkeypatch.setenv("TEXTRACT_SNS_TOPIC_ARN", f"arn:aws:sns:{REGION}:123456789012:textract")
         monkeypatch.setenv("TEXTRACT_ROLE_ARN", "arn:aws:iam::123456789012:role/textract")
         monkeypatch.setenv("MAX_UPLOAD_BYTES", "1000000")

@@ -18,7 +18,7 @@ from docuflow.domain.errors import (
 )
 from docuflow.observability import logger, metrics, tracer
 from services.api.config import get_review_settings
-from services.api.dependencies import storage
+from services.api.dependencies import announcer, storage
 from services.api.errors import AUTH_ERRORS, UnsupportedRequestBody, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
@@ -136,6 +136,7 @@ def decide_review_job(
         expected_version=request.expected_version,
     )
     metrics.add_metric(name=f"Jobs{job.status.value.title()}", unit=MetricUnit.Count, value=1)
+    review.announce_decision(announcer(), job)
     return Job.of(job)
 
 

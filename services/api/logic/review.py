@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from docuflow.dal.models import AuditRecord, FieldCorrection, JobItem, Page, utc_now
-from docuflow.domain.errors import InvalidTransition
+from docuflow.domain.errors import EventNotPut, InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import invoice_key, normalize_field_value
 from docuflow.extraction.result import FIELD_NAMES, ExtractionResult
+from docuflow.observability import logger
 from services.api.logic.blocking import Approval, FailedCheck, failing_checks
 from services.api.logic.jobs import load_result, tenant_job
 from services.common.adapters import Storage
@@ -22,6 +23,7 @@ from services.common.errors import (
     OverrideRequired,
     SelfApproval,
 )
+from services.common.events import Announcer, announce
 
 _TARGET = {"APPROVE": JobStatus.APPROVED, "REJECT": JobStatus.REJECTED}
 
@@ -255,3 +257,13 @@ def _decision_records(
         )
     )
     return records
+
+
+def announce_decision(ports: Announcer, job: JobItem) -> None:
+    """Put the decision's event on the bus. The decision is written whatever happens
+    here: a bus that refuses leaves the event owed on the job (`pending_event_version`)
+    and is logged as an error, never turned into a failed request (ADR 0027)."""
+    try:
+        announce(ports, job)
+    except EventNotPut:
+        logger.exception("Decision written, its event is still owed")

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from docuflow.extraction import ScoringSettings
 from docuflow.observability import logger, metrics, tracer
 from services.workflow.config import get_parse_settings
-from services.workflow.dependencies import storage
+from services.workflow.dependencies import routing_announcer, storage
 from services.workflow.logic.scoring import parse_and_score
 from services.workflow.models import ParseInput
 
@@ -25,7 +25,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         confidence_threshold=settings.confidence_threshold,
         field_thresholds=settings.confidence_thresholds,
     )
-    outcome = parse_and_score(storage(), scoring, job_id=state.job_id, keys=state.stored.keys)
+    outcome = parse_and_score(
+        storage(), routing_announcer(), scoring, job_id=state.job_id, keys=state.stored.keys
+    )
     name = "JobsCompleted" if outcome.status == "COMPLETED" else "JobsSentToReview"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
     return outcome.model_dump(mode="json")

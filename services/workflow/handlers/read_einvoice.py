@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from docuflow.extraction import ScoringSettings
 from docuflow.observability import logger, metrics, tracer
 from services.workflow.config import get_parse_settings
-from services.workflow.dependencies import storage
+from services.workflow.dependencies import routing_announcer, storage
 from services.workflow.logic.scoring import read_einvoice
 from services.workflow.models import PipelineState
 
@@ -25,7 +25,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         confidence_threshold=settings.confidence_threshold,
         field_thresholds=settings.confidence_thresholds,
     )
-    outcome = read_einvoice(storage(), scoring, job_id=state.job_id, key=state.key)
+    outcome = read_einvoice(
+        storage(), routing_announcer(), scoring, job_id=state.job_id, key=state.key
+    )
     name = "JobsCompleted" if outcome.status == "COMPLETED" else "JobsSentToReview"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="EInvoicesRead", unit=MetricUnit.Count, value=1)

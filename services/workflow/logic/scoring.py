@@ -24,6 +24,7 @@ from docuflow.extraction import score as score_parsed
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Storage
+from services.common.events import Announcer, announce
 from services.workflow.models import ParseOutcome
 
 ACTOR = "workflow"
@@ -78,7 +79,7 @@ def _audit_routing(storage: Storage, job: JobItem, codes: list[str]) -> None:
     )
 
 
-def _already_routed(storage: Storage, job: JobItem) -> ParseOutcome | None:
+def _already_routed(storage: Storage, events: Announcer, job: JobItem) -> ParseOutcome | None:
     """What an earlier invocation did, when this one is a retry after routing."""
     if job.status not in _ROUTED or job.result_key != result_key(job.job_id):
         return None
@@ -87,6 +88,8 @@ def _already_routed(storage: Storage, job: JobItem) -> ParseOutcome | None:
     # write it now (a no-op when it is there already).
     codes = [str(reason.get("code")) for reason in job.routing_reasons]
     _audit_routing(storage, job, codes)
+    # ... and so may its event (a no-op when it was put).
+    announce(events, job)
     return ParseOutcome(
         job_id=job.job_id,
         status="COMPLETED" if job.status is JobStatus.COMPLETED else "NEEDS_REVIEW",
@@ -98,6 +101,7 @@ def _already_routed(storage: Storage, job: JobItem) -> ParseOutcome | None:
 
 def _store_and_route(
     storage: Storage,
+    events: Announcer,
     job_id: str,
     result: ExtractionResult,
     *,
@@ -137,6 +141,7 @@ def _store_and_route(
     )
     codes = [reason.code for reason in result.routing.reasons]
     _audit_routing(storage, routed, codes)
+    announce(events, routed)
     return ParseOutcome(
         job_id=job_id,
         status=result.routing.status,
@@ -147,18 +152,24 @@ def _store_and_route(
 
 
 def parse_and_score(
-    storage: Storage, settings: ScoringSettings, *, job_id: str, keys: list[str]
+    storage: Storage,
+    events: Announcer,
+    settings: ScoringSettings,
+    *,
+    job_id: str,
+    keys: list[str],
 ) -> ParseOutcome:
     """Parse the stored pages, write results/{job_id}.json and route the job."""
     set_job_id(job_id)
     job = storage.jobs.get(job_id)
-    done = _already_routed(storage, job)
+    done = _already_routed(storage, events, job)
     if done is not None:
         return done
     pages = [storage.documents.get_json(key) for key in keys]
     result = score(storage, pages, settings, job)
     return _store_and_route(
         storage,
+        events,
         job_id,
         result,
         read_from="textract",
@@ -168,13 +179,13 @@ def parse_and_score(
 
 
 def read_einvoice(
-    storage: Storage, settings: ScoringSettings, *, job_id: str, key: str
+    storage: Storage, events: Announcer, settings: ScoringSettings, *, job_id: str, key: str
 ) -> ParseOutcome:
     """Read the uploaded e-invoice (XML, or a hybrid PDF's XML) exactly, without Textract,
     write results/{job_id}.json and route the job. UnreadableEInvoice fails the job."""
     set_job_id(job_id)
     job = storage.jobs.get(job_id)
-    done = _already_routed(storage, job)
+    done = _already_routed(storage, events, job)
     if done is not None:
         return done
     reading = einvoice.read(storage.documents.read(key))
@@ -186,6 +197,7 @@ def read_einvoice(
     kind = reading.einvoice
     return _store_and_route(
         storage,
+        events,
         job_id,
         result,
         read_from="einvoice",

@@ -6,6 +6,12 @@ decisions, on the version the reviewer saw) and increments `version`, so of two 
 only one can win; the loser gets `InvalidTransition` or `ConcurrentUpdate`.
 `transition_with_audit` makes the same write and the audit records' Puts in one
 transaction, so a status change is never left without its audit.
+
+A write of a final status (COMPLETED, APPROVED, REJECTED, FAILED) also sets
+`pending_event_version` to the version it makes, in the same UpdateItem: the job's event is
+owed from that moment, whatever happens to the writer next. `clear_pending_event` removes
+it once the event is on the bus (`services.common.events.announce`), so a retried step that
+finds it still set announces again, and one that finds it gone does not (ADR 0027).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from docuflow.domain.errors import (
     JobNotFound,
     ValidationFailed,
 )
-from docuflow.domain.status import JobStatus, ensure_transition
+from docuflow.domain.status import FINAL_STATUSES, JobStatus, ensure_transition
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -197,6 +203,25 @@ class JobRepository:
                 raise
             raise self._why_condition_failed(job_id, expected_status, None, None) from exc
 
+    def clear_pending_event(self, job_id: str, version: int) -> bool:
+        """Note that the event of the status write that made `version` is on the bus.
+
+        Leaves `version` and `updated_at` alone (this is no change of the job). Returns
+        False when the marker is not (or no longer) that version: announced already.
+        """
+        try:
+            self._table.update_item(
+                Key={"job_id": job_id},
+                UpdateExpression="REMOVE pending_event_version",
+                ConditionExpression="pending_event_version = :version",
+                ExpressionAttributeValues={":version": version},
+            )
+        except ClientError as exc:
+            if _error_code(exc) == _CONDITION_FAILED:
+                return False
+            raise
+        return True
+
     def record_ocr_status(self, job_id: str, textract_job_id: str, status: str) -> JobItem | None:
         """Note what Textract reported for one of the job's OCR jobs.
 
@@ -270,7 +295,15 @@ class JobRepository:
         if expected_version is not None:
             condition += " AND #version = :expected_version"
             values[":expected_version"] = expected_version
-        return self._update_request(job_id, fields, remove_fields, condition, values)
+        request = self._update_request(job_id, fields, remove_fields, condition, values)
+        if target in FINAL_STATUSES:
+            # The outbox marker: the version this very write makes (DynamoDB evaluates
+            # every operand of SET against the item before the update).
+            request["UpdateExpression"] = request["UpdateExpression"].replace(
+                "SET ", "SET #pending_event = #version + :one, ", 1
+            )
+            request["ExpressionAttributeNames"]["#pending_event"] = "pending_event_version"
+        return request
 
     def _update(
         self,

@@ -59,6 +59,7 @@ def test_thresholds_are_parsed_and_checked(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("JOBS_TABLE", "jobs")
     monkeypatch.setenv("AUDIT_TABLE", "audit")
     monkeypatch.setenv("RAW_BUCKET", "raw")
+    monkeypatch.setenv("EVENT_BUS_NAME", "bus")
     monkeypatch.setenv("CONFIDENCE_THRESHOLDS", '{"total_amount": 95}')
     monkeypatch.delenv("CONFIDENCE_THRESHOLD", raising=False)
     assert workflow.ParseSettings().confidence_thresholds == {"total_amount": 95}
