@@ -104,6 +104,10 @@ class Cloud:
     bus_name: str
     # Every event put on the bus, through a rule like the webhook queue's.
     events_queue_url: str
+    webhooks_table: str
+    deliveries_table: str
+    webhook_queue_url: str
+    webhook_dlq_url: str
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -176,12 +180,18 @@ def create_cloud(session: Any) -> Cloud:
     jobs_table, audit_table = f"jobs-{suffix}", f"audit-{suffix}"
     dynamodb.create_table(TableName=jobs_table, **table_definition("jobs"))
     dynamodb.create_table(TableName=audit_table, **table_definition("audit"))
+    webhooks_table, deliveries_table = f"webhooks-{suffix}", f"deliveries-{suffix}"
+    dynamodb.create_table(TableName=webhooks_table, **table_definition("webhooks"))
+    dynamodb.create_table(TableName=deliveries_table, **table_definition("deliveries"))
     bucket = f"raw-{suffix}"
     session.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
     dlq_url = session.client("sqs", region_name=REGION).create_queue(QueueName=f"dlq-{suffix}")[
         "QueueUrl"
     ]
     bus_name, events_queue_url = _bus_with_queue(session, suffix)
+    sqs = session.client("sqs", region_name=REGION)
+    webhook_queue_url = sqs.create_queue(QueueName=f"webhooks-{suffix}")["QueueUrl"]
+    webhook_dlq_url = sqs.create_queue(QueueName=f"webhooks-dlq-{suffix}")["QueueUrl"]
     machine = session.client("stepfunctions", region_name=REGION).create_state_machine(
         name=f"pipeline-{suffix}",
         definition=render_asl(),
@@ -196,6 +206,10 @@ def create_cloud(session: Any) -> Cloud:
         session=session,
         bus_name=bus_name,
         events_queue_url=events_queue_url,
+        webhooks_table=webhooks_table,
+        deliveries_table=deliveries_table,
+        webhook_queue_url=webhook_queue_url,
+        webhook_dlq_url=webhook_dlq_url,
     )
 
 

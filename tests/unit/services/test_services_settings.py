@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 from services.api import config as api
 from services.common.settings import StorageSettings, TableSettings
 from services.intake import config as intake
+from services.webhooks import config as webhooks
 from services.workflow import config as workflow
 from tests.handlers.cloud import functions
 
@@ -29,6 +30,8 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "read-einvoice": workflow.ParseSettings,
     "mark-failed": workflow.FailureSettings,
     "reconcile-failures": workflow.DeadLetterSettings,
+    "api-webhooks": webhooks.WebhookTablesSettings,
+    "webhook-delivery": webhooks.DeliverySettings,
 }
 
 
