@@ -100,3 +100,10 @@ class TooManyWebhooks(DocuflowError):
     """The tenant has as many endpoints as it may have (HTTP 409)."""
 
     code = "TOO_MANY_WEBHOOKS"
+
+
+class NotExportable(DocuflowError):
+    """A job that cannot be given out as UBL: not approved (or completed), or missing what
+    an e-invoice must carry (HTTP 409)."""
+
+    code = "NOT_EXPORTABLE"

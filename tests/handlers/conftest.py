@@ -19,7 +19,7 @@ def _reset_services() -> None:
     """Forget cached settings, clients, repositories and resolvers between tests."""
     from services.api import config as api_config
     from services.api import dependencies as api_dependencies
-    from services.api.handlers import jobs, review, uploads, webhooks
+    from services.api.handlers import exports, jobs, review, uploads, webhooks
     from services.intake import config as intake_config
     from services.intake.handlers import s3_events
     from services.webhooks import config as webhook_config
@@ -47,7 +47,7 @@ def _reset_services() -> None:
     api_dependencies.reset()
     workflow_dependencies.reset()
     s3_events.ports.reset()
-    for module in (jobs, review, uploads, webhooks):
+    for module in (exports, jobs, review, uploads, webhooks):
         module.app.reset()
     webhooks.ports.reset()
     delivery.ports.reset()

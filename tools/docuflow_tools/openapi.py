@@ -53,6 +53,7 @@ TAGS = {
     "uploads": "Creating a job with an upload link, and starting its processing.",
     "jobs": "Job status, lists, normalized results and audit trails.",
     "review": "The finance review queue and reviewer decisions.",
+    "exports": "Invoices out for ERPs: CSV/JSON exports and UBL 2.1 e-invoices.",
     "webhooks": "Signed webhooks of the invoice events (admins): endpoints and delivery logs.",
 }
 # Powertools documents its own answer to a failed validation (422, HTTPValidationError) on

@@ -21,7 +21,7 @@ from services.api.http import build_resolver
 from services.api.identity import Role, require
 from services.api.logic import webhooks
 from services.api.models import Cursor, PageLimit
-from services.api.models_webhooks import (
+from services.api.models_integrations import (
     CreateWebhookRequest,
     Delivery,
     DeliveryPage,

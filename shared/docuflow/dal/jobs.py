@@ -254,10 +254,21 @@ class JobRepository:
         status: JobStatus | None = None,
         limit: int,
         start_key: dict[str, str] | None = None,
+        created_from: str | None = None,
+        created_to: str | None = None,
     ) -> Page[JobItem]:
-        """One tenant's jobs, newest first, optionally only those in `status`."""
+        """One tenant's jobs, newest first, optionally only those in `status`, and only
+        those created from `created_from` up to (not including) `created_to`: ISO dates
+        or times, compared as the sortable strings `created_at` is."""
         filter_ = Attr("status").eq(status.value) if status is not None else None
-        return self._query(TENANT_INDEX, Key("tenant_id").eq(tenant_id), filter_, limit, start_key)
+        key: Any = Key("tenant_id").eq(tenant_id)
+        # The smallest and largest strings any created_at sorts between.
+        low, high = created_from or "0", created_to or "9"
+        if created_from or created_to:
+            # BETWEEN is inclusive; a created_at equal to `created_to` (to the millisecond)
+            # is the only one it lets through too much, and a date never equals a time.
+            key = key & Key("created_at").between(low, high)
+        return self._query(TENANT_INDEX, key, filter_, limit, start_key)
 
     def statuses_with_file(self, tenant_id: str, file_sha256: str) -> dict[str, JobStatus]:
         """Every job of the tenant whose document has this SHA-256, by id, with its status.

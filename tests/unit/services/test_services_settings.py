@@ -31,6 +31,7 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "mark-failed": workflow.FailureSettings,
     "reconcile-failures": workflow.DeadLetterSettings,
     "api-webhooks": webhooks.WebhookTablesSettings,
+    "api-exports": StorageSettings,
     "webhook-delivery": webhooks.DeliverySettings,
 }
 

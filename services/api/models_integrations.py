@@ -1,4 +1,5 @@
-"""Request and response models of the webhook routes (api-webhooks, ADR 0028)."""
+"""Request and response models of the integration routes: webhooks (api-webhooks, ADR
+0028), exports and UBL (api-exports, ADR 0029)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,11 @@ class Delivery(_Response):
 class DeliveryPage(_Response):
     items: list[Delivery]
     next_cursor: str | None
+
+
+class ExportPage(_Response):
+    """`format=json`: the rows of one page, keyed by the documented column names."""
+
+    columns: list[str]
+    items: list[dict[str, str]]
+    next_cursor: Annotated[str | None, Field(description="Pass as `cursor` for the next page")]
