@@ -6,6 +6,7 @@ import { NotFoundRoute } from './routes/not-found';
 import { ReviewJobRoute } from './routes/review-job';
 import { ReviewQueueRoute } from './routes/review-queue';
 import { UploadRoute } from './routes/upload';
+import { WebhooksRoute } from './routes/webhooks';
 
 export function AppRouter() {
   return (
@@ -17,6 +18,7 @@ export function AppRouter() {
           <Route path="jobs/:jobId" element={<JobRoute />} />
           <Route path="review" element={<ReviewQueueRoute />} />
           <Route path="review/:jobId" element={<ReviewJobRoute />} />
+          <Route path="webhooks" element={<WebhooksRoute />} />
           <Route path="*" element={<NotFoundRoute />} />
         </Route>
       </Routes>

@@ -5,4 +5,5 @@ export const paths = {
   job: (jobId: string) => `/jobs/${encodeURIComponent(jobId)}`,
   review: '/review',
   reviewJob: (jobId: string) => `/review/${encodeURIComponent(jobId)}`,
+  webhooks: '/webhooks',
 } as const;
