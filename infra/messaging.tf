@@ -11,6 +11,7 @@ locals {
   queue_arns = {
     "intake"         = aws_sqs_queue.intake.arn
     "ocr-completion" = aws_sqs_queue.ocr_completion.arn
+    "webhooks"       = aws_sqs_queue.webhooks.arn
   }
 
   # Kept off Terraform's critical path (the AWS provider waits ~25 s after every change of

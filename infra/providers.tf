@@ -26,6 +26,7 @@ provider "aws" {
     cognitoidp     = local.local_endpoint
     dynamodb       = local.local_endpoint
     ecr            = local.local_endpoint
+    events         = local.local_endpoint
     iam            = local.local_endpoint
     kms            = local.local_endpoint
     lambda         = local.local_endpoint

@@ -412,3 +412,42 @@ variable "user_pool_domain_prefix" {
   type        = string
   default     = ""
 }
+
+variable "webhook_allow_loopback" {
+  description = "Let webhooks point at 127.0.0.1 / localhost over http: the local cloud only (its e2e receivers). Never on AWS."
+  type        = bool
+  default     = false
+}
+
+variable "webhook_retry_base_seconds" {
+  description = "Wait before the first webhook retry; each next one waits four times longer (jittered), at most 8 hours."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.webhook_retry_base_seconds > 0 && var.webhook_retry_base_seconds <= 3600
+    error_message = "webhook_retry_base_seconds must be in (0, 3600]."
+  }
+}
+
+variable "webhook_max_attempts" {
+  description = "Attempts of one webhook delivery before it is given up (10 with the 10 s base: about a day)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.webhook_max_attempts >= 1 && var.webhook_max_attempts <= 20
+    error_message = "webhook_max_attempts must be between 1 and 20."
+  }
+}
+
+variable "webhook_timeout_seconds" {
+  description = "How long one webhook attempt waits for the receiver's answer."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.webhook_timeout_seconds > 0 && var.webhook_timeout_seconds <= 30
+    error_message = "webhook_timeout_seconds must be in (0, 30]."
+  }
+}

@@ -69,3 +69,41 @@ class SelfApproval(Forbidden):
     (HTTP 403)."""
 
     code = "SELF_APPROVAL"
+
+
+class InvalidWebhookUrl(ValidationFailed):
+    """A URL no webhook may be sent to (HTTP 422 at registration; a failed attempt at
+    delivery, when its name resolves to a refused address)."""
+
+    code = "INVALID_WEBHOOK_URL"
+
+
+class WebhookNotFound(DocuflowError):
+    """No endpoint with that id in the caller's tenant (HTTP 404)."""
+
+    code = "WEBHOOK_NOT_FOUND"
+
+    def __init__(self, webhook_id: str) -> None:
+        super().__init__(f"No webhook with id {webhook_id!r}.")
+
+
+class DeliveryNotFound(DocuflowError):
+    """No delivery of that event to that endpoint (HTTP 404)."""
+
+    code = "DELIVERY_NOT_FOUND"
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__(f"No delivery of event {event_id!r} to this webhook.")
+
+
+class TooManyWebhooks(DocuflowError):
+    """The tenant has as many endpoints as it may have (HTTP 409)."""
+
+    code = "TOO_MANY_WEBHOOKS"
+
+
+class NotExportable(DocuflowError):
+    """A job that cannot be given out as UBL: not approved (or completed), or missing what
+    an e-invoice must carry (HTTP 409)."""
+
+    code = "NOT_EXPORTABLE"

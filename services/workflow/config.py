@@ -14,6 +14,7 @@ from pydantic import Field
 from services.common.settings import (
     DEFAULT_MAX_UPLOAD_BYTES,
     BucketSettings,
+    EventBusSettings,
     MaxUploadBytes,
     NonEmpty,
     ScoringThresholds,
@@ -37,7 +38,7 @@ class StartOcrSettings(StorageSettings):
     textract_role_arn: NonEmpty
 
 
-class ParseSettings(StorageSettings, ScoringThresholds, VendorSettings):
+class ParseSettings(StorageSettings, ScoringThresholds, VendorSettings, EventBusSettings):
     pass
 
 
@@ -47,7 +48,7 @@ class DeadLetterSettings(Settings):
     dlq_url: NonEmpty
 
 
-class FailureSettings(TableSettings, DeadLetterSettings):
+class FailureSettings(TableSettings, DeadLetterSettings, EventBusSettings):
     pass
 
 

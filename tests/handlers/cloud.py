@@ -102,6 +102,13 @@ class Cloud:
     dlq_url: str
     state_machine_arn: str
     session: Any
+    bus_name: str
+    # Every event put on the bus, through a rule like the webhook queue's.
+    events_queue_url: str
+    webhooks_table: str
+    deliveries_table: str
+    webhook_queue_url: str
+    webhook_dlq_url: str
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -147,6 +154,23 @@ class Cloud:
         )
         return [json.loads(m["Body"]) for m in response.get("Messages", [])]
 
+    def bus_events(self) -> list[dict[str, Any]]:
+        """The events put on the bus since the last call (EventBridge envelopes)."""
+        sqs = self.client("sqs")
+        events: list[dict[str, Any]] = []
+        while True:
+            response = sqs.receive_message(
+                QueueUrl=self.events_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+            )
+            messages = response.get("Messages", [])
+            if not messages:
+                return events
+            for message in messages:
+                events.append(json.loads(message["Body"]))
+                sqs.delete_message(
+                    QueueUrl=self.events_queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+
     def executions(self) -> list[dict[str, Any]]:
         return self.client("stepfunctions").list_executions(stateMachineArn=self.state_machine_arn)[
             "executions"
@@ -162,11 +186,18 @@ def create_cloud(session: Any) -> Cloud:
     dynamodb.create_table(TableName=audit_table, **table_definition("audit"))
     vendors_table = f"vendors-{suffix}"
     dynamodb.create_table(TableName=vendors_table, **table_definition("vendors"))
+    webhooks_table, deliveries_table = f"webhooks-{suffix}", f"deliveries-{suffix}"
+    dynamodb.create_table(TableName=webhooks_table, **table_definition("webhooks"))
+    dynamodb.create_table(TableName=deliveries_table, **table_definition("deliveries"))
     bucket = f"raw-{suffix}"
     session.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
     dlq_url = session.client("sqs", region_name=REGION).create_queue(QueueName=f"dlq-{suffix}")[
         "QueueUrl"
     ]
+    bus_name, events_queue_url = _bus_with_queue(session, suffix)
+    sqs = session.client("sqs", region_name=REGION)
+    webhook_queue_url = sqs.create_queue(QueueName=f"webhooks-{suffix}")["QueueUrl"]
+    webhook_dlq_url = sqs.create_queue(QueueName=f"webhooks-dlq-{suffix}")["QueueUrl"]
     machine = session.client("stepfunctions", region_name=REGION).create_state_machine(
         name=f"pipeline-{suffix}",
         definition=render_asl(),
@@ -180,7 +211,35 @@ def create_cloud(session: Any) -> Cloud:
         dlq_url=dlq_url,
         state_machine_arn=machine["stateMachineArn"],
         session=session,
+        bus_name=bus_name,
+        events_queue_url=events_queue_url,
+        webhooks_table=webhooks_table,
+        deliveries_table=deliveries_table,
+        webhook_queue_url=webhook_queue_url,
+        webhook_dlq_url=webhook_dlq_url,
     )
+
+
+def _bus_with_queue(session: Any, suffix: str) -> tuple[str, str]:
+    """The project's bus and a queue that gets every docuflow event on it (as infra/
+    events.tf's webhook rule does)."""
+    events = session.client("events", region_name=REGION)
+    sqs = session.client("sqs", region_name=REGION)
+    bus_name = f"events-{suffix}"
+    events.create_event_bus(Name=bus_name)
+    queue_url = sqs.create_queue(QueueName=f"events-{suffix}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    events.put_rule(
+        Name=f"all-{suffix}",
+        EventBusName=bus_name,
+        EventPattern=json.dumps({"source": ["docuflow"]}),
+    )
+    events.put_targets(
+        Rule=f"all-{suffix}", EventBusName=bus_name, Targets=[{"Id": "q", "Arn": queue_arn}]
+    )
+    return bus_name, queue_url
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,32 @@ def test_queries_never_500(cloud: Cloud, query: dict[str, str], job_id: str) -> 
     for route in ("/jobs/{job_id}", "/jobs/{job_id}/result", "/jobs/{job_id}/audit"):
         event = http_event("GET", route, path_params={"job_id": job_id})
         assert_client_answer(call(jobs, event), "get", route)
+
+
+webhook_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "url": json_values
+        | st.text(max_size=60)
+        | st.builds(
+            lambda scheme, host, rest: f"{scheme}://{host}{rest}",
+            st.sampled_from(["https", "http", "HTTPS", "ftp", ""]),
+            st.sampled_from(
+                ["erp.example.com", "127.0.0.1", "[::1", "[fe80::1%eth0]", "10.0.0.1:0", "::"]
+            )
+            | st.text(max_size=20),
+            st.text(max_size=20),
+        ),
+        "events": json_values | st.lists(st.sampled_from(["invoice.approved", "x"]), max_size=5),
+        "description": json_values,
+    },
+)
+
+
+@FUZZ
+@given(body=webhook_like | json_values)
+def test_webhook_registrations_never_500(cloud: Cloud, body: Any) -> None:
+    from services.api.handlers.webhooks import lambda_handler as webhooks
+
+    event = http_event("POST", "/webhooks", body=body)
+    assert_client_answer(call(webhooks, event), "post", "/webhooks")

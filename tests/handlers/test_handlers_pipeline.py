@@ -91,6 +91,7 @@ def _deploy(stack: Stack) -> Stack:
         "Attributes"
     ]["QueueArn"]
     topic = c("sns").create_topic(Name=f"textract-{stack.suffix}")["TopicArn"]
+    bus = c("events").create_event_bus(Name=f"events-{stack.suffix}")["EventBusArn"]
     c("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=ocr_queue_arn)
     role = c("iam").create_role(RoleName=f"role-{stack.suffix}", AssumeRolePolicyDocument="{}")[
         "Role"
@@ -110,6 +111,7 @@ def _deploy(stack: Stack) -> Stack:
         "MAX_PAGES": "50",
         "CONFIDENCE_THRESHOLD": "80",
         "CONFIDENCE_THRESHOLDS": "{}",
+        "EVENT_BUS_NAME": bus.rsplit("/", 1)[1],
     }
     arns: dict[str, str] = {}
     for name, spec in functions().items():

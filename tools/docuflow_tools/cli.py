@@ -46,6 +46,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "docuflow_tools.openapi",
         "Generate services/api/openapi.json from the API handlers (--check: compare)",
     ),
+    "event-schema": (
+        "docuflow_tools.event_schema",
+        "Generate the events' JSON Schema from their model (--check: compare)",
+    ),
 }
 
 

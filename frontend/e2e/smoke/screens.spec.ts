@@ -28,19 +28,19 @@ function watchConsole(page: Page): string[] {
   return problems;
 }
 
-async function nameClerk(page: Page, name: string): Promise<void> {
+/** Demo mode starts as the demo reviewer of the demo company (no sign-in). */
+async function start(page: Page): Promise<void> {
   await page.goto('/');
-  await page.getByLabel('Clerk name').fill(name);
-  await page.getByLabel('Clerk name').press('Enter');
+  await expect(page.getByLabel('Demo role')).toHaveValue('reviewer');
 }
 
 test('no screen scrolls sideways at 390 px, and none logs a console error', async ({ page }) => {
   const problems = watchConsole(page);
   const review = scene('review');
-  const vendor = data.vendors.find((entry) => entry.owner_id === review.owner_id)?.detail.vendor.vendor_id;
-  expect(vendor, 'the demo data has a vendor for the review scene’s clerk').toBeDefined();
+  const vendor = data.vendors.find((entry) => entry.tenant_id === review.tenant_id)?.detail.vendor.vendor_id;
+  expect(vendor, 'the demo data has a vendor for the review scene’s company').toBeDefined();
   await page.setViewportSize({ width: 390, height: 844 });
-  await nameClerk(page, review.owner_id); // the clerk whose uploads and vendors fill the lists
+  await start(page);
   const screens = [
     '/',
     '/jobs',
@@ -66,7 +66,7 @@ test('no screen scrolls sideways at 390 px, and none logs a console error', asyn
 });
 
 test('after a navigation, focus is on the page heading and the tab title names the page', async ({ page }) => {
-  await nameClerk(page, 'demo.reviewer');
+  await start(page);
   await expect(page).toHaveTitle('Upload · DocuFlow OCR');
   const nav = page.getByRole('navigation', { name: 'Main' });
   for (const [link, heading] of [
@@ -81,7 +81,7 @@ test('after a navigation, focus is on the page heading and the tab title names t
 });
 
 test('a draft survives n, a link and a reload; n wraps around the queue', async ({ page }) => {
-  await nameClerk(page, 'demo.reviewer');
+  await start(page);
   await page.goto('/review');
   const waiting = data.jobs.filter((job) => job.job.status === 'NEEDS_REVIEW').length;
   expect(waiting, 'invoices waiting in the demo queue').toBeGreaterThan(1);
@@ -119,7 +119,7 @@ test('a draft survives n, a link and a reload; n wraps around the queue', async 
 });
 
 test('single-key shortcuts can be turned off, and stay off after a reload', async ({ page }) => {
-  await nameClerk(page, 'demo.reviewer');
+  await start(page);
   await page.goto(`/review/${scene('review').job_id}`);
   const toggle = page.getByRole('checkbox', { name: 'Keyboard shortcuts' });
   await toggle.uncheck();

@@ -5,7 +5,7 @@ import { paths } from '@/config/paths';
 import { DemoStart } from '@/features/auth/components/DemoStart';
 import { SignIn } from '@/features/auth/components/SignIn';
 import { UserMenu } from '@/features/auth/components/UserMenu';
-import { canReview, useSession } from '@/lib/session';
+import { canAdminister, canReview, useSession } from '@/lib/session';
 
 import { usePageFocus } from './use-page-focus';
 
@@ -33,6 +33,7 @@ export function Layout() {
           <NavLink to={paths.jobs}>Jobs</NavLink>
           {canReview(session.role) && <NavLink to={paths.review}>Review queue</NavLink>}
           {canReview(session.role) && <NavLink to={paths.vendors}>Vendors</NavLink>}
+          {canAdminister(session.role) && <NavLink to={paths.webhooks}>Webhooks</NavLink>}
         </nav>
         <UserMenu />
       </header>

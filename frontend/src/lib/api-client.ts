@@ -101,6 +101,21 @@ export const api = {
     request(path, { schema, query, signal }),
   post: <S extends z.ZodType>(path: string, body: unknown, schema: S, signal?: AbortSignal) =>
     request(path, { method: 'POST', body, schema, signal }),
+  delete: <S extends z.ZodType>(path: string, schema: S) => request(path, { method: 'DELETE', schema }),
+  /** A document that is not JSON (a CSV export), as a Blob, with the same auth and errors. */
+  download: async (path: string, query?: Query): Promise<Blob> => {
+    const headers: Record<string, string> = {};
+    const token = await bearer();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(buildUrl(path, query), { headers });
+    } catch {
+      throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached. Check your connection and try again.');
+    }
+    if (!response.ok) throw await readError(response);
+    return response.blob();
+  },
 };
 
 /** A message a person can act on, for any error a query or mutation throws. */

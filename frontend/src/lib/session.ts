@@ -32,6 +32,10 @@ export function roleOfGroups(groups: readonly string[]): Role | null {
 }
 
 /** Reviewers and admins read the review queue and decide. */
+export function canAdminister(role: Role | undefined): boolean {
+  return role === 'admin';
+}
+
 export function canReview(role: Role | undefined): boolean {
   return role !== undefined && RANK[role] >= RANK.reviewer;
 }

@@ -7,18 +7,21 @@
  */
 import {
   createUploadRequestSchema,
+  createWebhookRequestSchema,
   decisionRequestSchema,
   jobStatusSchema,
   rescoreRequestSchema,
   startRequestSchema,
   type AuditEvent,
   type CorrectedLineItem,
+  type Delivery,
   type ExtractionResult,
   type Job,
   type JobStatus,
   type Rescored,
   type ReviewDetail,
   type UploadCreated,
+  type Webhook,
 } from '@/types/api';
 import { FIELD_NAMES, MONEY_FIELDS } from '@/types/domain';
 import type { DemoData, DemoDocument } from './demo-data';
@@ -122,6 +125,12 @@ const DUPLICATE_REASONS = new Set(['DUPLICATE_INVOICE', 'DUPLICATE_FILE']);
 const PLAIN_DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
 const LINE_VALUES = ['description', 'quantity', 'unit_price', 'amount', 'tax_rate'] as const;
 const QUEUE_SORTS = new Set(['-created_at', 'created_at', 'due_date', '-due_date', 'total_amount', '-total_amount', 'vendor_name', '-vendor_name']);
+
+/** A secret in the Standard Webhooks form (the demo signs nothing with it). */
+function demoSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+}
 
 function issues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`).join('; ');
@@ -636,6 +645,122 @@ export class DemoApi {
     const details: Record<string, unknown> = { reason: reason ?? null, version: newVersion };
     if (overrideReason) details.override = { reason: overrideReason, checks: blocking };
     this.audit(entry, decision === 'APPROVE' ? 'approved' : 'rejected', reviewer, now, details);
+    this.announce(entry.job);
     return this.done({ status: 200, body: entry.job });
+  }
+
+  // ------------------------------------------------------------ after the decision
+
+  /** The demo's webhooks live in memory: a receiver cannot be reached from a browser
+   * anyway, so every approval or rejection is logged as delivered at once. */
+  private readonly webhooks: { webhook: Webhook; deliveries: Delivery[] }[] = [];
+
+  private adminOnly(): Answer | null {
+    return this.caller().role === 'admin' ? null : error(403, 'FORBIDDEN', 'This needs the admin role.');
+  }
+
+  /** GET /webhooks */
+  listWebhooks(): Answer {
+    return this.adminOnly() ?? { status: 200, body: { items: this.webhooks.map((w) => w.webhook) } };
+  }
+
+  /** POST /webhooks: https only, as on AWS (the demo has no loopback receivers). */
+  createWebhook(body: unknown): Answer {
+    const refused = this.adminOnly();
+    if (refused) return refused;
+    const parsed = createWebhookRequestSchema.safeParse(body);
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    if (!parsed.data.url.startsWith('https://')) return error(422, 'INVALID_WEBHOOK_URL', 'Webhook URLs must use https.');
+    const webhook: Webhook = {
+      webhook_id: `wh_${this.newId().replace(/-/g, '').slice(0, 32).padEnd(32, '0')}`,
+      url: parsed.data.url,
+      events: [...new Set(parsed.data.events)].sort(),
+      description: parsed.data.description ?? null,
+      created_at: iso(this.now()),
+      created_by: this.caller().email,
+      rotated_at: null,
+      previous_secret_expires_at: null,
+    };
+    this.webhooks.push({ webhook, deliveries: [] });
+    return { status: 201, body: { ...webhook, secret: demoSecret() } };
+  }
+
+  private findWebhook(webhookId: string) {
+    return this.webhooks.find((w) => w.webhook.webhook_id === webhookId);
+  }
+
+  /** DELETE /webhooks/{id} */
+  deleteWebhook(webhookId: string): Answer {
+    const refused = this.adminOnly();
+    if (refused) return refused;
+    const index = this.webhooks.findIndex((w) => w.webhook.webhook_id === webhookId);
+    if (index < 0) return error(404, 'WEBHOOK_NOT_FOUND', `No webhook with id '${webhookId}'.`);
+    this.webhooks.splice(index, 1);
+    return { status: 204, body: null };
+  }
+
+  /** POST /webhooks/{id}/rotate */
+  rotateWebhook(webhookId: string): Answer {
+    const found = this.adminOnly() ? undefined : this.findWebhook(webhookId);
+    if (!found) return this.adminOnly() ?? error(404, 'WEBHOOK_NOT_FOUND', `No webhook with id '${webhookId}'.`);
+    const now = this.now();
+    found.webhook = { ...found.webhook, rotated_at: iso(now), previous_secret_expires_at: iso(now + 86_400_000) };
+    return { status: 200, body: { webhook_id: webhookId, secret: demoSecret(), previous_secret_expires_at: iso(now + 86_400_000) } };
+  }
+
+  /** GET /webhooks/{id}/deliveries */
+  webhookDeliveries(webhookId: string): Answer {
+    const found = this.adminOnly() ? undefined : this.findWebhook(webhookId);
+    if (!found) return this.adminOnly() ?? error(404, 'WEBHOOK_NOT_FOUND', `No webhook with id '${webhookId}'.`);
+    return { status: 200, body: { items: [...found.deliveries].reverse(), next_cursor: null } };
+  }
+
+  /** POST /webhooks/{id}/deliveries/{event_id}/retry: delivered again at once. */
+  retryDelivery(webhookId: string, eventId: string): Answer {
+    const found = this.adminOnly() ? undefined : this.findWebhook(webhookId);
+    if (!found) return this.adminOnly() ?? error(404, 'WEBHOOK_NOT_FOUND', `No webhook with id '${webhookId}'.`);
+    const delivery = found.deliveries.find((d) => d.event_id === eventId);
+    if (!delivery) return error(404, 'DELIVERY_NOT_FOUND', `No delivery of event '${eventId}' to this webhook.`);
+    delivery.attempts += 1;
+    delivery.last_attempt_at = iso(this.now());
+    return { status: 202, body: { ...delivery, status: 'pending' } };
+  }
+
+  private announce(job: Job): void {
+    const type = `invoice.${job.status.toLowerCase()}`;
+    const at = iso(this.now());
+    for (const { webhook, deliveries } of this.webhooks) {
+      if (!webhook.events.includes(type)) continue;
+      deliveries.push({
+        event_id: `${job.job_id}.${job.status.toLowerCase()}.v${job.version}`,
+        event_type: type,
+        status: 'delivered',
+        attempts: 1,
+        created_at: at,
+        last_attempt_at: at,
+        last_status_code: 200,
+        last_error: null,
+        next_attempt_at: null,
+        delivered_at: at,
+      });
+    }
+  }
+
+  /** GET /exports?format=csv: the demo jobs as the API's CSV (a few columns fewer). */
+  exportCsv(params: URLSearchParams): string {
+    const status = params.get('status');
+    const columns = ['job_id', 'status', 'filename', 'created_at', 'vendor_name', 'invoice_number', 'currency', 'total_amount'];
+    const cell = (value: string) => {
+      const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
+      return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    const rows = this.state.entries
+      .filter((entry) => !status || entry.job.status === status)
+      .map((entry) => {
+        const fields = this.document(entry).result.fields ?? {};
+        const value = (name: string) => entry.job.corrections[name]?.after ?? fields[name]?.value ?? '';
+        return [entry.job.job_id, entry.job.status, entry.job.filename, entry.job.created_at, value('vendor_name'), value('invoice_number'), value('currency'), value('total_amount')];
+      });
+    return [columns, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
   }
 }

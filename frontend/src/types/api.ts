@@ -30,7 +30,28 @@ import {
   zVendor,
   zVendorDetail,
   zVendorPage,
+  zCreateWebhookRequest,
+  zDelivery,
+  zDeliveryPage,
+  zWebhook,
+  zWebhookCreated,
+  zWebhookList,
+  zWebhookSecret,
 } from './generated/zod.gen';
+
+export const webhookSchema = zWebhook;
+export const webhookListSchema = zWebhookList;
+export const webhookCreatedSchema = zWebhookCreated;
+export const webhookSecretSchema = zWebhookSecret;
+export const createWebhookRequestSchema = zCreateWebhookRequest;
+export const deliverySchema = zDelivery;
+export const deliveryPageSchema = zDeliveryPage;
+export type Webhook = z.infer<typeof webhookSchema>;
+export type WebhookCreated = z.infer<typeof webhookCreatedSchema>;
+export type WebhookSecret = z.infer<typeof webhookSecretSchema>;
+export type CreateWebhookRequest = z.infer<typeof createWebhookRequestSchema>;
+export type Delivery = z.infer<typeof deliverySchema>;
+export type DeliveryPage = z.infer<typeof deliveryPageSchema>;
 
 export const jobStatusSchema = zJobStatus;
 export const jobSchema = zJob;

@@ -20,7 +20,7 @@ from docuflow.domain.errors import (
 )
 from docuflow.observability import logger, metrics, tracer
 from services.api.config import get_review_settings
-from services.api.dependencies import storage, vendors
+from services.api.dependencies import announcer, storage, vendors
 from services.api.errors import AUTH_ERRORS, UnsupportedRequestBody, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
@@ -233,6 +233,7 @@ def decide_review_job(
         settings=get_review_settings().scoring(),
     )
     metrics.add_metric(name=f"Jobs{job.status.value.title()}", unit=MetricUnit.Count, value=1)
+    review.announce_decision(announcer(), job)
     return Job.of(job)
 
 

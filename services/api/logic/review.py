@@ -18,12 +18,13 @@ from docuflow.dal.models import (
     utc_now,
 )
 from docuflow.dal.vendors import VendorRepository
-from docuflow.domain.errors import InvalidTransition
+from docuflow.domain.errors import EventNotPut, InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import ScoringSettings, invoice_key, normalize_field_value
 from docuflow.extraction.normalize import plain_amount, plain_decimal, tax_rate
 from docuflow.extraction.rescore import REVIEWED_CONFIDENCE, rescore
 from docuflow.extraction.result import FIELD_NAMES, ExtractionResult, FieldSource, LineItem
+from docuflow.observability import logger
 from services.api.logic.blocking import Approval, FailedCheck, failing_checks
 from services.api.logic.jobs import load_result, tenant_job
 from services.common.adapters import Storage
@@ -33,6 +34,7 @@ from services.common.errors import (
     OverrideRequired,
     SelfApproval,
 )
+from services.common.events import Announcer, announce
 from services.common.scoring import score_with_duplicates
 from services.common.vendor_memory import remember_invoice
 
@@ -539,3 +541,13 @@ def _decision_records(
         )
     )
     return records
+
+
+def announce_decision(ports: Announcer, job: JobItem) -> None:
+    """Put the decision's event on the bus. The decision is written whatever happens
+    here: a bus that refuses leaves the event owed on the job (`pending_event_version`)
+    and is logged as an error, never turned into a failed request (ADR 0027)."""
+    try:
+        announce(ports, job)
+    except EventNotPut:
+        logger.exception("Decision written, its event is still owed")

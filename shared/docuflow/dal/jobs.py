@@ -6,6 +6,12 @@ decisions, on the version the reviewer saw) and increments `version`, so of two 
 only one can win; the loser gets `InvalidTransition` or `ConcurrentUpdate`.
 `transition_with_audit` makes the same write and the audit records' Puts in one
 transaction, so a status change is never left without its audit.
+
+A write of a final status (COMPLETED, APPROVED, REJECTED, FAILED) also sets
+`pending_event_version` to the version it makes, in the same UpdateItem: the job's event is
+owed from that moment, whatever happens to the writer next. `clear_pending_event` removes
+it once the event is on the bus (`services.common.events.announce`), so a retried step that
+finds it still set announces again, and one that finds it gone does not (ADR 0027).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from docuflow.domain.errors import (
     JobNotFound,
     ValidationFailed,
 )
-from docuflow.domain.status import JobStatus, ensure_transition, status_timestamps
+from docuflow.domain.status import FINAL_STATUSES, JobStatus, ensure_transition, status_timestamps
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -204,6 +210,25 @@ class JobRepository:
                 raise
             raise self._why_condition_failed(job_id, expected_status, None, None) from exc
 
+    def clear_pending_event(self, job_id: str, version: int) -> bool:
+        """Note that the event of the status write that made `version` is on the bus.
+
+        Leaves `version` and `updated_at` alone (this is no change of the job). Returns
+        False when the marker is not (or no longer) that version: announced already.
+        """
+        try:
+            self._table.update_item(
+                Key={"job_id": job_id},
+                UpdateExpression="REMOVE pending_event_version",
+                ConditionExpression="pending_event_version = :version",
+                ExpressionAttributeValues={":version": version},
+            )
+        except ClientError as exc:
+            if _error_code(exc) == _CONDITION_FAILED:
+                return False
+            raise
+        return True
+
     def record_ocr_status(self, job_id: str, textract_job_id: str, status: str) -> JobItem | None:
         """Note what Textract reported for one of the job's OCR jobs.
 
@@ -248,10 +273,21 @@ class JobRepository:
         status: JobStatus | None = None,
         limit: int,
         start_key: dict[str, str] | None = None,
+        created_from: str | None = None,
+        created_to: str | None = None,
     ) -> Page[JobItem]:
-        """One tenant's jobs, newest first, optionally only those in `status`."""
+        """One tenant's jobs, newest first, optionally only those in `status`, and only
+        those created from `created_from` up to (not including) `created_to`: ISO dates
+        or times, compared as the sortable strings `created_at` is."""
         filter_ = Attr("status").eq(status.value) if status is not None else None
-        return self._query(TENANT_INDEX, Key("tenant_id").eq(tenant_id), filter_, limit, start_key)
+        key: Any = Key("tenant_id").eq(tenant_id)
+        # The smallest and largest strings any created_at sorts between.
+        low, high = created_from or "0", created_to or "9"
+        if created_from or created_to:
+            # BETWEEN is inclusive; a created_at equal to `created_to` (to the millisecond)
+            # is the only one it lets through too much, and a date never equals a time.
+            key = key & Key("created_at").between(low, high)
+        return self._query(TENANT_INDEX, key, filter_, limit, start_key)
 
     def statuses_with_file(self, tenant_id: str, file_sha256: str) -> dict[str, JobStatus]:
         """Every job of the tenant whose document has this SHA-256, by id, with its status.
@@ -301,7 +337,17 @@ class JobRepository:
             copies = {REVIEW_KEY: "tenant_id"}
         else:
             copies, remove_fields = {}, [*remove_fields, REVIEW_KEY]
-        return self._update_request(job_id, fields, remove_fields, condition, values, copies)
+        request = self._update_request(
+            job_id, fields, remove_fields, condition, values, copies=copies
+        )
+        if target in FINAL_STATUSES:
+            # The outbox marker: the version this very write makes (DynamoDB evaluates
+            # every operand of SET against the item before the update).
+            request["UpdateExpression"] = request["UpdateExpression"].replace(
+                "SET ", "SET #pending_event = #version + :one, ", 1
+            )
+            request["ExpressionAttributeNames"]["#pending_event"] = "pending_event_version"
+        return request
 
     def _update(
         self,
@@ -324,6 +370,7 @@ class JobRepository:
         remove_fields: Sequence[str],
         condition: str,
         condition_values: dict[str, Any],
+        *,
         copies: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """UpdateItem arguments (resource shape): the set and removed fields, the `copies`

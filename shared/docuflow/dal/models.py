@@ -90,6 +90,9 @@ class JobItem(BaseModel):
     # review queue sorts and filters without reading every result.
     summary: dict[str, str] = Field(default_factory=dict)
     read_from: ReadFrom | None = None
+    # Set by the write of a final status (to the version that write made) and removed
+    # once its event is on the bus: a transactional outbox of one (ADR 0027).
+    pending_event_version: int | None = None
 
 
 def abandoned(job: JobItem, now_epoch: float) -> bool:

@@ -91,6 +91,20 @@ export const zCreateUploadRequest = z.object({
 });
 
 /**
+ * CreateWebhookRequest
+ */
+export const zCreateWebhookRequest = z.object({
+    url: z.string().min(1).max(2048),
+    events: z.array(z.enum([
+        'invoice.completed',
+        'invoice.approved',
+        'invoice.rejected',
+        'invoice.failed'
+    ])).min(1).max(4),
+    description: z.string().max(200).nullish()
+});
+
+/**
  * DecisionRequest
  */
 export const zDecisionRequest = z.object({
@@ -100,6 +114,34 @@ export const zDecisionRequest = z.object({
     reason: z.string().max(2000).nullish(),
     override_reason: z.string().min(1).max(2000).nullish(),
     expected_version: z.int().gte(0).lte(9007199254740991).nullish()
+});
+
+/**
+ * Delivery
+ */
+export const zDelivery = z.object({
+    event_id: z.string(),
+    event_type: z.string(),
+    status: z.enum([
+        'pending',
+        'delivered',
+        'failed'
+    ]),
+    attempts: z.int(),
+    created_at: z.string(),
+    last_attempt_at: z.string().nullable(),
+    last_status_code: z.int().nullable(),
+    last_error: z.string().nullable(),
+    next_attempt_at: z.string().nullable(),
+    delivered_at: z.string().nullable()
+});
+
+/**
+ * DeliveryPage
+ */
+export const zDeliveryPage = z.object({
+    items: z.array(zDelivery),
+    next_cursor: z.string().nullable()
 });
 
 /**
@@ -152,6 +194,17 @@ export const zErrorBody = z.object({
  */
 export const zErrorResponse = z.object({
     error: zErrorBody
+});
+
+/**
+ * ExportPage
+ *
+ * `format=json`: the rows of one page, keyed by the documented column names.
+ */
+export const zExportPage = z.object({
+    columns: z.array(z.string()),
+    items: z.array(z.record(z.string(), z.string())),
+    next_cursor: z.string().nullable()
 });
 
 /**
@@ -521,4 +574,49 @@ export const zVendorDetail = z.object({
 export const zVendorPage = z.object({
     items: z.array(zVendor),
     next_cursor: z.string().nullable()
+});
+
+/**
+ * Webhook
+ */
+export const zWebhook = z.object({
+    webhook_id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().nullable(),
+    created_at: z.string(),
+    created_by: z.string(),
+    rotated_at: z.string().nullable(),
+    previous_secret_expires_at: z.string().nullable()
+});
+
+/**
+ * WebhookCreated
+ */
+export const zWebhookCreated = z.object({
+    webhook_id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().nullable(),
+    created_at: z.string(),
+    created_by: z.string(),
+    rotated_at: z.string().nullable(),
+    previous_secret_expires_at: z.string().nullable(),
+    secret: z.string()
+});
+
+/**
+ * WebhookList
+ */
+export const zWebhookList = z.object({
+    items: z.array(zWebhook)
+});
+
+/**
+ * WebhookSecret
+ */
+export const zWebhookSecret = z.object({
+    webhook_id: z.string(),
+    secret: z.string(),
+    previous_secret_expires_at: z.string()
 });

@@ -5,6 +5,7 @@ import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
 import { formatDateTime, statusLabel } from '@/lib/format';
 import { JOB_STATUSES, type JobStatus } from '@/types/api';
+import { useExportInvoices } from '../api/export-invoices';
 import { useJobs } from '../api/get-jobs';
 import { processingTime, waitingTime } from '../utils/timings';
 
@@ -14,6 +15,7 @@ export function JobsList() {
   const filter = status ? { status } : {};
   const jobs = useJobs(filter);
   const items = jobs.data?.pages.flatMap((page) => page.items) ?? [];
+  const exporter = useExportInvoices();
 
   return (
     <section aria-labelledby="jobs-heading" className="panel">
@@ -34,8 +36,17 @@ export function JobsList() {
           <span className="muted" aria-live="polite">
             {jobs.isFetching ? 'Refreshing…' : ''}
           </span>
+          <button
+            type="button"
+            className="button"
+            onClick={() => exporter.mutate(status ? { status } : {})}
+            disabled={exporter.isPending}
+          >
+            {exporter.isPending ? 'Exporting…' : 'Export CSV'}
+          </button>
         </div>
       </div>
+      {exporter.isError && <ErrorMessage error={exporter.error} title="Could not export the invoices." />}
       {jobs.isPending && <Loading label="Loading jobs…" />}
       {jobs.isError && <ErrorMessage error={jobs.error} title="Could not load the jobs." onRetry={() => void jobs.refetch()} />}
       {jobs.isSuccess && items.length === 0 && <p className="muted">No jobs match these filters yet.</p>}
