@@ -349,7 +349,10 @@ def vendor(lines: list[TextLine], receivers: set[int]) -> list[TextFinding]:
 
 def _name_finding(line: TextLine, name: str, points: float) -> TextFinding:
     suffix = WEIGHTS.text_letterhead_company_suffix if _COMPANY_SUFFIX.search(name) else 0.0
-    confidence = min(points + suffix / 2, line.confidence * WEIGHTS.text_labelled + suffix / 2)
+    # The OCR's confidence in the line scales how sure the place makes the name (it does
+    # not replace it: on a scan, a seller block read at 84% still outranks a heading read
+    # at 89% that only the letterhead rule offers).
+    confidence = (points + suffix / 2) * line.confidence / 100
     return TextFinding("vendor_name", clean_text(name), name, confidence, line, None, line.bbox)
 
 
@@ -401,7 +404,7 @@ def _letterhead(lines: list[TextLine], receivers: set[int]) -> list[TextFinding]
             + (WEIGHTS.text_letterhead_company_suffix if _COMPANY_SUFFIX.search(line.text) else 0)
             + (WEIGHTS.text_letterhead_first if place == 0 else WEIGHTS.text_letterhead_second)
         )
-        confidence = min(evidence, line.confidence * WEIGHTS.text_letterhead_line)
+        confidence = evidence * line.confidence / 100
         name = clean_text(line.text)
         out.append(TextFinding("vendor_name", name, line.text, confidence, line, None, line.bbox))
     return out

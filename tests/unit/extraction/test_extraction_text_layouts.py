@@ -87,6 +87,24 @@ def test_seller_and_buyer_blocks_with_name_rows() -> None:
     assert "Kunden AG Mitte" not in {r.value for r in found["vendor_name"]}
 
 
+def test_on_a_scan_the_seller_block_outranks_a_heading_the_ocr_read_more_surely() -> None:
+    # Given a scan: a heading atop the page that only the letterhead rule offers, read at
+    # 89%, and the seller block's name row read at 84% (smaller type, a speck or two).
+    def scanned(text: str, left: float, top: float, confidence: float) -> TextLine:
+        return line(text, left, top).model_copy(update={"confidence": confidence})
+
+    lines = [
+        scanned("Lesbarmachung der Daten elektronischer Rechnungen", 0.1, 0.11, 89.4),
+        scanned("Verkäufer", 0.11, 0.41, 96.8),
+        scanned("Name:", 0.11, 0.44, 95.7),
+        scanned("Lieferant GmbH & Co. KG", 0.51, 0.44, 83.7),
+    ]
+    found = fields_from_lines(lines, 1)
+    assert best(found, "vendor_name") == "Lieferant GmbH & Co. KG"
+    # How sure the place makes it, scaled by how sure the OCR was: below the threshold.
+    assert 70 < found["vendor_name"][0].confidence < 80
+
+
 def test_side_by_side_buyer_and_seller_blocks() -> None:
     lines = [
         line("BILLED TO:", 0.04, 0.03),
