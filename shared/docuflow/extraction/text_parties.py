@@ -67,8 +67,10 @@ _COMPANY_NAME = re.compile(
 )
 # Separators between the parts of a sender line or a footer line.
 _DASHES = "\u2013\u2014-"  # en dash, em dash, hyphen
-_SEGMENTS = re.compile(rf"\s+[•·|{_DASHES}]\s+|\s*[•·|]\s*")
-_FOOTER_SEGMENTS = re.compile(rf"\s+[•·|{_DASHES}]\s+|\s*[•·|,;]\s*")
+# How OCR reads a small bullet set between spaces: "+", "«", "»", "*".
+_BULLETS_AS_READ = "+«»*"
+_SEGMENTS = re.compile(rf"\s+[•·|{_BULLETS_AS_READ}{_DASHES}]\s+|\s*[•·|]\s*")
+_FOOTER_SEGMENTS = re.compile(rf"\s+[•·|{_BULLETS_AS_READ}{_DASHES}]\s+|\s*[•·|,;]\s*")
 # Lines of a footer: the bottom of the page.
 _FOOTER_TOP = 0.82
 # Rows of a party block: "Name:" introduces the party's name.
@@ -276,7 +278,24 @@ def _address_window(sender: tuple[TextLine, str], lines: list[TextLine]) -> list
             break
         window.append(other)
         bottom = ob.top + ob.height
-    return window
+    # A window line that OCR split at a wide gap ("SimFin" and "Analytics GmbH") goes on
+    # to its right on the same row.
+    taken = {id(member) for member in window}
+    rest = [
+        other
+        for other in lines
+        if other.page == line.page
+        and other.bbox is not None
+        and id(other) not in taken
+        and any(
+            member.bbox is not None
+            and other.bbox.left > member.bbox.left
+            and other.bbox.left - (member.bbox.left + member.bbox.width) < 0.1
+            and _same_row(other.bbox, member.bbox)
+            for member in window
+        )
+    ]
+    return window + rest
 
 
 def _footer_names(lines: list[TextLine]) -> list[tuple[TextLine, str]]:

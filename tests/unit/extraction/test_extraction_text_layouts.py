@@ -137,6 +137,30 @@ def test_the_sender_line_names_the_vendor_and_the_window_under_it_the_buyer() ->
     assert found["vendor_name"][0].confidence >= 80
 
 
+@pytest.mark.parametrize("bullet", ["+", "«", "»", "*"])
+def test_a_sender_line_whose_bullets_ocr_misread_still_names_the_vendor(bullet: str) -> None:
+    sender = f"Medienpilot GmbH & Co. KG {bullet} Am Saueracker 23 {bullet} 91244 Reichenschwand"
+    lines = [
+        line(sender, 0.1, 0.19),
+        line("SimFin", 0.1, 0.21, size=0.016),
+        line("Analytics GmbH", 0.16, 0.21, size=0.016),
+        line("Pfälzer Ufer 4", 0.1, 0.226),
+    ]
+    found = fields_from_lines(lines, 1)
+    assert best(found, "vendor_name") == "Medienpilot GmbH & Co. KG"
+    assert "Analytics GmbH" not in {r.value for r in found["vendor_name"]}
+
+
+def test_a_label_whose_colon_ocr_read_as_a_semicolon_takes_the_value_beside_it() -> None:
+    lines = [
+        line("FACTURE N° ;", 0.5, 0.04),
+        line("F20180027", 0.77, 0.04),
+        line("N° DE FACTURE ASSOCIEE : F20180003", 0.08, 0.36),
+    ]
+    found = fields_from_lines(lines, 1)
+    assert best(found, "invoice_number") == "F20180027"
+
+
 def test_a_footer_company_name_is_offered_but_alone_is_not_sure_enough() -> None:
     lines = [
         line("Invoice FI15636047324", 0.08, 0.06, size=0.024),
