@@ -16,10 +16,12 @@ import pytest
 
 from docuflow.dal.models import JobItem
 from docuflow.extraction import invoice_key
+from services.api.handlers.exports import lambda_handler as exports
 from services.api.handlers.jobs import lambda_handler as jobs
 from services.api.handlers.review import lambda_handler as review
 from services.api.handlers.uploads import lambda_handler as uploads
 from services.api.handlers.vendors import lambda_handler as vendors
+from services.api.handlers.webhooks import lambda_handler as webhooks
 from tests.handlers.cloud import (
     ADMIN,
     CLERK,
@@ -55,6 +57,20 @@ ROUTES: list[tuple[Any, str, str, dict[str, Any] | None, str]] = [
     (review, "POST", "/review/jobs/{job_id}/rescore", {}, "reviewers"),
     (vendors, "GET", "/vendors", None, "reviewers"),
     (vendors, "GET", "/vendors/{vendor_id}", None, "reviewers"),
+    (exports, "GET", "/exports", None, "clerks"),
+    (exports, "GET", "/jobs/{job_id}/ubl", None, "clerks"),
+    (webhooks, "GET", "/webhooks", None, "admins"),
+    (
+        webhooks,
+        "POST",
+        "/webhooks",
+        {"url": "https://erp.example.com/hooks", "events": ["invoice.approved"]},
+        "admins",
+    ),
+    (webhooks, "DELETE", "/webhooks/{webhook_id}", None, "admins"),
+    (webhooks, "GET", "/webhooks/{webhook_id}/deliveries", None, "admins"),
+    (webhooks, "POST", "/webhooks/{webhook_id}/deliveries/{event_id}/retry", None, "admins"),
+    (webhooks, "POST", "/webhooks/{webhook_id}/rotate", None, "admins"),
 ]
 IDS = [f"{method} {route}" for _, method, route, _, _ in ROUTES]
 SPEC = Path(__file__).resolve().parents[2] / "services" / "api" / "openapi.json"
@@ -74,6 +90,8 @@ def request(
     path_params = {"job_id": job_id or "0" * 8} if "{job_id}" in route else None
     if "{vendor_id}" in route:
         path_params = {"vendor_id": "tax-none"}
+    if "{webhook_id}" in route:
+        path_params = {"webhook_id": "wh_" + "0" * 32, "event_id": "0" * 8 + ".approved.v1"}
     event = http_event(method, route, path_params=path_params, body=body, caller=caller)
     response = call(handler, event)
     assert_matches_openapi(route, method.lower(), response)
@@ -104,8 +122,8 @@ def test_an_access_token_is_401(
 
 @pytest.mark.parametrize(
     ("handler", "method", "route", "body", "least"),
-    [r for r in ROUTES if r[4] == "reviewers"],
-    ids=[i for i, r in zip(IDS, ROUTES, strict=True) if r[4] == "reviewers"],
+    [r for r in ROUTES if r[4] != "clerks"],
+    ids=[i for i, r in zip(IDS, ROUTES, strict=True) if r[4] != "clerks"],
 )
 def test_a_clerk_cannot_read_the_queue_or_decide(
     cloud: Cloud, handler: Any, method: str, route: str, body: Any, least: str
@@ -124,6 +142,19 @@ def test_the_matrix_covers_every_operation_of_the_api() -> None:
         f"{method.upper()} {path}" for path, item in spec["paths"].items() for method in item
     }
     assert operations == set(IDS)
+
+
+@pytest.mark.parametrize(
+    ("handler", "method", "route", "body", "least"),
+    [r for r in ROUTES if r[4] == "admins"],
+    ids=[i for i, r in zip(IDS, ROUTES, strict=True) if r[4] == "admins"],
+)
+def test_a_reviewer_cannot_manage_webhooks(
+    cloud: Cloud, handler: Any, method: str, route: str, body: Any, least: str
+) -> None:
+    response = request(cloud, handler, method, route, body, REVIEWER)
+    assert response["statusCode"] == 403, response["json"]
+    assert response["json"]["error"]["code"] == "FORBIDDEN"
 
 
 @pytest.mark.parametrize("groups", [(), ("accountants",)], ids=["no-group", "unknown-group"])

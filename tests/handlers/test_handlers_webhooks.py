@@ -65,7 +65,12 @@ def approve(cloud: Cloud) -> str:
         "POST",
         "/review/jobs/{job_id}/decision",
         path_params={"job_id": job.job_id},
-        body={"decision": "APPROVE", "corrected_fields": {"total_amount": "95.00"}},
+        body={
+            "decision": "APPROVE",
+            "corrected_fields": {"total_amount": "95.00"},
+            # 95.00 no longer adds up with the subtotal and tax: a blocking check
+            "override_reason": "Credit agreed with the vendor",
+        },
         caller=REVIEWER,
     )
     assert call(review, event)["statusCode"] == 200
