@@ -25,8 +25,10 @@ from e2e.documents import generated_invoice
 from e2e.targets import Target
 
 PROCESSING_TIMEOUT = 180
-# operationId, method, path, body, the least role (clerk or reviewer); /vendors/{vendor_id}
-# names a vendor nobody has, since the refusal comes before any lookup
+# operationId, method, path, body, the least role (clerk, reviewer or admin);
+# /vendors/{vendor_id} and the webhook paths name things nobody has (well-formed ids, so
+# that the refusal, which comes before any lookup, is what answers)
+WEBHOOK = "/webhooks/wh_" + "0" * 32
 ROUTES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
     ("listJobs", "GET", "/jobs", None, "clerk"),
     ("getJob", "GET", "/jobs/{job_id}", None, "clerk"),
@@ -52,6 +54,26 @@ ROUTES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
     ("rescoreReviewJob", "POST", "/review/jobs/{job_id}/rescore", {}, "reviewer"),
     ("listVendors", "GET", "/vendors", None, "reviewer"),
     ("getVendor", "GET", "/vendors/tax-none", None, "reviewer"),
+    ("exportInvoices", "GET", "/exports", None, "clerk"),
+    ("getJobUbl", "GET", "/jobs/{job_id}/ubl", None, "clerk"),
+    ("listWebhooks", "GET", "/webhooks", None, "admin"),
+    (
+        "createWebhook",
+        "POST",
+        "/webhooks",
+        {"url": "https://erp.example.com/hooks", "events": ["invoice.approved"]},
+        "admin",
+    ),
+    ("deleteWebhook", "DELETE", WEBHOOK, None, "admin"),
+    ("listWebhookDeliveries", "GET", f"{WEBHOOK}/deliveries", None, "admin"),
+    (
+        "retryWebhookDelivery",
+        "POST",
+        f"{WEBHOOK}/deliveries/00000000.approved.v1/retry",
+        None,
+        "admin",
+    ),
+    ("rotateWebhookSecret", "POST", f"{WEBHOOK}/rotate", None, "admin"),
 ]
 IDS = [route[0] for route in ROUTES]
 SPEC = Path(__file__).resolve().parents[1] / "services" / "api" / "openapi.json"
@@ -209,8 +231,8 @@ def test_another_tenant_cannot_download_acme_documents(
 
 @pytest.mark.parametrize(
     ("operation", "method", "path", "body", "least"),
-    [route for route in ROUTES if route[4] == "reviewer"],
-    ids=[route[0] for route in ROUTES if route[4] == "reviewer"],
+    [route for route in ROUTES if route[4] != "clerk"],
+    ids=[route[0] for route in ROUTES if route[4] != "clerk"],
 )
 def test_a_clerk_cannot_read_the_queue_or_decide(
     api: Api,
@@ -222,11 +244,24 @@ def test_a_clerk_cannot_read_the_queue_or_decide(
     least: str,
 ) -> None:
     url = path.replace("{job_id}", acme_job["job_id"])
-    response = api.get(url) if method == "GET" else api.post(url, body)
+    response = api.session.request(method, api.url(url), json=body, timeout=30)
     assert response.status_code == 403, (operation, response.text)
     assert response.json()["error"]["code"] == "FORBIDDEN"
     assert "invoice" not in response.text.lower()
     assert api.job(acme_job["job_id"])["version"] == acme_job["version"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "method", "path", "body", "least"),
+    [route for route in ROUTES if route[4] == "admin"],
+    ids=[route[0] for route in ROUTES if route[4] == "admin"],
+)
+def test_a_reviewer_cannot_manage_webhooks(
+    reviewer: Api, operation: str, method: str, path: str, body: Any, least: str
+) -> None:
+    response = reviewer.session.request(method, reviewer.url(path), json=body, timeout=30)
+    assert response.status_code == 403, (operation, response.text)
+    assert response.json()["error"]["code"] == "FORBIDDEN"
 
 
 def test_a_reviewer_cannot_decide_on_their_own_upload(reviewer: Api, target: Target) -> None:

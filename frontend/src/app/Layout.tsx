@@ -12,7 +12,7 @@ import { usePageFocus } from './use-page-focus';
 export function Layout() {
   const config = useAppConfig();
   const session = useSession();
-  usePageFocus();
+  usePageFocus(session !== null);
   if (!session) {
     // Demo mode has no sign-in: it starts as the demo reviewer, and the role switch changes it.
     if (config.mode === 'demo') return <DemoStart />;

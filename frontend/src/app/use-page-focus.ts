@@ -7,12 +7,14 @@ const APP_NAME = 'DocuFlow OCR';
  * After a client-side navigation, what a page load would do for a screen-reader or
  * keyboard user: the tab's title names the page (from its h1), and focus moves to that
  * heading, so reading starts at the new page instead of the link that was left behind.
- * Not on the first load, where the browser starts at the top by itself.
+ * Not on the first load, where the browser starts at the top by itself. Inactive (no
+ * page yet) until someone is signed in: the first page shown after that is the first load.
  */
-export function usePageFocus(): void {
+export function usePageFocus(active: boolean): void {
   const { pathname } = useLocation();
   const firstLoad = useRef(true);
   useEffect(() => {
+    if (!active) return;
     const heading = document.querySelector<HTMLElement>('main h1');
     const name = heading?.textContent.trim();
     document.title = name ? `${name} · ${APP_NAME}` : APP_NAME;
@@ -24,5 +26,5 @@ export function usePageFocus(): void {
       heading.tabIndex = -1;
       heading.focus();
     }
-  }, [pathname]);
+  }, [pathname, active]);
 }
