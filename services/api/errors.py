@@ -35,7 +35,7 @@ from docuflow.domain.errors import (
     VendorNotFound,
 )
 from docuflow.observability import logger
-from services.api.models import ErrorResponse
+from services.api.models import ErrorResponse, Unauthorized
 from services.common.errors import (
     DeliveryNotFound,
     DocumentNotUploaded,
@@ -127,9 +127,11 @@ def responses(
     for error in errors:
         codes.setdefault(status_for(error), []).append(error.code)
     for error_status, names in sorted(codes.items()):
+        # A 401 may also come from API Gateway itself, before the function runs.
+        model: type[BaseModel] = Unauthorized if error_status == 401 else ErrorResponse
         documented[error_status] = {
             "description": f"{HTTPStatus(error_status).phrase}: {', '.join(names)}.",
-            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+            "content": {content_types.APPLICATION_JSON: {"model": model}},
         }
     return documented
 

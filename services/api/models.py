@@ -14,6 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    RootModel,
     StrictBool,
     StrictFloat,
     StrictInt,
@@ -496,3 +497,15 @@ class ErrorBody(_Response):
 
 class ErrorResponse(_Response):
     error: ErrorBody
+
+
+class GatewayMessage(_Response):
+    """API Gateway's own answer when its JWT authorizer refuses a request (no token, or
+    one that is expired, forged or not for this API): `{"message": "Unauthorized"}`."""
+
+    message: str
+
+
+class Unauthorized(RootModel[ErrorResponse | GatewayMessage]):
+    """A 401: the gateway's answer for a missing or invalid token, or the function's
+    (ErrorResponse) for a verified token of the wrong kind."""

@@ -281,6 +281,16 @@ export const zExtractedField = z.object({
 });
 
 /**
+ * GatewayMessage
+ *
+ * API Gateway's own answer when its JWT authorizer refuses a request (no token, or
+ * one that is expired, forged or not for this API): `{"message": "Unauthorized"}`.
+ */
+export const zGatewayMessage = z.object({
+    message: z.string()
+});
+
+/**
  * InvoiceSummary
  *
  * The invoice's key values as routed, for the queue (absent: not read).
@@ -480,6 +490,17 @@ export const zReviewDetail = z.object({
     audit: z.array(zAuditEvent),
     document: zDocumentLink
 });
+
+/**
+ * Unauthorized
+ *
+ * A 401: the gateway's answer for a missing or invalid token, or the function's
+ * (ErrorResponse) for a verified token of the wrong kind.
+ */
+export const zUnauthorized = z.union([
+    zErrorResponse,
+    zGatewayMessage
+]);
 
 /**
  * UploadCreated
