@@ -72,8 +72,10 @@ test('a correction that breaks the totals blocks approval until overridden; line
   await page.getByRole('button', { name: /^Confirm approval/ }).click();
   await expect(page.getByRole('status').filter({ hasText: `${filename} approved.` })).toBeVisible();
 
-  // And the audit trail has the corrections and the override
+  // And the audit trail has the corrections and the override (a page load signs out:
+  // tokens live in memory only)
   await page.goto(`/jobs/${encodeURIComponent(jobId)}`);
+  await signIn(page, REVIEWER);
   const corrected = page.locator('.timeline__item[data-event="corrected"]');
   await expect(corrected.locator('[data-field="total_amount"] ins')).toHaveText('95.00');
   await expect(corrected.locator('[data-field="line_items"] ins')).toContainText('new line: Hosting 1 × 25 = 25.00');
