@@ -24,9 +24,10 @@ from e2e.targets import Target
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "services" / "api" / "openapi.json"
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-# Cases per operation and phase: about 3,000 cases in all (200 made 5,900 and took ten
-# minutes of a CI run).
-MAX_EXAMPLES = int(os.environ.get("DOCUFLOW_SCHEMATHESIS_EXAMPLES", "100"))
+# Cases per operation and phase: about 2,200 cases in all. The coverage phase enumerates
+# every constraint's boundaries whatever this says; 200 made 5,900 cases and took ten
+# minutes of a CI run.
+MAX_EXAMPLES = int(os.environ.get("DOCUFLOW_SCHEMATHESIS_EXAMPLES", "60"))
 TIMEOUT = 840
 
 
@@ -81,7 +82,7 @@ def test_fuzzing_every_operation_finds_no_server_error_and_nothing_undocumented(
     assert operations["tested"] == operations["total"] == len(_operations()), operations
     phases = {name: phase["status"] for name, phase in summary["phases"].items()}
     assert phases["stateful"] == "success", phases
-    assert cases >= 2000, f"only {cases} cases: fewer than a meaningful run makes"
+    assert cases >= 1500, f"only {cases} cases: fewer than a meaningful run makes"
 
 
 def _operations() -> list[str]:
