@@ -31,7 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docuflow_tools.localcloud.seed import find_api_base_url
-from docuflow_tools.localcloud.users import NoUserPool, add_sign_in_arguments, signed_in_token
+from docuflow_tools.localcloud.users import (
+    NoUserPool,
+    add_sign_in_arguments,
+    id_token,
+    pool_of,
+    signed_in_token,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -210,7 +216,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--audit-table", help="the audit table (default: AUDIT_TABLE)")
     parser.add_argument("--bucket", help="the documents bucket (default: RAW_BUCKET)")
     parser.add_argument(
-        "--outputs", type=Path, help="a `docuflow up` outputs file to take both from"
+        "--outputs",
+        type=Path,
+        help="a `docuflow up` outputs file to take the tables, the bucket and (--apply) "
+        "the API and its user pool from",
     )
     parser.add_argument("--endpoint-url", help="the AWS endpoint (default: AWS_ENDPOINT_URL)")
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
@@ -255,15 +264,21 @@ def apply(http: requests.Session, base: str, proposed: dict[str, float]) -> dict
     return result
 
 
+def _record(args: argparse.Namespace) -> dict[str, Any]:
+    """The `docuflow up` outputs file `--outputs` names (empty without one)."""
+    if args.outputs is None:
+        return {}
+    try:
+        record: dict[str, Any] = json.loads(args.outputs.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NotApplied(f"cannot read {args.outputs}: {exc}", status=2) from exc
+    return record
+
+
 def _names(args: argparse.Namespace) -> tuple[str, str, str | None]:
     """The audit table, the bucket and the jobs table, from the options, the outputs file
     or the environment."""
-    outputs: dict[str, Any] = {}
-    if args.outputs is not None:
-        try:
-            outputs = json.loads(args.outputs.read_text(encoding="utf-8")).get("outputs") or {}
-        except (OSError, ValueError) as exc:
-            raise NotApplied(f"cannot read {args.outputs}: {exc}", status=2) from exc
+    outputs: dict[str, Any] = _record(args).get("outputs") or {}
     audit_table = args.audit_table or outputs.get("audit_table") or os.environ.get("AUDIT_TABLE")
     bucket = args.bucket or outputs.get("raw_bucket") or os.environ.get("RAW_BUCKET")
     jobs_table = args.jobs_table or outputs.get("jobs_table") or os.environ.get("JOBS_TABLE")
@@ -285,11 +300,18 @@ def _signed_in(args: argparse.Namespace) -> tuple[requests.Session, str, str]:
 
     if not args.user:
         raise NotApplied("--apply needs --user: the admin of the company", status=2)
-    base = find_api_base_url(args.api)
+    record = _record(args)
+    base = args.api or record.get("api_base_url") or find_api_base_url(None)
     if base is None:
         raise NotApplied("no API to apply to; start `docuflow up` or pass --api URL", status=2)
+    base = str(base).rstrip("/")
     try:
-        token = signed_in_token(args.user, args.password, args.client_id, args.region)
+        # The stack of --outputs signs its own users in; else `docuflow token`'s way.
+        token = (
+            id_token(pool_of(record), args.user, args.password)
+            if record.get("outputs", {}).get("user_pool_client_id")
+            else signed_in_token(args.user, args.password, args.client_id, args.region)
+        )
     except (NoUserPool, ClientError, BotoCoreError, RuntimeError) as exc:
         raise NotApplied(f"cannot sign in as {args.user}: {exc}", status=2) from exc
     http = requests.Session()
