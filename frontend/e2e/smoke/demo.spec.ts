@@ -203,7 +203,7 @@ test('an admin of the demo company manages its users and settings; others see no
   await main.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('table', { name: 'Users' })).toContainText('clerk@acme.test');
   // Inviting a reviewer lists them, and saving a threshold makes version 1
-  await page.getByLabel('E-mail').fill('smoke.reviewer@acme.test');
+  await page.getByRole('form', { name: 'Invite a user' }).getByLabel('E-mail').fill('smoke.reviewer@acme.test');
   await page.getByRole('form', { name: 'Invite a user' }).getByLabel('Role').selectOption('reviewer');
   await page.getByRole('button', { name: 'Invite' }).click();
   await expect(page.getByLabel('Role of smoke.reviewer@acme.test')).toHaveValue('reviewer');
