@@ -216,6 +216,14 @@ def test_an_invitation_naming_a_tenant_is_400_and_creates_nobody(cloud: Cloud) -
     assert send("GET", "/users", caller=OTHER_TENANT)["json"]["items"] == []
 
 
+def test_an_address_the_user_pool_refuses_is_400_not_500(cloud: Cloud) -> None:
+    # The API's pattern lets it through; Cognito (here moto) does not take it as an e-mail
+    response = send("POST", "/users", {"email": "someone@acme.c", "role": "clerk"})
+    assert response["statusCode"] == 400, response["json"]
+    assert "refused the invitation" in response["json"]["error"]["message"]
+    assert send("GET", "/users")["json"]["items"] == []
+
+
 def test_inviting_a_known_address_is_409(cloud: Cloud) -> None:
     add_user(cloud, "clerk@acme.test", "acme", "clerks")
     response = send("POST", "/users", {"email": "clerk@acme.test", "role": "admin"})

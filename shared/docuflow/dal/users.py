@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
+from docuflow.domain.errors import ValidationFailed
+
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
 
@@ -22,6 +24,9 @@ TENANT_ATTRIBUTE = "custom:tenant"
 ROLE_GROUPS = ("clerks", "reviewers", "admins")
 _NOT_FOUND = "UserNotFoundException"
 _EXISTS = "UsernameExistsException"
+# What Cognito refuses in an invitation: a temporary password its policy does not allow,
+# an address it does not take as an e-mail. The client's to fix, with Cognito's words.
+_REFUSED_INPUT = frozenset({"InvalidPasswordException", "InvalidParameterException"})
 
 
 class UserItem(BaseModel):
@@ -114,7 +119,8 @@ class UserDirectory:
     ) -> UserItem | None:
         """Create a user of `tenant` in `group`. Cognito sends the invitation with a
         temporary password (its own, or `temporary_password`); the user sets their own
-        at first sign-in. None when a user with that e-mail exists already."""
+        at first sign-in. None when a user with that e-mail exists already;
+        ValidationFailed when Cognito refuses the password or the address."""
         request: dict[str, Any] = {
             "UserPoolId": self._pool_id,
             "Username": email,
@@ -132,6 +138,9 @@ class UserDirectory:
         except ClientError as exc:
             if _code(exc) == _EXISTS:
                 return None
+            if _code(exc) in _REFUSED_INPUT:
+                message = exc.response.get("Error", {}).get("Message", "refused by the user pool")
+                raise ValidationFailed(f"The user pool refused the invitation: {message}") from exc
             raise
         username = str(created["Username"])
         self._client.admin_add_user_to_group(
