@@ -12,14 +12,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.dal import clients
 from docuflow.dal.audit import AuditRepository
-from docuflow.dal.settings import TenantSettingsRepository
+from docuflow.dal.settings import TenantSettingsItem, TenantSettingsRepository
 from docuflow.dal.users import UserDirectory
 from docuflow.domain.errors import ConcurrentUpdate, ValidationFailed
 from docuflow.observability import logger, metrics, tracer
 from services.api.config import get_admin_settings
 from services.api.errors import AUTH_ERRORS, UnsupportedRequestBody, responses
 from services.api.http import build_resolver
-from services.api.identity import Identity, Role, require
+from services.api.identity import Role, require
 from services.api.logic import admin
 from services.api.models import AuditEvent
 from services.api.models_admin import (
@@ -52,11 +52,11 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
 def _admin() -> admin.Admin:
-    caller: Identity = require(router.current_event, Role.ADMIN)
+    caller = require(router.current_event, Role.ADMIN)
     return admin.Admin(tenant=caller.tenant, email=caller.email)
 
 
-def _answer(item: Any) -> TenantSettings:
+def _answer(item: TenantSettingsItem) -> TenantSettings:
     defaults = get_admin_settings()
     return TenantSettings.of(
         item, default=defaults.confidence_threshold, defaults=defaults.confidence_thresholds
