@@ -9,6 +9,8 @@ locals {
     jobs_table                = aws_dynamodb_table.this["jobs"].arn
     audit_table               = aws_dynamodb_table.this["audit"].arn
     vendors_table             = aws_dynamodb_table.this["vendors"].arn
+    settings_table            = aws_dynamodb_table.this["settings"].arn
+    user_pool                 = aws_cognito_user_pool.users.arn
     raw_bucket                = aws_s3_bucket.raw.arn
     state_machine             = local.state_machine_arn
     dead_letter_queue         = aws_sqs_queue.dlq.arn

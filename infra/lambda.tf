@@ -35,7 +35,8 @@ locals {
     MAX_PAGES                  = tostring(var.max_pages)
     UPLOAD_URL_TTL_SECONDS     = tostring(var.upload_url_ttl_seconds)
     DOWNLOAD_URL_TTL_SECONDS   = tostring(var.download_url_ttl_seconds)
-    SELF_APPROVAL_TENANTS      = jsonencode(var.self_approval_tenants)
+    SETTINGS_TABLE             = aws_dynamodb_table.this["settings"].name
+    USER_POOL_ID               = aws_cognito_user_pool.users.id
     CONFIDENCE_THRESHOLD       = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS      = jsonencode(var.confidence_thresholds)
   }

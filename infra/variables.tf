@@ -92,12 +92,6 @@ variable "web_origins" {
   }
 }
 
-variable "self_approval_tenants" {
-  description = "Tenants (custom:tenant) whose reviewers may decide on documents they uploaded themselves (one-person teams); every such decision is marked in the audit. Empty: nobody may (403 SELF_APPROVAL)."
-  type        = list(string)
-  default     = []
-}
-
 variable "ocr_mode" {
   description = "Which Textract API runs on a document: expense (AnalyzeExpense), document (AnalyzeDocument FORMS+TABLES) or both."
   type        = string

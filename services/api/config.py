@@ -14,20 +14,30 @@ from services.common.settings import (
     NonEmpty,
     ScoringThresholds,
     StorageSettings,
+    TenantSettingsTable,
     VendorSettings,
 )
 
 UrlTtlSeconds = Annotated[int, Field(gt=0, le=604_800)]
 
 
-class ReviewSettings(StorageSettings, ScoringThresholds, VendorSettings, EventBusSettings):
+class ReviewSettings(
+    StorageSettings, ScoringThresholds, TenantSettingsTable, VendorSettings, EventBusSettings
+):
     """api-review also hands out short-lived links to the document, re-scores a job with
-    the reviewer's corrections as the pipeline scores it, an approval teaches the vendor
-    memory, and decisions are announced on the bus."""
+    the reviewer's corrections as the pipeline scores it (with the tenant's thresholds),
+    asks the tenant's settings whether a reviewer may decide on their own upload, an
+    approval teaches the vendor memory, and decisions are announced on the bus."""
 
     download_url_ttl_seconds: UrlTtlSeconds = 300
-    # Tenants whose reviewers may decide on their own uploads (a JSON list; ADR 0021).
-    self_approval_tenants: frozenset[str] = frozenset()
+
+
+class AdminSettings(ScoringThresholds, TenantSettingsTable):
+    """api-admin keeps the tenant's settings (audited) and manages its users in the user
+    pool; it shows the deployment's default thresholds beside the tenant's own."""
+
+    audit_table: NonEmpty
+    user_pool_id: NonEmpty
 
 
 class UploadSettings(StorageSettings):
@@ -53,6 +63,11 @@ def get_vendor_settings() -> VendorSettings:
 @cache
 def get_review_settings() -> ReviewSettings:
     return ReviewSettings()
+
+
+@cache
+def get_admin_settings() -> AdminSettings:
+    return AdminSettings()
 
 
 @cache

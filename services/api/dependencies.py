@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docuflow.dal import clients
 from docuflow.dal.events import EventBus
+from docuflow.dal.settings import TenantSettingsRepository
 from docuflow.dal.vendors import VendorRepository
 from services.api.config import (
     get_review_settings,
@@ -19,6 +20,7 @@ from services.common.adapters import (
     vendors_from,
 )
 from services.common.events import Announcer
+from services.common.tenant_settings import TenantScoring
 from services.common.wiring import Provider
 
 
@@ -35,6 +37,17 @@ processing: Provider[Processing] = Provider(_processing)
 
 vendors: Provider[VendorRepository] = Provider(lambda: vendors_from(get_vendor_settings()))
 """The vendor memory: the vendor routes, and approvals (which add to it)."""
+
+
+def _review_scoring() -> TenantScoring:
+    settings = get_review_settings()
+    table = clients.dynamodb().Table(settings.settings_table)
+    return TenantScoring(defaults=settings.scoring(), tenants=TenantSettingsRepository(table))
+
+
+tenant_scoring: Provider[TenantScoring] = Provider(_review_scoring)
+"""The tenant's settings for the review routes: thresholds for re-scoring and deciding,
+and whether a reviewer may decide on their own upload."""
 
 
 def _announcer() -> Announcer:
@@ -54,3 +67,4 @@ def reset() -> None:
     processing.reset()
     vendors.reset()
     announcer.reset()
+    tenant_scoring.reset()

@@ -21,6 +21,7 @@ from services.common.settings import (
     Settings,
     StorageSettings,
     TableSettings,
+    TenantSettingsTable,
     VendorSettings,
 )
 
@@ -38,8 +39,11 @@ class StartOcrSettings(StorageSettings):
     textract_role_arn: NonEmpty
 
 
-class ParseSettings(StorageSettings, ScoringThresholds, VendorSettings, EventBusSettings):
-    pass
+class ParseSettings(
+    StorageSettings, ScoringThresholds, TenantSettingsTable, VendorSettings, EventBusSettings
+):
+    """The thresholds are the deployment's defaults; each tenant's own come from the
+    settings table (ADR 0033)."""
 
 
 class DeadLetterSettings(Settings):

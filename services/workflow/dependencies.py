@@ -7,6 +7,7 @@ from docuflow.dal.documents import DocumentStore
 from docuflow.dal.events import EventBus
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.queues import DeadLetterQueue
+from docuflow.dal.settings import TenantSettingsRepository
 from docuflow.dal.vendors import VendorRepository
 from services.common.adapters import (
     Storage,
@@ -17,6 +18,7 @@ from services.common.adapters import (
     vendors_from,
 )
 from services.common.events import Announcer
+from services.common.tenant_settings import TenantScoring
 from services.common.wiring import Provider
 from services.workflow.config import (
     get_dead_letter_settings,
@@ -41,6 +43,15 @@ dead_letters: Provider[DeadLetterQueue] = Provider(
 failure_tables: Provider[Tables] = Provider(lambda: tables_from(get_failure_settings()))
 # parse-and-score and read-einvoice check against, and add to, the vendor memory.
 vendors: Provider[VendorRepository] = Provider(lambda: vendors_from(get_parse_settings()))
+# ... and route with the job's tenant's thresholds.
+scoring: Provider[TenantScoring] = Provider(
+    lambda: TenantScoring(
+        defaults=get_parse_settings().scoring(),
+        tenants=TenantSettingsRepository(
+            clients.dynamodb().Table(get_parse_settings().settings_table)
+        ),
+    )
+)
 
 
 def _routing_announcer() -> Announcer:
@@ -70,6 +81,7 @@ def reset() -> None:
         dead_letters,
         failure_tables,
         vendors,
+        scoring,
         routing_announcer,
         failure_announcer,
     ):

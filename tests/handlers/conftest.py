@@ -19,7 +19,7 @@ def _reset_services() -> None:
     """Forget cached settings, clients, repositories and resolvers between tests."""
     from services.api import config as api_config
     from services.api import dependencies as api_dependencies
-    from services.api.handlers import exports, jobs, review, uploads, vendors, webhooks
+    from services.api.handlers import admin, exports, jobs, review, uploads, vendors, webhooks
     from services.intake import config as intake_config
     from services.intake.handlers import s3_events
     from services.webhooks import config as webhook_config
@@ -33,6 +33,7 @@ def _reset_services() -> None:
         api_config.get_review_settings,
         api_config.get_vendor_settings,
         api_config.get_upload_settings,
+        api_config.get_admin_settings,
         intake_config.get_settings,
         workflow_config.get_table_settings,
         workflow_config.get_storage_settings,
@@ -48,8 +49,9 @@ def _reset_services() -> None:
     api_dependencies.reset()
     workflow_dependencies.reset()
     s3_events.ports.reset()
-    for module in (exports, jobs, review, uploads, vendors, webhooks):
+    for module in (admin, exports, jobs, review, uploads, vendors, webhooks):
         module.app.reset()
+    admin.ports.reset()
     webhooks.ports.reset()
     delivery.ports.reset()
 
@@ -78,6 +80,8 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("DELIVERIES_TABLE", created.deliveries_table)
         monkeypatch.setenv("WEBHOOK_QUEUE_URL", created.webhook_queue_url)
         monkeypatch.setenv("WEBHOOK_DLQ_URL", created.webhook_dlq_url)
+        monkeypatch.setenv("SETTINGS_TABLE", created.settings_table)
+        monkeypatch.setenv("USER_POOL_ID", created.user_pool_id)
         monkeypatch.setenv("TEXTRACT_SNS_TOPIC_ARN", f"arn:aws:sns:{REGION}:123456789012:textract")
         monkeypatch.setenv("TEXTRACT_ROLE_ARN", "arn:aws:iam::123456789012:role/textract")
         monkeypatch.setenv("MAX_UPLOAD_BYTES", "1000000")

@@ -191,3 +191,24 @@ test('a scan is shown as an image, a long invoice page by page, a rejection need
     { timeout: 20_000 },
   );
 });
+
+test('an admin of the demo company manages its users and settings; others see no Settings', async ({ page }) => {
+  await page.goto('/');
+  const role = page.getByLabel('Demo role');
+  const main = page.getByRole('navigation', { name: 'Main' });
+  await expect(role).toHaveValue('reviewer');
+  await expect(main.getByRole('link', { name: 'Settings' })).toHaveCount(0);
+  // When the role switch makes the caller an admin, Settings is there
+  await role.selectOption('admin');
+  await main.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('table', { name: 'Users' })).toContainText('clerk@acme.test');
+  // Inviting a reviewer lists them, and saving a threshold makes version 1
+  await page.getByRole('form', { name: 'Invite a user' }).getByLabel('E-mail').fill('smoke.reviewer@acme.test');
+  await page.getByRole('form', { name: 'Invite a user' }).getByLabel('Role').selectOption('reviewer');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await expect(page.getByLabel('Role of smoke.reviewer@acme.test')).toHaveValue('reviewer');
+  await page.getByLabel('Threshold for Total amount').fill('95');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved (version 1).')).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'settings');
+});

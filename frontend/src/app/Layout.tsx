@@ -34,6 +34,7 @@ export function Layout() {
           {canReview(session.role) && <NavLink to={paths.review}>Review queue</NavLink>}
           {canReview(session.role) && <NavLink to={paths.vendors}>Vendors</NavLink>}
           {canAdminister(session.role) && <NavLink to={paths.webhooks}>Webhooks</NavLink>}
+          {canAdminister(session.role) && <NavLink to={paths.settings}>Settings</NavLink>}
         </nav>
         <UserMenu />
       </header>

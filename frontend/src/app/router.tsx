@@ -5,6 +5,7 @@ import { JobsRoute } from './routes/jobs';
 import { NotFoundRoute } from './routes/not-found';
 import { ReviewJobRoute } from './routes/review-job';
 import { ReviewQueueRoute } from './routes/review-queue';
+import { SettingsRoute } from './routes/settings';
 import { UploadRoute } from './routes/upload';
 import { VendorRoute } from './routes/vendor';
 import { VendorsRoute } from './routes/vendors';
@@ -23,6 +24,7 @@ export function AppRouter() {
           <Route path="vendors" element={<VendorsRoute />} />
           <Route path="vendors/:vendorId" element={<VendorRoute />} />
           <Route path="webhooks" element={<WebhooksRoute />} />
+          <Route path="settings" element={<SettingsRoute />} />
           <Route path="*" element={<NotFoundRoute />} />
         </Route>
       </Routes>

@@ -58,6 +58,14 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.post(at('/webhooks/:webhookId/deliveries/:eventId/retry'), ({ params }) =>
       json(demo.retryDelivery(String(params.webhookId), String(params.eventId))),
     ),
+    http.get(at('/settings'), () => json(demo.getSettings())),
+    http.put(at('/settings'), async ({ request }) => json(demo.putSettings(await bodyOf(request)))),
+    http.get(at('/settings/audit'), () => json(demo.settingsAudit())),
+    http.get(at('/users'), () => json(demo.listUsers())),
+    http.post(at('/users'), async ({ request }) => json(demo.inviteUser(await bodyOf(request)))),
+    http.patch(at('/users/:username'), async ({ request, params }) =>
+      json(demo.changeUser(String(params.username), await bodyOf(request))),
+    ),
     http.get(at('/exports'), ({ request }) =>
       new HttpResponse(demo.exportCsv(new URL(request.url).searchParams), {
         status: 200,

@@ -14,6 +14,7 @@ import boto3
 from botocore.config import Config
 
 if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient, DynamoDBServiceResource
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
@@ -66,7 +67,21 @@ def textract() -> TextractClient:
     )
 
 
+@cache
+def cognito_idp() -> CognitoIdentityProviderClient:
+    return boto3.client("cognito-idp", config=_RETRIES)
+
+
 def reset_clients() -> None:
     """Forget every cached client (tests, or after the endpoint settings change)."""
-    for factory in (dynamodb, dynamodb_client, events, s3, sqs, stepfunctions, textract):
+    for factory in (
+        cognito_idp,
+        dynamodb,
+        dynamodb_client,
+        events,
+        s3,
+        sqs,
+        stepfunctions,
+        textract,
+    ):
         factory.cache_clear()

@@ -17,8 +17,11 @@ export const zAuditEvent = z.object({
         'rejected',
         'retried',
         'routed',
+        'settings_changed',
         'started',
-        'uploaded'
+        'uploaded',
+        'user_changed',
+        'user_invited'
     ]),
     actor: z.string(),
     at: z.string(),
@@ -291,6 +294,19 @@ export const zGatewayMessage = z.object({
 });
 
 /**
+ * InviteUser
+ */
+export const zInviteUser = z.object({
+    email: z.string().max(254),
+    role: z.enum([
+        'clerk',
+        'reviewer',
+        'admin'
+    ]),
+    temporary_password: z.string().min(8).max(256).nullish()
+});
+
+/**
  * InvoiceSummary
  *
  * The invoice's key values as routed, for the queue (absent: not read).
@@ -441,6 +457,24 @@ export const zRescored = z.object({
 });
 
 /**
+ * SettingsAudit
+ */
+export const zSettingsAudit = z.object({
+    items: z.array(zAuditEvent)
+});
+
+/**
+ * SettingsUpdate
+ *
+ * The tenant's settings as a whole (PUT replaces them).
+ */
+export const zSettingsUpdate = z.object({
+    allow_self_approval: z.boolean(),
+    confidence_thresholds: z.record(z.string(), z.number().gte(0).lte(100)),
+    expected_version: z.int().gte(0).lte(9007199254740991).nullish()
+});
+
+/**
  * StartRequest
  *
  * No fields: who starts a job is the caller (the token). An empty object or no body
@@ -492,6 +526,21 @@ export const zReviewDetail = z.object({
 });
 
 /**
+ * TenantSettings
+ */
+export const zTenantSettings = z.object({
+    tenant: z.string(),
+    allow_self_approval: z.boolean(),
+    confidence_thresholds: z.record(z.string(), z.number()),
+    default_confidence_threshold: z.number(),
+    default_field_thresholds: z.record(z.string(), z.number()),
+    threshold_fields: z.array(z.string()),
+    version: z.int(),
+    updated_at: z.string().nullable(),
+    updated_by: z.string().nullable()
+});
+
+/**
  * Unauthorized
  *
  * A 401: the gateway's answer for a missing or invalid token, or the function's
@@ -513,6 +562,41 @@ export const zUploadCreated = z.object({
     upload_headers: z.record(z.string(), z.string()),
     expires_at: z.string(),
     key: z.string()
+});
+
+/**
+ * User
+ */
+export const zUser = z.object({
+    username: z.string(),
+    email: z.string(),
+    role: z.enum([
+        'clerk',
+        'reviewer',
+        'admin'
+    ]).nullable(),
+    enabled: z.boolean(),
+    status: z.string(),
+    created_at: z.string().nullable()
+});
+
+/**
+ * UserChange
+ */
+export const zUserChange = z.object({
+    role: z.enum([
+        'clerk',
+        'reviewer',
+        'admin'
+    ]).nullish(),
+    enabled: z.boolean().nullish()
+});
+
+/**
+ * UserList
+ */
+export const zUserList = z.object({
+    items: z.array(zUser)
 });
 
 /**
