@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 from services.api import config as api
 from services.common.settings import StorageSettings, TableSettings, VendorSettings
 from services.intake import config as intake
+from services.outbox import config as outbox
 from services.webhooks import config as webhooks
 from services.workflow import config as workflow
 from tests.handlers.cloud import functions
@@ -34,6 +35,7 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "api-webhooks": webhooks.WebhookTablesSettings,
     "api-exports": StorageSettings,
     "webhook-delivery": webhooks.DeliverySettings,
+    "event-sweep": outbox.SweepSettings,
 }
 
 
