@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import requests
 from lxml import etree
 from standardwebhooks.webhooks import Webhook
 
@@ -112,6 +113,23 @@ def test_an_approval_is_delivered_signed_retried_exported_and_has_ubl(
     assert row["currency"] == "USD" and row["status"] == "APPROVED"
     assert row["purchase_order"] == "'=HYPERLINK(1)"
     assert not any(cell.startswith("=") for r in rows for cell in r.values() if cell)
+
+    # The same export as a file behind a short-lived link (for ranges too large to page)
+    linked = admin.get(
+        "/exports/file",
+        params={
+            "status": "APPROVED",
+            "from": today.isoformat(),
+            "to": (today + timedelta(days=1)).isoformat(),
+        },
+    )
+    assert linked.status_code == 200, linked.text
+    file = requests.get(linked.json()["url"], timeout=30)
+    assert file.status_code == 200, file.text
+    assert "attachment" in file.headers["content-disposition"]
+    in_file = list(csv.DictReader(io.StringIO(file.content.decode("utf-8"))))
+    assert [r["purchase_order"] for r in in_file if r["job_id"] == job_id] == ["'=HYPERLINK(1)"]
+    assert len(in_file) == linked.json()["invoices"] >= len(rows)
 
     # UBL out: a UBL 2.1 Invoice the schema accepts
     ubl = admin.get(f"/jobs/{job_id}/ubl")

@@ -36,6 +36,7 @@ locals {
     MAX_PAGES                  = tostring(var.max_pages)
     UPLOAD_URL_TTL_SECONDS     = tostring(var.upload_url_ttl_seconds)
     DOWNLOAD_URL_TTL_SECONDS   = tostring(var.download_url_ttl_seconds)
+    EXPORT_URL_TTL_SECONDS     = tostring(var.export_url_ttl_seconds)
     SELF_APPROVAL_TENANTS      = jsonencode(var.self_approval_tenants)
     CONFIDENCE_THRESHOLD       = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS      = jsonencode(var.confidence_thresholds)

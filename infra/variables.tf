@@ -473,3 +473,14 @@ variable "event_sweep_grace_seconds" {
     error_message = "event_sweep_grace_seconds must be between 0 and 3600."
   }
 }
+
+variable "export_url_ttl_seconds" {
+  description = "How long the presigned link of an export written to the bucket (GET /exports?delivery=link) is valid."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.export_url_ttl_seconds >= 60 && var.export_url_ttl_seconds <= 3600
+    error_message = "export_url_ttl_seconds must be between 60 and 3600."
+  }
+}

@@ -33,7 +33,7 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "mark-failed": workflow.FailureSettings,
     "reconcile-failures": workflow.DeadLetterSettings,
     "api-webhooks": webhooks.WebhookTablesSettings,
-    "api-exports": StorageSettings,
+    "api-exports": api.ExportSettings,
     "webhook-delivery": webhooks.DeliverySettings,
     "event-sweep": outbox.SweepSettings,
 }
