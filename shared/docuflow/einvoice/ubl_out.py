@@ -24,10 +24,9 @@ CUSTOMIZATION = "urn:cen.eu:en16931:2017"
 
 KNOWN_GAPS: dict[str, str] = {
     "BR-8/BR-9": "Seller postal address and country: only a free-text address is read; the "
-    "country is the address's trailing country code (as an e-invoice's is kept) or a VAT "
-    "id's prefix.",
+    "country is an e-invoice's trailing country code or a VAT id's prefix.",
     "BR-10/BR-11": "Buyer postal address and country: not read from scans (an uploaded "
-    "e-invoice's are kept); the country only from the address's country code or a VAT id's "
+    "e-invoice's are kept); the country only from an e-invoice's address or a VAT id's "
     "prefix.",
     "BR-62/BR-63": "Electronic addresses (BT-34, BT-49) are not written: their scheme "
     "(schemeID) is not kept, and BR-62/BR-63 require it. Hence no Peppol BIS 3 "
@@ -73,11 +72,12 @@ class _Writer:
         return etree.SubElement(parent, f"{{{CAC}}}{name}")
 
     def postal_address(
-        self, party: etree._Element, address: str | None, tax_id: str | None
+        self, party: etree._Element, address: str | None, tax_id: str | None, *, read: bool
     ) -> None:
         """A party's PostalAddress (BG-5, BG-8): the address as one line, and the country
-        when it is known (BT-40, BT-55), from nothing else."""
-        country = _country(address, tax_id)
+        when it is known (BT-40, BT-55), from nothing else. `read`: the address is an
+        e-invoice's, as its reader writes it (country code last)."""
+        country = _country(address if read else None, tax_id)
         if not address and country is None:
             return
         element = self.cac(party, "PostalAddress")
@@ -98,10 +98,10 @@ _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
 def _country(address: str | None, tax_id: str | None) -> str | None:
-    """A party's ISO 3166-1 country code: the last part of its address when that is one
-    (the e-invoice reader writes an address's country code last: "Street 1, 10115 Berlin,
-    DE"), else a VAT id's prefix (EU VAT ids begin with the country's code; Greece's with
-    EL, which is not one)."""
+    """A party's ISO 3166-1 country code: the last part of an e-invoice's address when that
+    is one (its reader writes the country code last: "Street 1, 10115 Berlin, DE"; an OCR'd
+    "Springfield, IL" ends in a state), else a VAT id's prefix (EU VAT ids begin with the
+    country's code; Greece's with EL, which is not one)."""
     last = (address or "").rsplit(",", 1)[-1].strip()
     if _COUNTRY_CODE.match(last):
         return last
@@ -174,7 +174,8 @@ def to_ubl(  # noqa: PLR0912, PLR0915
     w.cbc(additional, "DocumentDescription", "DocuFlow job")
 
     supplier = w.cac(w.cac(root, "AccountingSupplierParty"), "Party")
-    w.postal_address(supplier, fields.get("vendor_address"), fields.get("vendor_tax_id"))
+    read = result.einvoice is not None
+    w.postal_address(supplier, fields.get("vendor_address"), fields.get("vendor_tax_id"), read=read)
     if fields.get("vendor_tax_id"):
         scheme = w.cac(supplier, "PartyTaxScheme")
         w.cbc(scheme, "CompanyID", fields["vendor_tax_id"])
@@ -182,7 +183,7 @@ def to_ubl(  # noqa: PLR0912, PLR0915
     w.cbc(w.cac(supplier, "PartyLegalEntity"), "RegistrationName", fields.get("vendor_name") or "")
 
     customer = w.cac(w.cac(root, "AccountingCustomerParty"), "Party")
-    w.postal_address(customer, fields.get("buyer_address"), fields.get("buyer_tax_id"))
+    w.postal_address(customer, fields.get("buyer_address"), fields.get("buyer_tax_id"), read=read)
     if fields.get("buyer_tax_id"):
         scheme = w.cac(customer, "PartyTaxScheme")
         w.cbc(scheme, "CompanyID", fields["buyer_tax_id"])

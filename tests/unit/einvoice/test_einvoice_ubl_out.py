@@ -13,7 +13,7 @@ from lxml import etree
 from docuflow import einvoice
 from docuflow.einvoice.ubl_out import NotExportable, to_ubl
 from docuflow.extraction import analyze
-from docuflow.extraction.result import ExtractionResult
+from docuflow.extraction.result import EInvoiceInfo, ExtractionResult
 from tests.handlers.cloud import load_fixture
 from tests.ubl_schema import ubl_schema
 
@@ -99,14 +99,15 @@ PARTY_NS = {"cac": CAC_NS, "cbc": CBC_NS}
 
 
 def test_a_buyer_address_the_result_holds_meets_br_10_and_br_11() -> None:
-    # Given a result that names the buyer, its address (ending in its country code, as the
-    # e-invoice reader writes one) and its VAT id
+    # Given an e-invoice's result that names the buyer, its address (ending in its country
+    # code, as the e-invoice reader writes one) and its VAT id
     fields = FIELDS | {
         "buyer_name": "Stadtwerke Musterstadt",
         "buyer_address": "Rathausplatz 1, 12345 Musterstadt, AT",
         "buyer_tax_id": "DE987654321",
     }
-    result = sample_result().model_copy(update={"line_items": []})
+    read = EInvoiceInfo(syntax="UBL 2.1 Invoice", flavour="UBL", label="E-invoice (UBL)")
+    result = sample_result().model_copy(update={"line_items": [], "einvoice": read})
     # When it goes out as UBL
     xml = to_ubl(fields, result, buyer_name="acme", reference="job-5")
     document = valid(xml)
@@ -128,6 +129,20 @@ def test_a_buyer_address_the_result_holds_meets_br_10_and_br_11() -> None:
     )
     # and the project's EN 16931 rules find nothing broken any more
     assert broken_rules(xml) == set()
+
+
+def test_an_ocrd_address_ending_in_two_capitals_is_not_taken_for_a_country() -> None:
+    # Given a scan whose buyer address ends in a US state, and whose buyer VAT id is French
+    fields = FIELDS | {"buyer_address": "1 Main St, Springfield, IL", "buyer_tax_id": "FR12345"}
+    result = sample_result().model_copy(update={"line_items": []})
+    buyer = valid(to_ubl(fields, result, buyer_name="acme", reference="job-8")).find(
+        "cac:AccountingCustomerParty/cac:Party", PARTY_NS
+    )
+    assert buyer is not None
+    assert (
+        buyer.findtext("cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=PARTY_NS)
+        == "FR"
+    )
 
 
 def test_without_an_address_the_buyers_country_comes_from_its_vat_id_only() -> None:
