@@ -55,6 +55,7 @@ ROUTES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
     ("listVendors", "GET", "/vendors", None, "reviewer"),
     ("getVendor", "GET", "/vendors/tax-none", None, "reviewer"),
     ("exportInvoices", "GET", "/exports", None, "clerk"),
+    ("exportInvoicesFile", "GET", "/exports/file", None, "clerk"),
     ("getJobUbl", "GET", "/jobs/{job_id}/ubl", None, "clerk"),
     ("listWebhooks", "GET", "/webhooks", None, "admin"),
     (

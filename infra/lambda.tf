@@ -6,7 +6,7 @@ locals {
   manifest  = jsondecode(file("${path.module}/../services/functions.json"))
   functions = local.manifest.functions
 
-  known_triggers = ["http", "states", "sqs:intake", "sqs:ocr-completion", "sqs:webhooks"]
+  known_triggers = ["http", "states", "schedule", "sqs:intake", "sqs:ocr-completion", "sqs:webhooks"]
 
   function_names = { for k, _ in local.functions : k => "${var.name_prefix}-${k}" }
 
@@ -28,6 +28,7 @@ locals {
     WEBHOOK_RETRY_BASE_SECONDS = tostring(var.webhook_retry_base_seconds)
     WEBHOOK_MAX_ATTEMPTS       = tostring(var.webhook_max_attempts)
     WEBHOOK_TIMEOUT_SECONDS    = tostring(var.webhook_timeout_seconds)
+    EVENT_SWEEP_GRACE_SECONDS  = tostring(var.event_sweep_grace_seconds)
     OCR_MODE                   = var.ocr_mode
     TEXTRACT_SNS_TOPIC_ARN     = aws_sns_topic.textract.arn
     TEXTRACT_ROLE_ARN          = aws_iam_role.textract.arn
@@ -37,6 +38,7 @@ locals {
     DOWNLOAD_URL_TTL_SECONDS   = tostring(var.download_url_ttl_seconds)
     SETTINGS_TABLE             = aws_dynamodb_table.this["settings"].name
     USER_POOL_ID               = aws_cognito_user_pool.users.id
+    EXPORT_URL_TTL_SECONDS     = tostring(var.export_url_ttl_seconds)
     CONFIDENCE_THRESHOLD       = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS      = jsonencode(var.confidence_thresholds)
   }
@@ -58,7 +60,7 @@ locals {
 
 resource "aws_lambda_function" "fn" {
   #checkov:skip=CKV_AWS_117:The functions reach only regional AWS APIs (S3, DynamoDB, SQS, Step Functions, Textract) and hold no private network resource; a VPC would add NAT or endpoint cost and cold-start latency for no isolation gain.
-  #checkov:skip=CKV_AWS_116:No function is invoked asynchronously: the API and Step Functions invoke synchronously and the SQS event source mappings redrive failed messages to the stack's dead-letter queue, so a function DLQ would never receive anything.
+  #checkov:skip=CKV_AWS_116:The API and Step Functions invoke synchronously and the SQS event source mappings redrive failed messages to the stack's dead-letter queue; the one asynchronous invoker, a schedule (infra/schedules.tf), fires again at its rate and the scheduled function reports its own failures to that queue (ADR 0034), so a function DLQ would hold nothing to act on.
   #checkov:skip=CKV_AWS_272:Lambda code signing applies to .zip packages only; these are container images, whose integrity comes from immutable ECR tags and deploys pinned by digest.
   for_each = local.functions
 

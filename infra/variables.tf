@@ -445,3 +445,36 @@ variable "webhook_timeout_seconds" {
     error_message = "webhook_timeout_seconds must be in (0, 30]."
   }
 }
+
+variable "schedules" {
+  description = "Per scheduled function (trigger \"schedule\" in services/functions.json), a rate() or cron() expression to use instead of the manifest's \"schedule\"."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for expression in values(var.schedules) : can(regex("^(rate|cron)\\(.+\\)$", expression))])
+    error_message = "Each schedule must be an EventBridge rate(...) or cron(...) expression."
+  }
+}
+
+variable "event_sweep_grace_seconds" {
+  description = "How old an owed event's marker must be before the event sweep puts the event itself; younger ones are left to the writer that is putting them (ADR 0034)."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.event_sweep_grace_seconds >= 0 && var.event_sweep_grace_seconds <= 3600
+    error_message = "event_sweep_grace_seconds must be between 0 and 3600."
+  }
+}
+
+variable "export_url_ttl_seconds" {
+  description = "How long the presigned link of an export written to the bucket (GET /exports?delivery=link) is valid."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.export_url_ttl_seconds >= 60 && var.export_url_ttl_seconds <= 3600
+    error_message = "export_url_ttl_seconds must be between 60 and 3600."
+  }
+}

@@ -48,6 +48,13 @@ class UploadSettings(StorageSettings):
     upload_url_ttl_seconds: UrlTtlSeconds = 900
 
 
+class ExportSettings(StorageSettings):
+    """api-exports writes an export asked for as a link to exports/<tenant>/ in the bucket
+    and hands out a presigned GET valid this long (the objects expire after a day)."""
+
+    export_url_ttl_seconds: Annotated[int, Field(ge=60, le=3600)] = 900
+
+
 @cache
 def get_storage_settings() -> StorageSettings:
     """api-jobs reads only these; api-review and api-uploads read them too."""
@@ -73,3 +80,8 @@ def get_admin_settings() -> AdminSettings:
 @cache
 def get_upload_settings() -> UploadSettings:
     return UploadSettings()
+
+
+@cache
+def get_export_settings() -> ExportSettings:
+    return ExportSettings()

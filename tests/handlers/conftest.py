@@ -22,6 +22,8 @@ def _reset_services() -> None:
     from services.api.handlers import admin, exports, jobs, review, uploads, vendors, webhooks
     from services.intake import config as intake_config
     from services.intake.handlers import s3_events
+    from services.outbox import config as outbox_config
+    from services.outbox.handlers import sweep
     from services.webhooks import config as webhook_config
     from services.webhooks.handlers import delivery
     from services.workflow import config as workflow_config
@@ -44,6 +46,7 @@ def _reset_services() -> None:
         workflow_config.get_dead_letter_settings,
         webhook_config.get_delivery_settings,
         webhook_config.get_webhook_tables_settings,
+        outbox_config.get_sweep_settings,
     ):
         cached.cache_clear()
     api_dependencies.reset()
@@ -54,6 +57,7 @@ def _reset_services() -> None:
     admin.ports.reset()
     webhooks.ports.reset()
     delivery.ports.reset()
+    sweep.ports.reset()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 from services.api import config as api
 from services.common.settings import StorageSettings, TableSettings, VendorSettings
 from services.intake import config as intake
+from services.outbox import config as outbox
 from services.webhooks import config as webhooks
 from services.workflow import config as workflow
 from tests.handlers.cloud import functions
@@ -33,8 +34,9 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "mark-failed": workflow.FailureSettings,
     "reconcile-failures": workflow.DeadLetterSettings,
     "api-webhooks": webhooks.WebhookTablesSettings,
-    "api-exports": StorageSettings,
+    "api-exports": api.ExportSettings,
     "webhook-delivery": webhooks.DeliverySettings,
+    "event-sweep": outbox.SweepSettings,
 }
 
 

@@ -200,6 +200,20 @@ export const zErrorResponse = z.object({
 });
 
 /**
+ * ExportLink
+ *
+ * `delivery=link`: the export written to one file, behind a short-lived link.
+ */
+export const zExportLink = z.object({
+    url: z.string(),
+    expires_at: z.string(),
+    format: z.enum(['csv', 'json']),
+    invoices: z.int().gte(0),
+    rows: z.int().gte(0),
+    next_cursor: z.string().nullable()
+});
+
+/**
  * ExportPage
  *
  * `format=json`: the rows of one page, keyed by the documented column names.
