@@ -13,6 +13,7 @@ from lxml import etree
 
 from docuflow.dal.models import FieldCorrection
 from services.api.handlers.exports import lambda_handler as exports
+from services.api.logic import exports as exports_logic
 from tests.handlers.cloud import (
     CLERK,
     OTHER_TENANT,
@@ -209,3 +210,28 @@ def test_bad_link_export_queries_are_400(cloud: Cloud) -> None:
     assert export_file({"format": "xlsx"})["statusCode"] == 400
     assert export_file({"from": "2026-11-27", "to": "2026-11-27"})["statusCode"] == 400
     assert export_file({"cursor": "%%%"})["statusCode"] == 400
+
+
+def test_a_link_export_short_of_time_stops_at_a_round_and_its_cursor_goes_on(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given more invoices of a day than one round reads, and a function almost out of time
+    ids = {approved(cloud, f"2026-11-24T10:{n:02d}:00.000Z") for n in range(5)}
+    monkeypatch.setattr(exports_logic, "LINK_CHUNK", 2)
+    monkeypatch.setattr(LambdaContext, "get_remaining_time_in_millis", lambda self: 5_000)
+    seen: set[str] = set()
+    cursor: str | None = None
+    files = 0
+    while True:
+        query = {"from": "2026-11-24", "to": "2026-11-25"} | ({"cursor": cursor} if cursor else {})
+        link = export_file(query)["json"]
+        _, _, body = _stored_export(cloud, link["url"])
+        written = {row["job_id"] for row in csv.DictReader(io.StringIO(body.decode("utf-8")))}
+        # Then each file holds one round, and the cursors together give every invoice once
+        assert link["invoices"] == len(written) <= 2 and not written & seen
+        seen |= written
+        files += 1
+        cursor = link["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ids and files >= 3

@@ -140,7 +140,8 @@ def _query(
         "items with `lines=true`) are written as one CSV or JSON file (the JSON is the "
         "object a page of GET /exports is) under the company's prefix of the bucket; the "
         "answer holds a presigned link to it, valid for minutes (the file is deleted after "
-        "a day), and `next_cursor` when more invoices follow."
+        "a day), and `next_cursor` when more invoices follow. The file holds fewer when "
+        "reading them would outlast the request; the cursor goes on from there."
     ),
     responses=responses((200, "Where to download the export."), ValidationFailed, *AUTH_ERRORS),
 )
@@ -165,6 +166,7 @@ def export_invoices_file(  # Powertools passes every parameter by name
         lines=lines,
         start_key=decode_cursor(cursor),
         now=now,
+        seconds_left=lambda: router.lambda_context.get_remaining_time_in_millis() / 1000,
     )
     url = storage().documents.presign_get(written.key, ttl, content_type=written.media_type)
     logger.info(

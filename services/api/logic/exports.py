@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -108,9 +108,14 @@ def page_of_jobs(
 
 _PARALLEL_READS = 16
 LINK_MAX_INVOICES = 2000
-"""Invoices in one file behind a link (a page is at most 500): their results are read 16
-at a time and validated at about 1 ms each (a one-page result; measured on the dev box),
-well within the API's 30 s; a larger range continues with the answer's `next_cursor`."""
+"""Invoices in one file behind a link at most (a page is at most 500): their results are
+read 16 at a time and validated at about 1 ms each (a one-page result; measured on the dev
+box); a larger range continues with the answer's `next_cursor`."""
+LINK_CHUNK = 100
+"""Invoices read per round: the file stops growing at the end of the round in which less
+than LINK_RESERVE_SECONDS of the function's time is left, so a slow store (the local
+cloud under load, a cold S3 prefix) shortens the file instead of timing the request out."""
+LINK_RESERVE_SECONDS = 12.0
 
 _MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -136,11 +141,24 @@ def write_export(
     lines: bool,
     start_key: dict[str, str] | None,
     now: datetime,
+    seconds_left: Callable[[], float],
 ) -> ExportFile:
     """Up to LINK_MAX_INVOICES invoices of the query, as one CSV or JSON file under
-    exports/<tenant>/ (the JSON is the same object a page is, without a cursor)."""
-    page = page_of_jobs(ports, tenant, query, limit=LINK_MAX_INVOICES, start_key=start_key)
-    rows = (line_rows if lines else invoice_rows)(ports, page.items)
+    exports/<tenant>/ (the JSON is the same object a page is, without a cursor), read in
+    rounds of LINK_CHUNK while the function has time left."""
+    invoices: list[JobItem] = []
+    rows: list[dict[str, str]] = []
+    last_key = start_key
+    while True:
+        limit = min(LINK_CHUNK, LINK_MAX_INVOICES - len(invoices))
+        page = page_of_jobs(ports, tenant, query, limit=limit, start_key=last_key)
+        invoices.extend(page.items)
+        rows.extend((line_rows if lines else invoice_rows)(ports, page.items))
+        last_key = page.last_key
+        if last_key is None or len(invoices) >= LINK_MAX_INVOICES:
+            break
+        if seconds_left() < LINK_RESERVE_SECONDS:
+            break
     columns = LINE_COLUMNS if lines else INVOICE_COLUMNS
     if fmt == "json":
         body = json.dumps(
@@ -150,7 +168,7 @@ def write_export(
         body = to_csv(columns, rows).encode("utf-8")
     key = export_key(tenant, now.date().isoformat(), uuid4().hex, fmt)
     ports.documents.put(key, body, _MEDIA_TYPES[fmt])
-    return ExportFile(key, _MEDIA_TYPES[fmt], len(page.items), len(rows), page.last_key)
+    return ExportFile(key, _MEDIA_TYPES[fmt], len(invoices), len(rows), last_key)
 
 
 def link_expiry(now: datetime, ttl_seconds: int) -> str:
