@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from services.common.settings import (
     MaxUploadBytes,
     NonEmpty,
     ScoringThresholds,
+    StatsSettings,
     StorageSettings,
     VendorSettings,
 )
@@ -38,6 +40,18 @@ class UploadSettings(StorageSettings):
     upload_url_ttl_seconds: UrlTtlSeconds = 900
 
 
+PricePerPage = Annotated[Decimal, Field(ge=0, le=10, description="USD per page")]
+
+
+class StatsApiSettings(StatsSettings):
+    """api-stats reads the roll-up and the review index, and prices OCR pages (defaults:
+    the Textract list prices in docs/cost.md)."""
+
+    jobs_table: NonEmpty
+    ocr_price_expense_page: PricePerPage = Decimal("0.010")
+    ocr_price_document_page: PricePerPage = Decimal("0.065")
+
+
 @cache
 def get_storage_settings() -> StorageSettings:
     """api-jobs reads only these; api-review and api-uploads read them too."""
@@ -58,3 +72,8 @@ def get_review_settings() -> ReviewSettings:
 @cache
 def get_upload_settings() -> UploadSettings:
     return UploadSettings()
+
+
+@cache
+def get_stats_settings() -> StatsApiSettings:
+    return StatsApiSettings()

@@ -56,6 +56,10 @@ class Stack:
         return f"vendors-{self.suffix}"
 
     @property
+    def stats_table(self) -> str:
+        return f"stats-{self.suffix}"
+
+    @property
     def bucket(self) -> str:
         return f"raw-{self.suffix}"
 
@@ -84,6 +88,7 @@ def _deploy(stack: Stack) -> Stack:
     c("dynamodb").create_table(TableName=stack.jobs_table, **table_definition("jobs"))
     c("dynamodb").create_table(TableName=stack.audit_table, **table_definition("audit"))
     c("dynamodb").create_table(TableName=stack.vendors_table, **table_definition("vendors"))
+    c("dynamodb").create_table(TableName=stack.stats_table, **table_definition("stats"))
     c("s3").create_bucket(Bucket=stack.bucket)
     stack.dlq_url = c("sqs").create_queue(QueueName=f"dlq-{stack.suffix}")["QueueUrl"]
     ocr_queue = c("sqs").create_queue(QueueName=f"ocr-{stack.suffix}")["QueueUrl"]
@@ -102,6 +107,7 @@ def _deploy(stack: Stack) -> Stack:
         "JOBS_TABLE": stack.jobs_table,
         "AUDIT_TABLE": stack.audit_table,
         "VENDORS_TABLE": stack.vendors_table,
+        "STATS_TABLE": stack.stats_table,
         "RAW_BUCKET": stack.bucket,
         "DLQ_URL": stack.dlq_url,
         "OCR_MODE": "document",

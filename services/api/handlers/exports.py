@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -23,7 +22,7 @@ from services.api.errors import AUTH_ERRORS, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
 from services.api.logic import exports
-from services.api.models import Cursor, JobId, QueryDate
+from services.api.models import Cursor, JobId, QueryDate, query_day
 from services.api.models_integrations import ExportPage
 from services.api.pagination import decode_cursor, encode_cursor
 from services.common.errors import NotExportable
@@ -60,17 +59,6 @@ def _ubl_responses() -> dict[int, Any]:
     return documented
 
 
-def _day(text: str | None, name: str) -> date | None:
-    """A `YYYY-MM-DD` query value as a date (pydantic's own date type would also take a
-    number such as `0` as a Unix time); a day the calendar has not is a 400."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{name}: {text} is not a calendar date (YYYY-MM-DD).") from None
-
-
 @router.get(
     "/exports",
     operation_id="exportInvoices",
@@ -94,7 +82,7 @@ def export_invoices(  # Powertools passes every parameter by name
     cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
 ) -> Response[str]:
     caller = require(router.current_event, Role.CLERK)
-    start, end = _day(created_from, "from"), _day(created_to, "to")
+    start, end = query_day(created_from, "from"), query_day(created_to, "to")
     if start and end and end <= start:
         raise ValidationFailed("to: must be after from (to is not included).")
     query = exports.ExportQuery(status=status, created_from=start, created_to=end)
