@@ -38,9 +38,8 @@ class Announcer:
 def announce(ports: Announcer, job: JobItem) -> bool:
     """Put the event the job's last final-status write owes, if it still owes one.
 
-    Returns True when it put one. Raises EventNotPut when the bus refused it (and
-    ClientError when the roll-up could not be written): the marker stays, so a retry (of
-    the step, or of this call) puts it.
+    Returns True when it put one. Raises EventNotPut when the bus (or the roll-up)
+    refused it: the marker stays, so a retry (of the step, or of this call) puts it.
     """
     version = job.pending_event_version
     if version is None or job.status not in FINAL_STATUSES:

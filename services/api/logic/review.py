@@ -9,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from botocore.exceptions import ClientError
-
 from docuflow.dal.models import (
     AuditRecord,
     FieldCorrection,
@@ -552,5 +550,5 @@ def announce_decision(ports: Announcer, job: JobItem) -> None:
     request (ADR 0027)."""
     try:
         announce(ports, job)
-    except (EventNotPut, ClientError):
+    except EventNotPut:
         logger.exception("Decision written, its event is still owed")

@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from docuflow.dal import clients
 from docuflow.dal.items import from_dynamo, to_typed
+from docuflow.domain.errors import EventNotPut
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -104,7 +105,8 @@ class StatsRepository:
                 and (reasons[0].get("Code") == _ITEM_CONDITION_FAILED)
             ):
                 return False
-            raise
+            # The announcement is retried (the event stays owed): count it then.
+            raise EventNotPut(f"The daily roll-up was not written: {exc}") from exc
         return True
 
     def days(self, tenant_id: str, first: date, last: date) -> dict[date, dict[str, int]]:
