@@ -8,4 +8,5 @@ export const paths = {
   vendors: '/vendors',
   vendor: (vendorId: string) => `/vendors/${encodeURIComponent(vendorId)}`,
   webhooks: '/webhooks',
+  dashboard: '/dashboard',
 } as const;
