@@ -3,7 +3,7 @@
  * is a chunk of its own that only the dashboard loads. Each chart has a text equivalent:
  * the figures beside it.
  */
-import { Bar, BarChart, CartesianGrid, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Stats } from '@/types/api';
 
 // Colours from the design tokens (styles.css), all AA against the panel background.
@@ -32,6 +32,7 @@ export default function DashboardCharts({ stats }: { stats: Stats }) {
           <PieChart>
             <Pie data={outcomes} dataKey="value" nameKey="name" innerRadius={50} outerRadius={85} isAnimationActive={false} />
             <Tooltip />
+            <Legend />
           </PieChart>
         </ResponsiveContainer>
       </figure>
