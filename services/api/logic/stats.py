@@ -39,7 +39,7 @@ from services.common.stats import (
 )
 
 MAX_DAYS = 366
-_CENT = Decimal("0.0001")
+_TEN_THOUSANDTH = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def backlog_of(waiting: Sequence[JobItem], now: datetime) -> Backlog:
+def _backlog(waiting: Sequence[JobItem], now: datetime) -> Backlog:
     """The review queue by how long each job has waited and by its due date."""
     ages = Counter[str]()
     today = now.date()
@@ -120,7 +120,7 @@ def _ocr(totals: Mapping[str, int], prices: OcrPrices) -> list[OcrCost]:
     rows = []
     for mode in sorted(m for m, n in jobs.items() if n > 0):
         price = prices.per_page(mode)
-        cost = (price * pages.get(mode, 0)).quantize(_CENT)
+        cost = (price * pages.get(mode, 0)).quantize(_TEN_THOUSANDTH)
         rows.append(
             OcrCost(
                 mode=mode,
@@ -128,7 +128,7 @@ def _ocr(totals: Mapping[str, int], prices: OcrPrices) -> list[OcrCost]:
                 pages=pages.get(mode, 0),
                 price_per_page=str(price),
                 estimated_cost=str(cost),
-                cost_per_invoice=str((cost / jobs[mode]).quantize(_CENT)),
+                cost_per_invoice=str((cost / jobs[mode]).quantize(_TEN_THOUSANDTH)),
             )
         )
     return rows
@@ -142,7 +142,7 @@ def _money(totals: Mapping[str, int]) -> list[Money]:
     return rows
 
 
-def summed(days: Iterable[Mapping[str, int]]) -> dict[str, int]:
+def _summed(days: Iterable[Mapping[str, int]]) -> dict[str, int]:
     totals: Counter[str] = Counter()
     for counters in days:
         totals.update(counters)
@@ -161,7 +161,7 @@ def figures(
 ) -> Stats:
     """The tenant's figures for the invoices received from `first` up to `end` (excluded),
     and its review backlog now."""
-    totals = summed(stats.days(tenant, first, end - timedelta(days=1)).values())
+    totals = _summed(stats.days(tenant, first, end - timedelta(days=1)).values())
     waiting = jobs.waiting_for_review(tenant)
     in_range = [job for job in waiting if first <= creation_day(job) < end]
     # A waiting job's first attempt is not in the roll-up yet (it has no final status);
@@ -189,7 +189,7 @@ def figures(
             processing=_durations(totals, PROCESSING),
             waiting_for_person=_durations(totals, WAITING),
         ),
-        backlog=backlog_of(waiting, now),
+        backlog=_backlog(waiting, now),
         review_reasons=[CodeCount(code=c, count=n) for c, n in _ranked(reasons)],
         corrections=[
             FieldCount(field=f, count=n) for f, n in _ranked(_prefixed(totals, CORRECTED))

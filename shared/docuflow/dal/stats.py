@@ -62,22 +62,17 @@ class StatsRepository:
 
         Returns False (and writes nothing) when the marker exists: counted already.
         """
-        names = {f"#c{i}": name for i, name in enumerate(counters)}
-        values = {f":c{i}": value for i, value in enumerate(counters.values())}
+        if not counters:
+            raise ValueError("nothing to count")
         update: Any = {
             "TableName": self._table.name,
             "Key": to_typed({"tenant_id": tenant_id, "sk": day_key(day)}),
+            "UpdateExpression": "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(counters))),
+            "ExpressionAttributeNames": {f"#c{i}": name for i, name in enumerate(counters)},
+            "ExpressionAttributeValues": to_typed(
+                {f":c{i}": value for i, value in enumerate(counters.values())}
+            ),
         }
-        if counters:
-            update["UpdateExpression"] = "ADD " + ", ".join(f"{n} :c{n[2:]}" for n in names)
-            update["ExpressionAttributeNames"] = names
-            update["ExpressionAttributeValues"] = to_typed(values)
-        else:
-            # Nothing to add (cannot happen for a final status, which counts itself), but
-            # the marker still says it was seen.
-            update["UpdateExpression"] = "SET #tenant = :tenant"
-            update["ExpressionAttributeNames"] = {"#tenant": "tenant_id"}
-            update["ExpressionAttributeValues"] = to_typed({":tenant": tenant_id})
         marker_item = {
             "tenant_id": tenant_id,
             "sk": marker,
