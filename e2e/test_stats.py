@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from docuflow.extraction.normalize import minor_units
 from e2e.client import Api
 from e2e.targets import Target
@@ -23,25 +25,28 @@ from tests.support import wait_for
 
 PROCESSING_TIMEOUT = 180
 SETTLE_TIMEOUT = 240
+COUNTED = ("COMPLETED", "APPROVED", "REJECTED", "FAILED", "NEEDS_REVIEW")
 
 
 def jobs_of_day(api: Api, day: str) -> list[dict[str, Any]]:
-    """Every job of the caller's tenant created on `day` (the list is newest first)."""
+    """Every job of the caller's tenant created on `day` that is in review or has an
+    outcome, one status at a time (the list is newest first; the suite leaves thousands of
+    CREATED jobs that no figure counts, which a status filter skips on the server)."""
     jobs: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        params: dict[str, Any] = {"limit": 100, **({"cursor": cursor} if cursor else {})}
-        page = api.get("/jobs", params=params)
-        assert page.status_code == 200, page.text
-        body = page.json()
-        for job in body["items"]:
-            if job["created_at"][:10] == day:
-                jobs.append(job)
-            elif job["created_at"][:10] < day:
-                return jobs
-        cursor = body["next_cursor"]
-        if not cursor:
-            return jobs
+    for status in COUNTED:
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"status": status, "limit": 100}
+            if cursor:
+                params["cursor"] = cursor
+            page = api.get("/jobs", params=params)
+            assert page.status_code == 200, page.text
+            body = page.json()
+            jobs.extend(job for job in body["items"] if job["created_at"][:10] == day)
+            cursor = body["next_cursor"]
+            if not cursor or any(job["created_at"][:10] < day for job in body["items"]):
+                break
+    return jobs
 
 
 def _seconds(start: str | None, end: str | None) -> float | None:
@@ -122,18 +127,18 @@ def reported_figures(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@pytest.mark.timeout(PROCESSING_TIMEOUT * 2 + SETTLE_TIMEOUT + 60)
 def test_the_stats_match_the_job_list(api: Api, reviewer: Api, target: Target) -> None:
     # Given a vendor's invoices: one completed, one approved with a correction, one
     # rejected, one left in review (each new account sends it to review)
     tax_id, vendor = new_vendor()
     first = upload_invoice(api, target, vendor=vendor, tax_id=tax_id, iban=new_iban())
     assert api.wait_status(first, timeout=PROCESSING_TIMEOUT)["status"] == "COMPLETED"
-    waiting = []
-    for _ in range(3):
-        job_id = upload_invoice(api, target, vendor=vendor, tax_id=tax_id, iban=new_iban())
-        job = api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)
-        assert job["status"] == "NEEDS_REVIEW", job
-        waiting.append(job)
+    uploaded = [
+        upload_invoice(api, target, vendor=vendor, tax_id=tax_id, iban=new_iban()) for _ in range(3)
+    ]
+    waiting = [api.wait_status(job_id, timeout=PROCESSING_TIMEOUT) for job_id in uploaded]
+    assert all(job["status"] == "NEEDS_REVIEW" for job in waiting), waiting
     approve = {
         "decision": "APPROVE",
         "expected_version": waiting[0]["version"],
