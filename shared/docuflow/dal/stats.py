@@ -14,6 +14,7 @@ Items, by sort key within the tenant's partition:
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Mapping
 from datetime import date
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 MARKER_TTL_SECONDS = 90 * 24 * 3600
 _TRANSACTION_CANCELED = "TransactionCanceledException"
 _ITEM_CONDITION_FAILED = "ConditionalCheckFailed"
+_CONFLICT = "TransactionConflict"
+_MAX_ATTEMPTS = 6
 # Attributes of a day item that are not counters.
 _KEYS = frozenset({"tenant_id", "sk"})
 
@@ -78,31 +81,33 @@ class StatsRepository:
             "sk": marker,
             "expires_at_epoch": int(time.time()) + MARKER_TTL_SECONDS,
         }
-        try:
-            self._low_level().transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table.name,
-                            "Item": to_typed(marker_item),
-                            "ConditionExpression": "attribute_not_exists(sk)",
-                        }
-                    },
-                    {"Update": update},
-                ]
-            )
-        except ClientError as exc:
-            code = str(exc.response.get("Error", {}).get("Code", ""))
-            reasons = exc.response.get("CancellationReasons") or []
-            if (
-                code == _TRANSACTION_CANCELED
-                and reasons[:1]
-                and (reasons[0].get("Code") == _ITEM_CONDITION_FAILED)
-            ):
-                return False
-            # The announcement is retried (the event stays owed): count it then.
-            raise EventNotPut(f"The daily roll-up was not written: {exc}") from exc
-        return True
+        items: Any = [
+            {
+                "Put": {
+                    "TableName": self._table.name,
+                    "Item": to_typed(marker_item),
+                    "ConditionExpression": "attribute_not_exists(sk)",
+                }
+            },
+            {"Update": update},
+        ]
+        for attempt in range(_MAX_ATTEMPTS):
+            try:
+                self._low_level().transact_write_items(TransactItems=items)
+            except ClientError as exc:
+                code = str(exc.response.get("Error", {}).get("Code", ""))
+                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons") or []]
+                if code == _TRANSACTION_CANCELED and reasons[:1] == [_ITEM_CONDITION_FAILED]:
+                    return False
+                if code == _TRANSACTION_CANCELED and _CONFLICT in reasons:
+                    # Another final status of the tenant's day, counted at the same moment:
+                    # a day item is hot in a burst. Wait a little, jittered, and try again.
+                    time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter
+                    continue
+                # The announcement is retried (the event stays owed): count it then.
+                raise EventNotPut(f"The daily roll-up was not written: {exc}") from exc
+            return True
+        raise EventNotPut("The daily roll-up was not written: its day kept changing.")
 
     def days(self, tenant_id: str, first: date, last: date) -> dict[date, dict[str, int]]:
         """The counters of each day from `first` to `last` (both included) that has any:

@@ -69,3 +69,52 @@ def test_a_retried_jobs_outcome_takes_it_out_of_failed() -> None:
         "money#JPY": 10,
     }
     assert contribution(_job(JobStatus.FAILED, attempt=3), None) == {"failed": 0}
+
+
+class _Table:
+    name = "stats"
+
+
+class _Client:
+    """TransactWriteItems that answers with the given cancellation reasons, then succeeds."""
+
+    def __init__(self, *answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.calls = 0
+
+    def transact_write_items(self, **_: object) -> None:
+        from botocore.exceptions import ClientError
+
+        self.calls += 1
+        if self.answers:
+            reasons = [{"Code": code} for code in self.answers.pop(0)]
+            error = {
+                "Error": {"Code": "TransactionCanceledException"},
+                "CancellationReasons": reasons,
+            }
+            raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]
+
+
+def _add_once(client: _Client) -> bool:
+    from datetime import date
+
+    from docuflow.dal.stats import StatsRepository
+
+    repository = StatsRepository(_Table(), client)  # type: ignore[arg-type]
+    return repository.add_once("acme", date(2026, 3, 1), "counted#j#v7", {"completed": 1})
+
+
+def test_a_conflict_on_a_busy_day_is_tried_again_and_a_known_marker_counts_nothing() -> None:
+    # A transaction conflict (another final status of the same day) is retried
+    busy = _Client(["None", "TransactionConflict"])
+    assert _add_once(busy) is True and busy.calls == 2
+    # The marker's condition failing means counted already: nothing is written, no retry
+    counted = _Client(["ConditionalCheckFailed", "None"])
+    assert _add_once(counted) is False and counted.calls == 1
+
+
+def test_a_day_that_keeps_conflicting_leaves_the_event_owed() -> None:
+    from docuflow.domain.errors import EventNotPut
+
+    with pytest.raises(EventNotPut):
+        _add_once(_Client(*[["None", "TransactionConflict"]] * 6))
