@@ -75,7 +75,7 @@ def expected_figures(jobs: list[dict[str, Any]]) -> dict[str, Any]:
         reasons.update({reason["code"] for reason in job["review_reasons"]})
     corrections: Counter[str] = Counter()
     for job in decided:
-        corrections.update(job["corrections"])
+        corrections.update(job["corrections"].keys())
         if job["line_corrections"] is not None:
             corrections["line_items"] += 1
     money: Counter[str] = Counter()
