@@ -54,6 +54,7 @@ ROUTES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
     ("rescoreReviewJob", "POST", "/review/jobs/{job_id}/rescore", {}, "reviewer"),
     ("listVendors", "GET", "/vendors", None, "reviewer"),
     ("getVendor", "GET", "/vendors/tax-none", None, "reviewer"),
+    ("getStats", "GET", "/stats", None, "reviewer"),
     ("exportInvoices", "GET", "/exports", None, "clerk"),
     ("exportInvoicesFile", "GET", "/exports/file", None, "clerk"),
     ("getJobUbl", "GET", "/jobs/{job_id}/ubl", None, "clerk"),

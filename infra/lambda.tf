@@ -22,6 +22,9 @@ locals {
     EVENT_BUS_NAME             = aws_cloudwatch_event_bus.this.name
     WEBHOOKS_TABLE             = aws_dynamodb_table.this["webhooks"].name
     DELIVERIES_TABLE           = aws_dynamodb_table.this["deliveries"].name
+    STATS_TABLE                = aws_dynamodb_table.this["stats"].name
+    OCR_PRICE_EXPENSE_PAGE     = tostring(var.ocr_price_expense_page)
+    OCR_PRICE_DOCUMENT_PAGE    = tostring(var.ocr_price_document_page)
     WEBHOOK_QUEUE_URL          = aws_sqs_queue.webhooks.url
     WEBHOOK_DLQ_URL            = aws_sqs_queue.webhooks_dlq.url
     WEBHOOK_ALLOW_LOOPBACK     = tostring(var.webhook_allow_loopback)

@@ -103,6 +103,28 @@ variable "ocr_mode" {
   }
 }
 
+variable "ocr_price_expense_page" {
+  description = "USD per page of AnalyzeExpense, for the dashboard's cost estimate (list price in docs/cost.md)."
+  type        = number
+  default     = 0.01
+
+  validation {
+    condition     = var.ocr_price_expense_page >= 0 && var.ocr_price_expense_page <= 10
+    error_message = "ocr_price_expense_page must be between 0 and 10 (USD per page)."
+  }
+}
+
+variable "ocr_price_document_page" {
+  description = "USD per page of AnalyzeDocument with FORMS and TABLES, for the dashboard's cost estimate (list price in docs/cost.md)."
+  type        = number
+  default     = 0.065
+
+  validation {
+    condition     = var.ocr_price_document_page >= 0 && var.ocr_price_document_page <= 10
+    error_message = "ocr_price_document_page must be between 0 and 10 (USD per page)."
+  }
+}
+
 variable "confidence_threshold" {
   description = "Default minimum field confidence (0-100) below which a job goes to review."
   type        = number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from services.common.settings import (
     MaxUploadBytes,
     NonEmpty,
     ScoringThresholds,
+    StatsSettings,
     StorageSettings,
     TenantSettingsTable,
     VendorSettings,
@@ -53,6 +55,16 @@ class ExportSettings(StorageSettings):
     and hands out a presigned GET valid this long (the objects expire after a day)."""
 
     export_url_ttl_seconds: Annotated[int, Field(ge=60, le=3600)] = 900
+PricePerPage = Annotated[Decimal, Field(ge=0, le=10, description="USD per page")]
+
+
+class StatsApiSettings(StatsSettings):
+    """api-stats reads the roll-up and the review index, and prices OCR pages (defaults:
+    the Textract list prices in docs/cost.md)."""
+
+    jobs_table: NonEmpty
+    ocr_price_expense_page: PricePerPage = Decimal("0.010")
+    ocr_price_document_page: PricePerPage = Decimal("0.065")
 
 
 @cache
@@ -85,3 +97,5 @@ def get_upload_settings() -> UploadSettings:
 @cache
 def get_export_settings() -> ExportSettings:
     return ExportSettings()
+def get_stats_settings() -> StatsApiSettings:
+    return StatsApiSettings()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from docuflow.dal import clients
 from docuflow.dal.events import EventBus
 from docuflow.dal.settings import TenantSettingsRepository
+from docuflow.dal.jobs import JobRepository
+from docuflow.dal.stats import StatsRepository
 from docuflow.dal.vendors import VendorRepository
 from services.api.config import (
     get_review_settings,
+    get_stats_settings,
     get_storage_settings,
     get_upload_settings,
     get_vendor_settings,
@@ -16,6 +21,7 @@ from services.common.adapters import (
     Processing,
     Storage,
     processing_from,
+    stats_from,
     storage_from,
     vendors_from,
 )
@@ -54,11 +60,33 @@ def _announcer() -> Announcer:
     settings = get_review_settings()
     decided = storage_from(settings)
     bus = EventBus(clients.events(), settings.event_bus_name)
-    return Announcer(jobs=decided.jobs, bus=bus, documents=decided.documents)
+    return Announcer(
+        jobs=decided.jobs, bus=bus, stats=stats_from(settings), documents=decided.documents
+    )
 
 
 announcer: Provider[Announcer] = Provider(_announcer)
 """The bus, for the decisions (APPROVED, REJECTED) of the review routes."""
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The roll-up and the review index: what the stats route reads."""
+
+    stats: StatsRepository
+    jobs: JobRepository
+
+
+def _figures() -> Figures:
+    settings = get_stats_settings()
+    return Figures(
+        stats=stats_from(settings),
+        jobs=JobRepository(clients.dynamodb().Table(settings.jobs_table)),
+    )
+
+
+figures: Provider[Figures] = Provider(_figures)
+"""The stats route's tables."""
 
 
 def reset() -> None:
@@ -68,3 +96,4 @@ def reset() -> None:
     vendors.reset()
     announcer.reset()
     tenant_scoring.reset()
+    figures.reset()

@@ -73,7 +73,14 @@ class ScoringThresholds(Settings):
         )
 
 
-class EventBusSettings(Settings):
-    """The functions that write a final status announce it on the project's bus."""
+class StatsSettings(Settings):
+    """The daily roll-up of figures per tenant (ADR 0035)."""
+
+    stats_table: NonEmpty
+
+
+class EventBusSettings(StatsSettings):
+    """The functions that write a final status announce it on the project's bus, and
+    count it in the daily roll-up first."""
 
     event_bus_name: NonEmpty

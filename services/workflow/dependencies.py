@@ -13,6 +13,7 @@ from services.common.adapters import (
     Storage,
     Tables,
     documents_from,
+    stats_from,
     storage_from,
     tables_from,
     vendors_from,
@@ -55,9 +56,12 @@ scoring: Provider[TenantScoring] = Provider(
 
 
 def _routing_announcer() -> Announcer:
-    routed = storage_from(get_parse_settings())
-    bus = EventBus(clients.events(), get_parse_settings().event_bus_name)
-    return Announcer(jobs=routed.jobs, bus=bus, documents=routed.documents)
+    settings = get_parse_settings()
+    routed = storage_from(settings)
+    bus = EventBus(clients.events(), settings.event_bus_name)
+    return Announcer(
+        jobs=routed.jobs, bus=bus, stats=stats_from(settings), documents=routed.documents
+    )
 
 
 # parse-and-score and read-einvoice announce COMPLETED (with the result), mark-failed FAILED.
@@ -66,6 +70,7 @@ failure_announcer: Provider[Announcer] = Provider(
     lambda: Announcer(
         jobs=failure_tables().jobs,
         bus=EventBus(clients.events(), get_failure_settings().event_bus_name),
+        stats=stats_from(get_failure_settings()),
     )
 )
 

@@ -98,6 +98,7 @@ class Cloud:
     jobs_table: str
     audit_table: str
     vendors_table: str
+    stats_table: str
     bucket: str
     dlq_url: str
     state_machine_arn: str
@@ -188,6 +189,8 @@ def create_cloud(session: Any) -> Cloud:
     dynamodb.create_table(TableName=audit_table, **table_definition("audit"))
     vendors_table = f"vendors-{suffix}"
     dynamodb.create_table(TableName=vendors_table, **table_definition("vendors"))
+    stats_table = f"stats-{suffix}"
+    dynamodb.create_table(TableName=stats_table, **table_definition("stats"))
     webhooks_table, deliveries_table = f"webhooks-{suffix}", f"deliveries-{suffix}"
     dynamodb.create_table(TableName=webhooks_table, **table_definition("webhooks"))
     dynamodb.create_table(TableName=deliveries_table, **table_definition("deliveries"))
@@ -211,6 +214,7 @@ def create_cloud(session: Any) -> Cloud:
         jobs_table=jobs_table,
         audit_table=audit_table,
         vendors_table=vendors_table,
+        stats_table=stats_table,
         bucket=bucket,
         dlq_url=dlq_url,
         state_machine_arn=machine["stateMachineArn"],

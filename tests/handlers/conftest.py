@@ -19,7 +19,16 @@ def _reset_services() -> None:
     """Forget cached settings, clients, repositories and resolvers between tests."""
     from services.api import config as api_config
     from services.api import dependencies as api_dependencies
-    from services.api.handlers import admin, exports, jobs, review, uploads, vendors, webhooks
+    from services.api.handlers import (
+        admin,
+        exports,
+        jobs,
+        review,
+        stats,
+        uploads,
+        vendors,
+        webhooks,
+    )
     from services.intake import config as intake_config
     from services.intake.handlers import s3_events
     from services.outbox import config as outbox_config
@@ -36,6 +45,7 @@ def _reset_services() -> None:
         api_config.get_vendor_settings,
         api_config.get_upload_settings,
         api_config.get_admin_settings,
+        api_config.get_stats_settings,
         intake_config.get_settings,
         workflow_config.get_table_settings,
         workflow_config.get_storage_settings,
@@ -52,7 +62,7 @@ def _reset_services() -> None:
     api_dependencies.reset()
     workflow_dependencies.reset()
     s3_events.ports.reset()
-    for module in (admin, exports, jobs, review, uploads, vendors, webhooks):
+    for module in (admin, exports, jobs, review, stats, uploads, vendors, webhooks):
         module.app.reset()
     admin.ports.reset()
     webhooks.ports.reset()
@@ -76,6 +86,7 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("JOBS_TABLE", created.jobs_table)
         monkeypatch.setenv("AUDIT_TABLE", created.audit_table)
         monkeypatch.setenv("VENDORS_TABLE", created.vendors_table)
+        monkeypatch.setenv("STATS_TABLE", created.stats_table)
         monkeypatch.setenv("RAW_BUCKET", created.bucket)
         monkeypatch.setenv("STATE_MACHINE_ARN", created.state_machine_arn)
         monkeypatch.setenv("DLQ_URL", created.dlq_url)

@@ -20,6 +20,7 @@ from services.api.handlers.admin import lambda_handler as admin
 from services.api.handlers.exports import lambda_handler as exports
 from services.api.handlers.jobs import lambda_handler as jobs
 from services.api.handlers.review import lambda_handler as review
+from services.api.handlers.stats import lambda_handler as stats
 from services.api.handlers.uploads import lambda_handler as uploads
 from services.api.handlers.vendors import lambda_handler as vendors
 from services.api.handlers.webhooks import lambda_handler as webhooks
@@ -58,6 +59,7 @@ ROUTES: list[tuple[Any, str, str, dict[str, Any] | None, str]] = [
     (review, "POST", "/review/jobs/{job_id}/rescore", {}, "reviewers"),
     (vendors, "GET", "/vendors", None, "reviewers"),
     (vendors, "GET", "/vendors/{vendor_id}", None, "reviewers"),
+    (stats, "GET", "/stats", None, "reviewers"),
     (exports, "GET", "/exports", None, "clerks"),
     (exports, "GET", "/jobs/{job_id}/ubl", None, "clerks"),
     (webhooks, "GET", "/webhooks", None, "admins"),

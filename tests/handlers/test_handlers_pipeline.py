@@ -58,6 +58,8 @@ class Stack:
     @property
     def settings_table(self) -> str:
         return f"settings-{self.suffix}"
+    def stats_table(self) -> str:
+        return f"stats-{self.suffix}"
 
     @property
     def bucket(self) -> str:
@@ -89,6 +91,7 @@ def _deploy(stack: Stack) -> Stack:
     c("dynamodb").create_table(TableName=stack.audit_table, **table_definition("audit"))
     c("dynamodb").create_table(TableName=stack.vendors_table, **table_definition("vendors"))
     c("dynamodb").create_table(TableName=stack.settings_table, **table_definition("settings"))
+    c("dynamodb").create_table(TableName=stack.stats_table, **table_definition("stats"))
     c("s3").create_bucket(Bucket=stack.bucket)
     stack.dlq_url = c("sqs").create_queue(QueueName=f"dlq-{stack.suffix}")["QueueUrl"]
     ocr_queue = c("sqs").create_queue(QueueName=f"ocr-{stack.suffix}")["QueueUrl"]
@@ -108,6 +111,7 @@ def _deploy(stack: Stack) -> Stack:
         "AUDIT_TABLE": stack.audit_table,
         "VENDORS_TABLE": stack.vendors_table,
         "SETTINGS_TABLE": stack.settings_table,
+        "STATS_TABLE": stack.stats_table,
         "RAW_BUCKET": stack.bucket,
         "DLQ_URL": stack.dlq_url,
         "OCR_MODE": "document",

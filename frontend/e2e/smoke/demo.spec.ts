@@ -146,6 +146,7 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await expectNoSeriousA11yViolations(page, 'job result');
   await saveScreenshot(page, 'job-result');
 
+
   expect(problems, 'console errors (e.g. CSP violations)').toEqual([]);
 });
 
@@ -211,4 +212,24 @@ test('an admin of the demo company manages its users and settings; others see no
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Saved (version 1).')).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'settings');
+});
+
+test('the dashboard shows the generated history with its charts, accessibly, and a figure leads to its list', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto('/');
+  await expect(page.getByLabel('Demo role')).toHaveValue('reviewer');
+  // The charts' library arrives with the route, under the production CSP
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  const received = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Invoices received' }) });
+  await expect(received.getByRole('link').first()).toHaveText(/^[1-9]\d*$/);
+  await expect(page.getByRole('figure', { name: 'Top review reasons' }).locator('svg').first()).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'dashboard');
+  await saveScreenshot(page, 'dashboard');
+  // "Completed automatically" opens the jobs list filtered to them
+  await received.getByRole('link', { name: /^\d+$/ }).nth(1).click();
+  await expect(page.getByLabel('Status')).toHaveValue('COMPLETED');
+  expect(problems, 'console errors (e.g. CSP violations)').toEqual([]);
 });

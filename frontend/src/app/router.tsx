@@ -1,4 +1,6 @@
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { Loading } from '@/components/Feedback';
 import { Layout } from './Layout';
 import { JobRoute } from './routes/job';
 import { JobsRoute } from './routes/jobs';
@@ -10,6 +12,9 @@ import { UploadRoute } from './routes/upload';
 import { VendorRoute } from './routes/vendor';
 import { VendorsRoute } from './routes/vendors';
 import { WebhooksRoute } from './routes/webhooks';
+
+// The dashboard (and its chart library) is loaded when it is opened: the initial JS budget.
+const DashboardRoute = lazy(() => import('./routes/dashboard'));
 
 export function AppRouter() {
   return (
@@ -25,6 +30,14 @@ export function AppRouter() {
           <Route path="vendors/:vendorId" element={<VendorRoute />} />
           <Route path="webhooks" element={<WebhooksRoute />} />
           <Route path="settings" element={<SettingsRoute />} />
+          <Route
+            path="dashboard"
+            element={
+              <Suspense fallback={<Loading label="Loading the dashboard…" />}>
+                <DashboardRoute />
+              </Suspense>
+            }
+          />
           <Route path="*" element={<NotFoundRoute />} />
         </Route>
       </Routes>

@@ -9,4 +9,5 @@ export const paths = {
   vendor: (vendorId: string) => `/vendors/${encodeURIComponent(vendorId)}`,
   webhooks: '/webhooks',
   settings: '/settings',
+  dashboard: '/dashboard',
 } as const;

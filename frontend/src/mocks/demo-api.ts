@@ -30,6 +30,7 @@ import {
 } from '@/types/api';
 import { FIELD_NAMES, MONEY_FIELDS } from '@/types/domain';
 import type { DemoData, DemoDocument } from './demo-data';
+import { demoStats } from './demo-stats';
 
 /** How long each step takes in the demo, in ms. */
 export const DEMO_TIMING = { autoStart: 800, ocr: 1200, parse: 1600 };
@@ -406,6 +407,28 @@ export class DemoApi {
       this.state.entries.filter((entry) => !wanted || entry.job.status === wanted),
       params,
     );
+  }
+
+  /** GET /stats: the GENERATED roll-up and the demo's queue (./demo-stats.ts). */
+  stats(params: URLSearchParams): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
+    this.state.entries.forEach((entry) => this.advance(entry));
+    const day = (name: string) => {
+      const raw = params.get(name);
+      if (raw === null) return { ok: true as const, value: null };
+      const valid = /^\d{4}-\d{2}-\d{2}$/.test(raw) && iso(Date.parse(raw)).startsWith(raw);
+      return valid ? { ok: true as const, value: raw } : { ok: false as const, name, raw };
+    };
+    const from = day('from');
+    const to = day('to');
+    if (!from.ok) return error(400, 'VALIDATION_ERROR', `from: ${from.raw} is not a calendar date (YYYY-MM-DD).`);
+    if (!to.ok) return error(400, 'VALIDATION_ERROR', `to: ${to.raw} is not a calendar date (YYYY-MM-DD).`);
+    const end = to.value ?? iso(Date.parse(iso(this.now()).slice(0, 10)) + 86_400_000).slice(0, 10);
+    const first = from.value ?? iso(Date.parse(end) - 30 * 86_400_000).slice(0, 10);
+    if (end <= first) return error(400, 'VALIDATION_ERROR', 'to: must be after from (to is not included).');
+    if (Date.parse(end) - Date.parse(first) > 366 * 86_400_000) return error(400, 'VALIDATION_ERROR', 'from, to: at most 366 days at a time.');
+    const jobs = this.state.entries.map((entry) => entry.job);
+    return { status: 200, body: demoStats(this.data, jobs, { from: first, to: end }, this.now()) };
   }
 
   /**

@@ -35,6 +35,7 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.get(at('/jobs/:jobId'), ({ params }) => json(demo.getJob(String(params.jobId)))),
     http.get(at('/jobs/:jobId/result'), ({ params }) => json(demo.result(String(params.jobId)))),
     http.get(at('/jobs/:jobId/audit'), ({ params }) => json(demo.auditTrail(String(params.jobId)))),
+    http.get(at('/stats'), ({ request }) => json(demo.stats(new URL(request.url).searchParams))),
     http.get(at('/vendors'), () => json(demo.listVendors())),
     http.get(at('/vendors/:vendorId'), ({ params }) =>
       json(demo.getVendor(String(params.vendorId))),

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import {
+  zStats,
   zAuditEvent,
   zAuditTrail,
   zBoundingBox,
@@ -117,3 +118,6 @@ export type VendorPage = z.infer<typeof vendorPageSchema>;
 export type VendorDetail = z.infer<typeof vendorDetailSchema>;
 
 export const JOB_STATUSES = jobStatusSchema.options;
+
+export const statsSchema = zStats;
+export type Stats = z.infer<typeof statsSchema>;

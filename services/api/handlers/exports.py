@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -24,7 +24,7 @@ from services.api.errors import AUTH_ERRORS, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
 from services.api.logic import exports
-from services.api.models import Cursor, JobId, QueryDate
+from services.api.models import Cursor, JobId, QueryDate, query_day
 from services.api.models_integrations import ExportLink, ExportPage
 from services.api.pagination import decode_cursor, encode_cursor
 from services.common.errors import NotExportable
@@ -59,17 +59,6 @@ def _ubl_responses() -> dict[int, Any]:
         "application/xml": {"schema": {"type": "string", "description": "UBL 2.1 XML"}}
     }
     return documented
-
-
-def _day(text: str | None, name: str) -> date | None:
-    """A `YYYY-MM-DD` query value as a date (pydantic's own date type would also take a
-    number such as `0` as a Unix time); a day the calendar has not is a 400."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{name}: {text} is not a calendar date (YYYY-MM-DD).") from None
 
 
 @router.get(
@@ -125,7 +114,7 @@ def export_invoices(  # Powertools passes every parameter by name
 def _query(
     status: JobStatus | None, created_from: str | None, created_to: str | None
 ) -> exports.ExportQuery:
-    start, end = _day(created_from, "from"), _day(created_to, "to")
+    start, end = query_day(created_from, "from"), query_day(created_to, "to")
     if start and end and end <= start:
         raise ValidationFailed("to: must be after from (to is not included).")
     return exports.ExportQuery(status=status, created_from=start, created_to=end)

@@ -14,6 +14,7 @@ from docuflow.dal.events import EventBus
 from docuflow.dal.jobs import JobRepository
 from docuflow.dal.queues import DeadLetterQueue
 from docuflow.observability import logger, metrics, tracer
+from services.common.adapters import stats_from
 from services.common.events import Announcer
 from services.common.wiring import Provider
 from services.outbox.config import get_sweep_settings
@@ -26,6 +27,7 @@ def _ports() -> SweepPorts:
         announcer=Announcer(
             jobs=JobRepository(clients.dynamodb().Table(settings.jobs_table)),
             bus=EventBus(clients.events(), settings.event_bus_name),
+            stats=stats_from(settings),
             documents=DocumentStore(clients.s3(), settings.raw_bucket),
         ),
         dead_letters=DeadLetterQueue(clients.sqs(), settings.dlq_url),

@@ -23,6 +23,7 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "api-review": api.ReviewSettings,
     "api-vendors": VendorSettings,
     "api-admin": api.AdminSettings,
+    "api-stats": api.StatsApiSettings,
     "intake": intake.IntakeSettings,
     "validate-document": workflow.ValidationSettings,
     "start-ocr": workflow.StartOcrSettings,
@@ -70,6 +71,7 @@ def test_thresholds_are_parsed_and_checked(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("VENDORS_TABLE", "vendors")
     monkeypatch.setenv("EVENT_BUS_NAME", "bus")
     monkeypatch.setenv("SETTINGS_TABLE", "settings")
+    monkeypatch.setenv("STATS_TABLE", "stats")
     monkeypatch.setenv("CONFIDENCE_THRESHOLDS", '{"total_amount": 95}')
     monkeypatch.delenv("CONFIDENCE_THRESHOLD", raising=False)
     assert workflow.ParseSettings().confidence_thresholds == {"total_amount": 95}

@@ -39,6 +39,29 @@ export const zAuditTrail = z.object({
 });
 
 /**
+ * BacklogAge
+ */
+export const zBacklogAge = z.object({
+    under_1_day: z.int(),
+    from_1_to_3_days: z.int(),
+    from_3_to_7_days: z.int(),
+    over_7_days: z.int()
+});
+
+/**
+ * Backlog
+ *
+ * Every job of the tenant in NEEDS_REVIEW now, whenever it was received.
+ */
+export const zBacklog = z.object({
+    total: z.int(),
+    by_age: zBacklogAge,
+    overdue: z.int(),
+    due_this_week: z.int(),
+    no_due_date: z.int()
+});
+
+/**
  * BoundingBox
  */
 export const zBoundingBox = z.object({
@@ -59,6 +82,14 @@ export const zCheck = z.object({
     ]),
     message: z.string(),
     fields: z.array(z.string()).optional()
+});
+
+/**
+ * CodeCount
+ */
+export const zCodeCount = z.object({
+    code: z.string(),
+    count: z.int()
 });
 
 /**
@@ -169,6 +200,15 @@ export const zDocumentType = z.enum([
 ]);
 
 /**
+ * Durations
+ */
+export const zDurations = z.object({
+    count: z.int(),
+    median_seconds: z.int().nullable(),
+    p90_seconds: z.int().nullable()
+});
+
+/**
  * EInvoiceInfo
  *
  * What kind of structured e-invoice the result was read from.
@@ -233,6 +273,14 @@ export const zFailedCheck = z.object({
     check: z.string(),
     message: z.string(),
     evidence: z.record(z.string(), z.unknown())
+});
+
+/**
+ * FieldCount
+ */
+export const zFieldCount = z.object({
+    field: z.string(),
+    count: z.int()
 });
 
 /**
@@ -376,6 +424,26 @@ export const zLineItemsCorrected = z.object({
 });
 
 /**
+ * Money
+ */
+export const zMoney = z.object({
+    currency: z.string(),
+    amount: z.string()
+});
+
+/**
+ * OcrCost
+ */
+export const zOcrCost = z.object({
+    mode: z.string(),
+    invoices: z.int(),
+    pages: z.int(),
+    price_per_page: z.string(),
+    estimated_cost: z.string(),
+    cost_per_invoice: z.string().nullable()
+});
+
+/**
  * OtherField
  *
  * A key-value pair that is not one of the normalized fields.
@@ -388,6 +456,17 @@ export const zOtherField = z.object({
     bbox: zBoundingBox.nullish(),
     source: zFieldSource,
     xml_path: z.string().nullish()
+});
+
+/**
+ * Outcomes
+ */
+export const zOutcomes = z.object({
+    completed: z.int(),
+    approved: z.int(),
+    rejected: z.int(),
+    failed: z.int(),
+    in_review: z.int()
 });
 
 /**
@@ -552,6 +631,31 @@ export const zTenantSettings = z.object({
     version: z.int(),
     updated_at: z.string().nullable(),
     updated_by: z.string().nullable()
+});
+
+/**
+ * Timings
+ */
+export const zTimings = z.object({
+    processing: zDurations,
+    waiting_for_person: zDurations
+});
+
+/**
+ * Stats
+ */
+export const zStats = z.object({
+    date_from: z.string(),
+    date_to: z.string(),
+    received: z.int(),
+    outcomes: zOutcomes,
+    straight_through_rate: z.number().nullable(),
+    timings: zTimings,
+    backlog: zBacklog,
+    review_reasons: z.array(zCodeCount),
+    corrections: z.array(zFieldCount),
+    ocr: z.array(zOcrCost),
+    approved_money: z.array(zMoney)
 });
 
 /**
