@@ -55,6 +55,8 @@ class ExportSettings(StorageSettings):
     and hands out a presigned GET valid this long (the objects expire after a day)."""
 
     export_url_ttl_seconds: Annotated[int, Field(ge=60, le=3600)] = 900
+
+
 PricePerPage = Annotated[Decimal, Field(ge=0, le=10, description="USD per page")]
 
 
@@ -97,5 +99,7 @@ def get_upload_settings() -> UploadSettings:
 @cache
 def get_export_settings() -> ExportSettings:
     return ExportSettings()
+
+
 def get_stats_settings() -> StatsApiSettings:
     return StatsApiSettings()

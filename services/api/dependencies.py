@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from docuflow.dal import clients
 from docuflow.dal.events import EventBus
-from docuflow.dal.settings import TenantSettingsRepository
 from docuflow.dal.jobs import JobRepository
+from docuflow.dal.settings import TenantSettingsRepository
 from docuflow.dal.stats import StatsRepository
 from docuflow.dal.vendors import VendorRepository
 from services.api.config import (

@@ -58,6 +58,7 @@ class Stack:
     @property
     def settings_table(self) -> str:
         return f"settings-{self.suffix}"
+
     def stats_table(self) -> str:
         return f"stats-{self.suffix}"
 
