@@ -101,5 +101,6 @@ def get_export_settings() -> ExportSettings:
     return ExportSettings()
 
 
+@cache
 def get_stats_settings() -> StatsApiSettings:
     return StatsApiSettings()

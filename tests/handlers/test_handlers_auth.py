@@ -61,6 +61,7 @@ ROUTES: list[tuple[Any, str, str, dict[str, Any] | None, str]] = [
     (vendors, "GET", "/vendors/{vendor_id}", None, "reviewers"),
     (stats, "GET", "/stats", None, "reviewers"),
     (exports, "GET", "/exports", None, "clerks"),
+    (exports, "GET", "/exports/file", None, "clerks"),
     (exports, "GET", "/jobs/{job_id}/ubl", None, "clerks"),
     (webhooks, "GET", "/webhooks", None, "admins"),
     (

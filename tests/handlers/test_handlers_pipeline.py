@@ -59,6 +59,7 @@ class Stack:
     def settings_table(self) -> str:
         return f"settings-{self.suffix}"
 
+    @property
     def stats_table(self) -> str:
         return f"stats-{self.suffix}"
 
