@@ -149,14 +149,16 @@ class UserList(_Response):
 
 
 class InviteUser(_Request):
+    # The constraints before the validator, so the document states them too (after it,
+    # pydantic checks them but leaves them out of the JSON schema).
     email: Annotated[
         str,
-        AfterValidator(str.lower),
         Field(
             max_length=254,
             pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
             description="The user's e-mail address: their sign-in name",
         ),
+        AfterValidator(str.lower),
     ]
     role: RoleName
     temporary_password: Annotated[

@@ -359,7 +359,7 @@ export const zGatewayMessage = z.object({
  * InviteUser
  */
 export const zInviteUser = z.object({
-    email: z.string().max(254),
+    email: z.string().max(254).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/),
     role: z.enum([
         'clerk',
         'reviewer',
