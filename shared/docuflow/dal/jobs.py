@@ -37,8 +37,6 @@ from docuflow.domain.errors import (
 from docuflow.domain.status import FINAL_STATUSES, JobStatus, ensure_transition, status_timestamps
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 TENANT_INDEX = "tenant_id-created_at-index"
@@ -80,19 +78,8 @@ def _page_key(index: str, job: JobItem) -> dict[str, str]:
     return {name: str(values[name]) for name in sorted(_PAGE_KEYS[index])}
 
 
-class JobRepository:
+class JobRepository(clients.TableWithTransactions):
     """Reads and conditional writes of the jobs table."""
-
-    def __init__(self, table: Table, client: DynamoDBClient | None = None) -> None:
-        """`client` (a plain low-level client, for transactions) defaults to the shared
-        `clients.dynamodb_client()`, created on first use."""
-        self._table = table
-        self._client = client
-
-    def _low_level(self) -> DynamoDBClient:
-        if self._client is None:
-            self._client = clients.dynamodb_client()
-        return self._client
 
     def create(self, job: JobItem) -> None:
         """Write a new job; fails with ConcurrentUpdate if the id is taken."""

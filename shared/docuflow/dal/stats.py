@@ -28,8 +28,7 @@ from docuflow.dal.items import from_dynamo, to_typed
 from docuflow.domain.errors import EventNotPut
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.service_resource import Table
+    pass
 
 MARKER_TTL_SECONDS = 90 * 24 * 3600
 _TRANSACTION_CANCELED = "TransactionCanceledException"
@@ -48,17 +47,8 @@ def marker_key(job_id: str, version: int) -> str:
     return f"counted#{job_id}#v{version}"
 
 
-class StatsRepository:
+class StatsRepository(clients.TableWithTransactions):
     """Counter writes and day reads of the stats table, always within one tenant."""
-
-    def __init__(self, table: Table, client: DynamoDBClient | None = None) -> None:
-        self._table = table
-        self._client = client
-
-    def _low_level(self) -> DynamoDBClient:
-        if self._client is None:
-            self._client = clients.dynamodb_client()
-        return self._client
 
     def add_once(self, tenant_id: str, day: date, marker: str, counters: Mapping[str, int]) -> bool:
         """ADD `counters` to the tenant's `day`, unless `marker` was written before.
