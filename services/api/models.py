@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -31,6 +32,7 @@ from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import Check, ExtractionResult, ReviewReason, Routing
 from docuflow.vendors import InvoiceSeen, VendorProfile
 from services.api.logic.blocking import FailedCheck
+from services.api.logic.jobs import DayRange
 from services.api.logic.uploads import (
     CONTENT_TYPE_PATTERN,
     FILENAME_PATTERN,
@@ -97,6 +99,24 @@ def query_day(text: str | None, name: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed(f"{name}: {text} is not a calendar date (YYYY-MM-DD).") from None
+
+
+# The `from` and `to` of every operation that selects jobs by the day they were received
+# (GET /jobs, /exports, /exports/file, /stats): one meaning and one set of 400s.
+FromDay = Annotated[
+    QueryDate | SkipJsonSchema[None],
+    Query(alias="from", description="The first day included (YYYY-MM-DD, UTC)."),
+]
+ToDay = Annotated[
+    QueryDate | SkipJsonSchema[None],
+    Query(alias="to", description="The day after the last one included (YYYY-MM-DD, UTC)."),
+]
+
+
+def day_range(date_from: str | None, date_to: str | None) -> DayRange:
+    """The days a request's `from` and `to` name; a 400 for a day the calendar has not or
+    for `to` not after `from`."""
+    return DayRange(query_day(date_from, "from"), query_day(date_to, "to"))
 
 
 class _Request(BaseModel):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from typing import Any
 
 import pytest
 
@@ -154,6 +156,127 @@ def test_list_by_status_alone(cloud: Cloud) -> None:
     done = make_job(cloud, tenant_id="erin", status="APPROVED", fixture=None)
     response = get("/jobs", query={"status": "APPROVED"}, tenant="erin")
     assert [item["job_id"] for item in response["json"]["items"]] == [done.job_id]
+
+
+def _received(cloud: Cloud, tenant: str, *days: str, status: str = "COMPLETED") -> list[str]:
+    """Jobs of `tenant` created at each of `days` (ISO times), their ids in that order."""
+    return [
+        make_job(cloud, tenant_id=tenant, status=status, created_at=day, fixture=None).job_id
+        for day in days
+    ]
+
+
+def _listed(query: dict[str, str], tenant: str) -> list[str]:
+    response = get("/jobs", query=query | {"limit": "100"}, tenant=tenant)
+    assert response["statusCode"] == 200, response["json"]
+    return [item["job_id"] for item in response["json"]["items"]]
+
+
+def test_a_range_lists_the_jobs_received_from_from_up_to_to_not_included(cloud: Cloud) -> None:
+    # Given jobs received around November's first week (UTC), and another company's
+    # job inside it
+    before, first, last, on_to = _received(
+        cloud,
+        "frank",
+        "2026-10-31T23:59:59.999Z",
+        "2026-11-01T00:00:00.000Z",
+        "2026-11-07T23:59:59.999Z",
+        "2026-11-08T00:00:00.000Z",
+    )
+    _received(cloud, "grace", "2026-11-03T12:00:00.000Z")
+    # When the week is listed (`to` is the day after the last one, as for /stats)
+    listed = _listed({"from": "2026-11-01", "to": "2026-11-08"}, "frank")
+    # Then the jobs of its first and last day are in it, newest first, and neither the
+    # day before nor the `to` day is
+    assert listed == [last, first]
+    # And each side can be left open
+    assert _listed({"from": "2026-11-08"}, "frank") == [on_to]
+    assert _listed({"to": "2026-11-01"}, "frank") == [before]
+    assert _listed({"from": "2026-11-01", "to": "2026-11-02"}, "frank") == [first]
+
+
+def test_a_range_and_a_status_select_both(cloud: Cloud) -> None:
+    # Given failed and completed jobs inside and outside a day
+    failed_in = _received(cloud, "heidi", "2026-11-05T08:00:00.000Z", status="FAILED")
+    _received(cloud, "heidi", "2026-11-05T09:00:00.000Z", status="COMPLETED")
+    _received(cloud, "heidi", "2026-11-06T08:00:00.000Z", status="FAILED")
+    # When the failed ones of that day are listed, then only the failed one of the day is
+    query = {"status": "FAILED", "from": "2026-11-05", "to": "2026-11-06"}
+    assert _listed(query, "heidi") == failed_in
+
+
+def test_a_range_pages_through_with_its_cursor(cloud: Cloud) -> None:
+    # Given three jobs in a range and one after it
+    inside = _received(
+        cloud,
+        "ivan",
+        "2026-11-10T01:00:00.000Z",
+        "2026-11-10T02:00:00.000Z",
+        "2026-11-11T03:00:00.000Z",
+    )
+    _received(cloud, "ivan", "2026-11-12T00:00:00.000Z")
+    # When the range is read one job at a time
+    seen: list[str] = []
+    cursor = None
+    for _ in range(5):
+        query = {"from": "2026-11-10", "to": "2026-11-12", "limit": "1"}
+        query |= {"cursor": cursor} if cursor else {}
+        response = get("/jobs", query=query, tenant="ivan")
+        assert response["statusCode"] == 200, response["json"]
+        seen += [item["job_id"] for item in response["json"]["items"]]
+        cursor = response["json"]["next_cursor"]
+        if cursor is None:
+            break
+    # Then the three come once each, newest first, and the list ends with the range
+    assert seen == list(reversed(inside))
+
+
+def test_a_range_is_a_key_condition_on_the_tenant_index_not_a_filter(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.client
+
+    # Given every request the function sends is recorded as it goes on the wire
+    requests: list[tuple[str, dict[str, Any]]] = []
+    send = botocore.client.BaseClient._make_request
+
+    def recording(client: Any, operation: Any, request: dict[str, Any], context: Any) -> Any:
+        requests.append((operation.name, json.loads(request["body"] or b"{}")))
+        return send(client, operation, request, context)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_request", recording)
+    _received(cloud, "judy", "2026-11-20T10:00:00.000Z")
+    requests.clear()
+    # When a day is listed without a status
+    assert len(_listed({"from": "2026-11-20", "to": "2026-11-21"}, "judy")) == 1
+    # Then it is one Query of the tenant's index, the days in its key condition and no
+    # filter reading past them (no Scan)
+    assert [operation for operation, _ in requests] == ["Query"]
+    params = requests[0][1]
+    assert params["IndexName"] == "tenant_id-created_at-index"
+    assert "BETWEEN" in params["KeyConditionExpression"]
+    assert sorted(params["ExpressionAttributeValues"].values(), key=str) == sorted(
+        [{"S": "judy"}, {"S": "2026-11-20"}, {"S": "2026-11-21"}], key=str
+    )
+    assert "FilterExpression" not in params
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "2026-11-24", "to": "2026-11-24"},
+        {"from": "2026-11-25", "to": "2026-11-24"},
+        {"from": "yesterday"},
+        {"to": "0"},  # a number is not a day (pydantic's date would read a Unix time)
+        {"from": "2026-02-30"},  # nor is a day the calendar has not
+        {"to": "0000-00-00"},
+    ],
+    ids=["empty", "backwards", "word", "number", "no-such-day", "zeros"],
+)
+def test_a_range_the_calendar_cannot_have_is_400(cloud: Cloud, query: dict[str, str]) -> None:
+    response = get("/jobs", query=query)
+    assert response["statusCode"] == 400, response["json"]
+    assert response["json"]["error"]["code"] == "VALIDATION_ERROR"
 
 
 @pytest.mark.parametrize(

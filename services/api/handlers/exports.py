@@ -24,7 +24,8 @@ from services.api.errors import AUTH_ERRORS, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
 from services.api.logic import exports
-from services.api.models import Cursor, JobId, QueryDate, query_day
+from services.api.logic.jobs import JobQuery, list_jobs
+from services.api.models import Cursor, FromDay, JobId, ToDay, day_range
 from services.api.models_integrations import ExportLink, ExportPage
 from services.api.pagination import decode_cursor, encode_cursor
 from services.common.errors import NotExportable
@@ -78,17 +79,15 @@ def export_invoices(  # Powertools passes every parameter by name
     *,
     format: Annotated[Literal["csv", "json"], Query()] = "csv",
     status: Annotated[JobStatus | SkipJsonSchema[None], Query()] = None,
-    created_from: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="from")] = None,
-    created_to: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="to")] = None,
+    created_from: FromDay = None,
+    created_to: ToDay = None,
     lines: Annotated[bool, Query()] = False,
     limit: Annotated[ExportLimit, Query()] = 100,
     cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
 ) -> Response[str]:
     caller = require(router.current_event, Role.CLERK)
-    query = _query(status, created_from, created_to)
-    page = exports.page_of_jobs(
-        storage(), caller.tenant, query, limit=limit, start_key=decode_cursor(cursor)
-    )
+    query = JobQuery(status, day_range(created_from, created_to))
+    page = list_jobs(storage(), caller.tenant, query, limit=limit, start_key=decode_cursor(cursor))
     rows = (exports.line_rows if lines else exports.invoice_rows)(storage(), page.items)
     columns = exports.LINE_COLUMNS if lines else exports.INVOICE_COLUMNS
     next_cursor = encode_cursor(page.last_key)
@@ -111,15 +110,6 @@ def export_invoices(  # Powertools passes every parameter by name
     )
 
 
-def _query(
-    status: JobStatus | None, created_from: str | None, created_to: str | None
-) -> exports.ExportQuery:
-    start, end = query_day(created_from, "from"), query_day(created_to, "to")
-    if start and end and end <= start:
-        raise ValidationFailed("to: must be after from (to is not included).")
-    return exports.ExportQuery(status=status, created_from=start, created_to=end)
-
-
 @router.get(
     "/exports/file",
     operation_id="exportInvoicesFile",
@@ -138,13 +128,13 @@ def export_invoices_file(  # Powertools passes every parameter by name
     *,
     format: Annotated[Literal["csv", "json"], Query()] = "csv",
     status: Annotated[JobStatus | SkipJsonSchema[None], Query()] = None,
-    created_from: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="from")] = None,
-    created_to: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="to")] = None,
+    created_from: FromDay = None,
+    created_to: ToDay = None,
     lines: Annotated[bool, Query()] = False,
     cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
 ) -> ExportLink:
     caller = require(router.current_event, Role.CLERK)
-    query = _query(status, created_from, created_to)
+    query = JobQuery(status, day_range(created_from, created_to))
     now = datetime.now(UTC)
     ttl = get_export_settings().export_url_ttl_seconds
     written = exports.write_export(

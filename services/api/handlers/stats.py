@@ -4,12 +4,10 @@ their token names."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic.json_schema import SkipJsonSchema
 
 from docuflow.domain.errors import ValidationFailed
 from docuflow.observability import logger, tracer
@@ -19,7 +17,8 @@ from services.api.errors import AUTH_ERRORS, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
 from services.api.logic import stats
-from services.api.models import QueryDate, query_day
+from services.api.logic.jobs import DayRange
+from services.api.models import FromDay, ToDay, day_range
 from services.api.models_stats import Stats
 from services.common.wiring import Provider
 
@@ -44,15 +43,15 @@ DEFAULT_DAYS = 30
 )
 def get_stats(
     *,
-    date_from: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="from")] = None,
-    date_to: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="to")] = None,
+    date_from: FromDay = None,
+    date_to: ToDay = None,
 ) -> Stats:
     caller = require(router.current_event, Role.REVIEWER)
     now = datetime.now(UTC)
-    end = query_day(date_to, "to") or now.date() + timedelta(days=1)
-    first = query_day(date_from, "from") or end - timedelta(days=DEFAULT_DAYS)
-    if end <= first:
-        raise ValidationFailed("to: must be after from (to is not included).")
+    asked = day_range(date_from, date_to)
+    end = asked.end or now.date() + timedelta(days=1)
+    first = asked.first or end - timedelta(days=DEFAULT_DAYS)
+    DayRange(first, end)  # a `from` after the default `to` (tomorrow) is refused as well
     if (end - first).days > stats.MAX_DAYS:
         raise ValidationFailed(f"from, to: at most {stats.MAX_DAYS} days at a time.")
     settings = get_stats_settings()

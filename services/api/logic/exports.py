@@ -14,16 +14,16 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from docuflow.dal.documents import export_key
-from docuflow.dal.models import JobItem, Page
+from docuflow.dal.models import JobItem
 from docuflow.domain.status import JobStatus
 from docuflow.einvoice import ubl_out
 from docuflow.events.build import corrected_fields
 from docuflow.extraction.result import ExtractionResult
-from services.api.logic.jobs import load_result, tenant_job
+from services.api.logic.jobs import JobQuery, list_jobs, load_result, tenant_job
 from services.common.adapters import Storage
 from services.common.errors import NotExportable
 
@@ -81,31 +81,6 @@ def safe_cell(value: str) -> str:
     return value
 
 
-@dataclass(frozen=True)
-class ExportQuery:
-    status: JobStatus | None
-    created_from: date | None
-    created_to: date | None  # exclusive
-
-
-def page_of_jobs(
-    ports: Storage,
-    tenant: str,
-    query: ExportQuery,
-    *,
-    limit: int,
-    start_key: dict[str, str] | None,
-) -> Page[JobItem]:
-    return ports.jobs.list_by_tenant(
-        tenant,
-        status=query.status,
-        limit=limit,
-        start_key=start_key,
-        created_from=query.created_from.isoformat() if query.created_from else None,
-        created_to=query.created_to.isoformat() if query.created_to else None,
-    )
-
-
 _PARALLEL_READS = 16
 LINK_MAX_INVOICES = 2000
 """Invoices in one file behind a link at most (a page is at most 500): their results are
@@ -135,7 +110,7 @@ class ExportFile:
 def write_export(
     ports: Storage,
     tenant: str,
-    query: ExportQuery,
+    query: JobQuery,
     *,
     fmt: str,
     lines: bool,
@@ -151,7 +126,7 @@ def write_export(
     last_key = start_key
     while True:
         limit = min(LINK_CHUNK, LINK_MAX_INVOICES - len(invoices))
-        page = page_of_jobs(ports, tenant, query, limit=limit, start_key=last_key)
+        page = list_jobs(ports, tenant, query, limit=limit, start_key=last_key)
         invoices.extend(page.items)
         rows.extend((line_rows if lines else invoice_rows)(ports, page.items))
         last_key = page.last_key

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+
 from docuflow.dal.models import AuditRecord, JobItem, Page
-from docuflow.domain.errors import JobNotFound, ResultNotReady
+from docuflow.domain.errors import JobNotFound, ResultNotReady, ValidationFailed
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult
 from services.common.adapters import Storage, Tables
@@ -18,16 +21,52 @@ def tenant_job(ports: Tables, tenant: str, job_id: str) -> JobItem:
     return job
 
 
+@dataclass(frozen=True)
+class DayRange:
+    """Days a job was received (created), UTC: from `first` up to `end`, `end` not included
+    (so `from=2026-11-01&to=2026-12-01` is November), the meaning of `from` and `to` in
+    GET /jobs, /exports and /stats; either side may be open."""
+
+    first: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.first and self.end and self.end <= self.first:
+            raise ValidationFailed("to: must be after from (to is not included).")
+
+
+@dataclass(frozen=True)
+class JobQuery:
+    """Which of a tenant's jobs a list or an export reads: optionally one status, and
+    only those received in `days`."""
+
+    status: JobStatus | None = None
+    days: DayRange = field(default_factory=DayRange)
+
+
 def list_jobs(
     ports: Storage,
-    *,
     tenant: str,
-    status: JobStatus | None,
+    query: JobQuery,
+    *,
     limit: int,
     start_key: dict[str, str] | None,
 ) -> Page[JobItem]:
-    """The tenant's jobs, newest first, optionally only those in one status."""
-    return ports.jobs.list_by_tenant(tenant, status=status, limit=limit, start_key=start_key)
+    """One page of the tenant's jobs that `query` selects, newest first.
+
+    The days are a key condition (BETWEEN on the creation time) on the tenant's index,
+    so a range reads only the jobs received in it, whatever the tenant's history; a
+    status is a filter over what the key selects (see JobRepository.list_by_tenant).
+    """
+    first, end = query.days.first, query.days.end
+    return ports.jobs.list_by_tenant(
+        tenant,
+        status=query.status,
+        limit=limit,
+        start_key=start_key,
+        created_from=first.isoformat() if first else None,
+        created_to=end.isoformat() if end else None,
+    )
 
 
 def load_result(ports: Storage, job: JobItem) -> ExtractionResult:

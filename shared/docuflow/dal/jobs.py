@@ -290,7 +290,14 @@ class JobRepository(clients.TableWithTransactions):
     ) -> Page[JobItem]:
         """One tenant's jobs, newest first, optionally only those in `status`, and only
         those created from `created_from` up to (not including) `created_to`: ISO dates
-        or times, compared as the sortable strings `created_at` is."""
+        or times, compared as the sortable strings `created_at` is.
+
+        The range is a key condition: BETWEEN on the sort key (`created_at`) of the
+        tenant's index, so a query reads only the jobs created in the range, however long
+        the tenant's history. There is no index by status (a status changes at every step
+        and a key on it would move the job between partitions), so `status` is a filter
+        over what the key selects: within a range it reads that range's jobs of every
+        status; without one, the tenant's whole history until a page is full."""
         filter_ = Attr("status").eq(status.value) if status is not None else None
         key: Any = Key("tenant_id").eq(tenant_id)
         # The smallest and largest strings any created_at sorts between.
