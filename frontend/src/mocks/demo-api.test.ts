@@ -7,6 +7,7 @@ import {
   jobSchema,
   rescoredSchema,
   reviewDetailSchema,
+  statsSchema,
   uploadCreatedSchema,
   vendorDetailSchema,
   vendorPageSchema,
@@ -120,8 +121,58 @@ describe('the demo back end', () => {
     const queue = jobPageSchema.parse(bodyOf(api.reviewQueue(new URLSearchParams())));
     expect([...first.items, ...second.items].map((j) => j.job_id)).toEqual(newestFirst.slice(0, 4));
     expect(queue.items.map((j) => j.job_id)).toEqual(newestFirst);
+    // Every job: the seeded ones first (they are newer), then the made-up history's
     const all = jobPageSchema.parse(bodyOf(api.listJobs(new URLSearchParams({ limit: '100' }))));
-    expect(all.items.length).toBe(demoData().jobs.length);
+    expect(all.items.slice(0, 2).map((job) => job.uploaded_by)).not.toContain('history');
+    expect(all.next_cursor).not.toBeNull();
+  });
+
+  it('lists the jobs received in a range as GET /jobs does: `to` not included, 400 for a day the calendar has not', () => {
+    const api = demo(() => Date.parse('2026-03-02T12:00:00Z')); // the reference day: nothing moves
+    const ids = (query: Record<string, string>) =>
+      jobPageSchema.parse(bodyOf(api.listJobs(new URLSearchParams({ limit: '100', ...query })))).items.map((job) => job.job_id);
+    const onDay = (day: string) => demoData().jobs.filter((j) => j.job.created_at.startsWith(day)).map((j) => j.job.job_id);
+    expect(new Set(ids({ from: '2026-03-02', to: '2026-03-03' }))).toEqual(new Set(onDay('2026-03-02')));
+    expect(ids({ from: '2026-03-02', to: '2026-03-03', status: 'FAILED' })).toEqual([demoScene('failed').job.job_id]);
+    // The history's last day is the day before the reference day: `to` leaves it all out
+    expect(ids({ from: '2026-03-01', to: '2026-03-02' }).every((id) => !onDay('2026-03-02').includes(id))).toBe(true);
+    const impossible: Record<string, string>[] = [{ from: '2026-02-30' }, { to: '0' }, { from: '2026-03-02', to: '2026-03-02' }, { from: '2026-03-03', to: '2026-03-02' }];
+    for (const query of impossible) {
+      const answer = api.listJobs(new URLSearchParams(query));
+      expect(answer.status, JSON.stringify(query)).toBe(400);
+    }
+  });
+
+  it('lists behind every linked dashboard figure exactly as many jobs as the figure says', () => {
+    const now = Date.parse('2026-11-30T10:00:00Z'); // months after the reference day: the world moves
+    const api = demo(() => now);
+    const count = (list: 'listJobs' | 'reviewQueue', query: Record<string, string>) => {
+      let total = 0;
+      let cursor: string | null = '';
+      while (cursor !== null) {
+        const page = jobPageSchema.parse(bodyOf(api[list](new URLSearchParams({ limit: '100', ...query, ...(cursor && { cursor }) }))));
+        total += page.items.length;
+        cursor = page.next_cursor;
+      }
+      return total;
+    };
+    for (const days of [7, 30, 90]) {
+      const to = '2026-12-01';
+      const from = new Date(Date.parse(to) - days * 86_400_000).toISOString().slice(0, 10);
+      const stats = statsSchema.parse(bodyOf(api.stats(new URLSearchParams({ from, to }))));
+      const { outcomes } = stats;
+      expect(outcomes.completed, `${days} days`).toBeGreaterThan(0);
+      expect(count('listJobs', { status: 'COMPLETED', from, to })).toBe(outcomes.completed);
+      expect(count('listJobs', { status: 'APPROVED', from, to })).toBe(outcomes.approved);
+      expect(count('listJobs', { status: 'REJECTED', from, to })).toBe(outcomes.rejected);
+      expect(count('listJobs', { status: 'FAILED', from, to })).toBe(outcomes.failed);
+      expect(count('listJobs', { status: 'NEEDS_REVIEW', from, to })).toBe(outcomes.in_review);
+      // The backlog is the queue now, whatever the range
+      expect(stats.backlog.total).toBeGreaterThan(0);
+      expect(count('reviewQueue', {})).toBe(stats.backlog.total);
+      expect(count('reviewQueue', { due_before: '2026-11-30' })).toBe(stats.backlog.overdue);
+      expect(count('reviewQueue', { due_before: '2026-12-07' })).toBe(stats.backlog.overdue + stats.backlog.due_this_week);
+    }
   });
 
   it('records a decision with its corrections once, and refuses a stale version (409) or an unknown field (422)', () => {

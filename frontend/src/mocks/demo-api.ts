@@ -30,7 +30,7 @@ import {
 } from '@/types/api';
 import { FIELD_NAMES, MONEY_FIELDS } from '@/types/domain';
 import type { DemoData, DemoDocument } from './demo-data';
-import { demoStats } from './demo-stats';
+import { demoCalendar, demoHistoryJobs, demoStats } from './demo-stats';
 
 /** How long each step takes in the demo, in ms. */
 export const DEMO_TIMING = { autoStart: 800, ocr: 1200, parse: 1600 };
@@ -99,6 +99,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoSeconds = (ms: number) => iso(ms).replace(/\.\d{3}Z$/, 'Z');
 const error = (status: number, code: string, message: string): Answer => ({ status, body: { error: { code, message } } });
 const notFound = (jobId: string) => error(404, 'JOB_NOT_FOUND', `No job with id '${jobId}'.`);
+
+/** `from` and `to` as GET /jobs, /exports and /stats read them (services/api/models.py
+ * day_range): calendar days, `to` not included and after `from`; either may be absent. */
+function dayRange(params: URLSearchParams): { first: string | null; end: string | null } | Answer {
+  const days: (string | null)[] = [];
+  for (const name of ['from', 'to']) {
+    const raw = params.get(name);
+    if (raw !== null && !(/^\d{4}-\d{2}-\d{2}$/.test(raw) && iso(Date.parse(raw)).startsWith(raw))) {
+      return error(400, 'VALIDATION_ERROR', `${name}: ${raw} is not a calendar date (YYYY-MM-DD).`);
+    }
+    days.push(raw);
+  }
+  const [first = null, end = null] = days;
+  if (first && end && end <= first) return error(400, 'VALIDATION_ERROR', 'to: must be after from (to is not included).');
+  return { first, end };
+}
 const executionName = (jobId: string, attempt: number) => (attempt === 1 ? jobId : `${jobId}-retry-${attempt}`);
 
 const EMPTY_SUMMARY: Job['summary'] = {
@@ -378,8 +394,13 @@ export class DemoApi {
 
   /** GET /jobs/{job_id} */
   getJob(jobId: string): Answer {
-    const entry = this.find(jobId);
-    return entry ? this.done({ status: 200, body: entry.job }) : notFound(jobId);
+    const job = this.find(jobId)?.job ?? this.historyJob(jobId);
+    return job ? this.done({ status: 200, body: job }) : notFound(jobId);
+  }
+
+  /** One of the made-up jobs behind the dashboard's history (listed, never changed). */
+  private historyJob(jobId: string): Job | undefined {
+    return demoHistoryJobs(this.data).find((job) => job.job_id === jobId);
   }
 
   private page(entries: Entry[], params: URLSearchParams, newestFirst = true): Answer {
@@ -396,35 +417,39 @@ export class DemoApi {
     return this.done({ status: 200, body: { items, next_cursor: next } });
   }
 
-  /** GET /jobs?status=: the demo is one company's workspace. */
+  /**
+   * GET /jobs?status=&from=&to=: the demo is one company's workspace, its seeded and
+   * uploaded jobs and the made-up jobs of the dashboard's history. `from` and `to` are the
+   * days received as the dashboard counts them (demo-stats.ts), so a figure's link adds up.
+   */
   listJobs(params: URLSearchParams): Answer {
     this.state.entries.forEach((entry) => this.advance(entry));
     const rawStatus = params.get('status');
     const status = rawStatus === null ? null : jobStatusSchema.safeParse(rawStatus);
     if (status && !status.success) return error(400, 'VALIDATION_ERROR', `status: '${rawStatus ?? ''}' is not a job status`);
+    const range = dayRange(params);
+    if ('status' in range) return range;
     const wanted: JobStatus | undefined = status?.data;
+    const { receivedDay } = demoCalendar(this.data, this.now());
+    const history = demoHistoryJobs(this.data).map((job): Entry => ({ job, audit: [], document: '' }));
+    const selected = (job: Job) => {
+      const day = receivedDay(job);
+      return (!wanted || job.status === wanted) && (!range.first || range.first <= day) && (!range.end || day < range.end);
+    };
     return this.page(
-      this.state.entries.filter((entry) => !wanted || entry.job.status === wanted),
+      [...this.state.entries, ...history].filter((entry) => selected(entry.job)),
       params,
     );
   }
 
-  /** GET /stats: the GENERATED roll-up and the demo's queue (./demo-stats.ts). */
+  /** GET /stats: the GENERATED roll-up and the demo's own jobs (./demo-stats.ts). */
   stats(params: URLSearchParams): Answer {
     if (this.caller().role === 'clerk') return forbidden();
     this.state.entries.forEach((entry) => this.advance(entry));
-    const day = (name: string) => {
-      const raw = params.get(name);
-      if (raw === null) return { ok: true as const, value: null };
-      const valid = /^\d{4}-\d{2}-\d{2}$/.test(raw) && iso(Date.parse(raw)).startsWith(raw);
-      return valid ? { ok: true as const, value: raw } : { ok: false as const, name, raw };
-    };
-    const from = day('from');
-    const to = day('to');
-    if (!from.ok) return error(400, 'VALIDATION_ERROR', `from: ${from.raw} is not a calendar date (YYYY-MM-DD).`);
-    if (!to.ok) return error(400, 'VALIDATION_ERROR', `to: ${to.raw} is not a calendar date (YYYY-MM-DD).`);
-    const end = to.value ?? iso(Date.parse(iso(this.now()).slice(0, 10)) + 86_400_000).slice(0, 10);
-    const first = from.value ?? iso(Date.parse(end) - 30 * 86_400_000).slice(0, 10);
+    const range = dayRange(params);
+    if ('status' in range) return range;
+    const end = range.end ?? iso(Date.parse(iso(this.now()).slice(0, 10)) + 86_400_000).slice(0, 10);
+    const first = range.first ?? iso(Date.parse(end) - 30 * 86_400_000).slice(0, 10);
     if (end <= first) return error(400, 'VALIDATION_ERROR', 'to: must be after from (to is not included).');
     if (Date.parse(end) - Date.parse(first) > 366 * 86_400_000) return error(400, 'VALIDATION_ERROR', 'from, to: at most 366 days at a time.');
     const jobs = this.state.entries.map((entry) => entry.job);
@@ -465,8 +490,11 @@ export class DemoApi {
     const vendor = params.get('vendor')?.toLowerCase();
     const dueBefore = params.get('due_before');
     const search = params.get('q')?.toLowerCase();
+    // Due dates as the dashboard's backlog reads them (moved with the demo's world).
+    const { dueDay } = demoCalendar(this.data, this.now());
     const matches = ({ job }: Entry) => {
       const { summary } = job;
+      const due = dueDay(job);
       const total = summary.total_amount === null ? null : Number(summary.total_amount);
       const haystack = [job.job_id, job.filename, ...Object.values(summary).filter((v): v is string => v !== null)];
       return (
@@ -475,7 +503,7 @@ export class DemoApi {
         (!vendor || summary.vendor_name?.toLowerCase() === vendor) &&
         (min.value === null || (total !== null && total >= min.value)) &&
         (max.value === null || (total !== null && total <= max.value)) &&
-        (!dueBefore || (summary.due_date !== null && summary.due_date < dueBefore)) &&
+        (!dueBefore || (due !== null && due < dueBefore)) &&
         (!search || haystack.some((text) => text.toLowerCase().includes(search)))
       );
     };
@@ -519,6 +547,8 @@ export class DemoApi {
 
   /** GET /jobs/{job_id}/audit */
   auditTrail(jobId: string): Answer {
+    // The history's jobs are counters made flesh: they have no trail.
+    if (this.historyJob(jobId)) return { status: 200, body: { job_id: jobId, items: [] } };
     const entry = this.find(jobId);
     if (!entry) return notFound(jobId);
     return this.done({ status: 200, body: { job_id: jobId, items: this.trail(entry) } });
@@ -881,21 +911,30 @@ export class DemoApi {
     }
   }
 
-  /** GET /exports?format=csv: the demo jobs as the API's CSV (a few columns fewer). */
-  exportCsv(params: URLSearchParams): string {
-    const status = params.get('status');
+  /** GET /exports?format=csv: the demo jobs as the API's CSV (a few columns fewer), the
+   * jobs GET /jobs lists for the same status, `from` and `to` (the history's have no values). */
+  exportCsv(params: URLSearchParams): Answer {
+    const listed = new URLSearchParams(params);
+    listed.set('limit', '100');
     const columns = ['job_id', 'status', 'filename', 'created_at', 'vendor_name', 'invoice_number', 'currency', 'total_amount'];
     const cell = (value: string) => {
       const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
       return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
     };
-    const rows = this.state.entries
-      .filter((entry) => !status || entry.job.status === status)
-      .map((entry) => {
-        const fields = this.document(entry).result.fields ?? {};
-        const value = (name: string) => entry.job.corrections[name]?.after ?? fields[name]?.value ?? '';
-        return [entry.job.job_id, entry.job.status, entry.job.filename, entry.job.created_at, value('vendor_name'), value('invoice_number'), value('currency'), value('total_amount')];
-      });
-    return [columns, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+    const rows: string[][] = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      if (cursor) listed.set('cursor', cursor);
+      const answer = this.listJobs(listed);
+      if (answer.status !== 200) return answer;
+      const page = answer.body as { items: Job[]; next_cursor: string | null };
+      for (const job of page.items) {
+        const entry = this.state.entries.find((candidate) => candidate.job.job_id === job.job_id);
+        const fields = entry ? (this.document(entry).result.fields ?? {}) : {};
+        const value = (name: string) => job.corrections[name]?.after ?? fields[name]?.value ?? '';
+        rows.push([job.job_id, job.status, job.filename, job.created_at, value('vendor_name'), value('invoice_number'), value('currency'), value('total_amount')]);
+      }
+      cursor = page.next_cursor;
+    }
+    return { status: 200, body: [columns, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n' };
   }
 }

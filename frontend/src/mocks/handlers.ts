@@ -67,11 +67,10 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.patch(at('/users/:username'), async ({ request, params }) =>
       json(demo.changeUser(String(params.username), await bodyOf(request))),
     ),
-    http.get(at('/exports'), ({ request }) =>
-      new HttpResponse(demo.exportCsv(new URL(request.url).searchParams), {
-        status: 200,
-        headers: { 'Content-Type': 'text/csv; charset=utf-8' },
-      }),
-    ),
+    http.get(at('/exports'), ({ request }) => {
+      const answer = demo.exportCsv(new URL(request.url).searchParams);
+      if (answer.status !== 200) return json(answer);
+      return new HttpResponse(String(answer.body), { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+    }),
   ];
 }
