@@ -4,6 +4,8 @@ import type { JobStatus } from '@/types/api';
 
 export interface ExportFilter {
   status?: JobStatus;
+  from?: string;
+  to?: string;
 }
 
 /**
@@ -11,7 +13,7 @@ export interface ExportFilter {
  * up to 500 invoices (the API pages larger exports; docs/integrations.md).
  */
 export async function exportInvoices(filter: ExportFilter): Promise<Blob> {
-  return api.download('/exports', { format: 'csv', status: filter.status, limit: 500 });
+  return api.download('/exports', { format: 'csv', status: filter.status, from: filter.from, to: filter.to, limit: 500 });
 }
 
 function save(blob: Blob, filename: string): void {

@@ -7,15 +7,19 @@ import { isSettledStatus } from '@/types/domain';
 
 export interface JobsFilter {
   status?: JobStatus;
+  /** Received on or after this day (YYYY-MM-DD, UTC). */
+  from?: string;
+  /** Received before this day (YYYY-MM-DD, UTC): `to` is not included, as in GET /stats. */
+  to?: string;
   limit?: number;
 }
 
-/** GET /jobs?status=&limit=&cursor=: the caller's tenant only. */
+/** GET /jobs?status=&from=&to=&limit=&cursor=: the caller's tenant only. */
 export function getJobs(filter: JobsFilter, cursor?: string, signal?: AbortSignal): Promise<JobPage> {
   return api.get(
     '/jobs',
     jobPageSchema,
-    { status: filter.status, limit: filter.limit ?? 25, cursor },
+    { status: filter.status, from: filter.from, to: filter.to, limit: filter.limit ?? 25, cursor },
     signal,
   );
 }

@@ -6,16 +6,17 @@ import { formatDateTime, statusLabel } from '@/lib/format';
 import { JOB_STATUSES, type JobStatus } from '@/types/api';
 import { useExportInvoices } from '../api/export-invoices';
 import { useJobs } from '../api/get-jobs';
+import { describeDays, filterOf, paramsOf } from '../utils/filter';
 import { processingTime, waitingTime } from '../utils/timings';
 
 /** The company's jobs (the API lists the signed-in user's tenant only), newest first. */
 export function JobsList() {
-  // The status filter is in the address, so a dashboard figure can link to the list behind it.
+  // The filter is in the address, so a dashboard figure can link to the list behind it.
   const [params, setParams] = useSearchParams();
-  const wanted = params.get('status');
-  const status: JobStatus | '' = JOB_STATUSES.find((value) => value === wanted) ?? '';
-  const setStatus = (value: JobStatus | '') => setParams(value ? { status: value } : {}, { replace: true });
-  const filter = status ? { status } : {};
+  const filter = filterOf(params);
+  const status: JobStatus | '' = filter.status ?? '';
+  const setStatus = (value: JobStatus | '') => setParams(paramsOf({ ...filter, status: value || undefined }), { replace: true });
+  const days = describeDays(filter);
   const jobs = useJobs(filter);
   const items = jobs.data?.pages.flatMap((page) => page.items) ?? [];
   const exporter = useExportInvoices();
@@ -42,13 +43,21 @@ export function JobsList() {
           <button
             type="button"
             className="button"
-            onClick={() => exporter.mutate(status ? { status } : {})}
+            onClick={() => exporter.mutate(filter)}
             disabled={exporter.isPending}
           >
             {exporter.isPending ? 'Exporting…' : 'Export CSV'}
           </button>
         </div>
       </div>
+      {(status || days) && (
+        <p className="muted" role="status">
+          Showing {status ? statusLabel(status).toLowerCase() : 'all'} jobs{days ? `, ${days}` : ''}.{' '}
+          <button type="button" className="button button--small" onClick={() => setParams({}, { replace: true })}>
+            Clear filter
+          </button>
+        </p>
+      )}
       {exporter.isError && <ErrorMessage error={exporter.error} title="Could not export the invoices." />}
       {jobs.isPending && <Loading label="Loading jobs…" />}
       {jobs.isError && <ErrorMessage error={jobs.error} title="Could not load the jobs." onRetry={() => void jobs.refetch()} />}

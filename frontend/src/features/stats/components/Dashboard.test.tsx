@@ -43,15 +43,34 @@ describe('Dashboard', () => {
     renderWithApp(<Dashboard />);
     const received = await screen.findByRole('heading', { name: 'Invoices received' });
     const section = within(received.closest('section') as HTMLElement);
-    expect(section.getByRole('link', { name: '90' })).toHaveAttribute('href', '/jobs?status=COMPLETED');
-    expect(section.getByRole('link', { name: '3' })).toHaveAttribute('href', '/jobs?status=REJECTED');
-    expect(section.getByRole('link', { name: '77.6%' })).toBeInTheDocument();
+    // Each outcome opens the jobs in that status received in the figures' range
+    const range = '&from=2026-02-19&to=2026-03-21';
+    expect(section.getByRole('link', { name: '90' })).toHaveAttribute('href', `/jobs?status=COMPLETED${range}`);
+    expect(section.getByRole('link', { name: '3' })).toHaveAttribute('href', `/jobs?status=REJECTED${range}`);
+    expect(section.getByRole('link', { name: '4' })).toHaveAttribute('href', `/jobs?status=NEEDS_REVIEW${range}`);
+    // A figure no list adds up to is not a link, and says so
+    expect(section.queryByRole('link', { name: '120' })).toBeNull();
+    expect(section.getByText('120')).toBeInTheDocument();
+    expect(section.queryByRole('link', { name: '77.6%' })).toBeNull();
+    const money = within((await screen.findByRole('heading', { name: 'Money approved and OCR cost' })).closest('section') as HTMLElement);
+    expect(money.queryAllByRole('link')).toEqual([]);
+    expect(money.getByText(/no list adds up to them/)).toBeInTheDocument();
+    // The backlog opens the queue with its filters: overdue is due before today (UTC)
+    const backlog = within(screen.getByRole('heading', { name: 'Review backlog now' }).closest('section') as HTMLElement);
+    const today = new Date().toISOString().slice(0, 10);
+    const inAWeek = new Date(Date.parse(today) + 7 * 86_400_000).toISOString().slice(0, 10);
+    expect(backlog.getByRole('link', { name: '5' })).toHaveAttribute('href', '/review');
+    expect(backlog.getByRole('link', { name: '1' })).toHaveAttribute('href', `/review?due_before=${today}`);
+    expect(backlog.getByRole('link', { name: '3' })).toHaveAttribute('href', `/review?due_before=${inAWeek}`);
+    expect(backlog.getAllByRole('link')).toHaveLength(3);
+    // A review reason opens the queue filtered to it
+    expect(screen.getByRole('link', { name: 'LOW_CONFIDENCE: the queue now' })).toHaveAttribute('href', '/review?reason=LOW_CONFIDENCE');
     expect(screen.getByText('≤ 45s')).toBeInTheDocument();
     expect(screen.getByRole('table', { name: 'OCR cost by mode' })).toHaveTextContent('$8.45');
     expect(screen.getByText(/Total amount: 7/)).toBeInTheDocument();
     // The range sent is the last 30 days
-    const range = lastDays(30);
-    expect(asked[0]).toBe(`?from=${range.from}&to=${range.to}`);
+    const sent = lastDays(30);
+    expect(asked[0]).toBe(`?from=${sent.from}&to=${sent.to}`);
     // The chart library arrives on demand
     expect(await screen.findByRole('figure', { name: 'Outcomes of the invoices received' }, { timeout: 15_000 })).toBeInTheDocument();
   });
