@@ -1,6 +1,8 @@
 """GET /stats against the deployed stack (issue 18, ADR 0035): after a few invoices are
 uploaded, processed and decided, the figures equal those computed here from the API's own
-job list (`GET /jobs`), for today's jobs of the tenant.
+job list (`GET /jobs?status=&from=&to=`, the lists the dashboard links each outcome to),
+for today's jobs of the tenant, and the backlog equals the review queue with the filters
+its links carry.
 
 Other tests add jobs to the same tenant meanwhile, so the comparison is made on a quiet
 snapshot: /stats read before and after the job list, the same both times (jobs still on
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,25 +30,40 @@ SETTLE_TIMEOUT = 240
 COUNTED = ("COMPLETED", "APPROVED", "REJECTED", "FAILED", "NEEDS_REVIEW")
 
 
-def jobs_of_day(api: Api, day: str) -> list[dict[str, Any]]:
-    """Every job of the caller's tenant created on `day` that is in review or has an
-    outcome, one status at a time (the list is newest first; the suite leaves thousands of
-    CREATED jobs that no figure counts, which a status filter skips on the server)."""
-    jobs: list[dict[str, Any]] = []
-    for status in COUNTED:
-        cursor: str | None = None
-        while True:
-            params: dict[str, Any] = {"status": status, "limit": 100}
-            if cursor:
-                params["cursor"] = cursor
-            page = api.get("/jobs", params=params)
-            assert page.status_code == 200, page.text
-            body = page.json()
-            jobs.extend(job for job in body["items"] if job["created_at"][:10] == day)
-            cursor = body["next_cursor"]
-            if not cursor or any(job["created_at"][:10] < day for job in body["items"]):
-                break
-    return jobs
+def listed(api: Api, route: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item of a list (`GET /jobs` or `GET /review/jobs`) with these filters, page by
+    page: the list a dashboard figure links to."""
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        page_params = params | {"limit": 100} | ({"cursor": cursor} if cursor else {})
+        page = api.get(route, params=page_params)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        items.extend(body["items"])
+        cursor = body["next_cursor"]
+        if not cursor:
+            return items
+
+
+def jobs_of_days(api: Api, days: dict[str, str]) -> list[dict[str, Any]]:
+    """Every job of the caller's tenant received in `days` (`from`, `to`) that is in review
+    or has an outcome: the lists the dashboard's outcome figures link to, one status at a
+    time (the suite leaves thousands of CREATED jobs that no figure counts)."""
+    return [job for status in COUNTED for job in listed(api, "/jobs", {"status": status} | days)]
+
+
+def queue_figures(reviewer: Api, today: date) -> dict[str, int]:
+    """The backlog figures the dashboard links to the review queue, counted from the queue
+    with the filters the links carry (due before today, before a week on)."""
+    in_a_week = today + timedelta(days=7)
+    return {
+        "total": len(listed(reviewer, "/review/jobs", {})),
+        "overdue": len(listed(reviewer, "/review/jobs", {"due_before": today.isoformat()})),
+        "due_within_a_week": len(
+            listed(reviewer, "/review/jobs", {"due_before": in_a_week.isoformat()})
+        ),
+    }
 
 
 def _seconds(start: str | None, end: str | None) -> float | None:
@@ -113,7 +130,13 @@ def expected_figures(jobs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def reported_figures(stats: dict[str, Any]) -> dict[str, Any]:
     """The same figures, as /stats gives them."""
+    backlog = stats["backlog"]
     return {
+        "backlog": {
+            "total": backlog["total"],
+            "overdue": backlog["overdue"],
+            "due_within_a_week": backlog["overdue"] + backlog["due_this_week"],
+        },
         "received": stats["received"],
         "outcomes": stats["outcomes"],
         "straight_through_rate": stats["straight_through_rate"],
@@ -147,19 +170,22 @@ def test_the_stats_match_the_job_list(api: Api, reviewer: Api, target: Target) -
     assert reviewer.decide(waiting[0]["job_id"], approve).status_code == 200
     reject = {"decision": "REJECT", "expected_version": waiting[1]["version"], "reason": "Dup"}
     assert reviewer.decide(waiting[1]["job_id"], reject).status_code == 200
-    today = datetime.now(UTC).date().isoformat()
+    today = datetime.now(UTC).date()
+    days = {"from": today.isoformat(), "to": (today + timedelta(days=1)).isoformat()}
 
-    # When the figures of today are read on a quiet snapshot
+    # When the figures of today are read on a quiet snapshot, with the lists each linked
+    # figure opens (the jobs of a status received today; the review queue's filters)
     last: list[tuple[dict[str, Any], dict[str, Any]]] = []
 
     def matching() -> bool:
-        before = reviewer.get("/stats", params={"from": today})
+        before = reviewer.get("/stats", params=days)
         assert before.status_code == 200, before.text
-        jobs = jobs_of_day(api, today)
-        after = reviewer.get("/stats", params={"from": today})
+        jobs = jobs_of_days(api, days)
+        queue = queue_figures(reviewer, today)
+        after = reviewer.get("/stats", params=days)
         if before.json() != after.json():
             return False
-        last.append((reported_figures(after.json()), expected_figures(jobs)))
+        last.append((reported_figures(after.json()), expected_figures(jobs) | {"backlog": queue}))
         # A job's final status is written a moment before it is counted: wait out that gap
         # (and other tests' jobs reaching theirs).
         return last[-1][0] == last[-1][1]
