@@ -99,6 +99,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoSeconds = (ms: number) => iso(ms).replace(/\.\d{3}Z$/, 'Z');
 const error = (status: number, code: string, message: string): Answer => ({ status, body: { error: { code, message } } });
 const notFound = (jobId: string) => error(404, 'JOB_NOT_FOUND', `No job with id '${jobId}'.`);
+const executionName = (jobId: string, attempt: number) => (attempt === 1 ? jobId : `${jobId}-retry-${attempt}`);
 
 /** `from` and `to` as GET /jobs, /exports and /stats read them (services/api/models.py
  * day_range): calendar days, `to` not included and after `from`; either may be absent. */
@@ -115,7 +116,6 @@ function dayRange(params: URLSearchParams): { first: string | null; end: string 
   if (first && end && end <= first) return error(400, 'VALIDATION_ERROR', 'to: must be after from (to is not included).');
   return { first, end };
 }
-const executionName = (jobId: string, attempt: number) => (attempt === 1 ? jobId : `${jobId}-retry-${attempt}`);
 
 const EMPTY_SUMMARY: Job['summary'] = {
   vendor_name: null,
