@@ -2,8 +2,8 @@ import { useId, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { paths } from '@/config/paths';
-import { formatDuration } from '@/lib/format';
-import { formatMoney, readTypedAmount } from '@/lib/money';
+import { formatDate, formatDuration, formatMoney } from '@/lib/format';
+import { readTypedAmount } from '@/lib/money';
 import { useReviewQueue, type QueueFilter } from '../api/get-review-queue';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { ShortcutsToggle } from './ShortcutsToggle';
@@ -212,7 +212,7 @@ export function ReviewQueue() {
                   <td className="numeric" data-testid="queue-total">
                     {formatMoney(job.summary.total_amount, job.summary.currency)}
                   </td>
-                  <td data-testid="queue-due">{job.summary.due_date ?? '—'}</td>
+                  <td data-testid="queue-due">{formatDate(job.summary.due_date)}</td>
                   <td>{formatDuration(now - new Date(job.created_at).getTime())}</td>
                   <td>
                     <ul className="queue__reasons">
