@@ -90,15 +90,18 @@ export function JobsList() {
           <tbody>
             {items.map((job) => (
               <tr key={job.job_id} data-testid="job-row" data-job-id={job.job_id}>
-                <td>
+                <td className="table__lead">
                   {/* A person scans by vendor and number; the file name stays as the second line. */}
                   <Link className="table__primary" to={paths.job(job.job_id)}>
                     {job.summary.vendor_name ?? job.filename}
                   </Link>
                   {job.summary.vendor_name && (
-                    <span className="secondary" data-testid="job-file">
-                      {job.summary.invoice_number ? `No. ${job.summary.invoice_number} · ` : ''}
-                      {job.filename}
+                    <span className="secondary">
+                      {job.summary.invoice_number && `No. ${job.summary.invoice_number}`}
+                      <span className="wide-only" data-testid="job-file">
+                        {job.summary.invoice_number && ' · '}
+                        {job.filename}
+                      </span>
                     </span>
                   )}
                 </td>
@@ -111,7 +114,7 @@ export function JobsList() {
                 <td>
                   <StatusBadge status={job.status} />
                   {job.status === 'NEEDS_REVIEW' && (
-                    <span className="secondary">
+                    <span className="secondary wide-only">
                       <Link to={paths.reviewJob(job.job_id)}>Review</Link>
                     </span>
                   )}

@@ -44,7 +44,7 @@ export default function DashboardCharts({ stats }: { stats: Stats }) {
             <XAxis type="number" allowDecimals={false} />
             <YAxis type="category" dataKey="name" width={150} tick={{ fontSize: 12 }} />
             <Tooltip />
-            <Bar dataKey="count" fill="var(--brand)" isAnimationActive={false} />
+            <Bar dataKey="count" fill="var(--color-brand)" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </figure>
@@ -56,7 +56,7 @@ export default function DashboardCharts({ stats }: { stats: Stats }) {
             <XAxis dataKey="name" />
             <YAxis allowDecimals={false} />
             <Tooltip />
-            <Bar dataKey="count" fill="var(--warn)" isAnimationActive={false} />
+            <Bar dataKey="count" fill="var(--color-warning)" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </figure>
