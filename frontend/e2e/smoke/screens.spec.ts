@@ -6,6 +6,7 @@
  * the last invoice to the first; shortcuts turn off.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from '../support/a11y';
 import { demoJob as scene, demo as data, open, screens } from '../support/screens';
 
 /** Fails the test on any console error or uncaught exception the page logs. */
@@ -24,7 +25,8 @@ async function start(page: Page): Promise<void> {
   await expect(page.getByLabel('Demo role')).toHaveValue('reviewer');
 }
 
-test('at 390 px no screen scrolls sideways and each shows its primary action within the width; no console error', async ({ page }) => {
+test('at 390 px no screen scrolls sideways, each shows its primary action within the width, axe is clean; no console error', async ({ page }) => {
+  test.setTimeout(180_000); // every screen, each with axe
   const problems = watchConsole(page);
   await page.setViewportSize({ width: 390, height: 844 });
   for (const screen of screens()) {
@@ -46,6 +48,8 @@ test('at 390 px no screen scrolls sideways and each shows its primary action wit
     expect((box?.x ?? 0) + (box?.width ?? 0), `primary action of ${screen.path} ends on screen`).toBeLessThanOrEqual(clientWidth);
     await page.evaluate((top) => window.scrollBy(0, top - 120), box?.y ?? 0);
     await expect(primary, `primary action of ${screen.path}`).toBeInViewport();
+    // And axe finds nothing serious at this width either (contrast, names, focusable regions)
+    await expectNoSeriousA11yViolations(page, `${screen.path} at 390 px`);
   }
   expect(problems, 'console errors in demo mode').toEqual([]);
 });
