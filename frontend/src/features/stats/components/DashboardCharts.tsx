@@ -7,7 +7,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Pie, PieChart, ResponsiveContaine
 import type { Stats } from '@/types/api';
 
 // Colours from the design tokens (styles.css), all AA against the panel background.
-const OUTCOME_COLOURS = ['var(--ok)', 'var(--brand)', 'var(--danger)', 'var(--muted)', 'var(--warn)'];
+const OUTCOME_COLOURS = ['var(--color-success)', 'var(--color-brand)', 'var(--color-danger)', 'var(--color-text-muted)', 'var(--color-warning)'];
 
 export default function DashboardCharts({ stats }: { stats: Stats }) {
   const outcomes = [
