@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { AuditTimeline } from '@/components/AuditTimeline';
 import { ErrorMessage, Loading } from '@/components/Feedback';
+import { InvoiceTitle } from '@/components/InvoiceTitle';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
 import { formatBytes, formatDate, formatDateTime, formatMoney } from '@/lib/format';
@@ -15,10 +16,8 @@ export function JobSummary({ job }: { job: Job }) {
   return (
     <section aria-labelledby="job-heading" className="panel">
       <div className="panel__header">
-        {/* The invoice by its vendor and number once read; until then by its file. */}
         <h2 id="job-heading">
-          {summary.vendor_name ? `${summary.vendor_name}${summary.invoice_number ? ` · No. ${summary.invoice_number}` : ''}` : job.filename}
-          {summary.vendor_name && <span className="secondary">{job.filename}</span>}
+          <InvoiceTitle job={job} />
         </h2>
         <StatusBadge status={job.status} />
       </div>
