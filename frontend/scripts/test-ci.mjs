@@ -15,12 +15,18 @@ const env = {
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
 };
 
+// `--screenshots` (`npm run screenshots`): only what docs/screenshots/ needs.
+const screenshotsOnly = process.argv.includes('--screenshots');
 const steps = [
   ['demo data (docuflow demo-data)', 'node', ['scripts/demo-data.mjs']],
-  ['unit and component tests', 'npx', ['vitest', 'run']],
+  ...(screenshotsOnly ? [] : [['unit and component tests', 'npx', ['vitest', 'run']]]),
   ['demo build', 'npx', ['vite', 'build', '--outDir', DEMO_DIST, '--logLevel', 'warn']],
-  ['initial bundle size', 'node', ['scripts/bundle-size.mjs', DEMO_DIST]],
-  ['browser tests (demo mode, accessibility, screenshots)', 'npx', ['playwright', 'test', '--config', 'playwright.config.ts']],
+  ...(screenshotsOnly
+    ? [['screenshots (demo mode)', 'npx', ['playwright', 'test', '--config', 'playwright.config.ts', 'e2e/smoke/screenshots.spec.ts']]]
+    : [
+        ['initial bundle size', 'node', ['scripts/bundle-size.mjs', DEMO_DIST]],
+        ['browser tests (demo mode, accessibility, 390 px, screenshots)', 'npx', ['playwright', 'test', '--config', 'playwright.config.ts']],
+      ]),
 ];
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

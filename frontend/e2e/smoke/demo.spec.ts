@@ -1,7 +1,7 @@
 /**
  * Demo mode, end to end in a real browser with no back end: upload → processing →
  * review (document drawn by pdf.js, field box highlighted, correction) → approve →
- * audit entry. Also checks accessibility and saves screenshots of the main screens.
+ * audit entry. Also checks accessibility (screenshots: screenshots.spec.ts).
  *
  * What the demo shows is what `docuflow demo-data` wrote into the build (the real
  * pipeline's output), so the expectations are read from that same file.
@@ -12,7 +12,6 @@ import { expect, test, type ConsoleMessage } from '@playwright/test';
 import { parseDemoData } from '@/mocks/demo-data';
 import { expectNoSeriousA11yViolations } from '../support/a11y';
 import { tinyPdf } from '../support/files';
-import { saveScreenshot } from '../support/screenshots';
 
 const dataFile = resolve(process.env.DEMO_DIST ?? 'test-results/demo-dist', 'demo', 'demo.json');
 const data = parseDemoData(JSON.parse(readFileSync(dataFile, 'utf8')), dataFile);
@@ -60,7 +59,6 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await expect(upload.getByRole('progressbar')).toHaveAttribute('value', '100');
   await expect(upload.locator('[data-status]')).toHaveAttribute('data-status', 'NEEDS_REVIEW', { timeout: 20_000 });
   await expectNoSeriousA11yViolations(page, 'upload');
-  await saveScreenshot(page, 'upload');
 
   // The jobs list shows it with its status and time taken, and filters by status
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
@@ -69,7 +67,6 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await page.getByLabel('Status').selectOption('NEEDS_REVIEW');
   await expect(page.getByTestId('job-row')).toHaveCount(inReview + 1);
   await expectNoSeriousA11yViolations(page, 'jobs');
-  await saveScreenshot(page, 'jobs');
   // (the dashboard's made-up history has failed jobs too, all older than the seeded one)
   await page.getByLabel('Status').selectOption('FAILED');
   await expect(page.getByTestId('job-row').first()).toContainText(scene('failed').job.filename);
@@ -80,7 +77,6 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review queue' }).click();
   await expect(page.getByTestId('queue-item').filter({ hasText: 'smoke-upload.pdf' })).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'review queue');
-  await saveScreenshot(page, 'review-queue');
 
   // Review: the PDF is drawn, fields have boxes, focusing a field highlights its box
   await page.getByTestId('queue-item').filter({ hasText: 'smoke-upload.pdf' }).getByRole('link').click();
@@ -123,7 +119,6 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await expect(currency).toContainText('corrected');
   await expectNoSeriousA11yViolations(page, 'review detail');
   await page.evaluate(() => window.scrollTo(0, 0));
-  await saveScreenshot(page, 'review-detail');
 
   // Approve with the keyboard: a, then Enter on the focused confirm button
   await page.locator('body').click({ position: { x: 5, y: 5 } });
@@ -135,7 +130,9 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
 
   // The job page shows the result and the audit trail with the correction
   await page.getByRole('link', { name: 'See it and its audit trail' }).click();
-  await expect(page.locator('#job-heading')).toHaveText('smoke-upload.pdf');
+  // The job is named by what was read from it; the file stays beside it
+  await expect(page.locator('#job-heading')).toContainText(reads?.result.fields?.vendor_name?.value ?? 'smoke-upload.pdf');
+  await expect(page.locator('#job-heading')).toContainText('smoke-upload.pdf');
   await expect(page.locator('[data-status]').first()).toHaveAttribute('data-status', 'APPROVED');
   const change = page.locator('.timeline__item[data-event="corrected"] [data-field="currency"]');
   await expect(change.locator('del')).toHaveText(reads?.result.fields?.currency?.value ?? '—');
@@ -145,7 +142,6 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await expect(table).toContainText(reads?.result.fields?.total_amount?.value ?? '?');
   await expect(table.getByRole('row', { name: /Currency/ })).toContainText('USD');
   await expectNoSeriousA11yViolations(page, 'job result');
-  await saveScreenshot(page, 'job-result');
 
 
   expect(problems, 'console errors (e.g. CSP violations)').toEqual([]);
@@ -228,7 +224,6 @@ test('the dashboard shows the generated history with its charts, accessibly, and
   await expect(received.getByRole('link').first()).toHaveText(/^[1-9]\d*$/);
   await expect(page.getByRole('figure', { name: 'Top review reasons' }).locator('svg').first()).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'dashboard');
-  await saveScreenshot(page, 'dashboard');
   // "Completed automatically" opens the jobs list filtered to them and to the range
   // (that the list adds up to the figure is checked against the demo back end in Vitest)
   await received.getByRole('link', { name: /^\d+$/ }).first().click();

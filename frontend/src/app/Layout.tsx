@@ -25,7 +25,12 @@ export function Layout() {
       </a>
       {config.mode === 'demo' && <DemoBanner />}
       <header className="app-header">
-        <span className="app-header__brand">DocuFlow OCR</span>
+        <span className="app-header__brand">
+          <span className="app-header__mark" aria-hidden="true">
+            D
+          </span>
+          DocuFlow OCR
+        </span>
         <nav aria-label="Main">
           <NavLink to={paths.upload} end>
             Upload

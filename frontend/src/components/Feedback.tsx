@@ -1,10 +1,24 @@
+import type { ReactNode } from 'react';
 import { errorMessage } from '@/lib/api-client';
 
+/** A list or screen on its way: a spinner and what is loading, announced politely. */
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
-    <p className="muted" role="status" aria-live="polite">
+    <p className="loading" role="status" aria-live="polite">
+      <span className="loading__spinner" aria-hidden="true" />
       {label}
     </p>
+  );
+}
+
+/** A list with nothing in it: what that means, and the way forward when there is one. */
+export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+  return (
+    <div className="empty" data-testid="empty-state">
+      <p className="empty__title">{title}</p>
+      {children && <p className="empty__text">{children}</p>}
+      {action}
+    </div>
   );
 }
 

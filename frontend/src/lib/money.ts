@@ -1,5 +1,5 @@
 /**
- * Amounts as people type them and as the invoice's currency writes them.
+ * Amounts as people type them, and the minor units of the invoice's currency (writing amounts for reading is `format.ts`).
  *
  * The API takes one plain decimal (`1234.50`) and refuses anything else (ADR 0011); a
  * reviewer types what the document prints (`1.234,50`, `1,234.50`, `1 234,50`, `93,50`).
@@ -103,17 +103,4 @@ export function readTypedAmount(raw: string, currency: string | null | undefined
   if (digits.length > 15) return fail(`“${raw.trim()}” is too large to be an amount.`);
   const value = `${negative ? '-' : ''}${digits}${padded ? `.${padded}` : ''}`;
   return { ok: true, value };
-}
-
-/** An amount (a plain decimal string) written as the invoice's currency writes it, for reading. */
-export function formatMoney(value: string | null | undefined, currency: string | null | undefined): string {
-  if (value === null || value === undefined || value === '') return '—';
-  const places = minorUnits(currency);
-  const number = Number(value);
-  if (!Number.isFinite(number)) return value;
-  if (currency && places !== null) {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(number);
-  }
-  const decimals = value.split('.')[1]?.length ?? 0;
-  return new Intl.NumberFormat(undefined, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(number);
 }

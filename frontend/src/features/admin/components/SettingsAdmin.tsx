@@ -1,5 +1,5 @@
 import { useState, type SyntheticEvent } from 'react';
-import { ErrorMessage, Loading } from '@/components/Feedback';
+import { EmptyState, ErrorMessage, Loading } from '@/components/Feedback';
 import { fieldLabel, formatDateTime } from '@/lib/format';
 import { useSession } from '@/lib/session';
 import type { TenantSettings, User } from '@/types/api';
@@ -96,7 +96,8 @@ function UsersPanel() {
       <InviteForm />
       {users.isPending && <Loading label="Loading users…" />}
       {users.isError && <ErrorMessage error={users.error} title="Could not load the users." />}
-      {users.isSuccess && (
+      {users.isSuccess && users.data.items.length === 0 && <EmptyState title="No users yet">Invite the first one above.</EmptyState>}
+      {users.isSuccess && users.data.items.length > 0 && (
         <table className="table" aria-label="Users">
           <thead>
             <tr>
@@ -201,7 +202,7 @@ function ChangesPanel() {
     <section aria-labelledby="changes-heading" className="panel">
       <h2 id="changes-heading">Changes</h2>
       {audit.data.items.length === 0 ? (
-        <p className="muted">No changes yet.</p>
+        <EmptyState title="No changes yet">Each change to the review rules is recorded here with who made it.</EmptyState>
       ) : (
         <ul aria-label="Changes">
           {audit.data.items.slice(0, 20).map((item) => (

@@ -14,7 +14,7 @@ export function UserMenu() {
   if (config.mode === 'demo') {
     return (
       <label className="user-menu">
-        Demo role{' '}
+        <span className="user-menu__label">Demo role</span>{' '}
         <select
           value={session.role}
           onChange={(event) => {

@@ -1,9 +1,10 @@
 import { Link } from 'react-router';
 import { AuditTimeline } from '@/components/AuditTimeline';
 import { ErrorMessage, Loading } from '@/components/Feedback';
+import { InvoiceTitle } from '@/components/InvoiceTitle';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { formatBytes, formatDate, formatDateTime, formatMoney } from '@/lib/format';
 import type { Job } from '@/types/api';
 import { useJobAudit } from '../api/get-job-audit';
 import { useStartJob } from '../api/start-job';
@@ -11,13 +12,30 @@ import { processingTime, waitingTime } from '../utils/timings';
 
 export function JobSummary({ job }: { job: Job }) {
   const retry = useStartJob(job.job_id);
+  const { summary } = job;
   return (
     <section aria-labelledby="job-heading" className="panel">
       <div className="panel__header">
-        <h2 id="job-heading">{job.filename}</h2>
+        <h2 id="job-heading">
+          <InvoiceTitle job={job} />
+        </h2>
         <StatusBadge status={job.status} />
       </div>
       <dl className="facts">
+        {summary.total_amount && (
+          <div>
+            <dt>Total</dt>
+            <dd className="facts__key">{formatMoney(summary.total_amount, summary.currency)}</dd>
+          </div>
+        )}
+        {summary.due_date && (
+          <div>
+            <dt>Due</dt>
+            <dd className="facts__key">
+              <time dateTime={summary.due_date}>{formatDate(summary.due_date)}</time>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Job</dt>
           <dd>

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDuration } from '@/lib/format';
+import { formatDuration, formatMoney } from '@/lib/format';
 import { demoHistoryJobs } from '@/mocks/demo-stats';
 import { demoData } from '@/testing/demo-data';
 import { renderWithApp } from '@/testing/render';
@@ -25,7 +25,13 @@ describe('JobsList', () => {
     renderWithApp(<JobsList />);
     const table = await screen.findByRole('table', { name: 'Jobs' });
     const rows = within(table).getAllByTestId('job-row');
-    expect(rows.map((row) => row.querySelector('a')?.textContent)).toEqual(mine.map((job) => job.filename));
+    // Each row names the vendor (the file name as the second line) or, before it is read, the file
+    expect(rows.map((row) => row.querySelector('a')?.textContent)).toEqual(mine.map((job) => job.summary.vendor_name ?? job.filename));
+    const read = mine.find((job) => job.summary.vendor_name && job.summary.total_amount && job.summary.currency);
+    if (!read?.summary.total_amount) throw new Error('the demo data has no read invoice on the first page');
+    const readRow = within(table).getAllByTestId('job-row').find((row) => row.dataset.jobId === read.job_id);
+    expect(readRow?.querySelector('[data-testid="job-file"]')).toHaveTextContent(read.filename);
+    expect(readRow?.querySelector('[data-testid="job-total"]')).toHaveTextContent(formatMoney(read.summary.total_amount, read.summary.currency));
     const first = mine[0];
     if (!first) throw new Error('the demo data has no jobs');
     expect(rows[0]).toHaveTextContent(first.status === 'NEEDS_REVIEW' ? 'Needs review' : /./);
@@ -36,14 +42,15 @@ describe('JobsList', () => {
     const cells = byId(decided.job_id)?.querySelectorAll('td');
     const processing = formatDuration(Date.parse(decided.processed_at) - Date.parse(decided.processing_started_at));
     const waiting = formatDuration(Date.parse(decided.decided_at) - Date.parse(decided.processed_at));
-    expect(cells?.[3]).toHaveTextContent(new RegExp(`^${processing}$`));
-    expect(cells?.[4]).toHaveTextContent(new RegExp(`^${waiting}$`));
+    expect(cells?.[5]).toHaveTextContent(new RegExp(`^${processing}$`));
+    expect(cells?.[6]).toHaveTextContent(new RegExp(`^${waiting}$`));
     expect(waiting).not.toBe(processing);
 
     const rejected = jobs.filter((job) => job.status === 'REJECTED');
     expect(rejected.length).toBeGreaterThan(0);
     await user.selectOptions(screen.getByLabelText('Status'), 'REJECTED');
-    expect(await screen.findByText(rejected[0]?.filename ?? '?')).toBeInTheDocument();
+    const firstRejected = rejected[0];
+    expect(await screen.findByText(firstRejected?.summary.vendor_name ?? firstRejected?.filename ?? '?')).toBeInTheDocument();
     expect(screen.getAllByTestId('job-row')).toHaveLength(Math.min(25, rejected.length));
   });
 
@@ -70,5 +77,18 @@ describe('JobsList', () => {
   it('shows the API’s answer to a day the calendar has not', async () => {
     renderWithApp(<JobsList />, { route: '/jobs?from=2026-02-30' });
     expect(await screen.findByRole('alert')).toHaveTextContent('from: 2026-02-30 is not a calendar date');
+  });
+
+  it('says when no invoice has the chosen status, and offers the upload', async () => {
+    const user = userEvent.setup();
+    const statuses = new Set(jobs.map((job) => job.status));
+    const absent = (['CREATED', 'UPLOADED', 'PROCESSING'] as const).find((status) => !statuses.has(status));
+    if (!absent) throw new Error('every status is in the demo data; this test needs an absent one');
+    renderWithApp(<JobsList />);
+    await screen.findByRole('table', { name: 'Jobs' });
+    await user.selectOptions(screen.getByLabelText('Status'), absent);
+    const empty = await screen.findByTestId('empty-state');
+    expect(empty).toHaveTextContent(/^No .+ invoices/);
+    expect(within(empty).getByRole('link', { name: 'Upload invoices' })).toHaveAttribute('href', '/');
   });
 });

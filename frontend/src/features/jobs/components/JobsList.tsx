@@ -1,8 +1,8 @@
 import { Link, useSearchParams } from 'react-router';
-import { ErrorMessage, Loading } from '@/components/Feedback';
+import { EmptyState, ErrorMessage, Loading } from '@/components/Feedback';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
-import { formatDateTime, statusLabel } from '@/lib/format';
+import { formatDate, formatDateTime, formatMoney, statusLabel } from '@/lib/format';
 import { JOB_STATUSES, type JobStatus } from '@/types/api';
 import { useExportInvoices } from '../api/export-invoices';
 import { useJobs } from '../api/get-jobs';
@@ -61,36 +61,78 @@ export function JobsList() {
       {exporter.isError && <ErrorMessage error={exporter.error} title="Could not export the invoices." />}
       {jobs.isPending && <Loading label="Loading jobs…" />}
       {jobs.isError && <ErrorMessage error={jobs.error} title="Could not load the jobs." onRetry={() => void jobs.refetch()} />}
-      {jobs.isSuccess && items.length === 0 && <p className="muted">No jobs match these filters yet.</p>}
+      {jobs.isSuccess && items.length === 0 && (
+        <EmptyState
+          title={status ? `No ${statusLabel(status).toLowerCase()} invoices` : 'No invoices yet'}
+          action={
+            <Link className="button button--primary" to={paths.upload}>
+              Upload invoices
+            </Link>
+          }
+        >
+          {status ? 'Choose another status to see the rest.' : 'Upload a PDF, a photo or an e-invoice and it shows here while it is read.'}
+        </EmptyState>
+      )}
       {items.length > 0 && (
         <table className="table" aria-label="Jobs">
           <thead>
             <tr>
-              <th scope="col">File</th>
+              <th scope="col">Invoice</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+              <th scope="col" className="wide-only">
+                Due
+              </th>
               <th scope="col">Status</th>
-              <th scope="col">Uploaded</th>
-              <th scope="col">Processing</th>
-              <th scope="col">Waiting for a person</th>
+              <th scope="col" className="wide-only">
+                Uploaded
+              </th>
+              <th scope="col" className="wide-only">
+                Processing
+              </th>
+              <th scope="col" className="wide-only">
+                Waiting for a person
+              </th>
             </tr>
           </thead>
           <tbody>
             {items.map((job) => (
               <tr key={job.job_id} data-testid="job-row" data-job-id={job.job_id}>
-                <td>
-                  <Link to={paths.job(job.job_id)}>{job.filename}</Link>
-                  {job.status === 'NEEDS_REVIEW' && (
-                    <>
-                      {' '}
-                      · <Link to={paths.reviewJob(job.job_id)}>Review</Link>
-                    </>
+                <td className="table__lead">
+                  {/* A person scans by vendor and number; the file name stays as the second line. */}
+                  <Link className="table__primary" to={paths.job(job.job_id)}>
+                    {job.summary.vendor_name ?? job.filename}
+                  </Link>
+                  {job.summary.vendor_name && (
+                    <span className="secondary">
+                      {job.summary.invoice_number && `No. ${job.summary.invoice_number}`}
+                      <span className="wide-only" data-testid="job-file">
+                        {job.summary.invoice_number && ' · '}
+                        {job.filename}
+                      </span>
+                    </span>
                   )}
+                </td>
+                <td className="num" data-testid="job-total">
+                  {formatMoney(job.summary.total_amount, job.summary.currency)}
+                </td>
+                <td className="wide-only">
+                  {job.summary.due_date ? <time dateTime={job.summary.due_date}>{formatDate(job.summary.due_date)}</time> : '—'}
                 </td>
                 <td>
                   <StatusBadge status={job.status} />
+                  {job.status === 'NEEDS_REVIEW' && (
+                    <span className="secondary wide-only">
+                      <Link to={paths.reviewJob(job.job_id)}>Review</Link>
+                    </span>
+                  )}
                 </td>
-                <td>{formatDateTime(job.created_at)}</td>
-                <td>{processingTime(job)}</td>
-                <td>{waitingTime(job) ?? '—'}</td>
+                <td className="wide-only">
+                  <time dateTime={job.created_at}>{formatDateTime(job.created_at)}</time>
+                </td>
+                <td className="wide-only">{processingTime(job)}</td>
+                <td className="wide-only">{waitingTime(job) ?? '—'}</td>
               </tr>
             ))}
           </tbody>

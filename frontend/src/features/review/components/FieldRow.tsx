@@ -1,9 +1,8 @@
 import { forwardRef, useEffect, useId, useRef, useState } from 'react';
 import { FieldConfidence } from '@/components/FieldConfidence';
 import { LOW_CONFIDENCE, confidencePercent } from '@/lib/confidence';
-import { fieldLabel } from '@/lib/format';
+import { fieldLabel, formatMoney } from '@/lib/format';
 import type { ExtractedField, ReviewReason } from '@/types/api';
-import { formatMoney } from '@/lib/money';
 import { MONEY_FIELDS } from '@/types/domain';
 import { inputHint, readFieldInput } from '../utils/validate-field';
 

@@ -1,5 +1,5 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { formatMoney } from '@/lib/money';
+import { formatMoney } from '@/lib/format';
 import { COLUMN_LABELS, LINE_COLUMNS, readCell, type LineColumn, type LineRow } from '../utils/line-items';
 
 export interface LineItemGridProps {

@@ -4,6 +4,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { AuditTimeline } from '@/components/AuditTimeline';
 import { EInvoiceDocument } from '@/components/EInvoiceDocument';
 import { ErrorMessage, Loading } from '@/components/Feedback';
+import { InvoiceTitle } from '@/components/InvoiceTitle';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
 import { fieldLabel } from '@/lib/format';
@@ -178,7 +179,9 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
       <div className="review-layout__side">
         <section className="panel" aria-labelledby="review-heading">
           <div className="panel__header">
-            <h2 id="review-heading">{job.filename}</h2>
+            <h2 id="review-heading">
+              <InvoiceTitle job={job} />
+            </h2>
             <StatusBadge status={job.status} />
           </div>
           {result?.einvoice && (

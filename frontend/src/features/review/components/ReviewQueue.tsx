@@ -1,9 +1,9 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { ErrorMessage, Loading } from '@/components/Feedback';
+import { EmptyState, ErrorMessage, Loading } from '@/components/Feedback';
 import { paths } from '@/config/paths';
-import { formatDuration } from '@/lib/format';
-import { formatMoney, readTypedAmount } from '@/lib/money';
+import { formatDate, formatDuration, formatMoney } from '@/lib/format';
+import { readTypedAmount } from '@/lib/money';
 import { useReviewQueue, type QueueFilter } from '../api/get-review-queue';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { ShortcutsToggle } from './ShortcutsToggle';
@@ -183,19 +183,29 @@ export function ReviewQueue() {
       )}
       {queue.isPending && <Loading label="Loading the queue…" />}
       {queue.isError && <ErrorMessage error={queue.error} title="Could not load the review queue." onRetry={() => void queue.refetch()} />}
-      {queue.isSuccess && items.length === 0 && <p>{params.toString() ? 'No invoice in review matches.' : 'Nothing to review. Well done.'}</p>}
+      {queue.isSuccess &&
+        items.length === 0 &&
+        (params.toString() ? (
+          <EmptyState title="No invoice in review matches">Loosen or clear the filters to see the rest of the queue.</EmptyState>
+        ) : (
+          <EmptyState title="Nothing to review">Every invoice has been read and decided. New ones that need a person show up here.</EmptyState>
+        ))}
       {items.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Invoices waiting for review">
           <table className="queue-table">
             <thead>
               <tr>
                 <th scope="col">Vendor</th>
-                <th scope="col">Invoice</th>
+                <th scope="col" className="wide-only">
+                  Invoice
+                </th>
                 <th scope="col" className="numeric">
                   Total
                 </th>
                 <th scope="col">Due</th>
-                <th scope="col">Waiting</th>
+                <th scope="col" className="wide-only">
+                  Waiting
+                </th>
                 <th scope="col">Why</th>
               </tr>
             </thead>
@@ -206,14 +216,16 @@ export function ReviewQueue() {
                     <Link to={paths.reviewJob(job.job_id)} aria-current={index === current ? 'true' : undefined}>
                       {job.summary.vendor_name ?? job.filename}
                     </Link>
-                    {job.summary.vendor_name && <div className="muted queue__file">{job.filename}</div>}
+                    {job.summary.vendor_name && <span className="secondary">{job.filename}</span>}
                   </td>
-                  <td>{job.summary.invoice_number ?? '—'}</td>
+                  <td className="wide-only">{job.summary.invoice_number ?? '—'}</td>
                   <td className="numeric" data-testid="queue-total">
                     {formatMoney(job.summary.total_amount, job.summary.currency)}
                   </td>
-                  <td data-testid="queue-due">{job.summary.due_date ?? '—'}</td>
-                  <td>{formatDuration(now - new Date(job.created_at).getTime())}</td>
+                  <td data-testid="queue-due" data-due={job.summary.due_date ?? ''}>
+                    {job.summary.due_date ? <time dateTime={job.summary.due_date}>{formatDate(job.summary.due_date)}</time> : '—'}
+                  </td>
+                  <td className="wide-only">{formatDuration(now - new Date(job.created_at).getTime())}</td>
                   <td>
                     <ul className="queue__reasons">
                       {job.review_reasons.map((reason, i) => (

@@ -1,8 +1,8 @@
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/Feedback';
-import { fieldLabel, formatDuration } from '@/lib/format';
-import { formatMoney } from '@/lib/money';
+import { paths } from '@/config/paths';
+import { fieldLabel, formatDuration, formatMoney } from '@/lib/format';
 import type { Stats } from '@/types/api';
 import { useStats, type DayRange } from '../api/get-stats';
 import { dueBounds, jobsBehind, queueBehind } from '../utils/links';

@@ -7,7 +7,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Pie, PieChart, ResponsiveContaine
 import type { Stats } from '@/types/api';
 
 // Colours from the design tokens (styles.css), all AA against the panel background.
-const OUTCOME_COLOURS = ['var(--ok)', 'var(--brand)', 'var(--danger)', 'var(--muted)', 'var(--warn)'];
+const OUTCOME_COLOURS = ['var(--color-success)', 'var(--color-brand)', 'var(--color-danger)', 'var(--color-text-muted)', 'var(--color-warning)'];
 
 export default function DashboardCharts({ stats }: { stats: Stats }) {
   const outcomes = [
@@ -44,7 +44,7 @@ export default function DashboardCharts({ stats }: { stats: Stats }) {
             <XAxis type="number" allowDecimals={false} />
             <YAxis type="category" dataKey="name" width={150} tick={{ fontSize: 12 }} />
             <Tooltip />
-            <Bar dataKey="count" fill="var(--brand)" isAnimationActive={false} />
+            <Bar dataKey="count" fill="var(--color-brand)" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </figure>
@@ -56,7 +56,7 @@ export default function DashboardCharts({ stats }: { stats: Stats }) {
             <XAxis dataKey="name" />
             <YAxis allowDecimals={false} />
             <Tooltip />
-            <Bar dataKey="count" fill="var(--warn)" isAnimationActive={false} />
+            <Bar dataKey="count" fill="var(--color-warning)" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </figure>

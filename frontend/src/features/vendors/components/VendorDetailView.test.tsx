@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
+import { formatMoney } from '@/lib/format';
 import { VendorView } from './VendorDetailView';
 
 describe('VendorView', () => {
@@ -38,7 +39,11 @@ describe('VendorView', () => {
     const accounts = within(screen.getByRole('table', { name: 'Bank accounts' })).getAllByRole('row');
     expect(accounts[1]).toHaveTextContent('DE89370400440532013000');
     expect(accounts[2]).toHaveTextContent('GB82WEST12345698765432');
-    expect(screen.getByRole('table', { name: 'Invoices' })).toHaveTextContent('Approved by a reviewer');
+    // The invoice by its number, its amount in its currency, and its status as the badge every screen uses
+    const invoice = screen.getByTestId('vendor-invoice');
+    expect(invoice).toHaveTextContent('No. BW-3');
+    expect(invoice).toHaveTextContent(formatMoney('20.00', 'EUR'));
+    expect(invoice.querySelector('[data-status]')).toHaveAttribute('data-status', 'APPROVED');
     expect(screen.getByText(/Learned from reviewers/)).toHaveTextContent('Brightwater Supplies Limited');
   });
 });

@@ -1,8 +1,9 @@
 import { Link } from 'react-router';
-import { ErrorMessage, Loading } from '@/components/Feedback';
+import { EmptyState, ErrorMessage, Loading } from '@/components/Feedback';
+import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
-import { formatDateTime } from '@/lib/format';
-import type { VendorDetail } from '@/types/api';
+import { formatDate, formatDateTime, formatMoney } from '@/lib/format';
+import { JOB_STATUSES, type VendorDetail } from '@/types/api';
 import { useVendor } from '../api/get-vendor';
 
 export function VendorView({ detail }: { detail: VendorDetail }) {
@@ -32,13 +33,20 @@ export function VendorView({ detail }: { detail: VendorDetail }) {
         </p>
       )}
       <h3>Bank accounts</h3>
+      {vendor.accounts.length === 0 ? (
+        <EmptyState title="No bank account seen">Its invoices have not printed an IBAN yet.</EmptyState>
+      ) : (
       <table className="table" aria-label="Bank accounts">
         <thead>
           <tr>
             <th scope="col">IBAN</th>
-            <th scope="col">First seen</th>
+            <th scope="col" className="wide-only">
+              First seen
+            </th>
             <th scope="col">Last seen</th>
-            <th scope="col">Invoices</th>
+            <th scope="col" className="num">
+              Invoices
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -47,36 +55,52 @@ export function VendorView({ detail }: { detail: VendorDetail }) {
               <td>
                 <code>{account.iban}</code>
               </td>
-              <td>{formatDateTime(account.first_seen)}</td>
+              <td className="wide-only">{formatDateTime(account.first_seen)}</td>
               <td>{formatDateTime(account.last_seen)}</td>
-              <td>{account.job_ids.length}</td>
+              <td className="num">{account.job_ids.length}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      )}
       <h3>Invoices</h3>
+      {invoices.length === 0 ? (
+        <EmptyState title="No invoices recorded">Completed and approved invoices of this vendor show here.</EmptyState>
+      ) : (
       <table className="table" aria-label="Invoices">
         <thead>
           <tr>
-            <th scope="col">Invoice number</th>
-            <th scope="col">Date</th>
-            <th scope="col">Total</th>
-            <th scope="col">How it ended</th>
+            <th scope="col">Invoice</th>
+            <th scope="col" className="wide-only">
+              Date
+            </th>
+            <th scope="col" className="num">
+              Total
+            </th>
+            <th scope="col">Status</th>
           </tr>
         </thead>
         <tbody>
-          {invoices.map((invoice) => (
-            <tr key={invoice.job_id}>
-              <td>
-                <Link to={paths.job(invoice.job_id)}>{invoice.invoice_number ?? invoice.job_id}</Link>
-              </td>
-              <td>{invoice.document_date ?? '—'}</td>
-              <td>{invoice.total ? `${invoice.total} ${invoice.currency ?? ''}` : '—'}</td>
-              <td>{invoice.status === 'APPROVED' ? 'Approved by a reviewer' : 'Completed automatically'}</td>
-            </tr>
-          ))}
+          {invoices.map((invoice) => {
+            const status = JOB_STATUSES.find((value) => value === invoice.status);
+            return (
+              <tr key={invoice.job_id} data-testid="vendor-invoice">
+                <td className="table__lead">
+                  <Link className="table__primary" to={paths.job(invoice.job_id)}>
+                    {invoice.invoice_number ? `No. ${invoice.invoice_number}` : 'Invoice without a number'}
+                  </Link>
+                </td>
+                <td className="wide-only">
+                  {invoice.document_date ? <time dateTime={invoice.document_date}>{formatDate(invoice.document_date)}</time> : '—'}
+                </td>
+                <td className="num">{formatMoney(invoice.total, invoice.currency)}</td>
+                <td>{status ? <StatusBadge status={status} /> : invoice.status}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      )}
     </section>
   );
 }

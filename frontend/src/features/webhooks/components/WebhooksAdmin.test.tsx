@@ -28,7 +28,7 @@ describe('WebhooksAdmin', () => {
   it('registers an endpoint and shows its secret once, rotates it, and deletes the endpoint', async () => {
     const user = userEvent.setup();
     renderWithApp(<WebhooksAdmin />);
-    expect(await screen.findByText('No webhooks yet.')).toBeInTheDocument();
+    expect(await screen.findByText('No webhooks yet')).toBeInTheDocument();
 
     // Register: the secret is shown with the endpoint, until the admin says it is stored
     const article = await register(user);
@@ -47,7 +47,7 @@ describe('WebhooksAdmin', () => {
 
     // Delete: the endpoint is gone
     await user.click(within(screen.getByRole('article', { name: URL_ })).getByRole('button', { name: 'Delete' }));
-    expect(await screen.findByText('No webhooks yet.')).toBeInTheDocument();
+    expect(await screen.findByText('No webhooks yet')).toBeInTheDocument();
     expect(screen.queryByRole('article', { name: URL_ })).not.toBeInTheDocument();
   });
 
@@ -68,7 +68,7 @@ describe('WebhooksAdmin', () => {
     const article = await register(user, ['invoice.rejected']);
     await user.click(screen.getByRole('button', { name: 'I have stored it' }));
     await user.click(within(article).getByRole('button', { name: 'Deliveries' }));
-    expect(await within(article).findByText('Nothing delivered yet.')).toBeInTheDocument();
+    expect(await within(article).findByText('Nothing delivered yet')).toBeInTheDocument();
 
     // Given a job in review that a reviewer rejects (the endpoint takes invoice.rejected)
     const job = demoData().jobs.find((entry) => entry.job.status === 'NEEDS_REVIEW')?.job;

@@ -1,7 +1,8 @@
 import { useState, type SyntheticEvent } from 'react';
-import { ErrorMessage, Loading } from '@/components/Feedback';
+import { EmptyState, ErrorMessage, Loading } from '@/components/Feedback';
+import { Badge, type Tone } from '@/components/StatusBadge';
 import { formatDateTime } from '@/lib/format';
-import type { Webhook } from '@/types/api';
+import type { Delivery, Webhook } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
 import { useDeleteWebhook } from '../api/delete-webhook';
 import { useDeliveries } from '../api/get-deliveries';
@@ -11,6 +12,7 @@ import { useRotateWebhookSecret } from '../api/rotate-webhook-secret';
 
 const EVENT_TYPES = ['invoice.approved', 'invoice.completed', 'invoice.rejected', 'invoice.failed'] as const;
 type EventType = (typeof EVENT_TYPES)[number];
+const DELIVERY_TONES: Record<Delivery['status'], Tone> = { pending: 'info', delivered: 'success', failed: 'danger' };
 
 /** A secret the API shows once: shown here until dismissed, never stored. */
 function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) {
@@ -73,17 +75,25 @@ function DeliveryLog({ webhook }: { webhook: Webhook }) {
   if (deliveries.isPending) return <Loading label="Loading deliveries…" />;
   if (deliveries.isError) return <ErrorMessage error={deliveries.error} title="Could not load the deliveries." />;
   const items = deliveries.data.items;
-  if (items.length === 0) return <p className="muted">Nothing delivered yet.</p>;
+  if (items.length === 0) return <EmptyState title="Nothing delivered yet">Each invoice event it subscribes to is sent here and logged.</EmptyState>;
   return (
     <table className="table" aria-label={`Deliveries to ${webhook.url}`}>
       <thead>
         <tr>
-          <th>Event</th>
-          <th>Status</th>
-          <th>Attempts</th>
-          <th>Last attempt</th>
-          <th>Last error</th>
-          <th />
+          <th scope="col">Event</th>
+          <th scope="col">Status</th>
+          <th scope="col" className="num wide-only">
+            Attempts
+          </th>
+          <th scope="col" className="wide-only">
+            Last attempt
+          </th>
+          <th scope="col" className="wide-only">
+            Last error
+          </th>
+          <th scope="col">
+            <span className="visually-hidden">Action</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -91,15 +101,18 @@ function DeliveryLog({ webhook }: { webhook: Webhook }) {
           <tr key={delivery.event_id}>
             <td>
               {delivery.event_type}
-              <br />
-              <span className="muted">{delivery.event_id}</span>
+              <span className="secondary">{delivery.event_id}</span>
             </td>
-            <td>{delivery.status}</td>
-            <td>{delivery.attempts}</td>
-            <td>{delivery.last_attempt_at ? formatDateTime(delivery.last_attempt_at) : '—'}</td>
-            <td>{delivery.last_error ?? (delivery.last_status_code ? `HTTP ${delivery.last_status_code}` : '—')}</td>
             <td>
-              <button type="button" className="button" disabled={retry.isPending} onClick={() => retry.mutate(delivery.event_id)}>
+              <Badge tone={DELIVERY_TONES[delivery.status]} data-delivery-status={delivery.status}>
+                {delivery.status}
+              </Badge>
+            </td>
+            <td className="num wide-only">{delivery.attempts}</td>
+            <td className="wide-only">{delivery.last_attempt_at ? formatDateTime(delivery.last_attempt_at) : '—'}</td>
+            <td className="wide-only">{delivery.last_error ?? (delivery.last_status_code ? `HTTP ${delivery.last_status_code}` : '—')}</td>
+            <td>
+              <button type="button" className="button button--small" disabled={retry.isPending} onClick={() => retry.mutate(delivery.event_id)}>
                 Send again
               </button>
             </td>
@@ -126,7 +139,9 @@ export function WebhooksAdmin() {
       <NewWebhook onSecret={setSecret} />
       {webhooks.isPending && <Loading label="Loading webhooks…" />}
       {webhooks.isError && <ErrorMessage error={webhooks.error} title="Could not load the webhooks." />}
-      {webhooks.isSuccess && webhooks.data.items.length === 0 && <p className="muted">No webhooks yet.</p>}
+      {webhooks.isSuccess && webhooks.data.items.length === 0 && (
+        <EmptyState title="No webhooks yet">Add an endpoint above and your ERP hears of each approved invoice as it happens.</EmptyState>
+      )}
       {webhooks.isSuccess &&
         webhooks.data.items.map((webhook) => (
           <article key={webhook.webhook_id} className="panel" aria-label={webhook.url}>
