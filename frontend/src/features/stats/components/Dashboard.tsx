@@ -1,7 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/Feedback';
-import { paths } from '@/config/paths';
 import { fieldLabel, formatDuration, formatMoney } from '@/lib/format';
 import type { Stats } from '@/types/api';
 import { useStats, type DayRange } from '../api/get-stats';
