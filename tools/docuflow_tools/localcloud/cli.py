@@ -198,7 +198,10 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace, state_dir: Path) -> dic
     from docuflow_tools.localcloud.web import web_origins
 
     origins = web_origins(args.web_port)
-    extra_vars = {"web_origins": origins}
+    extra_vars: dict[str, Any] = {"web_origins": origins}
+    quota = cloud.app.textract.quotas.start_tps
+    if quota is not None:  # the stand-in holds a start quota: the pipeline paces itself to it
+        extra_vars["textract_start_tps"] = quota
     fingerprint = terraform.fingerprint(terraform.run_variables(cloud.endpoint, extra_vars))
     kept = cloud.emulator.deployment
     seconds_init = seconds_apply = 0.0

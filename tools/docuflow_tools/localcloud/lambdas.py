@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from docuflow_tools.localcloud.worker import RESULT_FD_ENV
@@ -114,6 +115,17 @@ class Worker:
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def warm_up(self, timeout: float) -> None:
+        """Wait until the process has imported its handler (worker.py answers a warm-up
+        request without invoking it); a worker that does not answer in time is killed."""
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps({"warm_up": True}) + "\n")
+            self.process.stdin.flush()
+            self._answers.get(timeout=timeout)
+        except (BrokenPipeError, OSError, queue.Empty):
+            self.kill()
 
     def invoke(self, payload: Any, timeout: float) -> Invocation:
         request_id = str(uuid.uuid4())
@@ -240,6 +252,7 @@ class LambdaRunner:
         self._lock = threading.Condition()
         self._closed = False
         self._stats: dict[str, dict[str, float]] = {}
+        self._workers: set[Worker] = set()  # every worker started and not yet killed
         self.remote = remote_endpoints()
 
     def worker_env(self, config: FunctionConfig) -> dict[str, str]:
@@ -263,20 +276,58 @@ class LambdaRunner:
         )
         return env
 
+    def _pool(self, config: FunctionConfig) -> _Pool:
+        """The pool of this configuration (called with the lock held)."""
+        pool = self._pools.get(config.name)
+        if pool is None or pool.config != config:
+            if pool is not None:  # redeployed: retire the old workers
+                pool.retired = True
+                for worker in pool.idle:
+                    worker.kill()
+                pool.idle.clear()
+            cap = self.pool_size
+            if config.reserved_concurrency is not None and config.reserved_concurrency > 0:
+                cap = min(cap, config.reserved_concurrency)
+            pool = _Pool(config=config, size=cap)
+            self._pools[config.name] = pool
+        return pool
+
+    def prewarm(self, config: FunctionConfig) -> bool:
+        """Start one worker for a function that has none, so its first invocation does not
+        pay the interpreter's start and the handler's imports (what a function in steady use
+        keeps on AWS: a warm execution environment). True when a worker was started."""
+        if config.name in self.remote:
+            return False
+        with self._lock:
+            if self._closed:
+                return False
+            pool = self._pool(config)
+            if pool.idle or pool.running:
+                return False
+            pool.running += 1
+        worker: Worker | None = None
+        try:
+            worker = self._start_worker(config)
+            worker.warm_up(float(config.timeout))
+        finally:
+            self._release(pool, worker)
+        return worker is not None and worker.alive
+
+    def workers_rss_bytes(self) -> int:
+        """The resident memory of every live worker process (Linux /proc), in bytes."""
+        with self._lock:
+            pids = [worker.process.pid for worker in self._workers if worker.alive]
+        total = 0
+        for pid in pids:
+            with contextlib.suppress(OSError, ValueError, StopIteration):
+                status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+                rss = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+                total += int(rss.split()[1]) * 1024
+        return total
+
     def _acquire(self, config: FunctionConfig) -> tuple[_Pool, Worker | None]:
         with self._lock:
-            pool = self._pools.get(config.name)
-            if pool is None or pool.config != config:
-                if pool is not None:  # redeployed: retire the old workers
-                    pool.retired = True
-                    for worker in pool.idle:
-                        worker.kill()
-                    pool.idle.clear()
-                cap = self.pool_size
-                if config.reserved_concurrency is not None and config.reserved_concurrency > 0:
-                    cap = min(cap, config.reserved_concurrency)
-                pool = _Pool(config=config, size=cap)
-                self._pools[config.name] = pool
+            pool = self._pool(config)
             while True:
                 if self._closed:
                     raise RuntimeError("The local cloud is shutting down")
@@ -286,10 +337,17 @@ class LambdaRunner:
                         pool.running += 1
                         return pool, worker
                     worker.kill()  # exited while idle: release its pipes
+                    self._workers.discard(worker)
                 if pool.running < pool.size:
                     pool.running += 1
                     return pool, None  # start a new worker outside the lock
                 self._lock.wait()
+
+    def _start_worker(self, config: FunctionConfig) -> Worker:
+        worker = Worker(config, self.worker_env(config), self.log)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
 
     def _release(self, pool: _Pool, worker: Worker | None) -> None:
         with self._lock:
@@ -298,6 +356,7 @@ class LambdaRunner:
                 pool.idle.append(worker)
             elif worker is not None:
                 worker.kill()
+                self._workers.discard(worker)
             self._lock.notify_all()
 
     def invoke(self, config: FunctionConfig, payload: Any) -> Invocation:
@@ -312,7 +371,7 @@ class LambdaRunner:
         pool, worker = self._acquire(config)
         try:
             if worker is None:
-                worker = Worker(config, self.worker_env(config), self.log)
+                worker = self._start_worker(config)
             return worker.invoke(payload, float(config.timeout))
         finally:
             self._release(pool, worker)
@@ -348,3 +407,5 @@ class LambdaRunner:
             for worker in pool.idle:
                 worker.kill()
             pool.idle.clear()
+        with self._lock:
+            self._workers.clear()

@@ -1,10 +1,11 @@
 """One warm Lambda "container": `python -m docuflow_tools.localcloud.worker HANDLER`.
 
 The parent writes one JSON request per line on stdin ({"request_id", "payload",
-"deadline_ms"}) and reads one JSON answer per line from the file descriptor named by
-DOCUFLOW_WORKER_RESULT_FD. stdout and stderr stay free for the function's own logs, which
-the parent streams to the terminal. Errors are answered the way the Lambda runtime shapes
-them: {"errorType": <exception class name>, "errorMessage", "stackTrace"}.
+"deadline_ms"}, or {"warm_up": true}, answered once the handler is imported) and reads one
+JSON answer per line from the file descriptor named by DOCUFLOW_WORKER_RESULT_FD. stdout
+and stderr stay free for the function's own logs, which the parent streams to the terminal.
+Errors are answered the way the Lambda runtime shapes them: {"errorType": <exception class
+name>, "errorMessage", "stackTrace"}.
 """
 
 from __future__ import annotations
@@ -112,6 +113,9 @@ def serve(handler_spec: str) -> int:
         if not line.strip():
             continue
         request = json.loads(line)
+        if request.get("warm_up"):  # the handler is imported: say so, invoke nothing
+            results.write(json.dumps({"ok": True, "warm": True}) + "\n")
+            continue
         answer = invoke(handler, init_error, request)
         sys.stdout.flush()
         sys.stderr.flush()
