@@ -6,7 +6,7 @@ locals {
   manifest  = jsondecode(file("${path.module}/../services/functions.json"))
   functions = local.manifest.functions
 
-  known_triggers = ["http", "states", "sqs:intake", "sqs:ocr-completion"]
+  known_triggers = ["http", "states", "sqs:intake", "sqs:ocr-completion", "sqs:ocr-start"]
 
   function_names = { for k, _ in local.functions : k => "${var.name_prefix}-${k}" }
 
@@ -28,6 +28,8 @@ locals {
     DOWNLOAD_URL_TTL_SECONDS = tostring(var.download_url_ttl_seconds)
     CONFIDENCE_THRESHOLD     = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS    = jsonencode(var.confidence_thresholds)
+    # Each start-ocr container's share of the account's Textract start quota (ADR 0032).
+    TEXTRACT_STARTS_PER_SECOND = tostring(var.textract_start_tps / local.functions["start-ocr"].maximum_concurrency)
   }
 
   function_environment = {
@@ -104,6 +106,8 @@ resource "aws_lambda_function" "fn" {
 
 # SQS-triggered functions: report failed messages one by one, so one bad message in a
 # batch is retried (and eventually dead-lettered) without redoing the others.
+# A consumer with "maximum_concurrency" in its manifest runs at most that many batches at
+# once (Lambda's minimum is 2); the others scale with the queue, as Lambda's pollers do.
 resource "aws_lambda_event_source_mapping" "sqs" {
   for_each = local.queue_consumers
 
@@ -111,4 +115,12 @@ resource "aws_lambda_event_source_mapping" "sqs" {
   event_source_arn        = local.queue_arns[each.key]
   batch_size              = 10
   function_response_types = ["ReportBatchItemFailures"]
+
+  dynamic "scaling_config" {
+    for_each = can(local.functions[each.value].maximum_concurrency) ? [local.functions[each.value].maximum_concurrency] : []
+
+    content {
+      maximum_concurrency = scaling_config.value
+    }
+  }
 }

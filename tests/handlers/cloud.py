@@ -40,6 +40,8 @@ def template_values() -> dict[str, str]:
         if spec["trigger"] == "states"
     }
     values.update(
+        ocr_start_queue_url=f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/test-ocr-start",
+        ocr_start_timeout_seconds="3600",
         ocr_wait_timeout_seconds="900",
         poll_interval_seconds="30",
         max_polls="20",

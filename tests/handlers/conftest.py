@@ -24,6 +24,7 @@ def _reset_services() -> None:
     from services.intake.handlers import s3_events
     from services.workflow import config as workflow_config
     from services.workflow import dependencies as workflow_dependencies
+    from services.workflow.handlers import start_ocr
 
     clients.reset_clients()
     for cached in (
@@ -41,6 +42,7 @@ def _reset_services() -> None:
         workflow_config.get_dead_letter_settings,
     ):
         cached.cache_clear()
+    start_ocr._pacer.cache_clear()
     api_dependencies.reset()
     workflow_dependencies.reset()
     s3_events.ports.reset()
@@ -69,6 +71,7 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("DLQ_URL", created.dlq_url)
         monkeypatch.setenv("TEXTRACT_SNS_TOPIC_ARN", f"arn:aws:sns:{REGION}:123456789012:textract")
         monkeypatch.setenv("TEXTRACT_ROLE_ARN", "arn:aws:iam::123456789012:role/textract")
+        monkeypatch.setenv("TEXTRACT_STARTS_PER_SECOND", "1000")
         monkeypatch.setenv("MAX_UPLOAD_BYTES", "1000000")
         monkeypatch.setenv("MAX_PAGES", "5")
         _reset_services()
