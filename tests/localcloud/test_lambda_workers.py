@@ -119,3 +119,14 @@ def test_step_functions_retry_and_catch_match_on_the_error_name(cloud: Any) -> N
     assert output["error"]["Error"] == "OcrFailed"
     history = [e["type"] for e in sfn.get_execution_history(executionArn=execution)["events"]]
     assert history.count("LambdaFunctionFailed") == 2  # the first try and one retry
+
+
+def test_a_deployed_function_gets_a_warm_worker_before_its_first_invocation(cloud: Any) -> None:
+    # Given a function just deployed, Then a worker for it starts without any invocation
+    name = create_function(cloud, "echo")
+    wait_for(lambda: cloud.cloud.app.runner.idle_workers().get(name) == 1, timeout=60)
+    assert cloud.cloud.app.runner.stats().get(name) is None  # nothing was invoked to warm it
+    # And the first invocation runs on it: no second process starts
+    error, _ = invoke(cloud, name, {"n": 1})
+    assert error is None
+    assert cloud.cloud.app.runner.idle_workers()[name] == 1

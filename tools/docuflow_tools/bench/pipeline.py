@@ -113,9 +113,11 @@ def timeline(
 
     Stages are cut at instants the records hold: the PUT's return (the bench), the intake
     function's `uploaded` audit record, the execution's start, each state's entry and exit
-    (the execution history), the `ocr_started` record, the stand-in's finish of the job's
-    Textract jobs and the job's final status write. A stage whose instants are missing is
-    left out; `between states` is the time from one state's exit to the next one's entry.
+    (the execution history) and the job's final status write. Two more stages overlap the
+    states they happen in: the Textract job itself (`ocr_started` record to the stand-in's
+    finish) and its completion's way back (the finish to AwaitOcr's exit: SNS, SQS,
+    ocr-callback, SendTaskSuccess). A stage whose instants are missing is left out;
+    `between states` is the time from one state's exit to the next one's entry.
     """
     marks: list[tuple[str, float]] = [("upload", run.uploaded_at)]
     events = {str(record["event"]): _epoch(record["at"]) for record in audit}
@@ -142,14 +144,10 @@ def timeline(
             between += max(0.0, at - last)
         elif kind.endswith("StateExited"):
             name = event["stateExitedEventDetails"]["name"]
-            begin = entered.get(name, at)
-            if name == "StartOcr" and "ocr_started" in events and finished_ocr is not None:
-                ocr_started = events["ocr_started"]
-                stages.append(("StartOcr: start-ocr + Textract start", ocr_started - begin))
-                stages.append(("StartOcr: Textract (stand-in)", finished_ocr - ocr_started))
-                stages.append(("StartOcr: completion -> callback", at - finished_ocr))
-            else:
-                stages.append((name, at - begin))
+            stages.append((name, at - entered.get(name, at)))
+            if name == "AwaitOcr" and finished_ocr is not None and "ocr_started" in events:
+                stages.append(("  (Textract job, stand-in)", finished_ocr - events["ocr_started"]))
+                stages.append(("  (completion -> AwaitOcr answered)", at - finished_ocr))
             last = at
     if between:
         stages.append(("between states", between))
@@ -388,7 +386,51 @@ def quota_bound_per_second(quotas: dict[str, Any], latency: float) -> float | No
     return min(limits) if limits else None
 
 
-def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:  # noqa: PLR0915 - one report
+def report(figures: dict[str, Any], breakdown: list[tuple[str, float, int]], sampled: int) -> None:
+    """The figures, for people."""
+    print(
+        f"invoices           {figures['final']}/{figures['invoices']} final {figures['statuses']}, "
+        f"{figures['lost']} lost, {figures['stuck']} stuck"
+    )
+    for reason, count in figures["failure_reasons"].items():
+        print(f"  FAILED x{count}: {reason}")
+    print(
+        f"throughput         {figures['throughput_per_minute']} invoices/minute "
+        f"({figures['seconds_total']} s in all, uploads took {figures['seconds_uploading']} s)"
+    )
+    if figures["quota_bound_per_minute"]:
+        print(
+            f"quota bound        {figures['quota_bound_per_minute']} invoices/minute "
+            f"(Textract {figures['textract_quotas']}, "
+            f"{figures['textract_latency_seconds']} s a job): "
+            f"{figures['share_of_quota_bound']:.0%} of it reached; "
+            f"{figures['textract_refused_starts']} start calls refused, at most "
+            f"{figures['textract_peak_jobs_in_progress']} jobs at once"
+        )
+    print(f"upload -> final    p50 {figures['p50_seconds']} s, p95 {figures['p95_seconds']} s")
+    print(f"stages (p50 of {sampled} jobs):")
+    for name, p50, count in breakdown:
+        print(f"  {name:<38} {p50:7.3f} s" + (f"  ({count} jobs)" if count != sampled else ""))
+    print(
+        f"outside Textract   {figures['share_outside_textract']} of job time "
+        f"(stand-in latency {figures['textract_latency_seconds']} s per Textract job)"
+    )
+    print(f"state transitions  {figures['state_transitions_per_job']} per job")
+    print(
+        f"Textract           {figures['textract_start_calls_per_job']} start calls and pages "
+        f"{figures['textract_pages_per_job']} per job"
+    )
+    print(
+        f"Lambda             {figures['lambda_invocations_per_job']} invocations, "
+        f"{figures['lambda_gb_seconds_per_job_local']} GB-s per job (local durations)"
+    )
+    print(
+        f"memory             peak {figures['peak_rss_mb']} MB resident (server and workers); "
+        f"load average {figures['load_average']}"
+    )
+
+
+def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:  # noqa: PLR0915 - one run, step by step
     first_seed = args.seed if args.seed is not None else int(time.time()) % 1_000_000 * 1000
     print(f"generating {args.n} invoices ...", file=sys.stderr, flush=True)
     samples = make_samples(args.n, first_seed)
@@ -456,6 +498,11 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
         transitions.append(transitions_of(history))
         run.stages = timeline(run, bench.audit(run.job_id), history, by_tag.get(run.job_id, []))
     breakdown = stage_breakdown(sampled)
+    failures: dict[str, int] = {}
+    for run in runs:
+        if run.status == "FAILED":
+            reason = str(bench.get(f"{bench.api}/jobs/{run.job_id}").get("failure_reason"))
+            failures[reason] = failures.get(reason, 0) + 1
     stuck = 0
     for run in runs:
         if run.final_at is None:
@@ -482,6 +529,7 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
         "invoices": args.n,
         "final": len(done),
         "statuses": statuses,
+        "failure_reasons": failures,
         "lost": lost,
         "stuck": stuck,
         "seconds_uploading": round(uploaded - started, 2),
@@ -507,43 +555,7 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
         "peak_rss_mb": round(memory.peak / 2**20),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    print(
-        f"invoices           {figures['final']}/{args.n} final {statuses}, "
-        f"{lost} lost, {stuck} stuck"
-    )
-    print(
-        f"throughput         {figures['throughput_per_minute']} invoices/minute "
-        f"({figures['seconds_total']} s in all, uploads took {figures['seconds_uploading']} s)"
-    )
-    if bound:
-        print(
-            f"quota bound        {figures['quota_bound_per_minute']} invoices/minute "
-            f"(Textract {figures['textract_quotas']}, {latency} s a job): "
-            f"{figures['share_of_quota_bound']:.0%} of it reached; "
-            f"{refused} start calls refused, at most "
-            f"{figures['textract_peak_jobs_in_progress']} jobs at once"
-        )
-    print(f"upload -> final    p50 {figures['p50_seconds']} s, p95 {figures['p95_seconds']} s")
-    print(f"stages (p50 of {len(sampled)} jobs):")
-    for name, p50, count in breakdown:
-        print(f"  {name:<38} {p50:7.3f} s" + (f"  ({count} jobs)" if count != len(sampled) else ""))
-    print(
-        f"outside Textract   {figures['share_outside_textract']} of job time "
-        f"(stand-in latency {latency} s per Textract job)"
-    )
-    print(f"state transitions  {figures['state_transitions_per_job']} per job")
-    print(
-        f"Textract           {figures['textract_start_calls_per_job']} start calls and pages "
-        f"{figures['textract_pages_per_job']} per job"
-    )
-    print(
-        f"Lambda             {figures['lambda_invocations_per_job']} invocations, "
-        f"{figures['lambda_gb_seconds_per_job_local']} GB-s per job (local durations)"
-    )
-    print(
-        f"memory             peak {figures['peak_rss_mb']} MB resident (server and workers); "
-        f"load average {figures['load_average']}"
-    )
+    report(figures, breakdown, len(sampled))
     if args.json:
         print(json.dumps(figures))
     return 0 if len(done) == args.n else 1

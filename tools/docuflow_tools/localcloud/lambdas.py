@@ -27,6 +27,9 @@ from docuflow_tools.localcloud.worker import RESULT_FD_ENV
 from docuflow_tools.paths import REPO_ROOT
 
 DEFAULT_POOL_SIZE = 3
+# How long a new worker may take to import its handler (AWS allows an init phase 10 s; two
+# busy cores need more) before the invocation is answered with the process's exit.
+INIT_TIMEOUT_SECONDS = 60.0
 # JSON object: function name -> base URL of a Lambda runtime interface emulator serving it
 # (compose runs each function in its own container); those functions are invoked over HTTP.
 ENDPOINTS_ENV = "DOCUFLOW_LAMBDA_ENDPOINTS"
@@ -133,6 +136,8 @@ class Worker:
         request = {"request_id": request_id, "payload": payload, "deadline_ms": deadline_ms}
         assert self.process.stdin is not None
         started = time.perf_counter()
+        if self.process.stdin.closed:  # killed while starting (warm_up)
+            return _runtime_error("Runtime.ExitError", "The function's process did not start.")
         try:
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
@@ -308,10 +313,15 @@ class LambdaRunner:
         worker: Worker | None = None
         try:
             worker = self._start_worker(config)
-            worker.warm_up(float(config.timeout))
+            worker.warm_up(INIT_TIMEOUT_SECONDS)
         finally:
             self._release(pool, worker)
         return worker is not None and worker.alive
+
+    def idle_workers(self) -> dict[str, int]:
+        """Warm workers waiting for an invocation, per function."""
+        with self._lock:
+            return {name: len(pool.idle) for name, pool in self._pools.items()}
 
     def workers_rss_bytes(self) -> int:
         """The resident memory of every live worker process (Linux /proc), in bytes."""
@@ -371,7 +381,10 @@ class LambdaRunner:
         pool, worker = self._acquire(config)
         try:
             if worker is None:
+                # As on AWS, the init phase (interpreter, imports) is not part of the
+                # invocation's timeout: wait for it first.
                 worker = self._start_worker(config)
+                worker.warm_up(INIT_TIMEOUT_SECONDS)
             return worker.invoke(payload, float(config.timeout))
         finally:
             self._release(pool, worker)
