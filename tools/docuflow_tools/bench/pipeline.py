@@ -1,10 +1,12 @@
 """`make bench-e2e` (`python -m docuflow_tools.bench.pipeline`), the pipeline benchmark: N
 invoices through the local cloud, from upload to final status.
 
-Generates N invoices (docuflow_tools.samples; their AnalyzeExpense responses are registered with
-the Textract stand-in), uploads them through the API as a client would, waits for every job
-to reach a final status and prints: throughput, p50/p95 time from upload to final status,
-the share of that time spent outside the Textract stand-in (whose latency is known), where
+Generates N invoices (docuflow_tools.samples; their AnalyzeExpense responses are registered
+with the Textract stand-in) and pushes them through the API as CONCURRENCY clients would,
+each uploading a document and waiting for its final status before the next (CONCURRENCY=1
+is one document at a time: the idle single-document latency), and prints: throughput,
+p50/p95 time from upload to final status, the share of that time spent outside the
+Textract stand-in (whose latency is known), where
 each job's time went (a timeline per job from its audit trail, its execution history and
 the stand-in's job times, printed as the p50 of each stage), state transitions per job
 (GetExecutionHistory), Textract pages per job and the local cloud's peak memory.
@@ -216,6 +218,19 @@ class Bench:
         put.raise_for_status()
         return Run(job_id=body["job_id"], uploaded_at=time.time())
 
+    def process(self, sample: Sample, timeout: float) -> Run:
+        """One client's document: upload it, then wait for its final status (a client with
+        one document in flight)."""
+        run = self.upload(sample)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.get(f"{self.api}/jobs/{run.job_id}")
+            if job["status"] in FINAL:
+                run.status, run.final_at = job["status"], _iso_epoch(job["updated_at"])
+                break
+            time.sleep(0.25)
+        return run
+
     def wait(self, runs: list[Run], timeout: float) -> None:
         pending = {run.job_id: run for run in runs}
         deadline = time.monotonic() + timeout
@@ -266,26 +281,28 @@ class Bench:
         records: list[dict[str, Any]] = self.get(f"{self.api}/jobs/{job_id}/audit")["items"]
         return records
 
-    def memory(self) -> int:
-        """The local cloud's resident memory now: the server and its worker processes."""
-        health = self.get(f"{self.control}/health")
-        memory = health.get("memory") or {}
-        return int(memory.get("rss_bytes", 0)) + int(memory.get("workers_rss_bytes", 0))
+    def memory(self) -> tuple[int, int]:
+        """The local cloud's resident memory now: the server's, and its workers' summed."""
+        memory = self.get(f"{self.control}/health").get("memory") or {}
+        return int(memory.get("rss_bytes", 0)), int(memory.get("workers_rss_bytes", 0))
 
 
 class MemoryWatch:
-    """Samples the local cloud's memory every second while a run lasts; keeps the peak."""
+    """Samples the local cloud's memory every second while a run lasts; keeps the peaks
+    (of the whole, the server and the workers)."""
 
     def __init__(self, bench: Bench) -> None:
         self.bench = bench
-        self.peak = 0
+        self.peak = self.server = self.workers = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             with contextlib.suppress(Exception):  # a missed sample is not a failure
-                self.peak = max(self.peak, self.bench.memory())
+                server, workers = self.bench.memory()
+                self.peak = max(self.peak, server + workers)
+                self.server, self.workers = max(self.server, server), max(self.workers, workers)
             self._stop.wait(1.0)
 
     def __enter__(self) -> MemoryWatch:
@@ -303,7 +320,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--concurrency",
         type=int,
         default=None,
-        help="parallel uploaders (default 8, or 32 with --burst)",
+        help="clients, each with one document in flight (default 8); with --burst, "
+        "parallel uploaders (default 32)",
     )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for all jobs")
     parser.add_argument(
@@ -396,7 +414,7 @@ def report(figures: dict[str, Any], breakdown: list[tuple[str, float, int]], sam
         print(f"  FAILED x{count}: {reason}")
     print(
         f"throughput         {figures['throughput_per_minute']} invoices/minute "
-        f"({figures['seconds_total']} s in all, uploads took {figures['seconds_uploading']} s)"
+        f"({figures['seconds_total']} s in all, the clients took {figures['seconds_uploading']} s)"
     )
     if figures["quota_bound_per_minute"]:
         print(
@@ -425,7 +443,8 @@ def report(figures: dict[str, Any], breakdown: list[tuple[str, float, int]], sam
         f"{figures['lambda_gb_seconds_per_job_local']} GB-s per job (local durations)"
     )
     print(
-        f"memory             peak {figures['peak_rss_mb']} MB resident (server and workers); "
+        f"memory             peak {figures['peak_rss_mb']} MB resident (server "
+        f"{figures['peak_rss_mb_server']}, workers {figures['peak_rss_mb_workers']}); "
         f"load average {figures['load_average']}"
     )
 
@@ -456,9 +475,12 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
     with MemoryWatch(bench) as memory:
         started = time.time()
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-            runs = list(pool.map(bench.upload, samples))
+            if args.burst is None:  # each client has one document in flight
+                runs = list(pool.map(lambda s: bench.process(s, args.timeout), samples))
+            else:  # every upload at once, then the wait
+                runs = list(pool.map(bench.upload, samples))
         uploaded = time.time()
-        bench.wait(runs, args.timeout)
+        bench.wait([run for run in runs if run.final_at is None], args.timeout)
     done = [run for run in runs if run.final_at is not None]
     finished = max((run.final_at for run in done if run.final_at), default=time.time())
     textract_after = bench.get(f"{bench.control}/textract")
@@ -553,6 +575,8 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
         "lambda_invocations_per_job": round(invocations / n_done, 2),
         "lambda_gb_seconds_per_job_local": round(gb_seconds / n_done, 3),
         "peak_rss_mb": round(memory.peak / 2**20),
+        "peak_rss_mb_server": round(memory.server / 2**20),
+        "peak_rss_mb_workers": round(memory.workers / 2**20),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     report(figures, breakdown, len(sampled))
