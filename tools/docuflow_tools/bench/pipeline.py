@@ -198,25 +198,39 @@ class Bench:
             response.raise_for_status()
 
     def upload(self, sample: Sample) -> Run:
+        """POST /uploads and the presigned PUT, as a client would: a request the overloaded
+        cloud did not answer (a timeout, a 5xx) is tried again, up to three times; an
+        upload that never got through is not a job of the run."""
         import requests
 
-        created = self.http.post(
-            f"{self.api}/uploads",
-            json={
-                "filename": sample.filename,
-                "content_type": "application/pdf",
-                "owner_id": self.owner,
-                "size_bytes": len(sample.data),
-            },
-            timeout=60,
-        )
-        created.raise_for_status()
-        body = created.json()
-        put = requests.put(
-            body["upload_url"], data=sample.data, headers=body["upload_headers"], timeout=60
-        )
-        put.raise_for_status()
-        return Run(job_id=body["job_id"], uploaded_at=time.time())
+        for attempt in range(3):
+            try:
+                created = self.http.post(
+                    f"{self.api}/uploads",
+                    json={
+                        "filename": sample.filename,
+                        "content_type": "application/pdf",
+                        "owner_id": self.owner,
+                        "size_bytes": len(sample.data),
+                    },
+                    timeout=120,
+                )
+                created.raise_for_status()
+                body = created.json()
+                put = requests.put(
+                    body["upload_url"],
+                    data=sample.data,
+                    headers=body["upload_headers"],
+                    timeout=120,
+                )
+                put.raise_for_status()
+                return Run(job_id=body["job_id"], uploaded_at=time.time())
+            except (requests.Timeout, requests.ConnectionError, requests.HTTPError) as exc:
+                status = getattr(getattr(exc, "response", None), "status_code", None)
+                if attempt == 2 or (status is not None and status < 500):
+                    raise
+                time.sleep(1 + attempt)
+        raise AssertionError("unreachable")
 
     def process(self, sample: Sample, timeout: float) -> Run:
         """One client's document: upload it, then wait for its final status (a client with
