@@ -75,6 +75,11 @@ mock_provider "aws" {
   }
 
   override_resource {
+    target = aws_sqs_queue.ocr_start
+    values = { arn = "arn:aws:sqs:us-east-1:123456789012:dftest-ocr-start", url = "https://sqs.us-east-1.amazonaws.com/123456789012/dftest-ocr-start" }
+  }
+
+  override_resource {
     target = aws_iam_role.textract
     values = { arn = "arn:aws:iam::123456789012:role/dftest-textract-publish" }
   }
