@@ -142,9 +142,12 @@ class LocalCloud:
             try:
                 pages = self.app.client("lambda").get_paginator("list_functions").paginate()
                 names = [f["FunctionName"] for page in pages for f in page["Functions"]]
+                warm = self.app.runner.idle_workers()
                 for name in names:
                     if self._stopping.is_set():
                         return
+                    if warm.get(name):
+                        continue  # the common case: no lookup of its configuration
                     self.app.runner.prewarm(self.app.function_config(name))
             except (BotoCoreError, ClientError, LookupError, RuntimeError) as exc:
                 self.log("localcloud", f"keeping functions warm failed, will retry: {exc}")
