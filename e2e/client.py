@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, TypeVar
 
 import requests
@@ -17,10 +16,15 @@ TIMEOUT = 30
 
 
 class Api:
-    def __init__(self, target: Target) -> None:
+    """The API as one signed-in user (`token`, an ID token) or as nobody (None)."""
+
+    def __init__(self, target: Target, token: str | None = None) -> None:
         self.target = target
         self.base = target.api_base_url
+        self.token = token
         self.session = requests.Session()
+        if token is not None:
+            self.session.headers["Authorization"] = f"Bearer {token}"
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -31,27 +35,17 @@ class Api:
     def post(self, path: str, body: Any = None, **kwargs: Any) -> requests.Response:
         return self.session.post(self.url(path), json=body, timeout=TIMEOUT, **kwargs)
 
-    def create_upload(
-        self, filename: str, content_type: str, size: int, owner: str
-    ) -> dict[str, Any]:
+    def create_upload(self, filename: str, content_type: str, size: int) -> dict[str, Any]:
         response = self.post(
-            "/uploads",
-            {
-                "filename": filename,
-                "content_type": content_type,
-                "owner_id": owner,
-                "size_bytes": size,
-            },
+            "/uploads", {"filename": filename, "content_type": content_type, "size_bytes": size}
         )
         assert response.status_code == 201, response.text
         created: dict[str, Any] = response.json()
         return created
 
-    def upload(
-        self, data: bytes, filename: str, content_type: str, owner: str | None = None
-    ) -> str:
+    def upload(self, data: bytes, filename: str, content_type: str) -> str:
         """POST /uploads, then PUT the bytes to the presigned URL; returns the job id."""
-        created = self.create_upload(filename, content_type, len(data), owner or new_owner())
+        created = self.create_upload(filename, content_type, len(data))
         put = requests.put(
             created["upload_url"],
             data=data,
@@ -102,10 +96,6 @@ def prepare(target: Target, document: Document) -> None:
     """Register the document's expected Textract response on a local target."""
     if target.control_url is not None and document.expense_recording is not None:
         Control(target.control_url).record(document.sha256, "expense", document.expense_recording)
-
-
-def new_owner() -> str:
-    return f"e2e-{uuid.uuid4().hex[:10]}"
 
 
 class Control:

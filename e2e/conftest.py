@@ -4,12 +4,13 @@ cloud (`docuflow up --no-web` on a free port) started once for the session."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from docuflow_tools.localcloud.ports import free_port
 from docuflow_tools.localcloud.up_process import UpProcess
+from docuflow_tools.localcloud.users import DEMO_PASSWORD, id_token
 from e2e.client import Api, Control
 from e2e.targets import Target, from_outputs_file, target_from_env
 
@@ -37,8 +38,30 @@ def target() -> Iterator[Target]:
 
 
 @pytest.fixture(scope="session")
-def api(target: Target) -> Api:
-    return Api(target)
+def sign_in(target: Target) -> Callable[[str], Api]:
+    """The API as one of the demo users (`docuflow up` creates them; on another target
+    DOCUFLOW_PASSWORD is theirs), signed in once through the target's user pool."""
+    password = os.environ.get("DOCUFLOW_PASSWORD", DEMO_PASSWORD)
+    signed_in: dict[str, Api] = {}
+
+    def as_user(email: str) -> Api:
+        if email not in signed_in:
+            signed_in[email] = Api(target, id_token(target.user_pool(), email, password))
+        return signed_in[email]
+
+    return as_user
+
+
+@pytest.fixture(scope="session")
+def api(sign_in: Callable[[str], Api]) -> Api:
+    """A clerk of acme: uploads, starts and reads acme's jobs."""
+    return sign_in("clerk@acme.test")
+
+
+@pytest.fixture(scope="session")
+def reviewer(sign_in: Callable[[str], Api]) -> Api:
+    """A reviewer of acme: reads acme's review queue and decides (on others' uploads)."""
+    return sign_in("reviewer@acme.test")
 
 
 @pytest.fixture

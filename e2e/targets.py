@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docuflow_tools.localcloud.users import UserPool
+
 
 @dataclass(frozen=True)
 class Target:
@@ -29,6 +31,24 @@ class Target:
     name: str = "external"
     outputs: dict[str, Any] = field(default_factory=dict)
     web_origins: tuple[str, ...] = ()  # origins the API's and the bucket's CORS allow
+
+    def user_pool(self) -> UserPool:
+        """Where the suite signs its users in: the pool of the target's outputs, else
+        DOCUFLOW_USER_POOL_CLIENT_ID (a deployment on AWS)."""
+        client_id = self.outputs.get("user_pool_client_id") or os.environ.get(
+            "DOCUFLOW_USER_POOL_CLIENT_ID", ""
+        )
+        if not client_id:
+            raise RuntimeError(
+                f"{self.name}: no user pool client; set DOCUFLOW_OUTPUTS or "
+                "DOCUFLOW_USER_POOL_CLIENT_ID"
+            )
+        return UserPool(
+            endpoint=self.aws_endpoint_url,
+            region=os.environ.get("AWS_REGION", "us-east-1"),
+            pool_id=str(self.outputs.get("user_pool_id", "")),
+            client_id=str(client_id),
+        )
 
     @property
     def local(self) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from e2e.client import Api, Control, new_owner, prepare
+from e2e.client import Api, Control, prepare
 from e2e.documents import generated_invoice
 from e2e.targets import Target
 from e2e.test_flow import PROCESSING_TIMEOUT
@@ -36,16 +36,15 @@ def _health(control: Control) -> dict[str, Any]:
 
 @pytest.mark.timeout(900)  # thousands of jobs on a shared, busy machine
 def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
-    api: Api, control: Control, target: Target
+    api: Api, reviewer: Api, control: Control, target: Target
 ) -> None:
     # Given a job in review (an invoice uploaded a second time: a possible duplicate, so an
     # approval carries an override reason) and thousands of other jobs in the table
     document = generated_invoice()
     prepare(target, document)
-    owner = new_owner()
-    first = api.upload(document.data, document.filename, document.content_type, owner)
+    first = api.upload(document.data, document.filename, document.content_type)
     assert api.wait_status(first, timeout=PROCESSING_TIMEOUT)["status"] == "COMPLETED"
-    job_id = api.upload(document.data, f"race-{document.filename}", document.content_type, owner)
+    job_id = api.upload(document.data, f"race-{document.filename}", document.content_type)
     assert api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
     others = [generated_invoice() for _ in range(UPLOADS)]
     for other in others:
@@ -55,7 +54,7 @@ def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
     with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
         list(
             pool.map(
-                lambda n: api.create_upload(f"filler-{n}.pdf", "application/pdf", 100, owner),
+                lambda n: api.create_upload(f"filler-{n}.pdf", "application/pdf", 100),
                 range(TABLE_JOBS),
             )
         )
@@ -66,19 +65,19 @@ def test_parallel_decisions_have_one_winner_and_uploads_made_meanwhile_survive(
     start = threading.Barrier(DECISIONS + UPLOADS)
 
     def decide(n: int) -> int:
-        body: dict[str, Any] = {"reviewer": f"reviewer-{n}", "expected_version": version}
+        body: dict[str, Any] = {"expected_version": version}
         body.update(
             {"decision": "APPROVE", "override_reason": "second delivery"}
             if n % 2
             else {"decision": "REJECT", "reason": "duplicate"}
         )
         start.wait()
-        return api.decide(job_id, body).status_code
+        return reviewer.decide(job_id, body).status_code
 
     def upload(n: int) -> str:
         start.wait()
         other = others[n]
-        return api.upload(other.data, f"during-race-{other.filename}", other.content_type, owner)
+        return api.upload(other.data, f"during-race-{other.filename}", other.content_type)
 
     raced = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(max_workers=DECISIONS + UPLOADS) as pool:

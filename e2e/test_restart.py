@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import requests
 
-from e2e.client import Api, Control, new_owner
+from e2e.client import Api, Control
 from e2e.documents import fixture
 from e2e.test_flow import PROCESSING_TIMEOUT
 from tests.support import wait_for
@@ -49,10 +49,9 @@ def test_before_the_restart(api: Api, control: Control) -> None:
         pytest.skip("the runner's first phase records what a restart must keep")
     # Given a processed job and an upload link not used yet
     document = fixture("sample-invoice.pdf", "application/pdf")
-    owner = new_owner()
-    job_id = api.upload(document.data, f"kept-{document.filename}", document.content_type, owner)
+    job_id = api.upload(document.data, f"kept-{document.filename}", document.content_type)
     job = api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)
-    pending = api.create_upload(document.filename, document.content_type, len(document.data), owner)
+    pending = api.create_upload(document.filename, document.content_type, len(document.data))
     written_at = time.time()
     # When the cloud has saved it all (a checkpoint after the last write)
     wait_for(
@@ -82,13 +81,13 @@ def test_the_api_keeps_its_address(api: Api) -> None:
     assert api.base == _record()["api_base_url"]
 
 
-def test_a_job_keeps_its_status_result_audit_and_document(api: Api) -> None:
+def test_a_job_keeps_its_status_result_audit_and_document(api: Api, reviewer: Api) -> None:
     record = _record()
     job_id = record["job"]["job_id"]
     assert api.job(job_id) == record["job"]
     assert api.result(job_id) == record["result"]
     assert api.audit(job_id) == record["audit"]
-    detail = api.get(f"/review/jobs/{job_id}").json()
+    detail = reviewer.get(f"/review/jobs/{job_id}").json()
     download = requests.get(detail["document"]["url"], timeout=30)
     assert download.status_code == 200, download.text
     assert hashlib.sha256(download.content).hexdigest() == record["document_sha256"]

@@ -6,14 +6,19 @@ locals {
   # What a resource symbol of the manifest stands for. "<symbol>/<path>" is that ARN
   # followed by "/<path>", the way ARNs nest: jobs_table/index/<index>, raw_bucket/raw/*.
   resource_arns = {
-    jobs_table        = aws_dynamodb_table.this["jobs"].arn
-    audit_table       = aws_dynamodb_table.this["audit"].arn
-    vendors_table     = aws_dynamodb_table.this["vendors"].arn
-    raw_bucket        = aws_s3_bucket.raw.arn
-    state_machine     = local.state_machine_arn
-    dead_letter_queue = aws_sqs_queue.dlq.arn
-    textract_role     = aws_iam_role.textract.arn
-    stack_key         = aws_kms_key.this.arn
+    jobs_table                = aws_dynamodb_table.this["jobs"].arn
+    audit_table               = aws_dynamodb_table.this["audit"].arn
+    vendors_table             = aws_dynamodb_table.this["vendors"].arn
+    raw_bucket                = aws_s3_bucket.raw.arn
+    state_machine             = local.state_machine_arn
+    dead_letter_queue         = aws_sqs_queue.dlq.arn
+    event_bus                 = aws_cloudwatch_event_bus.this.arn
+    webhooks_table            = aws_dynamodb_table.this["webhooks"].arn
+    deliveries_table          = aws_dynamodb_table.this["deliveries"].arn
+    webhook_queue             = aws_sqs_queue.webhooks.arn
+    webhook_dead_letter_queue = aws_sqs_queue.webhooks_dlq.arn
+    textract_role             = aws_iam_role.textract.arn
+    stack_key                 = aws_kms_key.this.arn
     # Textract has no resource-level permissions (no ARN exists for its jobs), so its
     # actions can only be granted on "*".
     textract = "*"

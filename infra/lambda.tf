@@ -6,28 +6,38 @@ locals {
   manifest  = jsondecode(file("${path.module}/../services/functions.json"))
   functions = local.manifest.functions
 
-  known_triggers = ["http", "states", "sqs:intake", "sqs:ocr-completion", "sqs:ocr-start"]
+  known_triggers = ["http", "states", "sqs:intake", "sqs:ocr-completion", "sqs:ocr-start", "sqs:webhooks"]
 
   function_names = { for k, _ in local.functions : k => "${var.name_prefix}-${k}" }
 
   # What each setting a function may name in its manifest "settings" is set to (DESIGN
   # "Runtime contracts"). A function gets exactly the settings it names.
   setting_values = {
-    JOBS_TABLE               = aws_dynamodb_table.this["jobs"].name
-    AUDIT_TABLE              = aws_dynamodb_table.this["audit"].name
-    VENDORS_TABLE            = aws_dynamodb_table.this["vendors"].name
-    RAW_BUCKET               = aws_s3_bucket.raw.bucket
-    STATE_MACHINE_ARN        = local.state_machine_arn
-    DLQ_URL                  = aws_sqs_queue.dlq.url
-    OCR_MODE                 = var.ocr_mode
-    TEXTRACT_SNS_TOPIC_ARN   = aws_sns_topic.textract.arn
-    TEXTRACT_ROLE_ARN        = aws_iam_role.textract.arn
-    MAX_UPLOAD_BYTES         = tostring(var.max_upload_bytes)
-    MAX_PAGES                = tostring(var.max_pages)
-    UPLOAD_URL_TTL_SECONDS   = tostring(var.upload_url_ttl_seconds)
-    DOWNLOAD_URL_TTL_SECONDS = tostring(var.download_url_ttl_seconds)
-    CONFIDENCE_THRESHOLD     = tostring(var.confidence_threshold)
-    CONFIDENCE_THRESHOLDS    = jsonencode(var.confidence_thresholds)
+    JOBS_TABLE                 = aws_dynamodb_table.this["jobs"].name
+    AUDIT_TABLE                = aws_dynamodb_table.this["audit"].name
+    VENDORS_TABLE              = aws_dynamodb_table.this["vendors"].name
+    RAW_BUCKET                 = aws_s3_bucket.raw.bucket
+    STATE_MACHINE_ARN          = local.state_machine_arn
+    DLQ_URL                    = aws_sqs_queue.dlq.url
+    EVENT_BUS_NAME             = aws_cloudwatch_event_bus.this.name
+    WEBHOOKS_TABLE             = aws_dynamodb_table.this["webhooks"].name
+    DELIVERIES_TABLE           = aws_dynamodb_table.this["deliveries"].name
+    WEBHOOK_QUEUE_URL          = aws_sqs_queue.webhooks.url
+    WEBHOOK_DLQ_URL            = aws_sqs_queue.webhooks_dlq.url
+    WEBHOOK_ALLOW_LOOPBACK     = tostring(var.webhook_allow_loopback)
+    WEBHOOK_RETRY_BASE_SECONDS = tostring(var.webhook_retry_base_seconds)
+    WEBHOOK_MAX_ATTEMPTS       = tostring(var.webhook_max_attempts)
+    WEBHOOK_TIMEOUT_SECONDS    = tostring(var.webhook_timeout_seconds)
+    OCR_MODE                   = var.ocr_mode
+    TEXTRACT_SNS_TOPIC_ARN     = aws_sns_topic.textract.arn
+    TEXTRACT_ROLE_ARN          = aws_iam_role.textract.arn
+    MAX_UPLOAD_BYTES           = tostring(var.max_upload_bytes)
+    MAX_PAGES                  = tostring(var.max_pages)
+    UPLOAD_URL_TTL_SECONDS     = tostring(var.upload_url_ttl_seconds)
+    DOWNLOAD_URL_TTL_SECONDS   = tostring(var.download_url_ttl_seconds)
+    SELF_APPROVAL_TENANTS      = jsonencode(var.self_approval_tenants)
+    CONFIDENCE_THRESHOLD       = tostring(var.confidence_threshold)
+    CONFIDENCE_THRESHOLDS      = jsonencode(var.confidence_thresholds)
     # Each start-ocr container's share of the account's Textract start quota (ADR 0032).
     TEXTRACT_STARTS_PER_SECOND = tostring(var.textract_start_tps / local.functions["start-ocr"].maximum_concurrency)
   }

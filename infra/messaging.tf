@@ -14,6 +14,7 @@ locals {
     "intake"         = aws_sqs_queue.intake.arn
     "ocr-completion" = aws_sqs_queue.ocr_completion.arn
     "ocr-start"      = aws_sqs_queue.ocr_start.arn
+    "webhooks"       = aws_sqs_queue.webhooks.arn
   }
 
   # Kept off Terraform's critical path (the AWS provider waits ~25 s after every change of

@@ -10,6 +10,16 @@ output "api_url" {
   value = local.use_local_endpoint ? "${var.local_endpoint}/_aws/execute-api/${aws_apigatewayv2_api.http.id}" : trimsuffix(aws_apigatewayv2_stage.default.invoke_url, "/")
 }
 
+output "user_pool_id" {
+  description = "ID of the Cognito user pool (create the first admin in it: docs/deploy-aws.md)."
+  value       = aws_cognito_user_pool.users.id
+}
+
+output "user_pool_client_id" {
+  description = "ID of the web app's user pool client (no secret): the audience of the API's JWT authorizer."
+  value       = aws_cognito_user_pool_client.web.id
+}
+
 output "raw_bucket" {
   description = "Name of the raw-document bucket (RAW_BUCKET)."
   value       = aws_s3_bucket.raw.bucket

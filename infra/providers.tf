@@ -23,8 +23,10 @@ provider "aws" {
     apigatewayv2   = local.local_endpoint
     cloudwatch     = local.local_endpoint
     cloudwatchlogs = local.local_endpoint
+    cognitoidp     = local.local_endpoint
     dynamodb       = local.local_endpoint
     ecr            = local.local_endpoint
+    events         = local.local_endpoint
     iam            = local.local_endpoint
     kms            = local.local_endpoint
     lambda         = local.local_endpoint

@@ -92,6 +92,12 @@ variable "web_origins" {
   }
 }
 
+variable "self_approval_tenants" {
+  description = "Tenants (custom:tenant) whose reviewers may decide on documents they uploaded themselves (one-person teams); every such decision is marked in the audit. Empty: nobody may (403 SELF_APPROVAL)."
+  type        = list(string)
+  default     = []
+}
+
 variable "ocr_mode" {
   description = "Which Textract API runs on a document: expense (AnalyzeExpense), document (AnalyzeDocument FORMS+TABLES) or both."
   type        = string
@@ -405,7 +411,67 @@ variable "kms_deletion_window_days" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the jobs and audit tables from deletion (turn off only for throwaway stacks such as the local cloud)."
+  description = "Protect the jobs and audit tables and the user pool from deletion (turn off only for throwaway stacks such as the local cloud)."
   type        = bool
   default     = true
+}
+
+# ---------------------------------------------------------------------------
+# Identity (identity.tf)
+# ---------------------------------------------------------------------------
+
+variable "user_pool_mfa" {
+  description = "MFA of the user pool: OFF, OPTIONAL (each user may add an authenticator app) or ON (required; users set it up at first sign-in)."
+  type        = string
+  default     = "OPTIONAL"
+
+  validation {
+    condition     = contains(["OFF", "OPTIONAL", "ON"], var.user_pool_mfa)
+    error_message = "user_pool_mfa must be OFF, OPTIONAL or ON."
+  }
+}
+
+variable "user_pool_domain_prefix" {
+  description = "Prefix of the Cognito hosted UI domain (<prefix>.auth.<region>.amazoncognito.com); empty for none (the web app signs in with SRP)."
+  type        = string
+  default     = ""
+}
+
+variable "webhook_allow_loopback" {
+  description = "Let webhooks point at 127.0.0.1 / localhost over http: the local cloud only (its e2e receivers). Never on AWS."
+  type        = bool
+  default     = false
+}
+
+variable "webhook_retry_base_seconds" {
+  description = "Wait before the first webhook retry; each next one waits four times longer (jittered), at most 8 hours."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.webhook_retry_base_seconds > 0 && var.webhook_retry_base_seconds <= 3600
+    error_message = "webhook_retry_base_seconds must be in (0, 3600]."
+  }
+}
+
+variable "webhook_max_attempts" {
+  description = "Attempts of one webhook delivery before it is given up (10 with the 10 s base: about a day)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.webhook_max_attempts >= 1 && var.webhook_max_attempts <= 20
+    error_message = "webhook_max_attempts must be between 1 and 20."
+  }
+}
+
+variable "webhook_timeout_seconds" {
+  description = "How long one webhook attempt waits for the receiver's answer."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.webhook_timeout_seconds > 0 && var.webhook_timeout_seconds <= 30
+    error_message = "webhook_timeout_seconds must be in (0, 30]."
+  }
 }

@@ -6,6 +6,8 @@
 # any *_override.tf into the matching block), then
 #   terraform -chdir=infra apply -var-file=envs/localstack.tfvars
 # and delete the copy afterwards: with it present, the module cannot reach real AWS.
+# Cognito (the user pool, ADR 0021) is served by LocalStack's licensed editions only,
+# which this profile needs anyway (LOCALSTACK_AUTH_TOKEN); the community image has none.
 # Textract is not listed: Textract calls come from the Lambda functions, which reach the
 # project's stand-in through AWS_ENDPOINT_URL_TEXTRACT (see localstack/README.md).
 provider "aws" {
@@ -22,6 +24,7 @@ provider "aws" {
     apigatewayv2   = "http://localhost.localstack.cloud:4566"
     cloudwatch     = "http://localhost.localstack.cloud:4566"
     cloudwatchlogs = "http://localhost.localstack.cloud:4566"
+    cognitoidp     = "http://localhost.localstack.cloud:4566"
     dynamodb       = "http://localhost.localstack.cloud:4566"
     ecr            = "http://localhost.localstack.cloud:4566"
     events         = "http://localhost.localstack.cloud:4566"

@@ -2,7 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from '@/app/App';
 import { loadConfig } from '@/config/env';
-import { configureApi } from '@/lib/api-client';
+import { configureApi, configureAuth } from '@/lib/api-client';
+import { getSession } from '@/lib/session';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -13,6 +14,7 @@ async function start(): Promise<void> {
   try {
     const config = await loadConfig();
     configureApi(config.apiBaseUrl);
+    configureAuth(() => getSession()?.idToken() ?? Promise.resolve(null));
     if (config.mode === 'demo') {
       // The mock API (and its generated invoices) is a separate chunk, loaded only here.
       const { startDemo } = await import('@/mocks/browser');

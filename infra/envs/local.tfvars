@@ -43,3 +43,8 @@ enable_alarms               = true
 alarm_email                 = ""
 create_ecr                  = false
 enable_reserved_concurrency = true
+
+# Webhooks: e2e receivers listen on 127.0.0.1 (the one place loopback is allowed), and
+# retries wait seconds, not minutes.
+webhook_allow_loopback     = true
+webhook_retry_base_seconds = 1

@@ -80,6 +80,31 @@ mock_provider "aws" {
   }
 
   override_resource {
+    target = aws_dynamodb_table.this["webhooks"]
+    values = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-webhooks" }
+  }
+
+  override_resource {
+    target = aws_dynamodb_table.this["deliveries"]
+    values = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-deliveries" }
+  }
+
+  override_resource {
+    target = aws_cloudwatch_event_bus.this
+    values = { arn = "arn:aws:events:us-east-1:123456789012:event-bus/dftest-events" }
+  }
+
+  override_resource {
+    target = aws_sqs_queue.webhooks
+    values = { arn = "arn:aws:sqs:us-east-1:123456789012:dftest-webhooks", url = "https://sqs.us-east-1.amazonaws.com/123456789012/dftest-webhooks" }
+  }
+
+  override_resource {
+    target = aws_sqs_queue.webhooks_dlq
+    values = { arn = "arn:aws:sqs:us-east-1:123456789012:dftest-webhooks-dlq", url = "https://sqs.us-east-1.amazonaws.com/123456789012/dftest-webhooks-dlq" }
+  }
+
+  override_resource {
     target = aws_iam_role.textract
     values = { arn = "arn:aws:iam::123456789012:role/dftest-textract-publish" }
   }
@@ -156,11 +181,10 @@ run "roles_are_least_privilege" {
     condition = toset(flatten([
       for s in data.aws_iam_policy_document.fn["api-jobs"].statement : s.resources if contains(s.actions, "dynamodb:Query")
       ])) == toset([
-      "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-jobs/index/status-created_at-index",
-      "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-jobs/index/owner_id-created_at-index",
+      "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-jobs/index/tenant_id-created_at-index",
       "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-audit",
     ])
-    error_message = "api-jobs must query exactly the two listing indexes and the audit table."
+    error_message = "api-jobs must query exactly the tenant's listing index and the audit table."
   }
 
   assert {

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from services.common.settings import (
     DEFAULT_MAX_UPLOAD_BYTES,
+    EventBusSettings,
     MaxUploadBytes,
     NonEmpty,
     ScoringThresholds,
@@ -19,12 +20,14 @@ from services.common.settings import (
 UrlTtlSeconds = Annotated[int, Field(gt=0, le=604_800)]
 
 
-class ReviewSettings(StorageSettings, ScoringThresholds, VendorSettings):
+class ReviewSettings(StorageSettings, ScoringThresholds, VendorSettings, EventBusSettings):
     """api-review also hands out short-lived links to the document, re-scores a job with
-    the reviewer's corrections as the pipeline scores it, and an approval teaches the
-    vendor memory."""
+    the reviewer's corrections as the pipeline scores it, an approval teaches the vendor
+    memory, and decisions are announced on the bus."""
 
     download_url_ttl_seconds: UrlTtlSeconds = 300
+    # Tenants whose reviewers may decide on their own uploads (a JSON list; ADR 0021).
+    self_approval_tenants: frozenset[str] = frozenset()
 
 
 class UploadSettings(StorageSettings):

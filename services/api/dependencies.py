@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from docuflow.dal import clients
+from docuflow.dal.events import EventBus
 from docuflow.dal.vendors import VendorRepository
-from services.api.config import get_storage_settings, get_upload_settings, get_vendor_settings
+from services.api.config import (
+    get_review_settings,
+    get_storage_settings,
+    get_upload_settings,
+    get_vendor_settings,
+)
 from services.common.adapters import (
     Processing,
     Storage,
@@ -11,6 +18,7 @@ from services.common.adapters import (
     storage_from,
     vendors_from,
 )
+from services.common.events import Announcer
 from services.common.wiring import Provider
 
 
@@ -29,8 +37,20 @@ vendors: Provider[VendorRepository] = Provider(lambda: vendors_from(get_vendor_s
 """The vendor memory: the vendor routes, and approvals (which add to it)."""
 
 
+def _announcer() -> Announcer:
+    settings = get_review_settings()
+    decided = storage_from(settings)
+    bus = EventBus(clients.events(), settings.event_bus_name)
+    return Announcer(jobs=decided.jobs, bus=bus, documents=decided.documents)
+
+
+announcer: Provider[Announcer] = Provider(_announcer)
+"""The bus, for the decisions (APPROVED, REJECTED) of the review routes."""
+
+
 def reset() -> None:
     """Forget every built dependency (tests)."""
     storage.reset()
     processing.reset()
     vendors.reset()
+    announcer.reset()

@@ -35,12 +35,19 @@ from docuflow.domain.errors import (
     VendorNotFound,
 )
 from docuflow.observability import logger
-from services.api.models import ErrorResponse
+from services.api.models import ErrorResponse, Unauthorized
 from services.common.errors import (
+    DeliveryNotFound,
     DocumentNotUploaded,
+    Forbidden,
     InvalidCorrection,
     InvalidDecision,
+    InvalidWebhookUrl,
+    NotAuthenticated,
+    NotExportable,
     OverrideRequired,
+    TooManyWebhooks,
+    WebhookNotFound,
 )
 
 
@@ -54,19 +61,32 @@ class UnsupportedRequestBody(DocuflowError):
 HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (InvalidCorrection, 422),
     (InvalidDecision, 422),
+    (InvalidWebhookUrl, 422),
     (ValidationFailed, 400),
+    (NotAuthenticated, 401),
+    (Forbidden, 403),
     (JobNotFound, 404),
     (VendorNotFound, 404),
+    (WebhookNotFound, 404),
+    (DeliveryNotFound, 404),
     (InvalidTransition, 409),
     (ConcurrentUpdate, 409),
     (DocumentNotUploaded, 409),
     (OverrideRequired, 409),
+    (TooManyWebhooks, 409),
+    (NotExportable, 409),
     (ResultNotReady, 409),
     (DocumentMissing, 409),
     (DocumentTooLarge, 413),
     (UnsupportedDocument, 415),
     (UnsupportedRequestBody, 415),
 )
+
+
+# What every route can answer besides its own errors: 401 for a token of the wrong kind
+# (API Gateway answers 401 for a missing or invalid one before the function runs) and 403
+# for a role that does not allow the operation.
+AUTH_ERRORS: tuple[type[DocuflowError], ...] = (NotAuthenticated, Forbidden)
 
 
 def status_for(error: type[DocuflowError]) -> int:
@@ -100,13 +120,18 @@ def responses(
         }
     if body is not None:
         documented[status]["content"] = {content_types.APPLICATION_JSON: {"model": body}}
+    elif status == 204:
+        # No Content: without this Powertools documents the handler's return type as a body.
+        documented[status]["content"] = {}
     codes: dict[int, list[str]] = {}
     for error in errors:
         codes.setdefault(status_for(error), []).append(error.code)
     for error_status, names in sorted(codes.items()):
+        # A 401 may also come from API Gateway itself, before the function runs.
+        model: type[BaseModel] = Unauthorized if error_status == 401 else ErrorResponse
         documented[error_status] = {
             "description": f"{HTTPStatus(error_status).phrase}: {', '.join(names)}.",
-            "content": {content_types.APPLICATION_JSON: {"model": ErrorResponse}},
+            "content": {content_types.APPLICATION_JSON: {"model": model}},
         }
     return documented
 
@@ -132,6 +157,18 @@ def describe(problems: Sequence[Any]) -> str:
     return "; ".join(parts)
 
 
+# What a path parameter that cannot be an id is a 404 of.
+_NOT_FOUND: dict[
+    str,
+    type[JobNotFound] | type[VendorNotFound] | type[WebhookNotFound] | type[DeliveryNotFound],
+] = {
+    "job_id": JobNotFound,
+    "vendor_id": VendorNotFound,
+    "webhook_id": WebhookNotFound,
+    "event_id": DeliveryNotFound,
+}
+
+
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     """Map every domain error, invalid requests and unknown routes to the error shape."""
 
@@ -155,10 +192,12 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             # return type: our bug, not the client's.
             logger.error("Response does not match its model", extra={"problems": problems})
             return error_response(500, "INTERNAL_ERROR", "Something went wrong on our side.")
-        if all(problem["loc"] == ("path", "job_id") for problem in problems):
-            return refuse(JobNotFound(str(problems[0]["input"])))
-        if all(problem["loc"] == ("path", "vendor_id") for problem in problems):
-            return refuse(VendorNotFound(str(problems[0]["input"])))
+        path_problems = [problem for problem in problems if problem["loc"][0] == "path"]
+        if path_problems and len(path_problems) == len(problems):
+            # An id that cannot name anything names nothing: the 404 of its kind.
+            name, value = path_problems[0]["loc"][1], str(path_problems[0]["input"])
+            not_found = _NOT_FOUND.get(name, JobNotFound)
+            return refuse(not_found(value))
         # A bad path id next to a bad body is reported as the bad body (400), as before
         # the route looks anything up.
         return refuse(ValidationFailed(describe([p for p in problems if p["loc"][0] != "path"])))

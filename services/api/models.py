@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    RootModel,
     StrictBool,
     StrictFloat,
     StrictInt,
@@ -43,25 +43,6 @@ from services.common.settings import MAX_UPLOAD_BYTES_CEILING
 # exactly). Far larger ones would make boto3 raise before the request is sent (a 500).
 MAX_VERSION = 2**53 - 1
 
-# Not stripped of surrounding blanks (unlike the other strings of a request): the pattern
-# the document shows is exactly what is accepted. It becomes a part of S3 keys, so a name
-# made only of dots ("." or "..") is refused: at least one other character.
-OwnerId = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=False,
-        min_length=1,
-        max_length=128,
-        pattern=r"^[A-Za-z0-9._@+-]*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*$",
-    ),
-]
-# A name someone reads in the audit trail: at least one visible character. Checked as
-# sent (the document's limits are the limits), stored without surrounding blanks.
-Actor = Annotated[
-    str,
-    StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=r"\S"),
-    AfterValidator(str.strip),
-]
 JobId = Annotated[
     str,
     Field(
@@ -131,7 +112,6 @@ class CreateUploadRequest(_Request):
             json_schema_extra={"pattern": CONTENT_TYPE_PATTERN},
         ),
     ]
-    owner_id: OwnerId
     size_bytes: (
         Annotated[
             UploadSize,
@@ -147,7 +127,9 @@ class CreateUploadRequest(_Request):
 
 
 class StartRequest(_Request):
-    actor: Actor | None = None
+    """No fields: who starts a job is the caller (the token). An empty object or no body
+    is accepted; any field is refused (400), so a client still sending the former
+    `actor` learns that it would not be recorded."""
 
 
 # A corrected value is a JSON string. Any other JSON value passes the model only so that
@@ -225,7 +207,6 @@ class RescoreRequest(Corrections):
 
 class DecisionRequest(Corrections):
     decision: Literal["APPROVE", "REJECT"]
-    reviewer: Annotated[str, Field(min_length=1, max_length=128)]
     reason: Annotated[str | None, Field(max_length=2000)] = None
     override_reason: Annotated[
         str | None,
@@ -277,13 +258,25 @@ class InvoiceSummary(_Response):
 class Job(_Response):
     job_id: str
     status: JobStatus
-    owner_id: str
+    tenant_id: str
+    uploaded_by: Annotated[str, Field(description="The uploader's user id (the token's `sub`).")]
     filename: str
     content_type: str
     size_bytes: int | None
     file_sha256: str | None
     created_at: str
     updated_at: str
+    processing_started_at: Annotated[
+        str | None,
+        Field(description="When processing (its last attempt) started; null before it has"),
+    ]
+    processed_at: Annotated[
+        str | None,
+        Field(
+            description="When processing ended (COMPLETED, NEEDS_REVIEW or FAILED); a job in "
+            "review has waited for a person since then"
+        ),
+    ]
     version: int
     attempt: int
     failure_reason: str | None
@@ -310,13 +303,16 @@ class Job(_Response):
         return cls(
             job_id=job.job_id,
             status=job.status,
-            owner_id=job.owner_id,
+            tenant_id=job.tenant_id,
+            uploaded_by=job.uploaded_by,
             filename=job.filename,
             content_type=job.content_type,
             size_bytes=job.size_bytes,
             file_sha256=job.file_sha256,
             created_at=job.created_at,
             updated_at=job.updated_at,
+            processing_started_at=job.processing_started_at,
+            processed_at=job.processed_at,
             version=job.version,
             attempt=job.attempt,
             failure_reason=job.failure_reason,
@@ -501,3 +497,15 @@ class ErrorBody(_Response):
 
 class ErrorResponse(_Response):
     error: ErrorBody
+
+
+class GatewayMessage(_Response):
+    """API Gateway's own answer when its JWT authorizer refuses a request (no token, or
+    one that is expired, forged or not for this API): `{"message": "Unauthorized"}`."""
+
+    message: str
+
+
+class Unauthorized(RootModel[ErrorResponse | GatewayMessage]):
+    """A 401: the gateway's answer for a missing or invalid token, or the function's
+    (ErrorResponse) for a verified token of the wrong kind."""

@@ -47,3 +47,63 @@ class UnknownDocumentKey(DocuflowError):
     """An S3 object that belongs to no job (intake)."""
 
     code = "UNKNOWN_DOCUMENT_KEY"
+
+
+class NotAuthenticated(DocuflowError):
+    """The request carries no usable identity (HTTP 401). API Gateway's authorizer
+    refuses missing and invalid tokens before a function runs; this is the rest: a valid
+    token of the wrong kind (an access token: the API takes ID tokens, ADR 0021)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(DocuflowError):
+    """The caller's role does not allow the operation, or the user has no tenant or
+    role at all (HTTP 403)."""
+
+    code = "FORBIDDEN"
+
+
+class SelfApproval(Forbidden):
+    """A reviewer deciding on a job they uploaded, in a tenant that does not allow it
+    (HTTP 403)."""
+
+    code = "SELF_APPROVAL"
+
+
+class InvalidWebhookUrl(ValidationFailed):
+    """A URL no webhook may be sent to (HTTP 422 at registration; a failed attempt at
+    delivery, when its name resolves to a refused address)."""
+
+    code = "INVALID_WEBHOOK_URL"
+
+
+class WebhookNotFound(DocuflowError):
+    """No endpoint with that id in the caller's tenant (HTTP 404)."""
+
+    code = "WEBHOOK_NOT_FOUND"
+
+    def __init__(self, webhook_id: str) -> None:
+        super().__init__(f"No webhook with id {webhook_id!r}.")
+
+
+class DeliveryNotFound(DocuflowError):
+    """No delivery of that event to that endpoint (HTTP 404)."""
+
+    code = "DELIVERY_NOT_FOUND"
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__(f"No delivery of event {event_id!r} to this webhook.")
+
+
+class TooManyWebhooks(DocuflowError):
+    """The tenant has as many endpoints as it may have (HTTP 409)."""
+
+    code = "TOO_MANY_WEBHOOKS"
+
+
+class NotExportable(DocuflowError):
+    """A job that cannot be given out as UBL: not approved (or completed), or missing what
+    an e-invoice must carry (HTTP 409)."""
+
+    code = "NOT_EXPORTABLE"

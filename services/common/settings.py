@@ -64,3 +64,9 @@ class ScoringThresholds(Settings):
             confidence_threshold=self.confidence_threshold,
             field_thresholds=self.confidence_thresholds,
         )
+
+
+class EventBusSettings(Settings):
+    """The functions that write a final status announce it on the project's bus."""
+
+    event_bus_name: NonEmpty

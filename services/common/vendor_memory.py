@@ -1,7 +1,6 @@
 """Vendor memory in the services: check a routed result against the vendor's history,
-and remember a finished invoice (ADR 0025).
-
-`tenant_of` is the one place that says which tenant a job belongs to.
+and remember a finished invoice (ADR 0025). A job's vendors are those of its tenant
+(`job.tenant_id`, from the token it was uploaded with).
 """
 
 from __future__ import annotations
@@ -23,12 +22,6 @@ from docuflow.vendors import (
     remember,
 )
 from docuflow.vendors import with_history as result_with_history
-
-
-def tenant_of(job: JobItem) -> str:
-    """The tenant a job belongs to: its owner until sign-in gives every job the tenant of
-    the token it was uploaded with (DESIGN §8)."""
-    return job.owner_id
 
 
 def final_values(
@@ -58,7 +51,7 @@ def _facts(
 def with_hints(vendors: VendorRepository, job: JobItem, parsed: ParsedDocument) -> ParsedDocument:
     """`parsed` following what reviewers taught about its vendor (ADR 0026)."""
     values = {name: field.value for name, field in parsed.fields.items()}
-    found = _facts(vendors, tenant_of(job), job.job_id, values)
+    found = _facts(vendors, job.tenant_id, job.job_id, values)
     if found is None or found[1] is None:
         return parsed
     hinted = apply_hints(parsed, found[1].hints)
@@ -91,7 +84,7 @@ def with_history(
     """`result` checked against its vendor's history (`vendor_history`): a known vendor's
     new bank account, another vendor's account, an unusual currency or total, an invoice
     number seen before each add a review reason."""
-    tenant_id = tenant_of(job)
+    tenant_id = job.tenant_id
     found = _facts(vendors, tenant_id, job.job_id, final_values(result))
     if found is None:
         return result
@@ -113,7 +106,7 @@ def remember_invoice(
     Idempotent: a job already remembered changes nothing (None is returned then, and
     for an invoice that names no vendor).
     """
-    tenant_id = tenant_of(job)
+    tenant_id = job.tenant_id
     found = _facts(vendors, tenant_id, job.job_id, final_values(result, corrections))
     if found is None:
         return None

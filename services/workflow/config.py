@@ -14,6 +14,7 @@ from pydantic import Field
 from services.common.settings import (
     DEFAULT_MAX_UPLOAD_BYTES,
     BucketSettings,
+    EventBusSettings,
     MaxUploadBytes,
     NonEmpty,
     ScoringThresholds,
@@ -39,7 +40,7 @@ class StartOcrSettings(StorageSettings):
     textract_starts_per_second: Annotated[float, Field(gt=0)]
 
 
-class ParseSettings(StorageSettings, ScoringThresholds, VendorSettings):
+class ParseSettings(StorageSettings, ScoringThresholds, VendorSettings, EventBusSettings):
     pass
 
 
@@ -49,7 +50,7 @@ class DeadLetterSettings(Settings):
     dlq_url: NonEmpty
 
 
-class FailureSettings(TableSettings, DeadLetterSettings):
+class FailureSettings(TableSettings, DeadLetterSettings, EventBusSettings):
     pass
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docuflow.dal import clients
 from docuflow.dal.documents import DocumentStore
+from docuflow.dal.events import EventBus
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.queues import DeadLetterQueue
 from docuflow.dal.vendors import VendorRepository
@@ -15,6 +16,7 @@ from services.common.adapters import (
     tables_from,
     vendors_from,
 )
+from services.common.events import Announcer
 from services.common.wiring import Provider
 from services.workflow.config import (
     get_dead_letter_settings,
@@ -41,6 +43,22 @@ failure_tables: Provider[Tables] = Provider(lambda: tables_from(get_failure_sett
 vendors: Provider[VendorRepository] = Provider(lambda: vendors_from(get_parse_settings()))
 
 
+def _routing_announcer() -> Announcer:
+    routed = storage_from(get_parse_settings())
+    bus = EventBus(clients.events(), get_parse_settings().event_bus_name)
+    return Announcer(jobs=routed.jobs, bus=bus, documents=routed.documents)
+
+
+# parse-and-score and read-einvoice announce COMPLETED (with the result), mark-failed FAILED.
+routing_announcer: Provider[Announcer] = Provider(_routing_announcer)
+failure_announcer: Provider[Announcer] = Provider(
+    lambda: Announcer(
+        jobs=failure_tables().jobs,
+        bus=EventBus(clients.events(), get_failure_settings().event_bus_name),
+    )
+)
+
+
 def reset() -> None:
     """Forget every built dependency (tests)."""
     for provider in (
@@ -52,5 +70,7 @@ def reset() -> None:
         dead_letters,
         failure_tables,
         vendors,
+        routing_announcer,
+        failure_announcer,
     ):
         provider.reset()

@@ -104,6 +104,13 @@ class Cloud:
     dlq_url: str
     state_machine_arn: str
     session: Any
+    bus_name: str
+    # Every event put on the bus, through a rule like the webhook queue's.
+    events_queue_url: str
+    webhooks_table: str
+    deliveries_table: str
+    webhook_queue_url: str
+    webhook_dlq_url: str
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -119,7 +126,10 @@ class Cloud:
         return self._clients[key]
 
     def put_job(self, job: JobItem) -> None:
-        self.table(self.jobs_table).put_item(Item=job.model_dump(mode="json", exclude_none=True))
+        """Store a job as the application writes a new one (with its index keys)."""
+        from docuflow.dal.jobs import JobRepository
+
+        JobRepository(self.table(self.jobs_table)).create(job)
 
     def job(self, job_id: str) -> dict[str, Any]:
         return self.table(self.jobs_table).get_item(Key={"job_id": job_id}, ConsistentRead=True)[
@@ -146,6 +156,23 @@ class Cloud:
         )
         return [json.loads(m["Body"]) for m in response.get("Messages", [])]
 
+    def bus_events(self) -> list[dict[str, Any]]:
+        """The events put on the bus since the last call (EventBridge envelopes)."""
+        sqs = self.client("sqs")
+        events: list[dict[str, Any]] = []
+        while True:
+            response = sqs.receive_message(
+                QueueUrl=self.events_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+            )
+            messages = response.get("Messages", [])
+            if not messages:
+                return events
+            for message in messages:
+                events.append(json.loads(message["Body"]))
+                sqs.delete_message(
+                    QueueUrl=self.events_queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+
     def executions(self) -> list[dict[str, Any]]:
         return self.client("stepfunctions").list_executions(stateMachineArn=self.state_machine_arn)[
             "executions"
@@ -161,11 +188,18 @@ def create_cloud(session: Any) -> Cloud:
     dynamodb.create_table(TableName=audit_table, **table_definition("audit"))
     vendors_table = f"vendors-{suffix}"
     dynamodb.create_table(TableName=vendors_table, **table_definition("vendors"))
+    webhooks_table, deliveries_table = f"webhooks-{suffix}", f"deliveries-{suffix}"
+    dynamodb.create_table(TableName=webhooks_table, **table_definition("webhooks"))
+    dynamodb.create_table(TableName=deliveries_table, **table_definition("deliveries"))
     bucket = f"raw-{suffix}"
     session.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
     dlq_url = session.client("sqs", region_name=REGION).create_queue(QueueName=f"dlq-{suffix}")[
         "QueueUrl"
     ]
+    bus_name, events_queue_url = _bus_with_queue(session, suffix)
+    sqs = session.client("sqs", region_name=REGION)
+    webhook_queue_url = sqs.create_queue(QueueName=f"webhooks-{suffix}")["QueueUrl"]
+    webhook_dlq_url = sqs.create_queue(QueueName=f"webhooks-dlq-{suffix}")["QueueUrl"]
     machine = session.client("stepfunctions", region_name=REGION).create_state_machine(
         name=f"pipeline-{suffix}",
         definition=render_asl(),
@@ -179,7 +213,68 @@ def create_cloud(session: Any) -> Cloud:
         dlq_url=dlq_url,
         state_machine_arn=machine["stateMachineArn"],
         session=session,
+        bus_name=bus_name,
+        events_queue_url=events_queue_url,
+        webhooks_table=webhooks_table,
+        deliveries_table=deliveries_table,
+        webhook_queue_url=webhook_queue_url,
+        webhook_dlq_url=webhook_dlq_url,
     )
+
+
+def _bus_with_queue(session: Any, suffix: str) -> tuple[str, str]:
+    """The project's bus and a queue that gets every docuflow event on it (as infra/
+    events.tf's webhook rule does)."""
+    events = session.client("events", region_name=REGION)
+    sqs = session.client("sqs", region_name=REGION)
+    bus_name = f"events-{suffix}"
+    events.create_event_bus(Name=bus_name)
+    queue_url = sqs.create_queue(QueueName=f"events-{suffix}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    events.put_rule(
+        Name=f"all-{suffix}",
+        EventBusName=bus_name,
+        EventPattern=json.dumps({"source": ["docuflow"]}),
+    )
+    events.put_targets(
+        Rule=f"all-{suffix}", EventBusName=bus_name, Targets=[{"Id": "q", "Arn": queue_arn}]
+    )
+    return bus_name, queue_url
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A signed-in user as the JWT authorizer passes them to the function."""
+
+    sub: str
+    email: str
+    tenant: str
+    groups: tuple[str, ...]
+    token_use: str = "id"
+
+    def claims(self) -> dict[str, str]:
+        """The ID token's claims as API Gateway puts them in the request context:
+        every value a string, a list as `[a b]`."""
+        return {
+            "sub": self.sub,
+            "email": self.email,
+            "custom:tenant": self.tenant,
+            "cognito:groups": "[" + " ".join(self.groups) + "]",
+            "token_use": self.token_use,
+            "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_test",
+            "aud": "testclient",
+            "exp": "1795870800",
+        }
+
+
+TENANT = "acme"
+UPLOADER = "user-clerk-acme"  # make_job's default uploader
+CLERK = Caller("user-clerk-acme", "clerk@acme.test", TENANT, ("clerks",))
+REVIEWER = Caller("user-reviewer-acme", "reviewer@acme.test", TENANT, ("reviewers",))
+ADMIN = Caller("user-admin-acme", "admin@acme.test", TENANT, ("admins",))
+OTHER_TENANT = Caller("user-reviewer-globex", "reviewer@globex.test", "globex", ("admins",))
 
 
 def http_event(
@@ -192,8 +287,11 @@ def http_event(
     query: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     base64_body: bool = False,
+    caller: Caller | None = ADMIN,
 ) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload format 2.0) event for `method route`."""
+    """An API Gateway HTTP API (payload format 2.0) event for `method route`, from
+    `caller` (by default an admin of acme, whose role allows every route; None: an event
+    without authorizer context)."""
     path = route
     for name, value in (path_params or {}).items():
         path = path.replace("{" + name + "}", value)
@@ -228,6 +326,8 @@ def http_event(
         },
         "isBase64Encoded": base64_body,
     }
+    if caller is not None:
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": caller.claims(), "scopes": None}}
     if query:
         event["queryStringParameters"] = query
     if path_params:
@@ -394,7 +494,8 @@ def make_job(
     cloud: Cloud,
     *,
     status: str = "NEEDS_REVIEW",
-    owner_id: str = "clerk-1",
+    tenant_id: str = TENANT,
+    uploaded_by: str = UPLOADER,
     created_at: str | None = None,
     fixture: str | None = "analyze_document/sample-invoice.json",
     version: int = 5,
@@ -408,7 +509,7 @@ def make_job(
     from services.common.scoring import summary_of
 
     job_id = str(uuid.uuid4())
-    key = f"raw/{owner_id}/{job_id}/invoice.pdf"
+    key = f"raw/{tenant_id}/{job_id}/invoice.pdf"
     fields: dict[str, Any] = {}
     if fixture is not None:
         result = analyze([load_fixture(fixture)])
@@ -429,7 +530,8 @@ def make_job(
     job = JobItem(
         job_id=job_id,
         status=status,  # type: ignore[arg-type]
-        owner_id=owner_id,
+        tenant_id=tenant_id,
+        uploaded_by=uploaded_by,
         created_at=now,
         updated_at=now,
         version=version,

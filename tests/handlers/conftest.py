@@ -19,9 +19,11 @@ def _reset_services() -> None:
     """Forget cached settings, clients, repositories and resolvers between tests."""
     from services.api import config as api_config
     from services.api import dependencies as api_dependencies
-    from services.api.handlers import jobs, review, uploads, vendors
+    from services.api.handlers import exports, jobs, review, uploads, vendors, webhooks
     from services.intake import config as intake_config
     from services.intake.handlers import s3_events
+    from services.webhooks import config as webhook_config
+    from services.webhooks.handlers import delivery
     from services.workflow import config as workflow_config
     from services.workflow import dependencies as workflow_dependencies
     from services.workflow.handlers import start_ocr
@@ -40,14 +42,18 @@ def _reset_services() -> None:
         workflow_config.get_parse_settings,
         workflow_config.get_failure_settings,
         workflow_config.get_dead_letter_settings,
+        webhook_config.get_delivery_settings,
+        webhook_config.get_webhook_tables_settings,
     ):
         cached.cache_clear()
     start_ocr._pacer.cache_clear()
     api_dependencies.reset()
     workflow_dependencies.reset()
     s3_events.ports.reset()
-    for module in (jobs, review, uploads, vendors):
+    for module in (exports, jobs, review, uploads, vendors, webhooks):
         module.app.reset()
+    webhooks.ports.reset()
+    delivery.ports.reset()
 
 
 @pytest.fixture
@@ -69,6 +75,11 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("RAW_BUCKET", created.bucket)
         monkeypatch.setenv("STATE_MACHINE_ARN", created.state_machine_arn)
         monkeypatch.setenv("DLQ_URL", created.dlq_url)
+        monkeypatch.setenv("EVENT_BUS_NAME", created.bus_name)
+        monkeypatch.setenv("WEBHOOKS_TABLE", created.webhooks_table)
+        monkeypatch.setenv("DELIVERIES_TABLE", created.deliveries_table)
+        monkeypatch.setenv("WEBHOOK_QUEUE_URL", created.webhook_queue_url)
+        monkeypatch.setenv("WEBHOOK_DLQ_URL", created.webhook_dlq_url)
         monkeypatch.setenv("TEXTRACT_SNS_TOPIC_ARN", f"arn:aws:sns:{REGION}:123456789012:textract")
         monkeypatch.setenv("TEXTRACT_ROLE_ARN", "arn:aws:iam::123456789012:role/textract")
         monkeypatch.setenv("TEXTRACT_STARTS_PER_SECOND", "1000")

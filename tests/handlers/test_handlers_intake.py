@@ -23,7 +23,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n"
 
 def created_job_with_object(cloud: Cloud, filename: str = "invoice.pdf"):
     job = make_job(cloud, status="CREATED", fixture=None)
-    key = f"raw/{job.owner_id}/{job.job_id}/{filename}"
+    key = f"raw/{job.tenant_id}/{job.job_id}/{filename}"
     table = cloud.table(cloud.jobs_table)
     table.update_item(
         Key={"job_id": job.job_id},
@@ -102,7 +102,7 @@ def test_objects_of_no_job_are_deleted_and_objects_outside_raw_fail(cloud: Cloud
     strays = [
         "raw/clerk-1/no-such-job/x.pdf",
         "raw/not-a-document-key.pdf",
-        f"raw/{job.owner_id}/{job.job_id}/another.pdf",
+        f"raw/{job.tenant_id}/{job.job_id}/another.pdf",
     ]
     for stray in strays:
         cloud.put_object(stray, PDF)

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from services.api.handlers.jobs import lambda_handler as jobs
-from tests.handlers.cloud import Cloud, call, http_event, make_job
+from tests.handlers.cloud import ADMIN, Cloud, call, http_event, make_job
 from tests.handlers.openapi_check import assert_matches_openapi
 
 
-def get(route: str, *, job_id: str | None = None, query: dict[str, str] | None = None) -> dict:
+def get(
+    route: str,
+    *,
+    job_id: str | None = None,
+    query: dict[str, str] | None = None,
+    tenant: str = ADMIN.tenant,
+) -> dict:
+    """`route` as a member of `tenant` (the tests' tenants keep their jobs apart)."""
     event = http_event(
-        "GET", route, path_params={"job_id": job_id} if job_id else None, query=query
+        "GET",
+        route,
+        path_params={"job_id": job_id} if job_id else None,
+        query=query,
+        caller=dataclasses.replace(ADMIN, tenant=tenant),
     )
     response = call(jobs, event)
     assert_matches_openapi(route, "get", response)
@@ -69,41 +82,41 @@ def test_audit_trail_lists_events_oldest_first(cloud: Cloud) -> None:
     assert response["json"]["items"][1]["details"] == {"status": "NEEDS_REVIEW"}
 
 
-def test_list_by_owner_is_newest_first_and_paginates(cloud: Cloud) -> None:
-    # Given five jobs of one owner (and one of another)
+def test_list_of_a_tenant_is_newest_first_and_paginates(cloud: Cloud) -> None:
+    # Given five jobs of one tenant (and one of another)
     made = [
-        make_job(cloud, owner_id="alice", created_at=f"2026-11-0{day}T10:00:00.000Z", fixture=None)
+        make_job(cloud, tenant_id="alice", created_at=f"2026-11-0{day}T10:00:00.000Z", fixture=None)
         for day in range(1, 6)
     ]
-    make_job(cloud, owner_id="bob", fixture=None)
+    make_job(cloud, tenant_id="bob", fixture=None)
     # When listing two at a time
     seen: list[str] = []
     cursor = None
     for _ in range(5):
-        query = {"owner_id": "alice", "limit": "2"} | ({"cursor": cursor} if cursor else {})
-        response = get("/jobs", query=query)
+        query = {"limit": "2"} | ({"cursor": cursor} if cursor else {})
+        response = get("/jobs", query=query, tenant="alice")
         assert response["statusCode"] == 200
         seen += [item["job_id"] for item in response["json"]["items"]]
         cursor = response["json"]["next_cursor"]
         if cursor is None:
             break
-    # Then every job of alice comes once, newest first
+    # Then every job of tenant alice comes once, newest first
     assert seen == [job.job_id for job in reversed(made)]
 
 
-def test_list_by_owner_and_status(cloud: Cloud) -> None:
-    failed = make_job(cloud, owner_id="carol", status="FAILED", fixture=None)
-    make_job(cloud, owner_id="carol", status="COMPLETED", fixture=None)
-    response = get("/jobs", query={"owner_id": "carol", "status": "FAILED", "limit": "100"})
+def test_list_of_a_tenant_and_status(cloud: Cloud) -> None:
+    failed = make_job(cloud, tenant_id="carol", status="FAILED", fixture=None)
+    make_job(cloud, tenant_id="carol", status="COMPLETED", fixture=None)
+    response = get("/jobs", query={"status": "FAILED", "limit": "100"}, tenant="carol")
     assert [item["job_id"] for item in response["json"]["items"]] == [failed.job_id]
 
 
 def test_a_filtered_list_fills_every_page_and_never_ends_on_an_empty_one(cloud: Cloud) -> None:
-    # Given an owner's five oldest jobs FAILED under twelve newer COMPLETED ones
+    # Given a tenant's five oldest jobs FAILED under twelve newer COMPLETED ones
     failed = [
         make_job(
             cloud,
-            owner_id="dave",
+            tenant_id="dave",
             status="FAILED",
             created_at=f"2026-10-0{day}T10:00:00.000Z",
             fixture=None,
@@ -113,7 +126,7 @@ def test_a_filtered_list_fills_every_page_and_never_ends_on_an_empty_one(cloud: 
     for day in range(10, 22):
         make_job(
             cloud,
-            owner_id="dave",
+            tenant_id="dave",
             status="COMPLETED",
             created_at=f"2026-11-{day}T10:00:00.000Z",
             fixture=None,
@@ -122,8 +135,8 @@ def test_a_filtered_list_fills_every_page_and_never_ends_on_an_empty_one(cloud: 
     pages: list[list[str]] = []
     cursor = None
     for _ in range(10):
-        query = {"owner_id": "dave", "status": "FAILED", "limit": "2"}
-        response = get("/jobs", query=query | ({"cursor": cursor} if cursor else {}))
+        query = {"status": "FAILED", "limit": "2"}
+        response = get("/jobs", query=query | ({"cursor": cursor} if cursor else {}), tenant="dave")
         assert response["statusCode"] == 200, response["json"]
         pages.append([item["job_id"] for item in response["json"]["items"]])
         cursor = response["json"]["next_cursor"]
@@ -133,30 +146,28 @@ def test_a_filtered_list_fills_every_page_and_never_ends_on_an_empty_one(cloud: 
     assert [len(page) for page in pages] == [2, 2, 1]
     assert [job_id for page in pages for job_id in page] == [j.job_id for j in reversed(failed)]
     # And a filter nothing passes is one empty page without a cursor
-    response = get("/jobs", query={"owner_id": "dave", "status": "APPROVED", "limit": "2"})
+    response = get("/jobs", query={"status": "APPROVED", "limit": "2"}, tenant="dave")
     assert response["json"] == {"items": [], "next_cursor": None}
 
 
 def test_list_by_status_alone(cloud: Cloud) -> None:
-    done = make_job(cloud, status="APPROVED", fixture=None)
-    response = get("/jobs", query={"status": "APPROVED"})
+    done = make_job(cloud, tenant_id="erin", status="APPROVED", fixture=None)
+    response = get("/jobs", query={"status": "APPROVED"}, tenant="erin")
     assert [item["job_id"] for item in response["json"]["items"]] == [done.job_id]
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        {},
-        {"owner_id": "alice", "limit": "0"},
-        {"owner_id": "alice", "limit": "many"},
-        {"owner_id": "alice", "limit": "101"},
+        {"limit": "0"},
+        {"limit": "many"},
+        {"limit": "101"},
         {"status": "SLEEPING"},
-        {"owner_id": "alice", "cursor": "not-a-cursor"},
-        {"owner_id": "alice", "cursor": "eyJ4IjogMX0"},
-        {"owner_id": "alice", "cursor": "eyJqb2JfaWQiOiAiYSJ9"},
+        {"cursor": "not-a-cursor"},
+        {"cursor": "eyJ4IjogMX0"},
+        {"cursor": "eyJqb2JfaWQiOiAiYSJ9"},
     ],
     ids=[
-        "no-filter",
         "zero",
         "nan",
         "too-many",

@@ -99,6 +99,7 @@ def _deploy(stack: Stack) -> Stack:
         "Attributes"
     ]["QueueArn"]
     topic = c("sns").create_topic(Name=f"textract-{stack.suffix}")["TopicArn"]
+    bus = c("events").create_event_bus(Name=f"events-{stack.suffix}")["EventBusArn"]
     c("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=ocr_queue_arn)
     role = c("iam").create_role(RoleName=f"role-{stack.suffix}", AssumeRolePolicyDocument="{}")[
         "Role"
@@ -120,6 +121,7 @@ def _deploy(stack: Stack) -> Stack:
         "CONFIDENCE_THRESHOLDS": "{}",
         # Two consumers at most, each starting one job a second: STARTS_PER_SECOND in all.
         "TEXTRACT_STARTS_PER_SECOND": str(STARTS_PER_SECOND / 2),
+        "EVENT_BUS_NAME": bus.rsplit("/", 1)[1],
     }
     arns: dict[str, str] = {}
     for name, spec in functions().items():
@@ -190,7 +192,8 @@ def run_pipeline(
     item = {
         "job_id": job_id,
         "status": "PROCESSING",
-        "owner_id": "clerk",
+        "tenant_id": "clerk",
+        "uploaded_by": "user-clerk",
         "created_at": now,
         "updated_at": now,
         "version": 1,

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from services.api.handlers.review import lambda_handler as review
-from tests.handlers.cloud import Cloud, call, http_event, make_job
+from tests.handlers.cloud import ADMIN, Cloud, call, http_event, make_job
 from tests.handlers.openapi_check import assert_matches_openapi
 
 DECISION = "/review/jobs/{job_id}/decision"
@@ -89,7 +89,6 @@ def test_approve_with_corrections_keeps_before_and_after(cloud: Cloud) -> None:
         job.job_id,
         {
             "decision": "APPROVE",
-            "reviewer": "rita",
             "corrected_fields": {
                 "total_amount": "1093.5",
                 absent: "Net 30",
@@ -110,7 +109,7 @@ def test_approve_with_corrections_keeps_before_and_after(cloud: Cloud) -> None:
     events = sorted(cloud.audit(job.job_id), key=lambda r: r["sk"])
     assert [e["event"] for e in events] == ["corrected", "approved"]
     corrected = events[0]
-    assert corrected["actor"] == "rita"
+    assert corrected["actor"] == ADMIN.email
     assert corrected["before"] == {"total_amount": "93.50", absent: None, "due_date": "2016-01-31"}
     assert corrected["after"]["total_amount"] == "1093.50"
     assert cloud.job(job.job_id)["decision"] == "APPROVE"
@@ -127,7 +126,7 @@ def test_approve_with_corrections_keeps_before_and_after(cloud: Cloud) -> None:
 
 def test_reject_without_corrections(cloud: Cloud) -> None:
     job = make_job(cloud)
-    response = decide(job.job_id, {"decision": "REJECT", "reviewer": "rita", "reason": "Duplicate"})
+    response = decide(job.job_id, {"decision": "REJECT", "reason": "Duplicate"})
     assert response["statusCode"] == 200
     assert response["json"]["status"] == "REJECTED"
     events = cloud.audit(job.job_id)
@@ -141,7 +140,6 @@ def test_corrected_vendor_moves_the_invoice_key(cloud: Cloud) -> None:
         job.job_id,
         {
             "decision": "APPROVE",
-            "reviewer": "r",
             "corrected_fields": {"vendor_name": "Sliced Invoices Ltd"},
         },
     )
@@ -153,12 +151,8 @@ def test_two_reviewers_at_once_one_wins_the_other_gets_409(cloud: Cloud) -> None
     job = make_job(cloud)
     seen_version = get("/review/jobs/{job_id}", job_id=job.job_id)["json"]["job"]["version"]
     # When both decide
-    first = decide(
-        job.job_id, {"decision": "APPROVE", "reviewer": "a", "expected_version": seen_version}
-    )
-    second = decide(
-        job.job_id, {"decision": "REJECT", "reviewer": "b", "expected_version": seen_version}
-    )
+    first = decide(job.job_id, {"decision": "APPROVE", "expected_version": seen_version})
+    second = decide(job.job_id, {"decision": "REJECT", "expected_version": seen_version})
     # Then exactly one decision stands
     assert first["statusCode"] == 200
     assert second["statusCode"] == 409
@@ -187,9 +181,7 @@ def test_the_version_condition_alone_stops_a_stale_decision(cloud: Cloud) -> Non
             target=JobStatus.APPROVED,
             expected_version=seen_by_b.version,
         )
-    response = decide(
-        job.job_id, {"decision": "APPROVE", "reviewer": "b", "expected_version": seen_by_b.version}
-    )
+    response = decide(job.job_id, {"decision": "APPROVE", "expected_version": seen_by_b.version})
     assert response["statusCode"] == 409
     assert response["json"]["error"]["code"] == "CONCURRENT_UPDATE"
 
@@ -223,7 +215,6 @@ def test_a_decision_whose_audit_fails_changes_nothing_and_can_be_retried(cloud: 
     dependencies.storage.override(dataclasses.replace(dependencies.storage(), jobs=jobs))
     request = {
         "decision": "APPROVE",
-        "reviewer": "rita",
         "corrected_fields": {"due_date": "2016-02-29"},
         "expected_version": job.version,
     }
@@ -253,14 +244,14 @@ def test_a_decision_whose_audit_fails_changes_nothing_and_can_be_retried(cloud: 
 @pytest.mark.parametrize("status", ["COMPLETED", "PROCESSING", "APPROVED", "FAILED"])
 def test_decision_on_a_job_not_in_review_is_409(cloud: Cloud, status: str) -> None:
     job = make_job(cloud, status=status)
-    response = decide(job.job_id, {"decision": "APPROVE", "reviewer": "r"})
+    response = decide(job.job_id, {"decision": "APPROVE"})
     assert response["statusCode"] == 409
     assert response["json"]["error"]["code"] == "INVALID_TRANSITION"
     assert cloud.job(job.job_id)["status"] == status
 
 
 def test_decision_on_unknown_job_is_404(cloud: Cloud) -> None:
-    response = decide("missing-job", {"decision": "APPROVE", "reviewer": "r"})
+    response = decide("missing-job", {"decision": "APPROVE"})
     assert response["statusCode"] == 404
 
 
@@ -332,9 +323,7 @@ def test_bad_corrections_are_422_naming_the_field_and_change_nothing(
     # Given a job in review, when a reviewer approves it with a correction that is not
     # one value of its field's kind
     job = make_job(cloud)
-    response = decide(
-        job.job_id, {"decision": "APPROVE", "reviewer": "r", "corrected_fields": corrected}
-    )
+    response = decide(job.job_id, {"decision": "APPROVE", "corrected_fields": corrected})
     # Then the decision is refused naming the field, and nothing was written
     assert response["statusCode"] == 422, response["json"]
     error = response["json"]["error"]
@@ -361,9 +350,7 @@ def test_corrected_amounts_are_stored_exactly_in_the_currencys_minor_units(
 ) -> None:
     job = make_job(cloud)
     # (Rejected: such totals no longer add up, and an approval would need an override.)
-    response = decide(
-        job.job_id, {"decision": "REJECT", "reviewer": "r", "corrected_fields": corrected}
-    )
+    response = decide(job.job_id, {"decision": "REJECT", "corrected_fields": corrected})
     assert response["statusCode"] == 200, response["json"]
     after = {name: c["after"] for name, c in response["json"]["corrections"].items()}
     assert stored.items() <= after.items()
@@ -376,25 +363,23 @@ def test_corrected_amounts_are_stored_exactly_in_the_currencys_minor_units(
     [
         (None, "{"),
         (None, "null"),
-        ({"decision": "MAYBE", "reviewer": "r"}, None),
-        ({"decision": "APPROVE"}, None),
-        ({"decision": "APPROVE", "reviewer": ""}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "approved_by": "x"}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "corrected_fields": ["total_amount"]}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "expected_version": "v1"}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "expected_version": "5"}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "expected_version": 10**40}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "expected_version": 2**53}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "corrected_fields": {"x": "1" * 1001}}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "override_reason": "  "}, None),
-        ({"decision": "APPROVE", "reviewer": "r", "override_reason": 1}, None),
+        ({"decision": "MAYBE"}, None),
+        ({"decision": "APPROVE", "reviewer": "rita"}, None),
+        ({"decision": "APPROVE", "approved_by": "x"}, None),
+        ({"decision": "APPROVE", "corrected_fields": ["total_amount"]}, None),
+        ({"decision": "APPROVE", "expected_version": "v1"}, None),
+        ({"decision": "APPROVE", "expected_version": "5"}, None),
+        ({"decision": "APPROVE", "expected_version": 10**40}, None),
+        ({"decision": "APPROVE", "expected_version": 2**53}, None),
+        ({"decision": "APPROVE", "corrected_fields": {"x": "1" * 1001}}, None),
+        ({"decision": "APPROVE", "override_reason": "  "}, None),
+        ({"decision": "APPROVE", "override_reason": 1}, None),
     ],
     ids=[
         "malformed",
         "null",
         "bad-decision",
-        "no-reviewer",
-        "empty-reviewer",
+        "typed-reviewer-refused",
         "unknown-field",
         "corrections-not-object",
         "bad-version",
@@ -422,7 +407,7 @@ FLAGGED = [
 
 
 def approval(job_id: str, **extra: Any) -> dict:
-    return decide(job_id, {"decision": "APPROVE", "reviewer": "rita", **extra})
+    return decide(job_id, {"decision": "APPROVE", **extra})
 
 
 def refused_for_override(response: dict) -> str:
@@ -454,7 +439,7 @@ def test_approving_a_job_flagged_as_a_duplicate_needs_an_override_reason_on_reco
     assert response["json"]["status"] == "APPROVED"
     # ... and the approval's audit record keeps the reason with the duplicate's evidence
     [record] = cloud.audit(second.job_id)
-    assert record["event"] == "approved" and record["actor"] == "rita"
+    assert record["event"] == "approved" and record["actor"] == ADMIN.email
     override = record["details"]["override"]
     assert override["reason"] == "Second instalment, same number"
     [check] = override["checks"]
@@ -472,7 +457,7 @@ def test_a_rejection_with_an_override_reason_is_refused_and_changes_nothing(clou
     # When a reviewer rejects it with an override reason (which only an approval can use)
     response = decide(
         job.job_id,
-        {"decision": "REJECT", "reviewer": "rita", "reason": "No PO", "override_reason": "x"},
+        {"decision": "REJECT", "reason": "No PO", "override_reason": "x"},
     )
     # Then it is a 422 saying why, and the job and its audit are untouched
     assert response["statusCode"] == 422, response["json"]
@@ -532,7 +517,7 @@ def test_the_same_invoice_not_accepted_for_payment_needs_no_override(
 
 def test_rejecting_a_flagged_duplicate_needs_no_override(cloud: Cloud) -> None:
     job = make_job(cloud, fixture=None, routing_reasons=FLAGGED)
-    response = decide(job.job_id, {"decision": "REJECT", "reviewer": "r", "reason": "Dup"})
+    response = decide(job.job_id, {"decision": "REJECT", "reason": "Dup"})
     assert response["statusCode"] == 200, response["json"]
     assert response["json"]["status"] == "REJECTED"
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from services.api.handlers.uploads import lambda_handler as uploads
-from tests.handlers.cloud import Cloud, call, http_event
+from tests.handlers.cloud import ADMIN, Cloud, call, http_event
 from tests.handlers.openapi_check import assert_matches_openapi
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n%%EOF\n"
@@ -31,9 +31,7 @@ def start(job_id: str, body: dict | None = None) -> dict:
 
 
 def new_upload(cloud: Cloud, filename: str = "invoice 1.pdf") -> dict:
-    response = create(
-        {"filename": filename, "content_type": "application/pdf", "owner_id": "clerk-1"}
-    )
+    response = create({"filename": filename, "content_type": "application/pdf"})
     assert response["statusCode"] == 201, response
     return response["json"]
 
@@ -44,7 +42,6 @@ def test_create_upload_writes_a_created_job_and_presigns_the_put(cloud: Cloud) -
         {
             "filename": "March invoice.pdf",
             "content_type": "application/pdf",
-            "owner_id": "clerk-1",
             "size_bytes": 1234,
         }
     )
@@ -53,14 +50,18 @@ def test_create_upload_writes_a_created_job_and_presigns_the_put(cloud: Cloud) -
     body = response["json"]
     assert body["status"] == "CREATED"
     assert body["upload_headers"] == {"Content-Type": "application/pdf", "If-None-Match": "*"}
-    assert body["key"] == f"raw/clerk-1/{body['job_id']}/March invoice.pdf"
+    assert body["key"] == f"raw/acme/{body['job_id']}/March invoice.pdf"
     assert "X-Amz-Signature=" in body["upload_url"] and "X-Amz-Expires=900" in body["upload_url"]
     signed = urllib.parse.parse_qs(urllib.parse.urlparse(body["upload_url"]).query)
     # the declared size is bound: S3 takes a body of exactly 1234 bytes, no other
     assert signed["X-Amz-SignedHeaders"] == ["content-length;content-type;host;if-none-match"]
     assert body["expires_at"].endswith("Z")
     job = cloud.job(body["job_id"])
-    assert job["status"] == "CREATED" and job["owner_id"] == "clerk-1"
+    assert (
+        job["status"] == "CREATED"
+        and job["tenant_id"] == "acme"
+        and job["uploaded_by"] == ADMIN.sub
+    )
     assert int(job["size_bytes"]) == 1234 and int(job["version"]) == 1
     assert [r["event"] for r in cloud.audit(body["job_id"])] == ["created"]
     # and it expires (DynamoDB TTL) an hour after its upload link, unless a document comes
@@ -90,7 +91,7 @@ def test_presigned_put_uploads_to_the_job_key(cloud: Cloud) -> None:
     ],
 )
 def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str) -> None:
-    response = create({"filename": "a.bin", "content_type": content_type, "owner_id": "o"})
+    response = create({"filename": "a.bin", "content_type": content_type})
     assert response["statusCode"] == 201
     assert response["json"]["upload_headers"] == {"Content-Type": normalized, "If-None-Match": "*"}
 
@@ -101,13 +102,12 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
         ({"raw_body": "{not json"}, 400, "VALIDATION_ERROR"),
         ({"raw_body": "[1, 2]"}, 400, "VALIDATION_ERROR"),
         ({"raw_body": ""}, 400, "VALIDATION_ERROR"),
-        ({"body": {"content_type": "application/pdf", "owner_id": "o"}}, 400, "VALIDATION_ERROR"),
+        ({"body": {"content_type": "application/pdf"}}, 400, "VALIDATION_ERROR"),
         (
             {
                 "body": {
                     "filename": "a.pdf",
                     "content_type": "application/pdf",
-                    "owner_id": "o",
                     "colour": "red",
                 }
             },
@@ -115,7 +115,7 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
             "VALIDATION_ERROR",
         ),
         (
-            {"body": {"filename": 12, "content_type": "application/pdf", "owner_id": "o"}},
+            {"body": {"filename": 12, "content_type": "application/pdf"}},
             400,
             "VALIDATION_ERROR",
         ),
@@ -124,24 +124,23 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
                 "body": {
                     "filename": "../etc/passwd",
                     "content_type": "application/pdf",
-                    "owner_id": "o",
                 }
             },
             400,
             "VALIDATION_ERROR",
         ),
         (
-            {"body": {"filename": "a\\b.pdf", "content_type": "application/pdf", "owner_id": "o"}},
+            {"body": {"filename": "a\\b.pdf", "content_type": "application/pdf"}},
             400,
             "VALIDATION_ERROR",
         ),
         (
-            {"body": {"filename": "a\nb.pdf", "content_type": "application/pdf", "owner_id": "o"}},
+            {"body": {"filename": "a\nb.pdf", "content_type": "application/pdf"}},
             400,
             "VALIDATION_ERROR",
         ),
         (
-            {"body": {"filename": "  ", "content_type": "application/pdf", "owner_id": "o"}},
+            {"body": {"filename": "  ", "content_type": "application/pdf"}},
             400,
             "VALIDATION_ERROR",
         ),
@@ -155,7 +154,6 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
                 "body": {
                     "filename": "a.pdf",
                     "content_type": "application/pdf",
-                    "owner_id": "o",
                     "size_bytes": -5,
                 }
             },
@@ -167,7 +165,6 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
                 "body": {
                     "filename": "a.pdf",
                     "content_type": "application/pdf",
-                    "owner_id": "o",
                     "size_bytes": "12",
                 }
             },
@@ -179,7 +176,6 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
                 "body": {
                     "filename": "a.pdf",
                     "content_type": "application/pdf",
-                    "owner_id": "o",
                     "size_bytes": 12.5,
                 }
             },
@@ -187,12 +183,12 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
             "VALIDATION_ERROR",
         ),
         (
-            {"body": {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": " o"}},
+            {"body": {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "acme"}},
             400,
             "VALIDATION_ERROR",
         ),
         (
-            {"body": {"filename": "a.docx", "content_type": "application/msword", "owner_id": "o"}},
+            {"body": {"filename": "a.docx", "content_type": "application/msword"}},
             415,
             "UNSUPPORTED_MEDIA_TYPE",
         ),
@@ -201,7 +197,6 @@ def test_accepted_content_types(cloud: Cloud, content_type: str, normalized: str
                 "body": {
                     "filename": "a.pdf",
                     "content_type": "application/pdf",
-                    "owner_id": "o",
                     "size_bytes": 1_000_001,
                 }
             },
@@ -243,14 +238,14 @@ def test_bad_upload_requests_get_a_4xx_json_error(
 
 def test_a_whole_number_written_with_a_fraction_is_an_integer(cloud: Cloud) -> None:
     # JSON Schema's integer: 12.0 is one (12.5, "12" and true are refused above)
-    body = {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o"}
+    body = {"filename": "a.pdf", "content_type": "application/pdf"}
     response = create(body | {"size_bytes": 12.0})
     assert response["statusCode"] == 201, response["json"]
     assert int(cloud.job(response["json"]["job_id"])["size_bytes"]) == 12
 
 
 def test_base64_encoded_body_is_decoded(cloud: Cloud) -> None:
-    body = {"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o"}
+    body = {"filename": "a.pdf", "content_type": "application/pdf"}
     response = create(body, base64_body=True)
     assert response["statusCode"] == 201
 
@@ -273,13 +268,11 @@ def test_a_body_that_is_not_utf8_is_400(cloud: Cloud) -> None:
         ("[" * 990 + "]" * 990, "nest deeper"),
         ('{"a":' * 40 + "1" + "}" * 40, "nest deeper"),
         (
-            '{"filename": "a.pdf", "filename": "b.pdf", '
-            '"content_type": "application/pdf", "owner_id": "o"}',
+            '{"filename": "a.pdf", "filename": "b.pdf", "content_type": "application/pdf"}',
             "appears twice",
         ),
         (
-            '{"filename": "a.pdf", "content_type": "application/pdf", "owner_id": "o", '
-            '"size_bytes": NaN}',
+            '{"filename": "a.pdf", "content_type": "application/pdf", "size_bytes": NaN}',
             "not a JSON number",
         ),
     ],
@@ -352,7 +345,7 @@ def test_start_after_upload_marks_uploaded_and_starts_the_execution(cloud: Cloud
     body = new_upload(cloud)
     cloud.put_object(body["key"], PDF)
     # When the job is started by hand
-    response = start(body["job_id"], {"actor": "clerk-1"})
+    response = start(body["job_id"], {})
     # Then it is PROCESSING with size and hash, and one execution named after the job runs
     assert response["statusCode"] == 202, response["json"]
     job = cloud.job(body["job_id"])
@@ -437,7 +430,7 @@ def test_two_retries_at_once_write_exactly_one_retried_record(cloud: Cloud) -> N
                 )
                 # The second request, as its route runs it (a nested handler call
                 # would share the resolver the first request is still inside).
-                answers.append(Job.of(start_job(processing(), body["job_id"], actor="b")))
+                answers.append(Job.of(start_job(processing(), "acme", body["job_id"], actor="b")))
             return ports.workflow.start(name, payload)
 
     processing.override(replace(ports, workflow=RacingWorkflow()))  # type: ignore[arg-type]

@@ -59,11 +59,13 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UpProcess]:
 
 
 def _job(job_id: str, status: JobStatus, owner: str) -> JobItem:
+    """A job of the tenant `owner`, uploaded by a user of the same name."""
     now = utc_now()
     return JobItem(
         job_id=job_id,
         status=status,
-        owner_id=owner,
+        tenant_id=owner,
+        uploaded_by=owner,
         created_at=now,
         updated_at=now,
         version=1,
@@ -149,7 +151,7 @@ def test_parallel_decisions_on_a_large_table_have_one_winner_and_lose_no_write(
         start.wait()
         while not stop_reading.is_set():
             try:
-                jobs.list_by_status(JobStatus.NEEDS_REVIEW, limit=20)
+                jobs.list_by_tenant(owner, status=JobStatus.NEEDS_REVIEW, limit=20)
                 reads["queries"] += 1
             except Exception:  # any failure of a read is what we count
                 reads["errors"] += 1

@@ -148,3 +148,42 @@ def test_a_method_no_route_names_goes_to_the_paths_any_route() -> None:
     assert select_route(routes, "GET", "/jobs/7")[0].function == "jobs-get"  # type: ignore[index]
     assert select_route(routes, "TRACE", "/jobs/7")[0].function == "jobs-any"  # type: ignore[index]
     assert select_route(routes, "TRACE", "/jobs/7/x") is None
+
+
+# Every request header Amplify 6's Cognito client sends from the browser (seen in a
+# Playwright trace of the web app's sign-in).
+AMPLIFY_HEADERS = (
+    "content-type, x-amz-target, x-amz-user-agent, cache-control, "
+    "amz-sdk-request, amz-sdk-invocation-id"
+)
+
+
+def test_the_cognito_preflight_allows_every_header_amplify_sends(cloud: Any) -> None:
+    preflight = requests.options(
+        f"{cloud.endpoint}/",
+        headers={
+            "Origin": "http://127.0.0.1:4173",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": AMPLIFY_HEADERS,
+        },
+        timeout=30,
+    )
+    assert preflight.status_code == 204
+    allowed = {h.strip() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {h.strip() for h in AMPLIFY_HEADERS.split(",")} <= allowed
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_cognito_answer_to_a_browser_has_one_allow_origin(cloud: Any) -> None:
+    answer = requests.post(
+        f"{cloud.endpoint}/",
+        data="{}",
+        headers={
+            "Origin": "http://127.0.0.1:4173",
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+        },
+        timeout=30,
+    )
+    # (requests joins repeated headers with ", ": one value means one header)
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"

@@ -34,6 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "docuflow_tools.localcloud.seed",
         "Upload the fixture documents to a running local cloud",
     ),
+    "token": (
+        "docuflow_tools.localcloud.users",
+        "Sign a user in and print the bearer token (ID token) for the API",
+    ),
     "calibrate": (
         "docuflow_tools.calibrate",
         "Per field: how often values above each confidence were right (from the audit)",
@@ -41,6 +45,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "openapi": (
         "docuflow_tools.openapi",
         "Generate services/api/openapi.json from the API handlers (--check: compare)",
+    ),
+    "event-schema": (
+        "docuflow_tools.event_schema",
+        "Generate the events' JSON Schema from their model (--check: compare)",
     ),
 }
 

@@ -34,7 +34,7 @@ from docuflow.dal.documents import document_key, result_key
 from docuflow.dal.executions import execution_name
 from docuflow.dal.models import AuditRecord, FieldCorrection, JobItem
 from docuflow.domain.errors import DocuflowError
-from docuflow.domain.status import JobStatus
+from docuflow.domain.status import JobStatus, status_timestamps
 from docuflow.extraction import (
     DuplicateEvidence,
     ScoringSettings,
@@ -61,6 +61,7 @@ from services.workflow.logic.failure import explain
 SCHEMA = "docuflow-demo/1"
 REFERENCE_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 """Seeded jobs are dated hours before this fixed time, so the data does not depend on today."""
+DEMO_TENANT = "acme"
 _CLERKS = ("a.meyer", "j.osei")
 _REVIEWER = "m.rossi"
 _TRIES = 25
@@ -86,7 +87,7 @@ class Scene:
     duplicate_of: str | None = None
     age_hours: float = 1.0
     owner: str | None = None
-    """The clerk (tenant) of the job; by default the clerks take turns."""
+    """The clerk who uploads the job; by default the clerks take turns."""
     vendor_memory: bool = False
     """Checked against, and remembered by, the tenant's vendor memory (ADR 0025)."""
     require_fields: tuple[str, ...] = ()
@@ -225,8 +226,8 @@ class DemoJob(_Model):
 
 
 class DemoVendor(_Model):
-    owner_id: str
-    """The tenant it belongs to (the clerk, until sign-in)."""
+    tenant_id: str
+    """The tenant it belongs to."""
     detail: VendorDetail
     """As GET /vendors/{vendor_id} returns it."""
 
@@ -250,33 +251,33 @@ class _VendorMemory:
         self.profiles: dict[tuple[str, str], VendorProfile] = {}
         self.invoices: dict[tuple[str, str], list[InvoiceSeen]] = {}
 
-    def _facts(self, owner: str, job_id: str, result: ExtractionResult) -> InvoiceFacts | None:
+    def _facts(self, job_id: str, result: ExtractionResult) -> InvoiceFacts | None:
         return InvoiceFacts.of(job_id, {n: f.value for n, f in result.fields.items()})
 
-    def check(self, owner: str, job_id: str, result: ExtractionResult) -> ExtractionResult:
+    def check(self, tenant: str, job_id: str, result: ExtractionResult) -> ExtractionResult:
         """`result` as parse-and-score routes it: checked against the vendor's history."""
-        facts = self._facts(owner, job_id, result)
+        facts = self._facts(job_id, result)
         if facts is None:
             return result
-        profile = self.profiles.get((owner, facts.vendor_id))
+        profile = self.profiles.get((tenant, facts.vendor_id))
         iban_owner = next(
             (
                 known
-                for (tenant, _), known in self.profiles.items()
-                if tenant == owner and facts.iban and known.account(facts.iban)
+                for (of_tenant, _), known in self.profiles.items()
+                if of_tenant == tenant and facts.iban and known.account(facts.iban)
             ),
             None,
         )
         reasons = history_reasons(facts, profile, iban_owner=iban_owner)
         return with_history(result, profile, reasons)
 
-    def remember(self, owner: str, job: Job, result: ExtractionResult) -> None:
-        facts = self._facts(owner, job.job_id, result)
+    def remember(self, tenant: str, job: Job, result: ExtractionResult) -> None:
+        facts = self._facts(job.job_id, result)
         if facts is None:
             return
-        key = (owner, facts.vendor_id)
+        key = (tenant, facts.vendor_id)
         self.profiles[key] = remember(
-            self.profiles.get(key), facts, tenant_id=owner, at=job.updated_at
+            self.profiles.get(key), facts, tenant_id=tenant, at=job.updated_at
         )
         self.invoices.setdefault(key, []).append(
             InvoiceSeen(
@@ -295,14 +296,14 @@ class _VendorMemory:
     def vendors(self) -> list[DemoVendor]:
         return [
             DemoVendor(
-                owner_id=owner,
+                tenant_id=tenant,
                 detail=VendorDetail(
                     vendor=Vendor.of(profile),
-                    invoices=[VendorInvoice.of(seen) for seen in self.invoices[(owner, vendor)]],
+                    invoices=[VendorInvoice.of(seen) for seen in self.invoices[(tenant, vendor)]],
                     next_cursor=None,
                 ),
             )
-            for (owner, vendor), profile in sorted(self.profiles.items())
+            for (tenant, vendor), profile in sorted(self.profiles.items())
         ]
 
 
@@ -362,7 +363,9 @@ def build(seed: int, out_dir: Path) -> DemoData:
         if scene.duplicate_of is None:
             read = _read_scene(scene, first_seed, scoring)
             if scene.vendor_memory:
-                read = dataclasses.replace(read, result=memory.check(owner, job_id, read.result))
+                read = dataclasses.replace(
+                    read, result=memory.check(DEMO_TENANT, job_id, read.result)
+                )
             document = _document(scene, read)
             reads[document.name] = (document, read)
             result = read.result
@@ -387,7 +390,7 @@ def build(seed: int, out_dir: Path) -> DemoData:
         )
         final = by_scene[scene.name].job
         if scene.vendor_memory and final.status in (JobStatus.COMPLETED, JobStatus.APPROVED):
-            memory.remember(owner, final, result)
+            memory.remember(DEMO_TENANT, final, result)
     data = DemoData(
         format=SCHEMA,
         generated=True,
@@ -479,9 +482,17 @@ class _Trail:
         self.records: list[AuditRecord] = []
 
     def write(self, at: datetime, **changes: Any) -> None:
-        """One conditional write: the fields, a new `updated_at` and the next version."""
+        """One conditional write: the fields, a new `updated_at` and the next version;
+        a status write stamps what the jobs table's does (`status_timestamps`)."""
+        stamp = _iso(at)
+        target = changes.get("status")
+        stamps = (
+            {"status_changed_at": stamp, **status_timestamps(self.job.status, target, stamp)}
+            if target is not None
+            else {}
+        )
         self.job = self.job.model_copy(
-            update={**changes, "updated_at": _iso(at), "version": self.job.version + 1}
+            update={**changes, **stamps, "updated_at": stamp, "version": self.job.version + 1}
         )
 
     def audit(
@@ -530,14 +541,16 @@ def _job(
         JobItem(
             job_id=job_id,
             status=JobStatus.CREATED,
-            owner_id=owner,
+            # The demo is one company's workspace; its clerks are the uploaders.
+            tenant_id=DEMO_TENANT,
+            uploaded_by=owner,
             created_at=_iso(created),
             updated_at=_iso(created),
             version=1,
             filename=filename,
             content_type=document.content_type,
             size_bytes=document.size_bytes,
-            s3_key=document_key(owner, job_id, filename),
+            s3_key=document_key(DEMO_TENANT, job_id, filename),
             attempt=1,
         )
     )

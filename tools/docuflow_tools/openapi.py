@@ -22,7 +22,12 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
-from aws_lambda_powertools.event_handler.openapi.models import License, Server, Tag
+from aws_lambda_powertools.event_handler.openapi.models import (
+    HTTPBearer,
+    License,
+    Server,
+    Tag,
+)
 
 from docuflow_tools.paths import REPO_ROOT
 
@@ -35,9 +40,13 @@ TITLE = "DocuFlow OCR API"
 VERSION = "0.1.0"
 SUMMARY = "Invoice uploads, processing status, normalized results and the finance review queue."
 DESCRIPTION = """\
-Every error is JSON `{"error": {"code", "message"}}` with status 400, 404, 405, 409, 413,
-415 or 422; client input never produces a 500. Lists are newest first and paginated with `limit`
-and an opaque `cursor` (pass back `next_cursor`). Each operation names the Lambda function
+Every call carries `Authorization: Bearer <ID token>` of the project's Cognito user pool;
+without a valid one API Gateway answers 401 `{"message": "Unauthorized"}`. The tenant and
+role come from the token: another tenant's job is a 404, a role that does not allow the
+operation a 403. Every other error is JSON `{"error": {"code", "message"}}` with status
+400, 401, 403, 404, 405, 409, 413, 415 or 422; client input never produces a 500. Lists
+are newest first and paginated with `limit` and an opaque `cursor` (pass back
+`next_cursor`). Each operation names the Lambda function
 that serves it in `x-docuflow-function` (a key of services/functions.json)."""
 # One tag per handler module, named after it.
 TAGS = {
@@ -45,6 +54,8 @@ TAGS = {
     "jobs": "Job status, lists, normalized results and audit trails.",
     "review": "The finance review queue and reviewer decisions.",
     "vendors": "The vendor memory: known vendors, their bank accounts and invoices.",
+    "exports": "Invoices out for ERPs: CSV/JSON exports and UBL 2.1 e-invoices.",
+    "webhooks": "Signed webhooks of the invoice events (admins): endpoints and delivery logs.",
 }
 # Powertools documents its own answer to a failed validation (422, HTTPValidationError) on
 # every route, and a response-validation error schema; services/api/errors.py answers
@@ -91,6 +102,13 @@ def build_document() -> dict[str, Any]:
         license_info=License(name="Apache-2.0", identifier="Apache-2.0"),
         servers=[Server(url="/")],
         tags=[Tag(name=name, description=text) for name, text in TAGS.items()],
+        security_schemes={
+            "cognito": HTTPBearer(
+                bearerFormat="JWT",
+                description="The ID token of the user pool (`docuflow token USER`).",
+            )
+        },
+        security=[{"cognito": []}],
         on_conflict="error",
     )
     components: dict[str, Any] = {}
@@ -115,6 +133,11 @@ def build_document() -> dict[str, Any]:
         if name not in _POWERTOOLS_ONLY_SCHEMAS
     }
     document["components"]["schemas"] = schemas
+    # OpenAPIMerge leaves the security schemes as models in its otherwise plain answer.
+    document["components"]["securitySchemes"] = {
+        name: scheme.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for name, scheme in document["components"].get("securitySchemes", {}).items()
+    }
     document["paths"] = dict(sorted(document["paths"].items()))
     dangling = _refs(document) - {f"#/components/schemas/{name}" for name in schemas}
     if dangling:

@@ -1,24 +1,26 @@
 /**
- * Against the real local cloud: a clerk uploads the fixture invoice, watches it reach
- * review, sees a field's box highlighted on the document, corrects the field, approves,
- * and finds the correction in the audit trail. The fixture is read in place from
+ * Against the real local cloud: a clerk signs in, uploads the fixture invoice, watches it
+ * reach review and signs out; a reviewer of the same company signs in, sees a field's box
+ * highlighted on the document, corrects the field, approves, and finds the correction in
+ * the audit trail under their name. The fixture is read in place from
  * $DOCUFLOW_SHARED_DIR (never copied into the repository).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { CLERK, idToken, REVIEWER, signIn, signOut } from '../support/auth';
 
 const sharedDir = process.env.DOCUFLOW_SHARED_DIR ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared');
 const fixture = resolve(sharedDir, 'fixtures', 'textract', 'documents', 'sample-invoice.pdf');
 const apiBaseUrl = process.env.API_BASE_URL?.replace(/\/+$/, '');
-
 const MONEY = new Set(['subtotal', 'tax_amount', 'total_amount', 'amount_due']);
 const NOT_TEXT = new Set([...MONEY, 'document_date', 'due_date', 'currency', 'remittance_email']);
 
-async function jobFromApi(jobId: string): Promise<Record<string, unknown>> {
+async function jobFromApi(page: Page, jobId: string): Promise<Record<string, unknown>> {
   if (!apiBaseUrl) return {};
-  const response = await fetch(`${apiBaseUrl}/jobs/${encodeURIComponent(jobId)}`);
+  const token = await idToken(page, REVIEWER);
+  const response = await fetch(`${apiBaseUrl}/jobs/${encodeURIComponent(jobId)}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(response.status, `GET /jobs/${jobId}`).toBe(200);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -37,15 +39,15 @@ async function pickField(page: Page): Promise<{ name: string; before: string; af
 
 test('upload → review → correct → approve on the local cloud', async ({ page }) => {
   expect(existsSync(fixture), `fixture invoice at ${fixture} (set DOCUFLOW_SHARED_DIR)`).toBe(true);
-  const clerk = `e2e-${randomBytes(4).toString('hex')}`;
-  const filename = `sample-invoice-${clerk}.pdf`;
+  const filename = `sample-invoice-e2e-${randomBytes(4).toString('hex')}.pdf`;
 
-  // Given the app in live mode (no demo banner) and a clerk name
+  // Given the app in live mode (no demo banner, a sign-in screen) and a clerk signed in
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Upload', exact: true })).toBeVisible();
   await expect(page.getByTestId('demo-banner'), 'the app must be pointed at the API, not in demo mode').toHaveCount(0);
-  await page.getByLabel('Clerk name').fill(clerk);
-  await page.getByLabel('Clerk name').press('Enter');
+  await signIn(page, CLERK);
+  await expect(page.getByRole('heading', { name: 'Upload', exact: true })).toBeVisible();
+  // A clerk has no review queue
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review queue' })).toHaveCount(0);
 
   // When the fixture invoice is uploaded
   await page.getByLabel('Invoice files').setInputFiles({ name: filename, mimeType: 'application/pdf', buffer: readFileSync(fixture) });
@@ -61,9 +63,14 @@ test('upload → review → correct → approve on the local cloud', async ({ pa
 
   // Then it is processed and reaches the review queue
   await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'NEEDS_REVIEW', { timeout: 180_000 });
-  await row.getByRole('link', { name: 'Review now' }).click();
-  const jobId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+  const href = (await row.getByRole('link', { name: 'Review now' }).getAttribute('href')) ?? '';
+  const jobId = decodeURIComponent(href.split('/').pop() ?? '');
   expect(jobId).not.toBe('');
+
+  // The clerk signs out: the sign-in screen again; a reviewer of acme signs in
+  await signOut(page);
+  await page.goto(href);
+  await signIn(page, REVIEWER);
 
   // The document is drawn and every field with a box is on it; focusing a field highlights its box
   await expect(page.getByTestId('pdf-pages').locator('canvas').first()).toBeVisible({ timeout: 60_000 });
@@ -98,15 +105,15 @@ test('upload → review → correct → approve on the local cloud', async ({ pa
   await expect(approved).toBeVisible();
 
   // The job is approved and its audit trail shows the correction, before and after
-  await page.goto(`/jobs/${encodeURIComponent(jobId)}`);
+  await page.getByRole('link', { name: 'See it and its audit trail' }).click();
   await expect(page.locator('.panel__header [data-status]').first()).toHaveAttribute('data-status', 'APPROVED');
   const change = page.locator(`.timeline__item[data-event="corrected"] [data-field="${field.name}"]`);
   await expect(change.locator('del')).toHaveText(field.before);
   await expect(change.locator('ins')).toHaveText(field.after);
-  await expect(page.locator('.timeline__item[data-event="approved"]')).toContainText(clerk);
+  await expect(page.locator('.timeline__item[data-event="approved"]')).toContainText(REVIEWER);
 
   if (apiBaseUrl) {
-    const job = await jobFromApi(jobId);
-    expect(job).toMatchObject({ status: 'APPROVED', reviewer: clerk, decision: 'APPROVE' });
+    const job = await jobFromApi(page, jobId);
+    expect(job).toMatchObject({ status: 'APPROVED', reviewer: REVIEWER, decision: 'APPROVE' });
   }
 });

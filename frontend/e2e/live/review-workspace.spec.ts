@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { CLERK, idToken, REVIEWER, signIn, signOut } from '../support/auth';
 import { expectNoSeriousA11yViolations } from '../support/a11y';
 
 const sharedDir = process.env.DOCUFLOW_SHARED_DIR ?? resolve(import.meta.dirname, '..', '..', '..', '..', 'shared');
@@ -16,16 +17,18 @@ const fixture = resolve(sharedDir, 'fixtures', 'textract', 'documents', 'sample-
 const apiBaseUrl = process.env.API_BASE_URL?.replace(/\/+$/, '');
 
 test('a correction that breaks the totals blocks approval until overridden; lines are saved and audited', async ({ page }) => {
-  const clerk = `e2e-${randomBytes(4).toString('hex')}`;
-  const filename = `workspace-${clerk}.pdf`;
+  const filename = `workspace-e2e-${randomBytes(4).toString('hex')}.pdf`;
+  // A clerk of acme uploads; a reviewer of acme reviews (never their own upload)
   await page.goto('/');
-  await page.getByLabel('Clerk name').fill(clerk);
-  await page.getByLabel('Clerk name').press('Enter');
+  await signIn(page, CLERK);
   await page.getByLabel('Invoice files').setInputFiles({ name: filename, mimeType: 'application/pdf', buffer: readFileSync(fixture) });
   const row = page.getByTestId('upload-row').filter({ hasText: filename });
   await expect(row.locator('[data-status]')).toHaveAttribute('data-status', 'NEEDS_REVIEW', { timeout: 180_000 });
-  await row.getByRole('link', { name: 'Review now' }).click();
-  const jobId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+  const href = (await row.getByRole('link', { name: 'Review now' }).getAttribute('href')) ?? '';
+  const jobId = decodeURIComponent(href.split('/').pop() ?? '');
+  await signOut(page);
+  await page.goto(href);
+  await signIn(page, REVIEWER);
 
   // The checks come from the server's re-score
   const totals = page.getByTestId('checks').locator('[data-check="totals_add_up"]');
@@ -69,21 +72,33 @@ test('a correction that breaks the totals blocks approval until overridden; line
   await page.getByRole('button', { name: /^Confirm approval/ }).click();
   await expect(page.getByRole('status').filter({ hasText: `${filename} approved.` })).toBeVisible();
 
-  // And the audit trail has the corrections and the override
+  // And the audit trail has the corrections and the override (a page load signs out:
+  // tokens live in memory only)
   await page.goto(`/jobs/${encodeURIComponent(jobId)}`);
+  await signIn(page, REVIEWER);
   const corrected = page.locator('.timeline__item[data-event="corrected"]');
   await expect(corrected.locator('[data-field="total_amount"] ins')).toHaveText('95.00');
   await expect(corrected.locator('[data-field="line_items"] ins')).toContainText('new line: Hosting 1 × 25 = 25.00');
   await expect(page.locator('.timeline__item[data-event="approved"]')).toContainText('passing totals_add_up');
+  // each under the reviewer's name, as the token gave it
+  await expect(corrected).toContainText(REVIEWER);
+  await expect(page.locator('.timeline__item[data-event="approved"]')).toContainText(REVIEWER);
 
   if (apiBaseUrl) {
-    const job = (await (await fetch(`${apiBaseUrl}/jobs/${encodeURIComponent(jobId)}`)).json()) as Record<string, unknown>;
-    expect(job).toMatchObject({ status: 'APPROVED', corrections: { total_amount: { before: '93.50', after: '95.00' } } });
+    const token = await idToken(page, REVIEWER);
+    const answer = await fetch(`${apiBaseUrl}/jobs/${encodeURIComponent(jobId)}`, { headers: { Authorization: `Bearer ${token}` } });
+    const job = (await answer.json()) as Record<string, unknown>;
+    expect(job).toMatchObject({
+      status: 'APPROVED',
+      reviewer: REVIEWER,
+      corrections: { total_amount: { before: '93.50', after: '95.00' } },
+    });
   }
 });
 
 test('the queue filters by vendor and sorts by due date on the server', async ({ page }) => {
   await page.goto('/review?sort=due_date');
+  await signIn(page, REVIEWER);
   await expect(page.getByLabel('Sort')).toHaveValue('due_date');
   await page.getByLabel('Vendor').fill('nobody at all ltd');
   await page.getByLabel('Vendor').press('Enter');

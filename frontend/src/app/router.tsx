@@ -8,6 +8,7 @@ import { ReviewQueueRoute } from './routes/review-queue';
 import { UploadRoute } from './routes/upload';
 import { VendorRoute } from './routes/vendor';
 import { VendorsRoute } from './routes/vendors';
+import { WebhooksRoute } from './routes/webhooks';
 
 export function AppRouter() {
   return (
@@ -21,6 +22,7 @@ export function AppRouter() {
           <Route path="review/:jobId" element={<ReviewJobRoute />} />
           <Route path="vendors" element={<VendorsRoute />} />
           <Route path="vendors/:vendorId" element={<VendorRoute />} />
+          <Route path="webhooks" element={<WebhooksRoute />} />
           <Route path="*" element={<NotFoundRoute />} />
         </Route>
       </Routes>

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './env';
 
@@ -18,6 +20,15 @@ describe('loadConfig', () => {
       source: 'build',
     });
     expect(await loadConfig('https://api.example', respond('<!doctype html>', 'text/html'), origin)).toMatchObject({
+      mode: 'live',
+      source: 'build',
+    });
+  });
+
+  it('reads the config.json the build ships (apiBaseUrl null) as "not set"', async () => {
+    const shipped = readFileSync(resolve(import.meta.dirname, '..', '..', 'public', 'config.json'), 'utf8');
+    expect(await loadConfig('', respond(shipped, 'application/json'), origin)).toMatchObject({ mode: 'demo' });
+    expect(await loadConfig('https://api.example', respond(shipped, 'application/json'), origin)).toMatchObject({
       mode: 'live',
       source: 'build',
     });

@@ -1,21 +1,37 @@
 /**
  * Runtime configuration, read once at start-up.
  *
- * Order: `/config.json` served next to the app (the local cloud writes it; a Pages
- * deploy may ship one) → `VITE_API_BASE_URL` baked in at build time → demo mode, where
- * a mock service worker answers the same API in the browser.
+ * Order: `/config.json` served next to the app (the local cloud and the web image write
+ * their own; the build ships `public/config.json` with `apiBaseUrl: null`, so a static
+ * deploy answers it instead of logging a 404) → `VITE_API_BASE_URL` baked in at build
+ * time → demo mode, where a mock service worker answers the same API in the browser.
+ * Live mode also needs the user pool (`auth` in config.json, or VITE_USER_POOL_ID +
+ * VITE_USER_POOL_CLIENT_ID).
  */
 import { z } from 'zod';
 
+/** The user pool the app signs in to; `endpoint` only for a local cloud's Cognito. */
+export interface AuthConfig {
+  userPoolId: string;
+  userPoolClientId: string;
+  endpoint?: string;
+}
+
 export type AppConfig =
-  | { mode: 'live'; apiBaseUrl: string; source: 'config.json' | 'build' }
+  | { mode: 'live'; apiBaseUrl: string; source: 'config.json' | 'build'; auth?: AuthConfig }
   | { mode: 'demo'; apiBaseUrl: string; source: 'none' };
 
 /** Where the demo's mock API lives (same origin, so the CSP's 'self' covers it). */
 export const DEMO_API_PATH = '/demo-api';
 
+const authSchema = z.object({
+  userPoolId: z.string().trim().min(1),
+  userPoolClientId: z.string().trim().min(1),
+  endpoint: z.url().optional(),
+});
+
 const configFileSchema = z
-  .object({ apiBaseUrl: z.string().trim().optional().nullable() })
+  .object({ apiBaseUrl: z.string().trim().optional().nullable(), auth: authSchema.optional() })
   .loose();
 
 export class ConfigError extends Error {
@@ -43,7 +59,9 @@ export function normalizeBaseUrl(raw: string, from: string): string {
  * Reads `/config.json`. A missing file, or the SPA fallback answering with index.html,
  * means "no runtime config". A file that is there but wrong is an error, never ignored.
  */
-export async function readConfigFile(fetchImpl: typeof fetch = fetch): Promise<string | null> {
+export async function readConfigFile(
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ apiBaseUrl: string; auth?: AuthConfig } | null> {
   let response: Response;
   try {
     response = await fetchImpl('/config.json', { cache: 'no-store', headers: { Accept: 'application/json' } });
@@ -64,7 +82,9 @@ export async function readConfigFile(fetchImpl: typeof fetch = fetch): Promise<s
     throw new ConfigError(`/config.json: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   const value = parsed.data.apiBaseUrl ?? '';
-  return value === '' ? null : normalizeBaseUrl(value, '/config.json');
+  if (value === '') return null;
+  const apiBaseUrl = normalizeBaseUrl(value, '/config.json');
+  return parsed.data.auth ? { apiBaseUrl, auth: parsed.data.auth } : { apiBaseUrl };
 }
 
 export async function loadConfig(
@@ -73,10 +93,15 @@ export async function loadConfig(
   origin: string = window.location.origin,
 ): Promise<AppConfig> {
   const fromFile = await readConfigFile(fetchImpl);
-  if (fromFile) return { mode: 'live', apiBaseUrl: fromFile, source: 'config.json' };
+  if (fromFile) return { mode: 'live', source: 'config.json', ...fromFile };
   const fromBuild = buildTimeBaseUrl?.trim();
   if (fromBuild) {
-    return { mode: 'live', apiBaseUrl: normalizeBaseUrl(fromBuild, 'VITE_API_BASE_URL'), source: 'build' };
+    const apiBaseUrl = normalizeBaseUrl(fromBuild, 'VITE_API_BASE_URL');
+    const userPoolId = import.meta.env.VITE_USER_POOL_ID?.trim();
+    const userPoolClientId = import.meta.env.VITE_USER_POOL_CLIENT_ID?.trim();
+    return userPoolId && userPoolClientId
+      ? { mode: 'live', apiBaseUrl, source: 'build', auth: { userPoolId, userPoolClientId } }
+      : { mode: 'live', apiBaseUrl, source: 'build' };
   }
   return { mode: 'demo', apiBaseUrl: `${origin}${DEMO_API_PATH}`, source: 'none' };
 }

@@ -7,4 +7,5 @@ export const paths = {
   reviewJob: (jobId: string) => `/review/${encodeURIComponent(jobId)}`,
   vendors: '/vendors',
   vendor: (vendorId: string) => `/vendors/${encodeURIComponent(vendorId)}`,
+  webhooks: '/webhooks',
 } as const;

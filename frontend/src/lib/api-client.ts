@@ -27,10 +27,16 @@ interface RequestOptions<S extends z.ZodType> {
 }
 
 let baseUrl: string | null = null;
+let bearer: () => Promise<string | null> = () => Promise.resolve(null);
 
 /** Called once at start-up (and by tests) with the checked base URL. */
 export function configureApi(url: string): void {
   baseUrl = url.replace(/\/+$/, '');
+}
+
+/** Where requests get their bearer token (the signed-in user's ID token), if any. */
+export function configureAuth(token: () => Promise<string | null>): void {
+  bearer = token;
 }
 
 export function apiBaseUrl(): string {
@@ -65,6 +71,8 @@ async function readError(response: Response): Promise<ApiError> {
 
 async function request<S extends z.ZodType>(path: string, options: RequestOptions<S>): Promise<z.infer<S>> {
   const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = await bearer();
+  if (token) headers.Authorization = `Bearer ${token}`;
   const init: RequestInit = { method: options.method ?? 'GET', headers, signal: options.signal ?? null };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -93,6 +101,21 @@ export const api = {
     request(path, { schema, query, signal }),
   post: <S extends z.ZodType>(path: string, body: unknown, schema: S, signal?: AbortSignal) =>
     request(path, { method: 'POST', body, schema, signal }),
+  delete: <S extends z.ZodType>(path: string, schema: S) => request(path, { method: 'DELETE', schema }),
+  /** A document that is not JSON (a CSV export), as a Blob, with the same auth and errors. */
+  download: async (path: string, query?: Query): Promise<Blob> => {
+    const headers: Record<string, string> = {};
+    const token = await bearer();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(buildUrl(path, query), { headers });
+    } catch {
+      throw new ApiError(0, 'NETWORK_ERROR', 'The server could not be reached. Check your connection and try again.');
+    }
+    if (!response.ok) throw await readError(response);
+    return response.blob();
+  },
 };
 
 /** A message a person can act on, for any error a query or mutation throws. */

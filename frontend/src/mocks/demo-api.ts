@@ -7,17 +7,21 @@
  */
 import {
   createUploadRequestSchema,
+  createWebhookRequestSchema,
   decisionRequestSchema,
   jobStatusSchema,
   rescoreRequestSchema,
+  startRequestSchema,
   type AuditEvent,
   type CorrectedLineItem,
+  type Delivery,
   type ExtractionResult,
   type Job,
   type JobStatus,
   type Rescored,
   type ReviewDetail,
   type UploadCreated,
+  type Webhook,
 } from '@/types/api';
 import { FIELD_NAMES, MONEY_FIELDS } from '@/types/domain';
 import type { DemoData, DemoDocument } from './demo-data';
@@ -69,7 +73,19 @@ export interface DemoApiOptions {
   /** Keeps the state across reloads (sessionStorage in the browser). */
   storage?: Storage | null;
   newId?: () => string;
+  /** Who calls (the demo's role switch); a reviewer of the demo company by default. */
+  caller?: () => DemoCaller;
 }
+
+/** The demo has no tokens: the caller is whoever the role switch picked. */
+export interface DemoCaller {
+  email: string;
+  role: 'clerk' | 'reviewer' | 'admin';
+}
+
+const DEMO_TENANT = 'acme';
+const DEFAULT_CALLER: DemoCaller = { email: 'reviewer@acme.test', role: 'reviewer' };
+const forbidden = () => error(403, 'FORBIDDEN', 'This needs the reviewer role; you are a clerk.');
 
 /** `utc_now()`: milliseconds, Z. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -110,6 +126,12 @@ const PLAIN_DECIMAL = /^-?[0-9]+(\.[0-9]+)?$/;
 const LINE_VALUES = ['description', 'quantity', 'unit_price', 'amount', 'tax_rate'] as const;
 const QUEUE_SORTS = new Set(['-created_at', 'created_at', 'due_date', '-due_date', 'total_amount', '-total_amount', 'vendor_name', '-vendor_name']);
 
+/** A secret in the Standard Webhooks form (the demo signs nothing with it). */
+function demoSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+}
+
 function issues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`).join('; ');
 }
@@ -120,6 +142,7 @@ export class DemoApi {
   private readonly now: () => number;
   private readonly storage: Storage | null;
   private readonly newId: () => string;
+  private readonly caller: () => DemoCaller;
 
   constructor(
     private readonly data: DemoData,
@@ -129,6 +152,7 @@ export class DemoApi {
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? null;
     this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.caller = options.caller ?? (() => DEFAULT_CALLER);
     this.state = this.load() ?? this.seed();
   }
 
@@ -181,9 +205,13 @@ export class DemoApi {
 
   // ------------------------------------------------------------ the pipeline, on a timer
 
-  /** One conditional write: the changes, a new `updated_at` and the next version. */
+  /** One conditional write: the changes, a new `updated_at` and the next version; a status
+   * write stamps when processing started and ended, as the jobs table's does. */
   private write(entry: Entry, at: number, changes: Partial<Job>): void {
-    entry.job = { ...entry.job, ...changes, updated_at: iso(at), version: entry.job.version + 1 };
+    const stamps: Partial<Job> = {};
+    if (changes.status === 'PROCESSING') stamps.processing_started_at = iso(at);
+    if (changes.status && entry.job.status === 'PROCESSING') stamps.processed_at = iso(at);
+    entry.job = { ...entry.job, ...changes, ...stamps, updated_at: iso(at), version: entry.job.version + 1 };
   }
 
   private audit(entry: Entry, event: AuditEvent['event'], actor: string, at: number, details: Record<string, unknown>, change?: { before: Record<string, unknown>; after: Record<string, unknown> }): void {
@@ -249,7 +277,8 @@ export class DemoApi {
     }
     const parsed = createUploadRequestSchema.safeParse(body);
     if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
-    const { filename, owner_id: owner, size_bytes: size } = parsed.data;
+    const { filename, size_bytes: size } = parsed.data;
+    const owner = this.caller().email;
     if (/[/\\\p{Cc}]/u.test(filename) || filename.trim() === '' || filename === '.' || filename === '..') {
       return error(400, 'VALIDATION_ERROR', 'filename: use a plain file name without path separators or control characters.');
     }
@@ -264,20 +293,23 @@ export class DemoApi {
     const reads = this.data.uploads_read[this.state.uploads % this.data.uploads_read.length] ?? this.data.uploads_read[0] ?? '';
     this.state.uploads += 1;
     const jobId = this.newId();
-    const key = `raw/${owner}/${jobId}/${filename}`;
+    const key = `raw/${DEMO_TENANT}/${jobId}/${filename}`;
     const entry: Entry = {
       document: reads,
       audit: [],
       job: {
         job_id: jobId,
         status: 'CREATED',
-        owner_id: owner,
+        tenant_id: DEMO_TENANT,
+        uploaded_by: owner,
         filename,
         content_type: contentType,
         size_bytes: size ?? null,
         file_sha256: null,
         created_at: iso(now),
         updated_at: iso(now),
+        processing_started_at: null,
+        processed_at: null,
         version: 1,
         attempt: 1,
         failure_reason: null,
@@ -324,7 +356,9 @@ export class DemoApi {
   start(jobId: string, body: unknown): Answer {
     const entry = this.find(jobId);
     if (!entry) return notFound(jobId);
-    const actor = typeof body === 'object' && body !== null && 'actor' in body && typeof body.actor === 'string' && body.actor ? body.actor : 'api';
+    const parsed = startRequestSchema.safeParse(body ?? {});
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    const actor = this.caller().email;
     const { status } = entry.job;
     if (status === 'CREATED') {
       return error(409, 'DOCUMENT_NOT_UPLOADED', `Upload the document first: nothing is stored for job ${jobId} yet.`);
@@ -356,42 +390,39 @@ export class DemoApi {
     return this.done({ status: 200, body: { items, next_cursor: next } });
   }
 
-  /** GET /jobs?owner_id=&status= */
+  /** GET /jobs?status=: the demo is one company's workspace. */
   listJobs(params: URLSearchParams): Answer {
     this.state.entries.forEach((entry) => this.advance(entry));
-    const owner = params.get('owner_id');
     const rawStatus = params.get('status');
     const status = rawStatus === null ? null : jobStatusSchema.safeParse(rawStatus);
     if (status && !status.success) return error(400, 'VALIDATION_ERROR', `status: '${rawStatus ?? ''}' is not a job status`);
-    if (!owner && !status) return error(400, 'VALIDATION_ERROR', 'Give owner_id, status or both to list jobs.');
     const wanted: JobStatus | undefined = status?.data;
     return this.page(
-      this.state.entries.filter((entry) => (!owner || entry.job.owner_id === owner) && (!wanted || entry.job.status === wanted)),
+      this.state.entries.filter((entry) => !wanted || entry.job.status === wanted),
       params,
     );
   }
 
   /**
-   * GET /vendors?owner_id= : the vendor memory the data generator's run of the pipeline's
-   * rules left. Decisions made in the demo do not add to it.
+   * GET /vendors: the tenant's vendor memory as the data generator's run of the pipeline's
+   * rules left it. Decisions made in the demo do not add to it.
    */
-  listVendors(params: URLSearchParams): Answer {
-    const owner = params.get('owner_id');
-    if (!owner) return error(400, 'VALIDATION_ERROR', 'owner_id: a tenant is required to list vendors.');
-    const items = this.data.vendors.filter((entry) => entry.owner_id === owner).map((entry) => entry.detail.vendor);
+  listVendors(): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
+    const items = this.data.vendors.filter((entry) => entry.tenant_id === DEMO_TENANT).map((entry) => entry.detail.vendor);
     return { status: 200, body: { items, next_cursor: null } };
   }
 
-  /** GET /vendors/{vendor_id}?owner_id= */
-  getVendor(vendorId: string, params: URLSearchParams): Answer {
-    const owner = params.get('owner_id');
-    if (!owner) return error(400, 'VALIDATION_ERROR', 'owner_id: a tenant is required.');
-    const entry = this.data.vendors.find((candidate) => candidate.owner_id === owner && candidate.detail.vendor.vendor_id === vendorId);
+  /** GET /vendors/{vendor_id} */
+  getVendor(vendorId: string): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
+    const entry = this.data.vendors.find((candidate) => candidate.tenant_id === DEMO_TENANT && candidate.detail.vendor.vendor_id === vendorId);
     return entry ? { status: 200, body: entry.detail } : error(404, 'VENDOR_NOT_FOUND', `No vendor with id '${vendorId}'.`);
   }
 
   /** GET /review/jobs: sorted, filtered and searched as services/api/logic/review.py does. */
   reviewQueue(params: URLSearchParams): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
     this.state.entries.forEach((entry) => this.advance(entry));
     const sort = params.get('sort') ?? '-created_at';
     if (!QUEUE_SORTS.has(sort)) return error(400, 'VALIDATION_ERROR', `sort: '${sort}' is not one of ${[...QUEUE_SORTS].join(', ')}`);
@@ -467,6 +498,7 @@ export class DemoApi {
 
   /** GET /review/jobs/{job_id}: the link is to the generated document the job "read". */
   reviewJob(jobId: string): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
     const entry = this.find(jobId);
     if (!entry) return notFound(jobId);
     const document = this.document(entry);
@@ -546,7 +578,10 @@ export class DemoApi {
     if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
     const entry = this.find(jobId);
     if (!entry) return notFound(jobId);
-    const { decision, reviewer, reason, expected_version: expected } = parsed.data;
+    if (this.caller().role === 'clerk') return forbidden();
+    const { decision, reason, expected_version: expected } = parsed.data;
+    // The demo company allows deciding on one's own uploads (SELF_APPROVAL_TENANTS).
+    const reviewer = this.caller().email;
     const target = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
     if (entry.job.status !== 'NEEDS_REVIEW') {
       return error(409, 'INVALID_TRANSITION', `A job in status ${entry.job.status} cannot move to ${target}.`);
@@ -610,6 +645,122 @@ export class DemoApi {
     const details: Record<string, unknown> = { reason: reason ?? null, version: newVersion };
     if (overrideReason) details.override = { reason: overrideReason, checks: blocking };
     this.audit(entry, decision === 'APPROVE' ? 'approved' : 'rejected', reviewer, now, details);
+    this.announce(entry.job);
     return this.done({ status: 200, body: entry.job });
+  }
+
+  // ------------------------------------------------------------ after the decision
+
+  /** The demo's webhooks live in memory: a receiver cannot be reached from a browser
+   * anyway, so every approval or rejection is logged as delivered at once. */
+  private readonly webhooks: { webhook: Webhook; deliveries: Delivery[] }[] = [];
+
+  private adminOnly(): Answer | null {
+    return this.caller().role === 'admin' ? null : error(403, 'FORBIDDEN', 'This needs the admin role.');
+  }
+
+  /** GET /webhooks */
+  listWebhooks(): Answer {
+    return this.adminOnly() ?? { status: 200, body: { items: this.webhooks.map((w) => w.webhook) } };
+  }
+
+  /** POST /webhooks: https only, as on AWS (the demo has no loopback receivers). */
+  createWebhook(body: unknown): Answer {
+    const refused = this.adminOnly();
+    if (refused) return refused;
+    const parsed = createWebhookRequestSchema.safeParse(body);
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    if (!parsed.data.url.startsWith('https://')) return error(422, 'INVALID_WEBHOOK_URL', 'Webhook URLs must use https.');
+    const webhook: Webhook = {
+      webhook_id: `wh_${this.newId().replace(/-/g, '').slice(0, 32).padEnd(32, '0')}`,
+      url: parsed.data.url,
+      events: [...new Set(parsed.data.events)].sort(),
+      description: parsed.data.description ?? null,
+      created_at: iso(this.now()),
+      created_by: this.caller().email,
+      rotated_at: null,
+      previous_secret_expires_at: null,
+    };
+    this.webhooks.push({ webhook, deliveries: [] });
+    return { status: 201, body: { ...webhook, secret: demoSecret() } };
+  }
+
+  private findWebhook(webhookId: string) {
+    return this.webhooks.find((w) => w.webhook.webhook_id === webhookId);
+  }
+
+  /** DELETE /webhooks/{id} */
+  deleteWebhook(webhookId: string): Answer {
+    const refused = this.adminOnly();
+    if (refused) return refused;
+    const index = this.webhooks.findIndex((w) => w.webhook.webhook_id === webhookId);
+    if (index < 0) return error(404, 'WEBHOOK_NOT_FOUND', `No webhook with id '${webhookId}'.`);
+    this.webhooks.splice(index, 1);
+    return { status: 204, body: null };
+  }
+
+  /** POST /webhooks/{id}/rotate */
+  rotateWebhook(webhookId: string): Answer {
+    const found = this.adminOnly() ? undefined : this.findWebhook(webhookId);
+    if (!found) return this.adminOnly() ?? error(404, 'WEBHOOK_NOT_FOUND', `No webhook with id '${webhookId}'.`);
+    const now = this.now();
+    found.webhook = { ...found.webhook, rotated_at: iso(now), previous_secret_expires_at: iso(now + 86_400_000) };
+    return { status: 200, body: { webhook_id: webhookId, secret: demoSecret(), previous_secret_expires_at: iso(now + 86_400_000) } };
+  }
+
+  /** GET /webhooks/{id}/deliveries */
+  webhookDeliveries(webhookId: string): Answer {
+    const found = this.adminOnly() ? undefined : this.findWebhook(webhookId);
+    if (!found) return this.adminOnly() ?? error(404, 'WEBHOOK_NOT_FOUND', `No webhook with id '${webhookId}'.`);
+    return { status: 200, body: { items: [...found.deliveries].reverse(), next_cursor: null } };
+  }
+
+  /** POST /webhooks/{id}/deliveries/{event_id}/retry: delivered again at once. */
+  retryDelivery(webhookId: string, eventId: string): Answer {
+    const found = this.adminOnly() ? undefined : this.findWebhook(webhookId);
+    if (!found) return this.adminOnly() ?? error(404, 'WEBHOOK_NOT_FOUND', `No webhook with id '${webhookId}'.`);
+    const delivery = found.deliveries.find((d) => d.event_id === eventId);
+    if (!delivery) return error(404, 'DELIVERY_NOT_FOUND', `No delivery of event '${eventId}' to this webhook.`);
+    delivery.attempts += 1;
+    delivery.last_attempt_at = iso(this.now());
+    return { status: 202, body: { ...delivery, status: 'pending' } };
+  }
+
+  private announce(job: Job): void {
+    const type = `invoice.${job.status.toLowerCase()}`;
+    const at = iso(this.now());
+    for (const { webhook, deliveries } of this.webhooks) {
+      if (!webhook.events.includes(type)) continue;
+      deliveries.push({
+        event_id: `${job.job_id}.${job.status.toLowerCase()}.v${job.version}`,
+        event_type: type,
+        status: 'delivered',
+        attempts: 1,
+        created_at: at,
+        last_attempt_at: at,
+        last_status_code: 200,
+        last_error: null,
+        next_attempt_at: null,
+        delivered_at: at,
+      });
+    }
+  }
+
+  /** GET /exports?format=csv: the demo jobs as the API's CSV (a few columns fewer). */
+  exportCsv(params: URLSearchParams): string {
+    const status = params.get('status');
+    const columns = ['job_id', 'status', 'filename', 'created_at', 'vendor_name', 'invoice_number', 'currency', 'total_amount'];
+    const cell = (value: string) => {
+      const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
+      return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    const rows = this.state.entries
+      .filter((entry) => !status || entry.job.status === status)
+      .map((entry) => {
+        const fields = this.document(entry).result.fields ?? {};
+        const value = (name: string) => entry.job.corrections[name]?.after ?? fields[name]?.value ?? '';
+        return [entry.job.job_id, entry.job.status, entry.job.filename, entry.job.created_at, value('vendor_name'), value('invoice_number'), value('currency'), value('total_amount')];
+      });
+    return [columns, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
   }
 }

@@ -40,7 +40,7 @@ export const demoDataSchema = z.object({
   /** Documents that successive uploads "read", in turn. */
   uploads_read: z.array(z.string()).min(1),
   /** The vendor memory the seeded jobs left, per tenant (the clerk, until sign-in). */
-  vendors: z.array(z.object({ owner_id: z.string(), detail: vendorDetailSchema })),
+  vendors: z.array(z.object({ tenant_id: z.string(), detail: vendorDetailSchema })),
 });
 export type DemoData = z.infer<typeof demoDataSchema>;
 export type DemoDocument = DemoData['documents'][number];

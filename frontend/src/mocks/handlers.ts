@@ -35,9 +35,9 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.get(at('/jobs/:jobId'), ({ params }) => json(demo.getJob(String(params.jobId)))),
     http.get(at('/jobs/:jobId/result'), ({ params }) => json(demo.result(String(params.jobId)))),
     http.get(at('/jobs/:jobId/audit'), ({ params }) => json(demo.auditTrail(String(params.jobId)))),
-    http.get(at('/vendors'), ({ request }) => json(demo.listVendors(new URL(request.url).searchParams))),
-    http.get(at('/vendors/:vendorId'), ({ request, params }) =>
-      json(demo.getVendor(String(params.vendorId), new URL(request.url).searchParams)),
+    http.get(at('/vendors'), () => json(demo.listVendors())),
+    http.get(at('/vendors/:vendorId'), ({ params }) =>
+      json(demo.getVendor(String(params.vendorId))),
     ),
     http.get(at('/review/jobs'), ({ request }) => json(demo.reviewQueue(new URL(request.url).searchParams))),
     http.get(at('/review/jobs/:jobId'), ({ params }) => json(demo.reviewJob(String(params.jobId)))),
@@ -46,6 +46,23 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     ),
     http.post(at('/review/jobs/:jobId/decision'), async ({ request, params }) =>
       json(demo.decide(String(params.jobId), await bodyOf(request))),
+    ),
+    http.get(at('/webhooks'), () => json(demo.listWebhooks())),
+    http.post(at('/webhooks'), async ({ request }) => json(demo.createWebhook(await bodyOf(request)))),
+    http.delete(at('/webhooks/:webhookId'), ({ params }) => {
+      const answer = demo.deleteWebhook(String(params.webhookId));
+      return answer.status === 204 ? new HttpResponse(null, { status: 204 }) : json(answer);
+    }),
+    http.post(at('/webhooks/:webhookId/rotate'), ({ params }) => json(demo.rotateWebhook(String(params.webhookId)))),
+    http.get(at('/webhooks/:webhookId/deliveries'), ({ params }) => json(demo.webhookDeliveries(String(params.webhookId)))),
+    http.post(at('/webhooks/:webhookId/deliveries/:eventId/retry'), ({ params }) =>
+      json(demo.retryDelivery(String(params.webhookId), String(params.eventId))),
+    ),
+    http.get(at('/exports'), ({ request }) =>
+      new HttpResponse(demo.exportCsv(new URL(request.url).searchParams), {
+        status: 200,
+        headers: { 'Content-Type': 'text/csv; charset=utf-8' },
+      }),
     ),
   ];
 }

@@ -13,6 +13,7 @@ import {
   zCheck,
   zCreateUploadRequest,
   zDecisionRequest,
+  zStartRequest,
   zErrorResponse,
   zEInvoiceInfo,
   zExtractedField,
@@ -29,7 +30,28 @@ import {
   zVendor,
   zVendorDetail,
   zVendorPage,
+  zCreateWebhookRequest,
+  zDelivery,
+  zDeliveryPage,
+  zWebhook,
+  zWebhookCreated,
+  zWebhookList,
+  zWebhookSecret,
 } from './generated/zod.gen';
+
+export const webhookSchema = zWebhook;
+export const webhookListSchema = zWebhookList;
+export const webhookCreatedSchema = zWebhookCreated;
+export const webhookSecretSchema = zWebhookSecret;
+export const createWebhookRequestSchema = zCreateWebhookRequest;
+export const deliverySchema = zDelivery;
+export const deliveryPageSchema = zDeliveryPage;
+export type Webhook = z.infer<typeof webhookSchema>;
+export type WebhookCreated = z.infer<typeof webhookCreatedSchema>;
+export type WebhookSecret = z.infer<typeof webhookSecretSchema>;
+export type CreateWebhookRequest = z.infer<typeof createWebhookRequestSchema>;
+export type Delivery = z.infer<typeof deliverySchema>;
+export type DeliveryPage = z.infer<typeof deliveryPageSchema>;
 
 export const jobStatusSchema = zJobStatus;
 export const jobSchema = zJob;
@@ -41,6 +63,7 @@ export const reviewDetailSchema = zReviewDetail;
 export const createUploadRequestSchema = zCreateUploadRequest;
 export const uploadCreatedSchema = zUploadCreated;
 export const decisionRequestSchema = zDecisionRequest;
+export const startRequestSchema = zStartRequest;
 export const apiErrorBodySchema = zErrorResponse;
 export const rescoredSchema = zRescored;
 export const rescoreRequestSchema = zRescoreRequest;

@@ -2,9 +2,9 @@
 
 LocalStack runs the files in /etc/localstack/init/ready.d once it is ready; compose
 waits for them (its healthcheck reads /_localstack/init/ready). DocuFlow needs ECR-style
-container image functions, API Gateway v2 and Step Functions, which the token-free
-community image (4.14 and older) lacks. This hook turns "the deploy failed half-way with
-an odd 501" into one clear line in `docker compose logs localstack`.
+container image functions, API Gateway v2, Cognito user pools and Step Functions, which
+the token-free community image (4.14 and older) lacks. This hook turns "the deploy
+failed half-way with an odd 501" into one clear line in `docker compose logs localstack`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import urllib.request
 
 REQUIRED = (
     "apigateway",
+    "cognito-idp",
     "dynamodb",
     "ecr",
     "iam",

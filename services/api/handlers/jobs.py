@@ -15,8 +15,9 @@ from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, metrics, tracer
 from services.api.dependencies import storage
-from services.api.errors import responses
+from services.api.errors import AUTH_ERRORS, responses
 from services.api.http import build_resolver
+from services.api.identity import Role, require
 from services.api.links import JOB_LINKS
 from services.api.logic import jobs
 from services.api.models import (
@@ -26,7 +27,6 @@ from services.api.models import (
     Job,
     JobId,
     JobPage,
-    OwnerId,
     PageLimit,
 )
 from services.api.pagination import decode_cursor, encode_cursor
@@ -38,19 +38,18 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 @router.get(
     "/jobs",
     operation_id="listJobs",
-    summary="Jobs of one owner and/or in one status, newest first",
-    description="At least one of `owner_id` and `status` is required.",
-    responses=responses((200, "One page of jobs."), ValidationFailed),
+    summary="The caller's tenant's jobs, optionally in one status, newest first",
+    responses=responses((200, "One page of jobs."), ValidationFailed, *AUTH_ERRORS),
 )
 def list_jobs(
-    owner_id: Annotated[OwnerId | SkipJsonSchema[None], Query()] = None,
     status: Annotated[JobStatus | SkipJsonSchema[None], Query()] = None,
     limit: Annotated[PageLimit, Query()] = 20,
     cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
 ) -> JobPage:
+    caller = require(router.current_event, Role.CLERK)
     page = jobs.list_jobs(
         storage(),
-        owner_id=owner_id,
+        tenant=caller.tenant,
         status=status,
         limit=limit,
         start_key=decode_cursor(cursor),
@@ -64,10 +63,11 @@ def list_jobs(
     "/jobs/<job_id>",
     operation_id="getJob",
     summary="Job status and metadata",
-    responses=responses((200, "The job."), JobNotFound, links=JOB_LINKS),
+    responses=responses((200, "The job."), JobNotFound, *AUTH_ERRORS, links=JOB_LINKS),
 )
 def get_job(job_id: Annotated[JobId, Path()]) -> Job:
-    return Job.of(storage().jobs.get(job_id))
+    caller = require(router.current_event, Role.CLERK)
+    return Job.of(jobs.tenant_job(storage(), caller.tenant, job_id))
 
 
 @router.get(
@@ -78,11 +78,13 @@ def get_job(job_id: Annotated[JobId, Path()]) -> Job:
         (200, "Normalized fields, confidence, checks and review reasons."),
         JobNotFound,
         ResultNotReady,
+        *AUTH_ERRORS,
         body=ExtractionResult,
     ),
 )
 def get_job_result(job_id: Annotated[JobId, Path()]) -> Response[str]:
-    result = jobs.get_result(storage(), job_id)
+    caller = require(router.current_event, Role.CLERK)
+    result = jobs.get_result(storage(), caller.tenant, job_id)
     # The stored result exactly as `docuflow parse` prints it: absent values are left out.
     body = result.model_dump_json(exclude_none=True)
     return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=body)
@@ -92,10 +94,11 @@ def get_job_result(job_id: Annotated[JobId, Path()]) -> Response[str]:
     "/jobs/<job_id>/audit",
     operation_id="getJobAudit",
     summary="The job's audit trail, oldest first",
-    responses=responses((200, "Every event of the job."), JobNotFound),
+    responses=responses((200, "Every event of the job."), JobNotFound, *AUTH_ERRORS),
 )
 def get_job_audit(job_id: Annotated[JobId, Path()]) -> AuditTrail:
-    records = jobs.audit_trail(storage(), job_id)
+    caller = require(router.current_event, Role.CLERK)
+    records = jobs.audit_trail(storage(), caller.tenant, job_id)
     return AuditTrail(job_id=job_id, items=[AuditEvent.of(r) for r in records])
 
 

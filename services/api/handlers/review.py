@@ -20,9 +20,10 @@ from docuflow.domain.errors import (
 )
 from docuflow.observability import logger, metrics, tracer
 from services.api.config import get_review_settings
-from services.api.dependencies import storage, vendors
-from services.api.errors import UnsupportedRequestBody, responses
+from services.api.dependencies import announcer, storage, vendors
+from services.api.errors import AUTH_ERRORS, UnsupportedRequestBody, responses
 from services.api.http import build_resolver
+from services.api.identity import Role, require
 from services.api.logic import review
 from services.api.models import (
     AuditEvent,
@@ -43,7 +44,12 @@ from services.api.models import (
     ReviewDetail,
 )
 from services.api.pagination import encode_cursor, queue_offset
-from services.common.errors import InvalidCorrection, InvalidDecision, OverrideRequired
+from services.common.errors import (
+    InvalidCorrection,
+    InvalidDecision,
+    OverrideRequired,
+    SelfApproval,
+)
 from services.common.wiring import Provider
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -54,10 +60,13 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
     operation_id="listReviewJobs",
     summary="The review queue (NEEDS_REVIEW): sorted, filtered and searched, paged",
     description=(
-        "Every filter narrows. Jobs without the value sorted on come last; equal values "
-        "newest first. Totals compare as numbers whatever their currency."
+        "The caller's tenant's queue. Every filter narrows. Jobs without the value sorted "
+        "on come last; equal values newest first. Totals compare as numbers whatever their "
+        "currency."
     ),
-    responses=responses((200, "One page of jobs waiting for review."), ValidationFailed),
+    responses=responses(
+        (200, "One page of the tenant's jobs waiting for review."), ValidationFailed, *AUTH_ERRORS
+    ),
 )
 def list_review_jobs(
     *,
@@ -89,6 +98,7 @@ def list_review_jobs(
         Query(description="Search vendor, invoice number, file name and job id (any case)."),
     ] = None,
 ) -> JobPage:
+    caller = require(router.current_event, Role.REVIEWER)
     query = review.QueueQuery(
         sort=sort,
         reason=reason,
@@ -98,7 +108,9 @@ def list_review_jobs(
         due_before=due_before,
         search=q,
     )
-    page = review.review_queue(storage(), query, limit=limit, offset=queue_offset(cursor))
+    page = review.review_queue(
+        storage(), caller.tenant, query, limit=limit, offset=queue_offset(cursor)
+    )
     return JobPage(
         items=[Job.of(job) for job in page.items], next_cursor=encode_cursor(page.last_key)
     )
@@ -108,11 +120,12 @@ def list_review_jobs(
     "/review/jobs/<job_id>",
     operation_id="getReviewJob",
     summary="One job for review, with its result, audit trail and a short-lived document link",
-    responses=responses((200, "The review package."), JobNotFound),
+    responses=responses((200, "The review package."), JobNotFound, *AUTH_ERRORS),
 )
 def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
+    caller = require(router.current_event, Role.REVIEWER)
     ttl = get_review_settings().download_url_ttl_seconds
-    package = review.review_package(storage(), job_id, link_ttl_seconds=ttl)
+    package = review.review_package(storage(), caller.tenant, job_id, link_ttl_seconds=ttl)
     return ReviewDetail(
         job=Job.of(package.job),
         result=package.result,
@@ -144,13 +157,16 @@ def get_review_job(job_id: Annotated[JobId, Path()]) -> ReviewDetail:
         ResultNotReady,
         UnsupportedRequestBody,
         InvalidCorrection,
+        *AUTH_ERRORS,
     ),
 )
 def rescore_review_job(
     job_id: Annotated[JobId, Path()], request: Annotated[RescoreRequest, Body()]
 ) -> Rescored:
+    caller = require(router.current_event, Role.REVIEWER)
     rescore = review.rescore_job(
         storage(),
+        caller.tenant,
         job_id,
         corrected_fields=request.corrected_fields,
         corrected_line_items=_lines(request),
@@ -177,7 +193,8 @@ def _lines(request: Corrections) -> list[dict[str, object]] | None:
         "wins and the other gets 409. An approval that would pass a failing blocking check "
         "(totals, line items or required fields after the corrections, or a possible "
         "duplicate) needs `override_reason`, else 409 OVERRIDE_REQUIRED; a rejection with "
-        "an `override_reason` is a 422 INVALID_DECISION."
+        "an `override_reason` is a 422 INVALID_DECISION. The reviewer is the caller; one "
+        "who uploaded the job gets 403 SELF_APPROVAL unless their tenant allows it."
     ),
     responses=responses(
         (200, "The decided job (APPROVED or REJECTED)."),
@@ -189,17 +206,25 @@ def _lines(request: Corrections) -> list[dict[str, object]] | None:
         InvalidCorrection,
         InvalidDecision,
         OverrideRequired,
+        *AUTH_ERRORS,
+        SelfApproval,
     ),
 )
 def decide_review_job(
     job_id: Annotated[JobId, Path()], request: Annotated[DecisionRequest, Body()]
 ) -> Job:
+    caller = require(router.current_event, Role.REVIEWER)
     job = review.decide(
         storage(),
         vendors(),
         job_id,
+        reviewer=review.Reviewer(
+            user_id=caller.user_id,
+            name=caller.email,
+            tenant=caller.tenant,
+            may_self_approve=caller.tenant in get_review_settings().self_approval_tenants,
+        ),
         decision=request.decision,
-        reviewer=request.reviewer,
         corrected_fields=request.corrected_fields,
         corrected_line_items=_lines(request),
         reason=request.reason,
@@ -208,6 +233,7 @@ def decide_review_job(
         settings=get_review_settings().scoring(),
     )
     metrics.add_metric(name=f"Jobs{job.status.value.title()}", unit=MetricUnit.Count, value=1)
+    review.announce_decision(announcer(), job)
     return Job.of(job)
 
 

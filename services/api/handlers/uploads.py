@@ -20,8 +20,9 @@ from docuflow.domain.errors import (
 from docuflow.observability import logger, metrics, set_job_id, tracer
 from services.api.config import get_upload_settings
 from services.api.dependencies import processing
-from services.api.errors import UnsupportedRequestBody, responses
+from services.api.errors import AUTH_ERRORS, UnsupportedRequestBody, responses
 from services.api.http import build_resolver
+from services.api.identity import Role, require
 from services.api.links import JOB_LINKS
 from services.api.logic import uploads
 from services.api.models import CreateUploadRequest, Job, JobId, StartRequest, UploadCreated
@@ -42,17 +43,21 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
         DocumentTooLarge,
         UnsupportedDocument,
         UnsupportedRequestBody,
+        *AUTH_ERRORS,
         links=JOB_LINKS,
     ),
 )
 def create_upload(request: Annotated[CreateUploadRequest, Body()]) -> UploadCreated:
+    caller = require(router.current_event, Role.CLERK)
     settings = get_upload_settings()
     upload = uploads.create_upload(
         processing(),
         uploads.UploadLimits(settings.max_upload_bytes, settings.upload_url_ttl_seconds),
         filename=request.filename,
         content_type=request.content_type,
-        owner_id=request.owner_id,
+        tenant=caller.tenant,
+        uploader=caller.user_id,
+        actor=caller.email,
         size_bytes=request.size_bytes,
     )
     set_job_id(upload.job.job_id)
@@ -79,14 +84,15 @@ def create_upload(request: Annotated[CreateUploadRequest, Body()]) -> UploadCrea
         InvalidTransition,
         DocumentNotUploaded,
         UnsupportedRequestBody,
+        *AUTH_ERRORS,
     ),
 )
 def start_job(
     job_id: Annotated[JobId, Path()],
     request: Annotated[StartRequest | None, Body()] = None,
 ) -> Job:
-    actor = request.actor if request is not None and request.actor else "api"
-    job = uploads.start_job(processing(), job_id, actor=actor)
+    caller = require(router.current_event, Role.CLERK)
+    job = uploads.start_job(processing(), caller.tenant, job_id, actor=caller.email)
     metrics.add_metric(name="JobsStarted", unit=MetricUnit.Count, value=1)
     return Job.of(job)
 

@@ -60,10 +60,12 @@ def possible_duplicate(ports: Storage, approval: Approval) -> FailedCheck | None
     job = approval.job
     flagged = sorted({str(r.get("code")) for r in job.routing_reasons} & DUPLICATE_REASONS)
     same_file = (
-        _others(ports.jobs.statuses_with_file(job.file_sha256), job) if job.file_sha256 else {}
+        _others(ports.jobs.statuses_with_file(job.tenant_id, job.file_sha256), job)
+        if job.file_sha256
+        else {}
     )
     same_invoice = (
-        _others(ports.jobs.statuses_with_invoice_key(approval.invoice_key), job)
+        _others(ports.jobs.statuses_with_invoice_key(job.tenant_id, approval.invoice_key), job)
         if approval.invoice_key
         else {}
     )

@@ -18,16 +18,23 @@ from docuflow.dal.models import (
     utc_now,
 )
 from docuflow.dal.vendors import VendorRepository
-from docuflow.domain.errors import InvalidTransition
+from docuflow.domain.errors import EventNotPut, InvalidTransition
 from docuflow.domain.status import JobStatus
 from docuflow.extraction import ScoringSettings, invoice_key, normalize_field_value
 from docuflow.extraction.normalize import plain_amount, plain_decimal, tax_rate
 from docuflow.extraction.rescore import REVIEWED_CONFIDENCE, rescore
 from docuflow.extraction.result import FIELD_NAMES, ExtractionResult, FieldSource, LineItem
+from docuflow.observability import logger
 from services.api.logic.blocking import Approval, FailedCheck, failing_checks
-from services.api.logic.jobs import load_result
+from services.api.logic.jobs import load_result, tenant_job
 from services.common.adapters import Storage
-from services.common.errors import InvalidCorrection, InvalidDecision, OverrideRequired
+from services.common.errors import (
+    InvalidCorrection,
+    InvalidDecision,
+    OverrideRequired,
+    SelfApproval,
+)
+from services.common.events import Announcer, announce
 from services.common.scoring import score_with_duplicates
 from services.common.vendor_memory import remember_invoice
 
@@ -41,6 +48,16 @@ class ReviewPackage:
     audit: list[AuditRecord]
     document_url: str
     document_url_expires_at: str
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """Who decides: the caller, as the token names them."""
+
+    user_id: str
+    name: str  # the audit's actor and the job's `reviewer`
+    tenant: str
+    may_self_approve: bool  # the tenant allows deciding on one's own uploads
 
 
 QueueSort = Literal[
@@ -112,22 +129,28 @@ def _sorted(jobs: list[JobItem], sort: QueueSort) -> list[JobItem]:
     return sorted(known, key=value, reverse=descending) + unknown
 
 
-def review_queue(ports: Storage, query: QueueQuery, *, limit: int, offset: int) -> Page[JobItem]:
-    """One page of the jobs waiting for a person, sorted, filtered and searched.
+def review_queue(
+    ports: Storage, tenant: str, query: QueueQuery, *, limit: int, offset: int
+) -> Page[JobItem]:
+    """One page of the tenant's jobs waiting for a person, sorted, filtered and searched.
 
-    The whole queue is read (it is bounded by people's work, not by uploads) and ordered
-    here, so any sort and filter combine; the page's key is the offset of the next one.
+    The tenant's whole queue is read (it is bounded by people's work, not by uploads) and
+    ordered here, so any sort and filter combine; the page's key is the offset of the next
+    one.
     """
-    waiting = ports.jobs.all_with_status(JobStatus.NEEDS_REVIEW)
+    waiting = ports.jobs.waiting_for_review(tenant)
     chosen = _sorted([job for job in waiting if _matches(job, query)], query.sort)
     page = chosen[offset : offset + limit]
     more = offset + limit < len(chosen)
     return Page(items=page, last_key={"offset": str(offset + limit)} if more else None)
 
 
-def review_package(ports: Storage, job_id: str, *, link_ttl_seconds: int) -> ReviewPackage:
-    """A job with its result, audit trail and a short-lived link to the document."""
-    job = ports.jobs.get(job_id)
+def review_package(
+    ports: Storage, tenant: str, job_id: str, *, link_ttl_seconds: int
+) -> ReviewPackage:
+    """One of the tenant's jobs with its result, audit trail and a short-lived link to the
+    document (issued only after the job proved to be the tenant's)."""
+    job = tenant_job(ports, tenant, job_id)
     result = load_result(ports, job) if job.result_key else None
     expires_at = datetime.now(UTC) + timedelta(seconds=link_ttl_seconds)
     return ReviewPackage(
@@ -310,8 +333,7 @@ def rescored(
         lambda duplicates: rescore(
             result, settings, duplicates, fields=values, line_items=pending.lines
         ),
-        job_id=job.job_id,
-        file_sha256=job.file_sha256,
+        job,
     )
 
 
@@ -328,6 +350,7 @@ def _invoice_key_after(
 
 def rescore_job(
     ports: Storage,
+    tenant: str,
     job_id: str,
     *,
     corrected_fields: Mapping[str, object],
@@ -337,10 +360,11 @@ def rescore_job(
     """The checks and routing a job in review would get with pending corrections, and the
     blocking checks an approval with them would need to override. Nothing is written.
 
-    InvalidTransition (409) when the job is not in review, ResultNotReady (409) when it
-    has no result; InvalidCorrection (422) as for a decision.
+    JobNotFound (404) for a job of another tenant; InvalidTransition (409) when the job
+    is not in review, ResultNotReady (409) when it has no result; InvalidCorrection (422)
+    as for a decision.
     """
-    job = ports.jobs.get(job_id)
+    job = tenant_job(ports, tenant, job_id)
     if job.status is not JobStatus.NEEDS_REVIEW:
         raise InvalidTransition(current=job.status.value, target=JobStatus.NEEDS_REVIEW.value)
     result = load_result(ports, job)
@@ -357,8 +381,8 @@ def decide(
     vendors: VendorRepository,
     job_id: str,
     *,
+    reviewer: Reviewer,
     decision: str,
-    reviewer: str,
     corrected_fields: Mapping[str, object],
     corrected_line_items: Sequence[Mapping[str, object]] | None,
     reason: str | None,
@@ -381,6 +405,10 @@ def decide(
     transaction fails for another reason nothing is written, so the job stays in
     review at the same version and the same request can be retried.
 
+    Separation of duties: the person who uploaded the job may not decide on it
+    (SelfApproval, 403) unless their tenant allows it; the decision's audit record then
+    says it was their own upload.
+
     An approved invoice, with its corrections, is then remembered for its vendor
     (ADR 0025): a new bank account it carried becomes a known one.
     """
@@ -389,7 +417,12 @@ def decide(
         raise InvalidDecision(
             "override_reason is only for an APPROVE decision; a rejection needs none."
         )
-    job = ports.jobs.get(job_id)
+    job = tenant_job(ports, reviewer.tenant, job_id)
+    own_upload = job.uploaded_by == reviewer.user_id
+    if own_upload and not reviewer.may_self_approve:
+        raise SelfApproval(
+            "You uploaded this document; another reviewer of your company must decide on it."
+        )
     if job.status is not JobStatus.NEEDS_REVIEW:
         raise InvalidTransition(current=job.status.value, target=target.value)
     # An approval also teaches the vendor memory, which needs the values as approved.
@@ -411,8 +444,9 @@ def decide(
         ports,
         job_id,
         target=target,
-        reviewer=reviewer,
+        reviewer=reviewer.name,
         reason=reason,
+        own_upload=own_upload,
         override=_override(override_reason, overridden),
         corrections=corrections,
         lines=pending.line_correction,
@@ -427,7 +461,7 @@ def decide(
         expected_version=version,
         set_fields={
             "decision": decision,
-            "reviewer": reviewer,
+            "reviewer": reviewer.name,
             "decision_reason": reason,
             "decided_at": decided_at,
             "corrections": {name: c.model_dump() for name, c in corrections.items()},
@@ -457,6 +491,7 @@ def _decision_records(
     target: JobStatus,
     reviewer: str,
     reason: str | None,
+    own_upload: bool,
     override: dict[str, Any] | None,
     corrections: Mapping[str, FieldCorrection],
     lines: LineItemsCorrection | None,
@@ -492,6 +527,9 @@ def _decision_records(
     details: dict[str, Any] = {"reason": reason, "version": new_version}
     if override is not None:
         details["override"] = override
+    if own_upload:
+        # Allowed by the tenant's setting; the audit shows it was not four eyes.
+        details["self_approval"] = True
     records.append(
         ports.audit.new_record(
             job_id,
@@ -503,3 +541,13 @@ def _decision_records(
         )
     )
     return records
+
+
+def announce_decision(ports: Announcer, job: JobItem) -> None:
+    """Put the decision's event on the bus. The decision is written whatever happens
+    here: a bus that refuses leaves the event owed on the job (`pending_event_version`)
+    and is logged as an error, never turned into a failed request (ADR 0027)."""
+    try:
+        announce(ports, job)
+    except EventNotPut:
+        logger.exception("Decision written, its event is still owed")

@@ -11,6 +11,7 @@ from docuflow.dal.documents import document_key
 from docuflow.dal.models import JobItem, utc_now
 from docuflow.domain.errors import DocumentTooLarge, InvalidTransition, UnsupportedDocument
 from docuflow.domain.status import JobStatus
+from services.api.logic.jobs import tenant_job
 from services.common.adapters import Processing
 from services.common.processing import advance
 
@@ -21,7 +22,7 @@ SUPPORTED_CONTENT_TYPES: frozenset[str] = frozenset(
 _CONTENT_TYPE_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
 
 MAX_FILENAME_CHARS = 200
-"""Even in 4-byte characters the name keeps its S3 key (raw/{owner}/{job}/{name}) under
+"""Even in 4-byte characters the name keeps its S3 key (raw/{tenant}/{job}/{name}) under
 S3's 1,024 bytes; in characters, so the OpenAPI document can state it."""
 
 # The characters a file name may not hold: path separators, control characters (C0, DEL,
@@ -107,10 +108,13 @@ def create_upload(
     *,
     filename: str,
     content_type: str,
-    owner_id: str,
+    tenant: str,
+    uploader: str,
+    actor: str,
     size_bytes: int | None,
 ) -> NewUpload:
-    """Write a CREATED job and presign the PUT the browser uploads the document with."""
+    """Write a CREATED job of `tenant`, uploaded by `uploader` (a user id; `actor` is how
+    the audit names them), and presign the PUT the browser uploads the document with."""
     media_type = normalize_content_type(content_type)
     if size_bytes is not None and size_bytes > limits.max_upload_bytes:
         raise DocumentTooLarge(
@@ -122,7 +126,8 @@ def create_upload(
     job = JobItem(
         job_id=job_id,
         status=JobStatus.CREATED,
-        owner_id=owner_id,
+        tenant_id=tenant,
+        uploaded_by=uploader,
         created_at=now,
         updated_at=now,
         status_changed_at=now,
@@ -130,7 +135,7 @@ def create_upload(
         filename=filename,
         content_type=media_type,
         size_bytes=size_bytes,
-        s3_key=document_key(owner_id, job_id, filename),
+        s3_key=document_key(tenant, job_id, filename),
         attempt=1,
         expires_at_epoch=int((link_expires + UPLOAD_GRACE).timestamp()),
     )
@@ -138,7 +143,7 @@ def create_upload(
     ports.audit.record(
         job_id,
         "created",
-        actor=owner_id,
+        actor=actor,
         details={"filename": filename, "content_type": media_type, "size_bytes": size_bytes},
     )
     url = ports.documents.presign_put(
@@ -153,12 +158,13 @@ def create_upload(
     )
 
 
-def start_job(ports: Processing, job_id: str, *, actor: str) -> JobItem:
-    """Start processing a job whose document is uploaded, or retry a FAILED one.
+def start_job(ports: Processing, tenant: str, job_id: str, *, actor: str) -> JobItem:
+    """Start processing one of the tenant's jobs whose document is uploaded, or retry a
+    FAILED one.
 
     409 when the document is not uploaded yet, or the job is already processing or done.
     """
-    job = ports.jobs.get(job_id)
+    job = tenant_job(ports, tenant, job_id)
     started = advance(ports, job, actor=actor, retry_failed=True)
     if started is None:
         raise InvalidTransition(current=job.status.value, target=JobStatus.PROCESSING.value)

@@ -17,10 +17,10 @@ _ATTEMPTS = 3
 
 
 def job_id_from_key(key: str) -> str:
-    """The job id in `raw/{owner_id}/{job_id}/{filename}`; UnknownDocumentKey otherwise."""
+    """The job id in `raw/{tenant_id}/{job_id}/{filename}`; UnknownDocumentKey otherwise."""
     parts = key.split("/")
     if len(parts) != 4 or parts[0] != "raw" or not all(parts[1:]):
-        raise UnknownDocumentKey(f"{key!r} is not a document key (raw/<owner>/<job>/<file>).")
+        raise UnknownDocumentKey(f"{key!r} is not a document key (raw/<tenant>/<job>/<file>).")
     return parts[2]
 
 

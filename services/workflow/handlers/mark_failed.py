@@ -8,7 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
-from services.workflow.dependencies import dead_letters, failure_tables
+from services.workflow.dependencies import dead_letters, failure_announcer, failure_tables
 from services.workflow.logic.failure import mark_failed
 from services.workflow.models import FailureInput
 
@@ -18,6 +18,6 @@ from services.workflow.models import FailureInput
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = FailureInput.model_validate(event)
-    outcome = mark_failed(failure_tables(), dead_letters(), state)
+    outcome = mark_failed(failure_tables(), dead_letters(), failure_announcer(), state)
     metrics.add_metric(name="JobsFailed", unit=MetricUnit.Count, value=1)
     return outcome.model_dump(mode="json")

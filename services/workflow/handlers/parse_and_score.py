@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
 from services.workflow.config import get_parse_settings
-from services.workflow.dependencies import storage, vendors
+from services.workflow.dependencies import routing_announcer, storage, vendors
 from services.workflow.logic.scoring import parse_and_score
 from services.workflow.models import ParseInput
 
@@ -22,7 +22,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     settings = get_parse_settings()
     scoring = settings.scoring()
     outcome = parse_and_score(
-        storage(), vendors(), scoring, job_id=state.job_id, keys=state.stored.keys
+        storage(),
+        vendors(),
+        routing_announcer(),
+        scoring,
+        job_id=state.job_id,
+        keys=state.stored.keys,
     )
     name = "JobsCompleted" if outcome.status == "COMPLETED" else "JobsSentToReview"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
 from services.workflow.config import get_parse_settings
-from services.workflow.dependencies import storage, vendors
+from services.workflow.dependencies import routing_announcer, storage, vendors
 from services.workflow.logic.scoring import read_einvoice
 from services.workflow.models import PipelineState
 
@@ -21,7 +21,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     state = PipelineState.model_validate(event)
     settings = get_parse_settings()
     scoring = settings.scoring()
-    outcome = read_einvoice(storage(), vendors(), scoring, job_id=state.job_id, key=state.key)
+    outcome = read_einvoice(
+        storage(), vendors(), routing_announcer(), scoring, job_id=state.job_id, key=state.key
+    )
     name = "JobsCompleted" if outcome.status == "COMPLETED" else "JobsSentToReview"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="EInvoicesRead", unit=MetricUnit.Count, value=1)

@@ -12,6 +12,7 @@ from docuflow.domain.errors import ConcurrentUpdate, InvalidTransition
 from docuflow.domain.status import JobStatus, can_transition
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Tables
+from services.common.events import Announcer, announce
 from services.workflow.models import FailureInput, FailureNotice, FailureOutcome
 
 ACTOR = "workflow"
@@ -69,7 +70,9 @@ def _audit_failure(storage: Tables, job: JobItem, details: dict[str, Any]) -> No
     storage.audit.record_status_write(job, "failed", actor=ACTOR, details=details)
 
 
-def mark_failed(storage: Tables, dlq: DeadLetterQueue, state: FailureInput) -> FailureOutcome:
+def mark_failed(
+    storage: Tables, dlq: DeadLetterQueue, events: Announcer, state: FailureInput
+) -> FailureOutcome:
     set_job_id(state.job_id)
     error = state.error.error
     cause = cause_message(state.error.cause)
@@ -88,12 +91,14 @@ def mark_failed(storage: Tables, dlq: DeadLetterQueue, state: FailureInput) -> F
                 remove_fields=("task_token",),
             )
             _audit_failure(storage, failed, details)
+            announce(events, failed)
         except (InvalidTransition, ConcurrentUpdate):
             logger.warning("Job moved on before it could be marked FAILED")
     elif job.status is JobStatus.FAILED and job.attempt == state.attempt:
         # A retry of this step after the status write succeeded: the audit record may
         # be what failed the first time, and it must not be lost (nor written twice).
         _audit_failure(storage, job, details)
+        announce(events, job)
     else:
         logger.warning("Job cannot be marked FAILED", extra={"status": job.status.value})
     notice = FailureNotice(

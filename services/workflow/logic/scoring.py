@@ -21,6 +21,7 @@ from docuflow.extraction import score as score_parsed
 from docuflow.extraction.result import ExtractionResult
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Storage
+from services.common.events import Announcer, announce
 from services.common.scoring import score_with_duplicates, summary_of
 from services.common.vendor_memory import remember_invoice, with_hints, with_history
 from services.workflow.models import ParseOutcome
@@ -40,10 +41,7 @@ def score(
     on its earlier invoices), then score them with duplicate evidence."""
     parsed = with_hints(vendors, job, parse_responses(pages))
     return score_with_duplicates(
-        storage,
-        lambda duplicates: score_parsed(parsed, settings, duplicates),
-        job_id=job.job_id,
-        file_sha256=job.file_sha256,
+        storage, lambda duplicates: score_parsed(parsed, settings, duplicates), job
     )
 
 
@@ -67,7 +65,7 @@ def _remember_if_completed(
 
 
 def _already_routed(
-    storage: Storage, vendors: VendorRepository, job: JobItem
+    storage: Storage, vendors: VendorRepository, events: Announcer, job: JobItem
 ) -> ParseOutcome | None:
     """What an earlier invocation did, when this one is a retry after routing."""
     if job.status not in _ROUTED or job.result_key != result_key(job.job_id):
@@ -78,6 +76,8 @@ def _already_routed(
     codes = [str(reason.get("code")) for reason in job.routing_reasons]
     _audit_routing(storage, job, codes)
     _remember_if_completed(storage, vendors, job, None)
+    # ... and so may its event (a no-op when it was put).
+    announce(events, job)
     return ParseOutcome(
         job_id=job.job_id,
         status="COMPLETED" if job.status is JobStatus.COMPLETED else "NEEDS_REVIEW",
@@ -90,6 +90,7 @@ def _already_routed(
 def _store_and_route(
     storage: Storage,
     vendors: VendorRepository,
+    events: Announcer,
     job: JobItem,
     result: ExtractionResult,
     *,
@@ -134,6 +135,7 @@ def _store_and_route(
     codes = [reason.code for reason in result.routing.reasons]
     _audit_routing(storage, routed, codes)
     _remember_if_completed(storage, vendors, routed, result)
+    announce(events, routed)
     return ParseOutcome(
         job_id=job_id,
         status=result.routing.status,
@@ -146,6 +148,7 @@ def _store_and_route(
 def parse_and_score(
     storage: Storage,
     vendors: VendorRepository,
+    events: Announcer,
     settings: ScoringSettings,
     *,
     job_id: str,
@@ -154,7 +157,7 @@ def parse_and_score(
     """Parse the stored pages, write results/{job_id}.json and route the job."""
     set_job_id(job_id)
     job = storage.jobs.get(job_id)
-    done = _already_routed(storage, vendors, job)
+    done = _already_routed(storage, vendors, events, job)
     if done is not None:
         return done
     pages = [storage.documents.get_json(key) for key in keys]
@@ -162,6 +165,7 @@ def parse_and_score(
     return _store_and_route(
         storage,
         vendors,
+        events,
         job,
         result,
         read_from="textract",
@@ -171,26 +175,32 @@ def parse_and_score(
 
 
 def read_einvoice(
-    storage: Storage, vendors: VendorRepository, settings: ScoringSettings, *, job_id: str, key: str
+    storage: Storage,
+    vendors: VendorRepository,
+    events: Announcer,
+    settings: ScoringSettings,
+    *,
+    job_id: str,
+    key: str,
 ) -> ParseOutcome:
     """Read the uploaded e-invoice (XML, or a hybrid PDF's XML) exactly, without Textract,
     write results/{job_id}.json and route the job. UnreadableEInvoice fails the job."""
     set_job_id(job_id)
     job = storage.jobs.get(job_id)
-    done = _already_routed(storage, vendors, job)
+    done = _already_routed(storage, vendors, events, job)
     if done is not None:
         return done
     reading = einvoice.read(storage.documents.read(key))
     result = score_with_duplicates(
         storage,
         lambda duplicates: einvoice.result(reading, settings, duplicates),
-        job_id=job_id,
-        file_sha256=job.file_sha256,
+        job,
     )
     kind = reading.einvoice
     return _store_and_route(
         storage,
         vendors,
+        events,
         job,
         result,
         read_from="einvoice",

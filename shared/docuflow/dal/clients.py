@@ -15,6 +15,7 @@ from botocore.config import Config
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient, DynamoDBServiceResource
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
@@ -42,6 +43,11 @@ def s3() -> S3Client:
 
 
 @cache
+def events() -> EventBridgeClient:
+    return boto3.client("events", config=_RETRIES)
+
+
+@cache
 def sqs() -> SQSClient:
     return boto3.client("sqs", config=_RETRIES)
 
@@ -62,5 +68,5 @@ def textract() -> TextractClient:
 
 def reset_clients() -> None:
     """Forget every cached client (tests, or after the endpoint settings change)."""
-    for factory in (dynamodb, dynamodb_client, s3, sqs, stepfunctions, textract):
+    for factory in (dynamodb, dynamodb_client, events, s3, sqs, stepfunctions, textract):
         factory.cache_clear()

@@ -32,8 +32,8 @@ class ObjectDigest:
     sha256: str
 
 
-def document_key(owner_id: str, job_id: str, safe_filename: str) -> str:
-    return f"raw/{owner_id}/{job_id}/{safe_filename}"
+def document_key(tenant_id: str, job_id: str, safe_filename: str) -> str:
+    return f"raw/{tenant_id}/{job_id}/{safe_filename}"
 
 
 def ocr_page_key(job_id: str, attempt: int, api: str, page: int) -> str:

@@ -6,6 +6,12 @@ decisions, on the version the reviewer saw) and increments `version`, so of two 
 only one can win; the loser gets `InvalidTransition` or `ConcurrentUpdate`.
 `transition_with_audit` makes the same write and the audit records' Puts in one
 transaction, so a status change is never left without its audit.
+
+A write of a final status (COMPLETED, APPROVED, REJECTED, FAILED) also sets
+`pending_event_version` to the version it makes, in the same UpdateItem: the job's event is
+owed from that moment, whatever happens to the writer next. `clear_pending_event` removes
+it once the event is on the bus (`services.common.events.announce`), so a retried step that
+finds it still set announces again, and one that finds it gone does not (ADR 0027).
 """
 
 from __future__ import annotations
@@ -25,15 +31,18 @@ from docuflow.domain.errors import (
     JobNotFound,
     ValidationFailed,
 )
-from docuflow.domain.status import JobStatus, ensure_transition
+from docuflow.domain.status import FINAL_STATUSES, JobStatus, ensure_transition, status_timestamps
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-STATUS_INDEX = "status-created_at-index"
-OWNER_INDEX = "owner_id-created_at-index"
+TENANT_INDEX = "tenant_id-created_at-index"
+# Sparse: only jobs in NEEDS_REVIEW carry REVIEW_KEY (their tenant), so the review queue
+# reads the jobs waiting for a person and none of the tenant's others.
+REVIEW_INDEX = "review_tenant-created_at-index"
+REVIEW_KEY = "review_tenant"
 FILE_SHA256_INDEX = "file_sha256-index"
 INVOICE_KEY_INDEX = "invoice_key-index"
 
@@ -44,8 +53,8 @@ _ITEM_CONDITION_FAILED = "ConditionalCheckFailed"
 
 # The attributes of a LastEvaluatedKey on each paginated index: a cursor must have them.
 _PAGE_KEYS: dict[str, frozenset[str]] = {
-    STATUS_INDEX: frozenset({"job_id", "status", "created_at"}),
-    OWNER_INDEX: frozenset({"job_id", "owner_id", "created_at"}),
+    TENANT_INDEX: frozenset({"job_id", "tenant_id", "created_at"}),
+    REVIEW_INDEX: frozenset({"job_id", REVIEW_KEY, "created_at"}),
 }
 
 
@@ -82,6 +91,8 @@ class JobRepository:
     def create(self, job: JobItem) -> None:
         """Write a new job; fails with ConcurrentUpdate if the id is taken."""
         item = to_dynamo(job.model_dump(mode="json", exclude_none=True))
+        if job.status is JobStatus.NEEDS_REVIEW:
+            item[REVIEW_KEY] = job.tenant_id
         try:
             self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(job_id)")
         except ClientError as exc:
@@ -199,6 +210,25 @@ class JobRepository:
                 raise
             raise self._why_condition_failed(job_id, expected_status, None, None) from exc
 
+    def clear_pending_event(self, job_id: str, version: int) -> bool:
+        """Note that the event of the status write that made `version` is on the bus.
+
+        Leaves `version` and `updated_at` alone (this is no change of the job). Returns
+        False when the marker is not (or no longer) that version: announced already.
+        """
+        try:
+            self._table.update_item(
+                Key={"job_id": job_id},
+                UpdateExpression="REMOVE pending_event_version",
+                ConditionExpression="pending_event_version = :version",
+                ExpressionAttributeValues={":version": version},
+            )
+        except ClientError as exc:
+            if _error_code(exc) == _CONDITION_FAILED:
+                return False
+            raise
+        return True
+
     def record_ocr_status(self, job_id: str, textract_job_id: str, status: str) -> JobItem | None:
         """Note what Textract reported for one of the job's OCR jobs.
 
@@ -224,46 +254,56 @@ class JobRepository:
             raise
         return JobItem.model_validate(from_dynamo(response["Attributes"]))
 
-    def list_by_status(
-        self, status: JobStatus, *, limit: int, start_key: dict[str, str] | None = None
-    ) -> Page[JobItem]:
-        """Jobs in `status`, newest first."""
-        return self._query(STATUS_INDEX, Key("status").eq(status.value), None, limit, start_key)
-
-    def all_with_status(self, status: JobStatus) -> list[JobItem]:
-        """Every job in `status`, newest first, read page by page."""
+    def waiting_for_review(self, tenant_id: str) -> list[JobItem]:
+        """Every job of the tenant in NEEDS_REVIEW, newest first, read page by page from
+        the sparse review index (eventually consistent, like any index)."""
         jobs: list[JobItem] = []
         start_key: dict[str, str] | None = None
         while True:
-            page = self._query(STATUS_INDEX, Key("status").eq(status.value), None, 100, start_key)
+            page = self._query(REVIEW_INDEX, Key(REVIEW_KEY).eq(tenant_id), None, 100, start_key)
             jobs.extend(page.items)
             if page.last_key is None:
                 return jobs
             start_key = page.last_key
 
-    def list_by_owner(
+    def list_by_tenant(
         self,
-        owner_id: str,
+        tenant_id: str,
         *,
         status: JobStatus | None = None,
         limit: int,
         start_key: dict[str, str] | None = None,
+        created_from: str | None = None,
+        created_to: str | None = None,
     ) -> Page[JobItem]:
-        """One owner's jobs, newest first, optionally only those in `status`."""
+        """One tenant's jobs, newest first, optionally only those in `status`, and only
+        those created from `created_from` up to (not including) `created_to`: ISO dates
+        or times, compared as the sortable strings `created_at` is."""
         filter_ = Attr("status").eq(status.value) if status is not None else None
-        return self._query(OWNER_INDEX, Key("owner_id").eq(owner_id), filter_, limit, start_key)
+        key: Any = Key("tenant_id").eq(tenant_id)
+        # The smallest and largest strings any created_at sorts between.
+        low, high = created_from or "0", created_to or "9"
+        if created_from or created_to:
+            # BETWEEN is inclusive; a created_at equal to `created_to` (to the millisecond)
+            # is the only one it lets through too much, and a date never equals a time.
+            key = key & Key("created_at").between(low, high)
+        return self._query(TENANT_INDEX, key, filter_, limit, start_key)
 
-    def statuses_with_file(self, file_sha256: str) -> dict[str, JobStatus]:
-        """Every job whose document has this SHA-256, by id, with its status."""
-        return self._statuses_on(FILE_SHA256_INDEX, Key("file_sha256").eq(file_sha256))
+    def statuses_with_file(self, tenant_id: str, file_sha256: str) -> dict[str, JobStatus]:
+        """Every job of the tenant whose document has this SHA-256, by id, with its status.
 
-    def statuses_with_invoice_key(self, invoice_key: str) -> dict[str, JobStatus]:
-        """Every job parsed (or corrected) to this vendor and invoice number, with its status.
+        Only the tenant's own: a duplicate warning must never name another company's job.
+        """
+        return self._statuses_on(FILE_SHA256_INDEX, Key("file_sha256").eq(file_sha256), tenant_id)
+
+    def statuses_with_invoice_key(self, tenant_id: str, invoice_key: str) -> dict[str, JobStatus]:
+        """Every job of the tenant parsed (or corrected) to this vendor and invoice number,
+        with its status (two companies may well get invoice 42 from the same vendor).
 
         Read from an index, so eventually consistent: a write of the last second or so
         may not be in it yet.
         """
-        return self._statuses_on(INVOICE_KEY_INDEX, Key("invoice_key").eq(invoice_key))
+        return self._statuses_on(INVOICE_KEY_INDEX, Key("invoice_key").eq(invoice_key), tenant_id)
 
     # -- internals ---------------------------------------------------------------------
 
@@ -279,13 +319,35 @@ class JobRepository:
     ) -> dict[str, Any]:
         """The conditional UpdateItem arguments of a status change (no ReturnValues)."""
         ensure_transition(current, target)
-        fields = {**(set_fields or {}), "status": target.value, "status_changed_at": utc_now()}
+        now = utc_now()
+        fields = {
+            **(set_fields or {}),
+            **status_timestamps(current, target, now),
+            "status": target.value,
+            "status_changed_at": now,
+        }
         condition = "#status = :expected_status"
         values: dict[str, Any] = {":expected_status": current.value}
         if expected_version is not None:
             condition += " AND #version = :expected_version"
             values[":expected_version"] = expected_version
-        return self._update_request(job_id, fields, remove_fields, condition, values)
+        # The review index's key follows the status: copied from the item's own tenant on
+        # entering NEEDS_REVIEW, removed on leaving it.
+        if target is JobStatus.NEEDS_REVIEW:
+            copies = {REVIEW_KEY: "tenant_id"}
+        else:
+            copies, remove_fields = {}, [*remove_fields, REVIEW_KEY]
+        request = self._update_request(
+            job_id, fields, remove_fields, condition, values, copies=copies
+        )
+        if target in FINAL_STATUSES:
+            # The outbox marker: the version this very write makes (DynamoDB evaluates
+            # every operand of SET against the item before the update).
+            request["UpdateExpression"] = request["UpdateExpression"].replace(
+                "SET ", "SET #pending_event = #version + :one, ", 1
+            )
+            request["ExpressionAttributeNames"]["#pending_event"] = "pending_event_version"
+        return request
 
     def _update(
         self,
@@ -308,13 +370,19 @@ class JobRepository:
         remove_fields: Sequence[str],
         condition: str,
         condition_values: dict[str, Any],
+        *,
+        copies: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """UpdateItem arguments (resource shape): the set and removed fields, `version`
-        incremented and `updated_at` stamped, under `condition`."""
+        """UpdateItem arguments (resource shape): the set and removed fields, the `copies`
+        (attribute ← another attribute of the same item), `version` incremented and
+        `updated_at` stamped, under `condition`."""
         names: dict[str, str] = {"#status": "status", "#version": "version"}
         values: dict[str, Any] = {**condition_values, ":one": 1, ":now": utc_now()}
         assignments = ["#version = #version + :one", "#updated_at = :now"]
         names["#updated_at"] = "updated_at"
+        for index, (name, source) in enumerate((copies or {}).items()):
+            names[f"#c{index}"], names[f"#s{index}"] = name, source
+            assignments.append(f"#c{index} = #s{index}")
         for index, (name, value) in enumerate(set_fields.items()):
             if value is None:
                 continue
@@ -401,11 +469,12 @@ class JobRepository:
                 return Page[JobItem](items=items)
             kwargs["ExclusiveStartKey"] = last
 
-    def _statuses_on(self, index: str, key_condition: Any) -> dict[str, JobStatus]:
+    def _statuses_on(self, index: str, key_condition: Any, tenant_id: str) -> dict[str, JobStatus]:
         statuses: dict[str, JobStatus] = {}
         kwargs: dict[str, Any] = {
             "IndexName": index,
             "KeyConditionExpression": key_condition,
+            "FilterExpression": Attr("tenant_id").eq(tenant_id),
             "ProjectionExpression": "job_id, #status",
             "ExpressionAttributeNames": {"#status": "status"},
         }

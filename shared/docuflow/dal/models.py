@@ -47,12 +47,20 @@ class JobItem(BaseModel):
 
     job_id: str
     status: JobStatus
-    owner_id: str
+    # The company the job belongs to (the uploader's custom:tenant) and the uploader
+    # (their user pool `sub`): every read is scoped by the first, self-approval checks
+    # the second.
+    tenant_id: str
+    uploaded_by: str
     created_at: str
     updated_at: str
     # When the status was last written. Other writes (a task token, an execution ARN)
     # move updated_at on; this stays, so the audit of a status write can be keyed by it.
     status_changed_at: str | None = None
+    # When processing last started and when it ended (`status_timestamps`); absent on
+    # items written before they existed.
+    processing_started_at: str | None = None
+    processed_at: str | None = None
     version: Annotated[int, Field(ge=0)] = 0
     filename: str
     content_type: str
@@ -82,6 +90,9 @@ class JobItem(BaseModel):
     # review queue sorts and filters without reading every result.
     summary: dict[str, str] = Field(default_factory=dict)
     read_from: ReadFrom | None = None
+    # Set by the write of a final status (to the version that write made) and removed
+    # once its event is on the bus: a transactional outbox of one (ADR 0027).
+    pending_event_version: int | None = None
 
 
 def abandoned(job: JobItem, now_epoch: float) -> bool:

@@ -65,3 +65,22 @@ class DeadLetterQueue:
                     for i, m in enumerate(messages[start : start + _BATCH])
                 ],
             )
+
+
+class JsonQueue:
+    """A queue of JSON messages this code sends itself (webhook attempts, their dead
+    letters), optionally delayed (SQS allows at most 15 minutes)."""
+
+    MAX_DELAY_SECONDS = 900
+
+    def __init__(self, client: SQSClient, queue_url: str) -> None:
+        self._sqs = client
+        self._url = queue_url
+
+    def send(self, message: dict[str, Any], *, delay_seconds: int = 0) -> str:
+        """Send one message, visible after `delay_seconds` (capped at 900); its MessageId."""
+        delay = max(0, min(int(delay_seconds), self.MAX_DELAY_SECONDS))
+        response = self._sqs.send_message(
+            QueueUrl=self._url, MessageBody=json.dumps(message), DelaySeconds=delay
+        )
+        return response["MessageId"]

@@ -100,3 +100,11 @@ class DocumentUnreadable(UnsupportedDocument):
     so that checking it would take too long."""
 
     code = "DOCUMENT_UNREADABLE"
+
+
+class EventNotPut(DocuflowError):
+    """EventBridge refused a job's event or could not be reached. The event stays owed
+    on the job (`pending_event_version`); the state machine retries the step by this
+    name (ADR 0027)."""
+
+    code = "EVENT_NOT_PUT"

@@ -56,3 +56,16 @@ def ensure_transition(current: JobStatus, target: JobStatus) -> None:
 def sources_of(target: JobStatus) -> frozenset[JobStatus]:
     """Every status from which `target` can be reached in one step."""
     return frozenset(s for s, targets in ALLOWED_TRANSITIONS.items() if target in targets)
+
+
+def status_timestamps(current: JobStatus, target: JobStatus, now: str) -> dict[str, str]:
+    """The timestamps a status write stamps besides `status_changed_at`: when processing
+    (last) started, and when it ended. Between the two the machines worked; after the end
+    a NEEDS_REVIEW job waits for a person, which the web app shows apart (a job's "time
+    taken" would otherwise count the hours it sat in the queue as processing)."""
+    stamps: dict[str, str] = {}
+    if target is JobStatus.PROCESSING:
+        stamps["processing_started_at"] = now
+    if current is JobStatus.PROCESSING:
+        stamps["processed_at"] = now
+    return stamps

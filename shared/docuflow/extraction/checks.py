@@ -7,6 +7,7 @@ completed automatically only when there is none.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -434,18 +435,26 @@ def _main_field(check: str) -> str | None:
     }.get(check)
 
 
+def _percent(confidence: float) -> int:
+    """A confidence as the web app shows it: whole percent, rounded down, so a value just
+    under the threshold never reads as the threshold itself ("80%, needs 80%")."""
+    return math.floor(confidence)
+
+
 def _low_confidence_reason(
     parsed: ParsedDocument, name: str, settings: ScoringSettings
 ) -> ReviewReason:
     threshold = settings.threshold_for(name)
     if name == "line_items":
         lowest = min(item.confidence for item in parsed.line_items)
-        message = f"A line item was read with {lowest:.0f}% confidence (needs {threshold:.0f}%)."
+        message = (
+            f"A line item was read with {_percent(lowest)}% confidence (needs {threshold:g}%)."
+        )
     else:
         field = parsed.fields[name]
         message = (
-            f"The {_human(name)} {field.value!r} was read with {field.confidence:.0f}% "
-            f"confidence (needs {threshold:.0f}%)."
+            f"The {_human(name)} {field.value!r} was read with {_percent(field.confidence)}% "
+            f"confidence (needs {threshold:g}%)."
         )
     return ReviewReason(code="LOW_CONFIDENCE", field=name, message=message)
 

@@ -145,13 +145,12 @@ class EvidenceWeights:
     # A currency read beside one amount; beside several amounts that agree, the factor
     # no longer applies.
     text_currency_beside_amount: float = 0.95
-    # The vendor's name from the letterhead: evidence points, capped by the line's OCR
-    # confidence times `text_letterhead_line`.
+    # The vendor's name from the letterhead: evidence points, times the line's OCR
+    # confidence (as a share of 100).
     text_letterhead_name: float = 72.0
     text_letterhead_company_suffix: float = 6.0  # "GmbH", "Ltd", "B.V." in the line
     text_letterhead_first: float = 4.0  # the most prominent letterhead line
     text_letterhead_second: float = -8.0  # the runner-up, offered as an alternative
-    text_letterhead_line: float = 0.82
     # Lines under the name that hold no digit (no house number, no postcode): points off.
     text_letterhead_address_without_digits: float = -6.0
     # Which letterhead lines are most prominent: height over the page's typical line

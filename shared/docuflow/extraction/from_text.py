@@ -139,6 +139,10 @@ def _split_label(text: str) -> tuple[str, str] | None:
         field, _ = _field_for(label)
         if field is None:
             continue
+        if colon and not HAS_DIGIT.search(value.partition(":")[0]):
+            # The words up to the colon are the label ("N° de facture associée : F2018"
+            # names another invoice's number): a known label's prefix is not enough.
+            continue
         if field in MONEY_FIELDS:
             if not _STARTS_LIKE_VALUE.match(_RATE.sub(" ", value).strip()):
                 continue
@@ -152,6 +156,9 @@ def _labelled(
     line: TextLine, index: int, lines: list[TextLine], texts: Sequence[str]
 ) -> list[TextFinding]:
     text = line.text.strip()
+    if text.endswith(";"):
+        # OCR reads a label's colon as a semicolon ("FACTURE N° ;"): no label ends in one.
+        text = text[:-1].rstrip() + ":"
     split = _split_label(text)
     if split is not None:
         label, value_text = split

@@ -19,6 +19,7 @@ from docuflow.domain.status import (
     can_transition,
     ensure_transition,
     sources_of,
+    status_timestamps,
 )
 
 S = JobStatus
@@ -74,7 +75,8 @@ def new_job(jobs: JobRepository, status: S = S.CREATED) -> JobItem:
     job = JobItem(
         job_id=f"job-{status.value.lower()}",
         status=status,
-        owner_id="o",
+        tenant_id="t",
+        uploaded_by="u",
         created_at=now,
         updated_at=now,
         version=1,
@@ -93,6 +95,28 @@ def test_a_transition_writes_the_status_and_bumps_the_version(jobs: JobRepositor
     )
     assert moved.status is S.UPLOADED and moved.version == 2 and moved.size_bytes == 10
     assert jobs.get(job.job_id) == moved
+
+
+def test_processing_is_stamped_apart_from_the_wait_for_a_person(jobs: JobRepository) -> None:
+    # Given a job that is uploaded, processed and then decided
+    job = new_job(jobs, S.UPLOADED)
+    started = jobs.transition(job.job_id, current=S.UPLOADED, target=S.PROCESSING)
+    routed = jobs.transition(job.job_id, current=S.PROCESSING, target=S.NEEDS_REVIEW)
+    decided = jobs.transition(job.job_id, current=S.NEEDS_REVIEW, target=S.APPROVED)
+    # Then processing started when it entered PROCESSING and ended when it left it, and
+    # the decision moved neither
+    assert started.processing_started_at == started.status_changed_at
+    assert started.processed_at is None
+    assert routed.processed_at == routed.status_changed_at
+    assert decided.processing_started_at == started.processing_started_at
+    assert decided.processed_at == routed.processed_at
+
+
+@pytest.mark.parametrize(("current", "target"), sorted(EXPECTED))
+def test_status_timestamps_mark_only_processing_edges(current: S, target: S) -> None:
+    stamps = status_timestamps(current, target, "T")
+    assert ("processing_started_at" in stamps) == (target is S.PROCESSING)
+    assert ("processed_at" in stamps) == (current is S.PROCESSING)
 
 
 def test_a_transition_from_the_wrong_status_changes_nothing(jobs: JobRepository) -> None:

@@ -87,6 +87,24 @@ def test_seller_and_buyer_blocks_with_name_rows() -> None:
     assert "Kunden AG Mitte" not in {r.value for r in found["vendor_name"]}
 
 
+def test_on_a_scan_the_seller_block_outranks_a_heading_the_ocr_read_more_surely() -> None:
+    # Given a scan: a heading atop the page that only the letterhead rule offers, read at
+    # 89%, and the seller block's name row read at 84% (smaller type, a speck or two).
+    def scanned(text: str, left: float, top: float, confidence: float) -> TextLine:
+        return line(text, left, top).model_copy(update={"confidence": confidence})
+
+    lines = [
+        scanned("Lesbarmachung der Daten elektronischer Rechnungen", 0.1, 0.11, 89.4),
+        scanned("Verkäufer", 0.11, 0.41, 96.8),
+        scanned("Name:", 0.11, 0.44, 95.7),
+        scanned("Lieferant GmbH & Co. KG", 0.51, 0.44, 83.7),
+    ]
+    found = fields_from_lines(lines, 1)
+    assert best(found, "vendor_name") == "Lieferant GmbH & Co. KG"
+    # How sure the place makes it, scaled by how sure the OCR was: below the threshold.
+    assert 70 < found["vendor_name"][0].confidence < 80
+
+
 def test_side_by_side_buyer_and_seller_blocks() -> None:
     lines = [
         line("BILLED TO:", 0.04, 0.03),
@@ -117,6 +135,30 @@ def test_the_sender_line_names_the_vendor_and_the_window_under_it_the_buyer() ->
     assert "SimFin Analytics GmbH" not in {r.value for r in found["vendor_name"]}
     # Printed in two kinds of place (sender line, footer), the name is surer than either.
     assert found["vendor_name"][0].confidence >= 80
+
+
+@pytest.mark.parametrize("bullet", ["+", "«", "»", "*"])
+def test_a_sender_line_whose_bullets_ocr_misread_still_names_the_vendor(bullet: str) -> None:
+    sender = f"Medienpilot GmbH & Co. KG {bullet} Am Saueracker 23 {bullet} 91244 Reichenschwand"
+    lines = [
+        line(sender, 0.1, 0.19),
+        line("SimFin", 0.1, 0.21, size=0.016),
+        line("Analytics GmbH", 0.16, 0.21, size=0.016),
+        line("Pfälzer Ufer 4", 0.1, 0.226),
+    ]
+    found = fields_from_lines(lines, 1)
+    assert best(found, "vendor_name") == "Medienpilot GmbH & Co. KG"
+    assert "Analytics GmbH" not in {r.value for r in found["vendor_name"]}
+
+
+def test_a_label_whose_colon_ocr_read_as_a_semicolon_takes_the_value_beside_it() -> None:
+    lines = [
+        line("FACTURE N° ;", 0.5, 0.04),
+        line("F20180027", 0.77, 0.04),
+        line("N° DE FACTURE ASSOCIEE : F20180003", 0.08, 0.36),
+    ]
+    found = fields_from_lines(lines, 1)
+    assert best(found, "invoice_number") == "F20180027"
 
 
 def test_a_footer_company_name_is_offered_but_alone_is_not_sure_enough() -> None:

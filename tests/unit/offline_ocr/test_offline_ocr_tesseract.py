@@ -84,7 +84,7 @@ def test_the_eval_cache_answers_for_the_same_image_only(
     monkeypatch.setattr(tesseract, "_cache", None)
     tesseract.use_cache(tesseract.OutputCache(tmp_path))
     blank, specked = Image.new("L", SIZE, 255), Image.new("L", SIZE, 255)
-    specked.putpixel((5, 5), 0)
+    specked.paste(0, (5, 5, 9, 9))  # a mark (a lone pixel is despeckled away)
 
     first, _ = tesseract.recognize(blank, 1, cap=CAP)
     again, _ = tesseract.recognize(blank, 1, cap=CAP)

@@ -80,7 +80,9 @@ def test_the_bank_change_scene_is_in_review_for_the_new_account_alone(
 ) -> None:
     [job] = [job["job"] for job in data["jobs"] if job["scene"] == "bank-change"]
     assert [r["code"] for r in job["review_reasons"]] == ["BANK_DETAILS_CHANGED"]
-    [vendor] = [v["detail"]["vendor"] for v in data["vendors"] if v["owner_id"] == job["owner_id"]]
+    [vendor] = [
+        v["detail"]["vendor"] for v in data["vendors"] if v["tenant_id"] == job["tenant_id"]
+    ]
     evidence = job["review_reasons"][0]["evidence"]
     assert evidence["known_accounts"] == [a["iban"] for a in vendor["accounts"]]
     assert evidence["new_account"] not in evidence["known_accounts"]

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 from services.api import config as api
 from services.common.settings import StorageSettings, TableSettings, VendorSettings
 from services.intake import config as intake
+from services.webhooks import config as webhooks
 from services.workflow import config as workflow
 from tests.handlers.cloud import functions
 
@@ -31,6 +32,9 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "read-einvoice": workflow.ParseSettings,
     "mark-failed": workflow.FailureSettings,
     "reconcile-failures": workflow.DeadLetterSettings,
+    "api-webhooks": webhooks.WebhookTablesSettings,
+    "api-exports": StorageSettings,
+    "webhook-delivery": webhooks.DeliverySettings,
 }
 
 
@@ -62,6 +66,7 @@ def test_thresholds_are_parsed_and_checked(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("AUDIT_TABLE", "audit")
     monkeypatch.setenv("RAW_BUCKET", "raw")
     monkeypatch.setenv("VENDORS_TABLE", "vendors")
+    monkeypatch.setenv("EVENT_BUS_NAME", "bus")
     monkeypatch.setenv("CONFIDENCE_THRESHOLDS", '{"total_amount": 95}')
     monkeypatch.delenv("CONFIDENCE_THRESHOLD", raising=False)
     assert workflow.ParseSettings().confidence_thresholds == {"total_amount": 95}

@@ -72,7 +72,7 @@ def degrade_pdf(data: bytes, name: str, *, seed: int = 0) -> tuple[bytes, ScanSe
         finally:
             document.close()
     rng = random.Random(f"{seed}:{name}:noise")  # noqa: S311 - seeded on purpose
-    images = [_degrade(image, settings, rng) for image in rendered]
+    images = [degrade_image(image, settings, rng) for image in rendered]
     out = io.BytesIO()
     images[0].save(
         out,
@@ -86,7 +86,8 @@ def degrade_pdf(data: bytes, name: str, *, seed: int = 0) -> tuple[bytes, ScanSe
     return out.getvalue(), settings
 
 
-def _degrade(image: Image.Image, settings: ScanSettings, rng: random.Random) -> Image.Image:
+def degrade_image(image: Image.Image, settings: ScanSettings, rng: random.Random) -> Image.Image:
+    """`image` tilted by `settings.tilt`, with grey noise and dark specks drawn from `rng`."""
     tilted = image.rotate(
         settings.tilt, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255
     )

@@ -2,7 +2,7 @@
 
 Only `fields` is required; `line_items` is optional (no line-item recall without it). Field
 names are DESIGN §4's; values are normalized as the parser normalizes them: ISO dates,
-decimal strings, ISO 4217 codes. See docs/offline-ocr.md for the format.
+decimal strings, ISO 4217 codes. See docs/ocr.md for the format.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def _say(message: str) -> None:
     print(f"[docuflow up] {message}", file=sys.stderr, flush=True)
 
 
-def _serve_web(args: argparse.Namespace, api_base_url: str) -> tuple[WebServer | None, str]:
+def _serve_web(args: argparse.Namespace, record: dict[str, Any]) -> tuple[WebServer | None, str]:
     """The web server (or None) and, when there is none, why: for the summary."""
     from docuflow_tools.localcloud.web import DIST_DIR, WebServer
 
@@ -144,7 +144,13 @@ def _serve_web(args: argparse.Namespace, api_base_url: str) -> tuple[WebServer |
     if not (DIST_DIR / "index.html").is_file():
         _say(f"no web app built ({DIST_DIR} is missing): serving the API only")
         return None, "not built: `make web-build` (or `npm run build` in frontend/), then restart"
-    web = WebServer(api_base_url, port=args.web_port)
+    outputs = record.get("outputs") or {}
+    auth = {
+        "userPoolId": str(outputs.get("user_pool_id", "")),
+        "userPoolClientId": str(outputs.get("user_pool_client_id", "")),
+        "endpoint": f"{record['endpoint']}/",
+    }
+    web = WebServer(record["api_base_url"], port=args.web_port, auth=auth)
     web.start()
     return web, ""
 
@@ -176,6 +182,15 @@ def summary_lines(record: dict[str, Any], web_note: str = "") -> list[str]:
         ("State", f"{record['state_folder']}  (kept across restarts; --fresh starts clean)"),
         ("Outputs", str(record["outputs_path"])),
     ]
+    for user in record.get("users") or []:
+        rows.append(
+            (
+                "User",
+                f"{user['email']:<22} {user['group']:<9} tenant {user['tenant']:<7} "
+                f"password {user['password']}",
+            )
+        )
+    rows.append(("Token", "uv run docuflow token clerk@acme.test  (Authorization: Bearer ...)"))
     width = max(len(name) for name, _ in rows)
     return ["DocuFlow is running on the local cloud:"] + [
         f"  {name.ljust(width)}  {value}" for name, value in rows
@@ -247,6 +262,17 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace, state_dir: Path) -> dic
         "terraform_apply_seconds": round(seconds_apply, 2),
         "outputs": outputs,
     }
+
+
+def _demo_users(record: dict[str, Any]) -> list[dict[str, str]]:
+    """Create the demo users in the deployed user pool; as the record lists them."""
+    from docuflow_tools.localcloud.users import DEMO_PASSWORD, create_demo_users, pool_of
+
+    users = create_demo_users(pool_of(record))
+    return [
+        {"email": u.email, "tenant": u.tenant, "group": u.group, "password": DEMO_PASSWORD}
+        for u in users
+    ]
 
 
 def _say_state(cloud: LocalCloud, state_dir: Path) -> None:
@@ -327,11 +353,12 @@ def _serve_stack(
     record = _deploy(cloud, args, state_dir)
     if record is None:
         return 1
+    record["users"] = _demo_users(record)
     web: WebServer | None = None
     outputs = outputs_path(state_dir)
     try:
         try:
-            web, web_note = _serve_web(args, record["api_base_url"])
+            web, web_note = _serve_web(args, record)
         except OSError as exc:
             _say(f"cannot serve the web app on 127.0.0.1:{args.web_port}: {exc}")
             return 1

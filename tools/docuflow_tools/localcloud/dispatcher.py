@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote
 
+from docuflow_tools.localcloud import authorizer as jwt_authorizer
 from docuflow_tools.localcloud import httpapi
 from docuflow_tools.localcloud.control_routes import PREFIX as CONTROL_PREFIX
 from docuflow_tools.localcloud.control_routes import ControlRoutes
@@ -93,6 +94,43 @@ def _query_action(environ: dict[str, Any]) -> str:
         if field.startswith(b"Action="):
             return field[len(b"Action=") :].decode("ascii", "replace")
     return ""
+
+
+# Cognito's user-pool API answers browsers of any origin (the web app signs in from its
+# own origin, with Amplify): a preflight naming X-Amz-Target, then the POST. Amplify 6
+# also sends the SDK's retry headers (amz-sdk-request, amz-sdk-invocation-id).
+COGNITO_TARGET = "AWSCognitoIdentityProviderService."
+COGNITO_CORS = [("Access-Control-Allow-Origin", "*")]
+COGNITO_CORS_PREFLIGHT = [
+    *COGNITO_CORS,
+    ("Access-Control-Allow-Methods", "POST"),
+    (
+        "Access-Control-Allow-Headers",
+        "content-type, x-amz-target, x-amz-user-agent, cache-control, "
+        "amz-sdk-request, amz-sdk-invocation-id",
+    ),
+    ("Access-Control-Max-Age", "300"),
+]
+
+
+def _cognito_preflight(environ: dict[str, Any]) -> bool:
+    return (
+        str(environ.get("REQUEST_METHOD", "")).upper() == "OPTIONS"
+        and environ.get("PATH_INFO", "") in ("", "/")
+        and "x-amz-target" in str(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")).lower()
+    )
+
+
+def _with_headers(start_response: StartResponse, extra: list[tuple[str, str]]) -> StartResponse:
+    """`extra` in place of any header of the same name (moto sets its own
+    Access-Control-Allow-Origin; a browser refuses two)."""
+    names = {name.lower() for name, _ in extra}
+
+    def started(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+        kept = [(name, value) for name, value in headers if name.lower() not in names]
+        return start_response(status, [*kept, *extra], *args)
+
+    return started
 
 
 class _TtlCache:
@@ -186,6 +224,9 @@ class LocalCloudApp:
         )
         self._function_cache = _TtlCache(ttl=2.0)
         self._api_cache = _TtlCache(ttl=2.0)
+        self._keys = jwt_authorizer.KeySets(
+            lambda issuer: jwt_authorizer.jwks_url(issuer, self.endpoint)
+        )
         self._clients: dict[str, Any] = {}
         self._clients_lock = threading.Lock()
         # More figures for /_docuflow/health (the server's memory and state: server.py).
@@ -329,8 +370,20 @@ class LocalCloudApp:
                 item["IntegrationId"]: item
                 for item in client.get_integrations(ApiId=api_id).get("Items", [])
             }
+            route_items = client.get_routes(ApiId=api_id).get("Items", [])
+            # One GetAuthorizer per authorizer the routes name (moto lacks GetAuthorizers).
+            authorizers = {
+                authorizer_id: jwt_authorizer.JwtAuthorizer.of(
+                    client.get_authorizer(ApiId=api_id, AuthorizerId=authorizer_id)
+                )
+                for authorizer_id in {
+                    str(item["AuthorizerId"])
+                    for item in route_items
+                    if item.get("AuthorizationType") == "JWT" and item.get("AuthorizerId")
+                }
+            }
             routes = []
-            for item in client.get_routes(ApiId=api_id).get("Items", []):
+            for item in route_items:
                 target = str(item.get("Target") or "")
                 integration = integrations.get(target.removeprefix("integrations/"))
                 if integration is None:
@@ -342,6 +395,9 @@ class LocalCloudApp:
                             str(integration.get("IntegrationUri", ""))
                         ),
                         str(integration.get("PayloadFormatVersion") or "2.0"),
+                        authorizers.get(str(item.get("AuthorizerId")))
+                        if item.get("AuthorizationType") == "JWT"
+                        else None,
                     )
                 )
             stages = {s["StageName"] for s in client.get_stages(ApiId=api_id).get("Items", [])}
@@ -379,6 +435,19 @@ class LocalCloudApp:
         if selected is None:
             return json_response(start_response, 404, {"message": "Not Found"}, extra)
         route, params = selected
+        headers = headers_of(environ)
+        context = None
+        if route.authorizer is not None:
+            try:
+                token = jwt_authorizer.token_from(
+                    route.authorizer, {k.lower(): v for k, v in headers}
+                )
+                claims = jwt_authorizer.verify(route.authorizer, token, self._keys)
+            except jwt_authorizer.Unauthorized as exc:
+                read_body(environ)
+                denied = extra + jwt_authorizer.unauthorized_headers(str(exc))
+                return json_response(start_response, 401, {"message": "Unauthorized"}, denied)
+            context = jwt_authorizer.as_context(claims)
         event = httpapi.build_event(
             api_id=api_id,
             route=route,
@@ -386,12 +455,13 @@ class LocalCloudApp:
             method=method,
             raw_path=path,
             raw_query=environ.get("QUERY_STRING", ""),
-            headers=headers_of(environ),
+            headers=headers,
             body=read_body(environ),
             source_ip=environ.get("REMOTE_ADDR", "127.0.0.1"),
             stage=stage,
             domain_name=environ.get("HTTP_HOST", "127.0.0.1"),
             account_id=ACCOUNT_ID,
+            authorizer=context,
         )
         try:
             outcome = self.invoke(route.function, event)
@@ -495,6 +565,10 @@ class LocalCloudApp:
                 return self._lambda_invoke(environ, start_response, unquote(match.group("name")))
         if target.startswith("Textract."):
             return self._textract(environ, start_response, target)
+        if _cognito_preflight(environ):
+            return json_response(start_response, 204, b"", COGNITO_CORS_PREFLIGHT)
+        if target.startswith(COGNITO_TARGET) and environ.get("HTTP_ORIGIN"):
+            return self._moto(environ, _with_headers(start_response, COGNITO_CORS))
         if target in STEP_FUNCTIONS_GAPS:
             read_body(environ)
             return json_response(

@@ -4,7 +4,7 @@ A request to `/_aws/execute-api/{api_id}/{path}` is matched against the API's ro
 ("GET /jobs/{job_id}", "ANY /{proxy+}", "$default"), turned into a payload format 2.0
 event, given to the integration's Lambda function, and the function's answer turned back
 into an HTTP response the way API Gateway does it. CORS preflights are answered from the
-API's cors configuration.
+API's cors configuration; a route's JWT authorizer is enforced by authorizer.py.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from docuflow_tools.localcloud.authorizer import JwtAuthorizer
+
 PREFIX = "/_aws/execute-api/"
 
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded")
@@ -31,6 +33,7 @@ class Route:
     segments: tuple[str, ...]
     function: str  # the integration's Lambda function (name or ARN)
     payload_format_version: str
+    authorizer: JwtAuthorizer | None = None  # None: the route is open (AuthorizationType NONE)
 
     def match(self, method: str, path: str) -> dict[str, str] | None:  # noqa: PLR0911
         """Path parameters when this route serves the request, else None."""
@@ -66,12 +69,17 @@ class Route:
         return (0 if greedy else 1, len(self.segments), literal, 0 if self.method == "ANY" else 1)
 
 
-def parse_route(route_key: str, function: str, payload_format_version: str) -> Route:
+def parse_route(
+    route_key: str,
+    function: str,
+    payload_format_version: str,
+    authorizer: JwtAuthorizer | None = None,
+) -> Route:
     if route_key == "$default":
-        return Route(route_key, "", (), function, payload_format_version)
+        return Route(route_key, "", (), function, payload_format_version, authorizer)
     method, _, path = route_key.partition(" ")
     segments = tuple(s for s in path.split("/") if s)
-    return Route(route_key, method.upper(), segments, function, payload_format_version)
+    return Route(route_key, method.upper(), segments, function, payload_format_version, authorizer)
 
 
 def function_from_integration_uri(uri: str) -> str:
@@ -105,8 +113,10 @@ def build_event(
     stage: str = "$default",
     domain_name: str = "localhost",
     account_id: str = "123456789012",
+    authorizer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway payload format 2.0 event."""
+    """An API Gateway payload format 2.0 event; `authorizer` is what the route's
+    authorizer put into `requestContext.authorizer`."""
     joined: dict[str, str] = {}
     cookies: list[str] = []
     for name, value in headers:
@@ -147,6 +157,8 @@ def build_event(
         },
         "isBase64Encoded": text is None,
     }
+    if authorizer is not None:
+        event["requestContext"]["authorizer"] = authorizer
     if cookies:
         event["cookies"] = cookies
     if query:

@@ -2,7 +2,8 @@
 
 Each document goes the way the web app sends it: POST /uploads, then a PUT of the bytes to
 the presigned URL. The API base URL comes from --api or DOCUFLOW_API_BASE_URL, else from
-the outputs file a running `docuflow up` leaves under `.localcloud/`.
+the outputs file a running `docuflow up` leaves under `.localcloud/`. It signs in as
+--user (the local demo clerk of acme by default) and sends that user's ID token.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from docuflow_tools.localcloud.users import NoUserPool, add_sign_in_arguments, signed_in_token
 from docuflow_tools.paths import REPO_ROOT, textract_fixtures_dir
+
+if TYPE_CHECKING:
+    import requests
 
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -32,8 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--api", help="API base URL (default: DOCUFLOW_API_BASE_URL or the running `docuflow up`)"
     )
     parser.add_argument(
-        "--owner", default="seed", help="owner_id of the seeded jobs (default: seed)"
+        "--user",
+        default="clerk@acme.test",
+        help="who uploads: a user of the pool (default: the local demo clerk of acme)",
     )
+    add_sign_in_arguments(parser)
     parser.add_argument(
         "--wait",
         type=float,
@@ -62,7 +70,7 @@ def find_api_base_url(explicit: str | None) -> str | None:
     return None
 
 
-def upload(base: str, path: Path, owner: str) -> dict[str, Any]:
+def upload(http: requests.Session, base: str, path: Path) -> dict[str, Any]:
     """POST /uploads + presigned PUT; returns the created upload."""
     import requests
 
@@ -70,14 +78,9 @@ def upload(base: str, path: Path, owner: str) -> dict[str, Any]:
     content_type = CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
     if content_type is None:
         raise ValueError(f"{path}: cannot tell its content type from the name")
-    created = requests.post(
+    created = http.post(
         f"{base}/uploads",
-        json={
-            "filename": path.name,
-            "content_type": content_type,
-            "owner_id": owner,
-            "size_bytes": len(data),
-        },
+        json={"filename": path.name, "content_type": content_type, "size_bytes": len(data)},
         timeout=30,
     )
     if created.status_code != 201:
@@ -97,6 +100,7 @@ def upload(base: str, path: Path, owner: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     import requests
+    from botocore.exceptions import BotoCoreError, ClientError
 
     base = find_api_base_url(args.api)
     if base is None:
@@ -110,10 +114,17 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         print("docuflow seed: no documents to upload", file=sys.stderr)
         return 2
+    try:
+        token = signed_in_token(args.user, args.password, args.client_id, args.region)
+    except (NoUserPool, ClientError, BotoCoreError, RuntimeError) as exc:
+        print(f"docuflow seed: cannot sign in as {args.user}: {exc}", file=sys.stderr)
+        return 2
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
     jobs: dict[str, str] = {}
     for path in files:
         try:
-            created = upload(base, path, args.owner)
+            created = upload(http, base, path)
         except (OSError, ValueError, RuntimeError, requests.RequestException) as exc:
             print(f"docuflow seed: {exc}", file=sys.stderr)
             return 1
@@ -124,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         pending = dict(jobs)
         while pending and time.monotonic() < deadline:
             for job_id in list(pending):
-                job = requests.get(f"{base}/jobs/{job_id}", timeout=30).json()
+                job = http.get(f"{base}/jobs/{job_id}", timeout=30).json()
                 if job.get("status") in FINAL:
                     print(f"{job_id}  {pending.pop(job_id)}  {job['status']}")
             time.sleep(0.5)

@@ -1,14 +1,20 @@
 """Serves the built web app (`frontend/dist`) with an SPA fallback and a generated
-`/config.json` ({"apiBaseUrl": ...}) that the app reads when it starts."""
+`/config.json` ({"apiBaseUrl": ...}) that the app reads when it starts; text compressed,
+hashed assets cached for good and the rest revalidated."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import mimetypes
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from werkzeug.http import parse_accept_header, parse_etags, quote_etag
 
 from docuflow_tools.paths import REPO_ROOT
 
@@ -30,12 +36,45 @@ def web_origins(port: int) -> list[str]:
     return origins
 
 
+# Worth compressing: text of any kind (the pdf.js worker alone is 1.2 MB of JavaScript).
+# Images, PDFs and fonts are compressed already.
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+_MIN_COMPRESS_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class _Body:
+    """One file's bytes as served: plain, gzip-compressed (when worth it) and its ETag
+    (unquoted)."""
+
+    data: bytes
+    gzipped: bytes | None
+    etag: str
+
+
+def _body(data: bytes, content_type: str) -> _Body:
+    compress = content_type.startswith(_COMPRESSIBLE) and len(data) >= _MIN_COMPRESS_BYTES
+    return _Body(
+        data=data,
+        gzipped=gzip.compress(data, compresslevel=9, mtime=0) if compress else None,
+        etag=hashlib.sha256(data).hexdigest()[:32],
+    )
+
+
 class StaticSite:
-    """WSGI app: files under `root`, index.html for any other GET, and /config.json."""
+    """WSGI app: files under `root`, index.html for any other GET, and /config.json.
+
+    Text is sent gzip-compressed to browsers that accept it (compressed once per file
+    version and kept); Vite's content-hashed files under /assets/ are cached for a year
+    as immutable, everything else (index.html, config.json, the demo data) is
+    `no-cache` with an ETag, so a browser revalidates it and gets a 304 when unchanged.
+    """
 
     def __init__(self, root: Path, config: dict[str, Any]) -> None:
         self.root = root.resolve()
-        self.config = json.dumps(config).encode()
+        self.config = _body(json.dumps(config).encode(), "application/json")
+        self._files: dict[Path, tuple[tuple[int, int], _Body]] = {}
+        self._lock = threading.Lock()
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -46,7 +85,7 @@ class StaticSite:
             start_response("405 Method Not Allowed", [("Allow", "GET, HEAD")])
             return [b""]
         if path == "/config.json":
-            return self._send(start_response, self.config, "application/json", method, cache=False)
+            return self._send(environ, start_response, self.config, "application/json", False)
         candidate = (self.root / path.lstrip("/")).resolve()
         inside = candidate == self.root or self.root in candidate.parents
         if not inside or not candidate.is_file():
@@ -56,29 +95,71 @@ class StaticSite:
                 return [b"not found"]
             candidate = self.root / "index.html"
         content_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-        cache = "/assets/" in path
-        return self._send(start_response, candidate.read_bytes(), content_type, method, cache=cache)
+        immutable = candidate.parent == self.root / "assets"
+        return self._send(
+            environ, start_response, self._file(candidate, content_type), content_type, immutable
+        )
+
+    def _file(self, path: Path, content_type: str) -> _Body:
+        """The file's body, compressed once per version (size and mtime) of the file."""
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            known = self._files.get(path)
+        if known is not None and known[0] == version:
+            return known[1]
+        body = _body(path.read_bytes(), content_type)
+        with self._lock:
+            self._files[path] = (version, body)
+        return body
 
     @staticmethod
     def _send(
-        start_response: Callable[..., Any], body: bytes, content_type: str, method: str, cache: bool
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        body: _Body,
+        content_type: str,
+        immutable: bool,
     ) -> list[bytes]:
         headers = [
             ("Content-Type", content_type),
-            ("Content-Length", str(len(body))),
-            ("Cache-Control", "public, max-age=31536000, immutable" if cache else "no-cache"),
+            (
+                "Cache-Control",
+                "public, max-age=31536000, immutable" if immutable else "no-cache",
+            ),
+            ("ETag", quote_etag(body.etag)),
         ]
+        if body.gzipped is not None:
+            headers.append(("Vary", "Accept-Encoding"))
+        if body.etag in parse_etags(environ.get("HTTP_IF_NONE_MATCH")):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        data = body.data
+        accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
+        if body.gzipped is not None and accepted.quality("gzip") > 0:
+            data = body.gzipped
+            headers.append(("Content-Encoding", "gzip"))
+        headers.append(("Content-Length", str(len(data))))
         start_response("200 OK", headers)
-        return [b"" if method == "HEAD" else body]
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else data]
 
 
 class WebServer:
     def __init__(
-        self, api_base_url: str, port: int = DEFAULT_WEB_PORT, root: Path = DIST_DIR
+        self,
+        api_base_url: str,
+        port: int = DEFAULT_WEB_PORT,
+        root: Path = DIST_DIR,
+        auth: dict[str, str] | None = None,
     ) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self.site = StaticSite(root, {"apiBaseUrl": api_base_url})
+        # `auth`: the user pool the app signs in to (userPoolId, userPoolClientId and the
+        # emulator's Cognito endpoint), the same client the app uses on AWS.
+        config: dict[str, Any] = {"apiBaseUrl": api_base_url}
+        if auth:
+            config["auth"] = auth
+        self.site = StaticSite(root, config)
         self._server: Any = None
 
     def start(self) -> None:

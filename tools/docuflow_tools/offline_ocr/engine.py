@@ -157,6 +157,7 @@ def _read_pdf(data: bytes) -> list[PageText]:
                     # pdfium renders the page as displayed (/Rotate applied); Tesseract's
                     # own orientation check turns it upright if the content is sideways.
                     image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+                    image.info["dpi"] = (RENDER_DPI, RENDER_DPI)
                     rotation = int(page.get_rotation())
                     page.close()
                 yield index, image, rotation

@@ -23,6 +23,7 @@ from PIL import Image
 
 from docuflow.domain.errors import OcrFailed
 from docuflow_tools.offline_ocr.layout import Box, Word
+from docuflow_tools.offline_ocr.preprocess import prepare_page
 
 LANGUAGES = ("eng", "deu", "fra", "nld")
 """Language data the engine asks for (Debian packages tesseract-ocr-eng/-deu/-fra/-nld)."""
@@ -162,7 +163,7 @@ def recognize(
 ) -> tuple[list[Word], int]:
     """Words on one page image, set upright first; returns (words, degrees turned clockwise)."""
     cap = cap or require()
-    image = _prepare(image)
+    image = prepare_page(image)
     with tempfile.TemporaryDirectory(prefix="docuflow-ocr-") as tmp:
         upright = _tsv_words(cap, _save(image, Path(tmp) / "page-0.png"), page, image.size)
         if _looks_upright(upright, image.size):
@@ -211,18 +212,6 @@ def _horizontal_share(words: list[Word], size: tuple[int, int]) -> float:
         return 1.0
     wide = sum(1 for w in long_words if w.box.width * width > w.box.height * height)
     return wide / len(long_words)
-
-
-def _prepare(image: Image.Image) -> Image.Image:
-    """Greyscale, at a size Tesseract reads well (text of ~20-30 px cap height)."""
-    grey = image.convert("L")
-    longest = max(grey.size)
-    if longest < 1600:
-        factor = 2200 / longest
-        grey = grey.resize(
-            (round(grey.width * factor), round(grey.height * factor)), Image.Resampling.LANCZOS
-        )
-    return grey
 
 
 def _run(cap: Capability, args: list[str]) -> subprocess.CompletedProcess[str]:

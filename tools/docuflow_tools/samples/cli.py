@@ -1,7 +1,7 @@
 """`docuflow generate OUT_DIR -n N`: synthetic invoices with ground truth beside them.
 
 Writes `<name>.pdf` (or `.png`/`.jpeg`/`.tiff` for the scanned share) and
-`<name>.truth.json` (schema `docuflow-truth/1`, see docs/offline-ocr.md); with
+`<name>.truth.json` (schema `docuflow-truth/1`, see docs/ocr.md); with
 `--with-recordings` also `<name>.expense.json`, the ideal AnalyzeExpense response.
 """
 

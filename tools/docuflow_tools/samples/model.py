@@ -21,7 +21,7 @@ TotalsStyle = Literal["columns", "boxed", "inline"]
 PageSize = Literal["A4", "LETTER"]
 
 TRUTH_SCHEMA = "docuflow-truth/1"
-"""The ground-truth JSON format written beside each generated document (docs/offline-ocr.md)."""
+"""The ground-truth JSON format written beside each generated document (docs/ocr.md)."""
 
 
 class _Frozen(BaseModel):
@@ -129,7 +129,7 @@ class SyntheticInvoice(_Frozen):
     def ground_truth(
         self, *, document: str | None = None, pages: int | None = None
     ) -> dict[str, Any]:
-        """The ground-truth JSON (schema `docuflow-truth/1`, described in docs/offline-ocr.md)."""
+        """The ground-truth JSON (schema `docuflow-truth/1`, described in docs/ocr.md)."""
         truth: dict[str, Any] = {
             "schema": TRUTH_SCHEMA,
             "docuflow_generated": True,

@@ -1,4 +1,5 @@
 import { useParams } from 'react-router';
+import { RequireReviewer } from '@/features/auth/components/RequireReviewer';
 import { ReviewDetail } from '@/features/review/components/ReviewDetail';
 
 export function ReviewJobRoute() {
@@ -6,7 +7,9 @@ export function ReviewJobRoute() {
   return (
     <>
       <h1 className="visually-hidden">Review invoice</h1>
-      <ReviewDetail key={jobId} jobId={jobId} />
+      <RequireReviewer>
+        <ReviewDetail key={jobId} jobId={jobId} />
+      </RequireReviewer>
     </>
   );
 }

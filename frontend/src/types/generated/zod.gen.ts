@@ -87,8 +87,21 @@ export const zCorrection = z.object({
 export const zCreateUploadRequest = z.object({
     filename: z.string().max(200).regex(/^[^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿]*[^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿.\s][^\/\\\x00-\x1f\x7f-\x9f​-‏‪-‮⁠-⁯﻿]*$/),
     content_type: z.string().max(255).regex(/^[ \t]*([aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]\/[pP][dD][fF]|[aA][pP][pP][lL][iI][cC][aA][tT][iI][oO][nN]\/[xX][mM][lL]|[iI][mM][aA][gG][eE]\/[jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[jJ][pP][gG]|[iI][mM][aA][gG][eE]\/[pP][jJ][pP][eE][gG]|[iI][mM][aA][gG][eE]\/[pP][nN][gG]|[iI][mM][aA][gG][eE]\/[tT][iI][fF][fF]|[tT][eE][xX][tT]\/[xX][mM][lL])[ \t]*(;[^\x00-\x1f\x7f]*)?$/),
-    owner_id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._@+-]*[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*$/),
     size_bytes: z.int().gt(0).lte(524288000).nullish()
+});
+
+/**
+ * CreateWebhookRequest
+ */
+export const zCreateWebhookRequest = z.object({
+    url: z.string().min(1).max(2048),
+    events: z.array(z.enum([
+        'invoice.completed',
+        'invoice.approved',
+        'invoice.rejected',
+        'invoice.failed'
+    ])).min(1).max(4),
+    description: z.string().max(200).nullish()
 });
 
 /**
@@ -98,10 +111,37 @@ export const zDecisionRequest = z.object({
     corrected_fields: z.record(z.string(), z.string().max(1000)).optional(),
     corrected_line_items: z.array(zCorrectedLineItem).max(1000).nullish(),
     decision: z.enum(['APPROVE', 'REJECT']),
-    reviewer: z.string().min(1).max(128),
     reason: z.string().max(2000).nullish(),
     override_reason: z.string().min(1).max(2000).nullish(),
     expected_version: z.int().gte(0).lte(9007199254740991).nullish()
+});
+
+/**
+ * Delivery
+ */
+export const zDelivery = z.object({
+    event_id: z.string(),
+    event_type: z.string(),
+    status: z.enum([
+        'pending',
+        'delivered',
+        'failed'
+    ]),
+    attempts: z.int(),
+    created_at: z.string(),
+    last_attempt_at: z.string().nullable(),
+    last_status_code: z.int().nullable(),
+    last_error: z.string().nullable(),
+    next_attempt_at: z.string().nullable(),
+    delivered_at: z.string().nullable()
+});
+
+/**
+ * DeliveryPage
+ */
+export const zDeliveryPage = z.object({
+    items: z.array(zDelivery),
+    next_cursor: z.string().nullable()
 });
 
 /**
@@ -154,6 +194,17 @@ export const zErrorBody = z.object({
  */
 export const zErrorResponse = z.object({
     error: zErrorBody
+});
+
+/**
+ * ExportPage
+ *
+ * `format=json`: the rows of one page, keyed by the documented column names.
+ */
+export const zExportPage = z.object({
+    columns: z.array(z.string()),
+    items: z.array(z.record(z.string(), z.string())),
+    next_cursor: z.string().nullable()
 });
 
 /**
@@ -227,6 +278,16 @@ export const zExtractedField = z.object({
     label: z.string().nullish(),
     alternatives: z.array(zCandidate).optional(),
     xml_path: z.string().nullish()
+});
+
+/**
+ * GatewayMessage
+ *
+ * API Gateway's own answer when its JWT authorizer refuses a request (no token, or
+ * one that is expired, forged or not for this API): `{"message": "Unauthorized"}`.
+ */
+export const zGatewayMessage = z.object({
+    message: z.string()
 });
 
 /**
@@ -326,13 +387,16 @@ export const zReviewReason = z.object({
 export const zJob = z.object({
     job_id: z.string(),
     status: zJobStatus,
-    owner_id: z.string(),
+    tenant_id: z.string(),
+    uploaded_by: z.string(),
     filename: z.string(),
     content_type: z.string(),
     size_bytes: z.int().nullable(),
     file_sha256: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    processing_started_at: z.string().nullable(),
+    processed_at: z.string().nullable(),
     version: z.int(),
     attempt: z.int(),
     failure_reason: z.string().nullable(),
@@ -378,10 +442,12 @@ export const zRescored = z.object({
 
 /**
  * StartRequest
+ *
+ * No fields: who starts a job is the caller (the token). An empty object or no body
+ * is accepted; any field is refused (400), so a client still sending the former
+ * `actor` learns that it would not be recorded.
  */
-export const zStartRequest = z.object({
-    actor: z.string().min(1).max(128).regex(/\S/).nullish()
-});
+export const zStartRequest = z.record(z.string(), z.never());
 
 /**
  * TaxSubtotal
@@ -424,6 +490,17 @@ export const zReviewDetail = z.object({
     audit: z.array(zAuditEvent),
     document: zDocumentLink
 });
+
+/**
+ * Unauthorized
+ *
+ * A 401: the gateway's answer for a missing or invalid token, or the function's
+ * (ErrorResponse) for a verified token of the wrong kind.
+ */
+export const zUnauthorized = z.union([
+    zErrorResponse,
+    zGatewayMessage
+]);
 
 /**
  * UploadCreated
@@ -518,4 +595,49 @@ export const zVendorDetail = z.object({
 export const zVendorPage = z.object({
     items: z.array(zVendor),
     next_cursor: z.string().nullable()
+});
+
+/**
+ * Webhook
+ */
+export const zWebhook = z.object({
+    webhook_id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().nullable(),
+    created_at: z.string(),
+    created_by: z.string(),
+    rotated_at: z.string().nullable(),
+    previous_secret_expires_at: z.string().nullable()
+});
+
+/**
+ * WebhookCreated
+ */
+export const zWebhookCreated = z.object({
+    webhook_id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().nullable(),
+    created_at: z.string(),
+    created_by: z.string(),
+    rotated_at: z.string().nullable(),
+    previous_secret_expires_at: z.string().nullable(),
+    secret: z.string()
+});
+
+/**
+ * WebhookList
+ */
+export const zWebhookList = z.object({
+    items: z.array(zWebhook)
+});
+
+/**
+ * WebhookSecret
+ */
+export const zWebhookSecret = z.object({
+    webhook_id: z.string(),
+    secret: z.string(),
+    previous_secret_expires_at: z.string()
 });

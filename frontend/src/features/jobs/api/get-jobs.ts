@@ -6,17 +6,16 @@ import { jobPageSchema, type JobPage, type JobStatus } from '@/types/api';
 import { isSettledStatus } from '@/types/domain';
 
 export interface JobsFilter {
-  ownerId?: string;
   status?: JobStatus;
   limit?: number;
 }
 
-/** GET /jobs?owner_id=&status=&limit=&cursor= */
+/** GET /jobs?status=&limit=&cursor=: the caller's tenant only. */
 export function getJobs(filter: JobsFilter, cursor?: string, signal?: AbortSignal): Promise<JobPage> {
   return api.get(
     '/jobs',
     jobPageSchema,
-    { owner_id: filter.ownerId, status: filter.status, limit: filter.limit ?? 25, cursor },
+    { status: filter.status, limit: filter.limit ?? 25, cursor },
     signal,
   );
 }
@@ -25,13 +24,11 @@ export const jobsKey = (filter: JobsFilter) => ['jobs', filter] as const;
 
 /**
  * The jobs list, polled with backoff while any job on it can still change by itself.
- * The API lists one owner's jobs or one status at a time: at least one is required.
  */
 export function useJobs(filter: JobsFilter) {
   const [backoff] = useState(createBackoff);
   return useInfiniteQuery({
     queryKey: jobsKey(filter),
-    enabled: Boolean(filter.ownerId) || Boolean(filter.status),
     queryFn: ({ pageParam, signal }) => getJobs(filter, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,

@@ -8,8 +8,8 @@ import { z } from 'zod';
 const startResponseSchema = z.union([jobSchema, z.object({}).loose(), z.null()]);
 
 /** POST /jobs/{job_id}/start: start processing, or retry a FAILED job. */
-export async function startJob(jobId: string, actor?: string): Promise<Job | null> {
-  const body = await api.post(`/jobs/${encodeURIComponent(jobId)}/start`, actor ? { actor } : {}, startResponseSchema);
+export async function startJob(jobId: string): Promise<Job | null> {
+  const body = await api.post(`/jobs/${encodeURIComponent(jobId)}/start`, {}, startResponseSchema);
   const parsed = jobSchema.safeParse(body);
   return parsed.success ? parsed.data : null;
 }
@@ -18,19 +18,19 @@ export async function startJob(jobId: string, actor?: string): Promise<Job | nul
  * After an upload: the S3 ObjectCreated event may already have started the job, in
  * which case the API says 409 (not startable from its status). That is fine.
  */
-export async function startUploadedJob(jobId: string, actor?: string): Promise<void> {
+export async function startUploadedJob(jobId: string): Promise<void> {
   try {
-    await startJob(jobId, actor);
+    await startJob(jobId);
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) return;
     throw error;
   }
 }
 
-export function useStartJob(jobId: string, actor?: string) {
+export function useStartJob(jobId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => startJob(jobId, actor),
+    mutationFn: () => startJob(jobId),
     onSettled: () => client.invalidateQueries({ queryKey: ['job', jobId] }),
   });
 }

@@ -3,16 +3,14 @@ import { AuditTimeline } from '@/components/AuditTimeline';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
-import { useClerkName } from '@/lib/clerk';
 import { formatBytes, formatDateTime } from '@/lib/format';
 import type { Job } from '@/types/api';
 import { useJobAudit } from '../api/get-job-audit';
 import { useStartJob } from '../api/start-job';
-import { timeTaken } from '../utils/time-taken';
+import { processingTime, waitingTime } from '../utils/timings';
 
 export function JobSummary({ job }: { job: Job }) {
-  const clerk = useClerkName();
-  const retry = useStartJob(job.job_id, clerk || undefined);
+  const retry = useStartJob(job.job_id);
   return (
     <section aria-labelledby="job-heading" className="panel">
       <div className="panel__header">
@@ -31,16 +29,22 @@ export function JobSummary({ job }: { job: Job }) {
           <dd>{formatDateTime(job.created_at)}</dd>
         </div>
         <div>
-          <dt>Time taken</dt>
-          <dd>{timeTaken(job)}</dd>
+          <dt>Processing</dt>
+          <dd>{processingTime(job)}</dd>
         </div>
+        {waitingTime(job) && (
+          <div>
+            <dt>Waiting for a person</dt>
+            <dd>{waitingTime(job)}</dd>
+          </div>
+        )}
         <div>
           <dt>Size</dt>
           <dd>{formatBytes(job.size_bytes)}</dd>
         </div>
         <div>
-          <dt>Owner</dt>
-          <dd>{job.owner_id}</dd>
+          <dt>Company</dt>
+          <dd>{job.tenant_id}</dd>
         </div>
         {job.decision && (
           <div>

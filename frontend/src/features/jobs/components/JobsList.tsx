@@ -5,19 +5,17 @@ import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
 import { formatDateTime, statusLabel } from '@/lib/format';
 import { JOB_STATUSES, type JobStatus } from '@/types/api';
+import { useExportInvoices } from '../api/export-invoices';
 import { useJobs } from '../api/get-jobs';
-import { timeTaken } from '../utils/time-taken';
+import { processingTime, waitingTime } from '../utils/timings';
 
-export function JobsList({ ownerId }: { ownerId: string }) {
+/** The company's jobs (the API lists the signed-in user's tenant only), newest first. */
+export function JobsList() {
   const [status, setStatus] = useState<JobStatus | ''>('');
-  const [onlyMine, setOnlyMine] = useState(ownerId !== '');
-  const filter = {
-    ...(status ? { status } : {}),
-    ...(onlyMine && ownerId ? { ownerId } : {}),
-  };
+  const filter = status ? { status } : {};
   const jobs = useJobs(filter);
-  const canList = Boolean(filter.ownerId) || Boolean(filter.status);
   const items = jobs.data?.pages.flatMap((page) => page.items) ?? [];
+  const exporter = useExportInvoices();
 
   return (
     <section aria-labelledby="jobs-heading" className="panel">
@@ -35,26 +33,21 @@ export function JobsList({ ownerId }: { ownerId: string }) {
               ))}
             </select>
           </label>
-          <label>
-            <input
-              type="checkbox"
-              checked={onlyMine && ownerId !== ''}
-              disabled={ownerId === ''}
-              onChange={(event) => setOnlyMine(event.target.checked)}
-            />{' '}
-            Only my uploads
-          </label>
           <span className="muted" aria-live="polite">
             {jobs.isFetching ? 'Refreshing…' : ''}
           </span>
+          <button
+            type="button"
+            className="button"
+            onClick={() => exporter.mutate(status ? { status } : {})}
+            disabled={exporter.isPending}
+          >
+            {exporter.isPending ? 'Exporting…' : 'Export CSV'}
+          </button>
         </div>
       </div>
-      {!canList && (
-        <p className="alert">
-          {ownerId === '' ? 'Enter your clerk name at the top to see your uploads, or choose a status to see everyone’s jobs.' : 'Choose a status to see everyone’s jobs.'}
-        </p>
-      )}
-      {canList && jobs.isPending && <Loading label="Loading jobs…" />}
+      {exporter.isError && <ErrorMessage error={exporter.error} title="Could not export the invoices." />}
+      {jobs.isPending && <Loading label="Loading jobs…" />}
       {jobs.isError && <ErrorMessage error={jobs.error} title="Could not load the jobs." onRetry={() => void jobs.refetch()} />}
       {jobs.isSuccess && items.length === 0 && <p className="muted">No jobs match these filters yet.</p>}
       {items.length > 0 && (
@@ -64,8 +57,8 @@ export function JobsList({ ownerId }: { ownerId: string }) {
               <th scope="col">File</th>
               <th scope="col">Status</th>
               <th scope="col">Uploaded</th>
-              <th scope="col">Time taken</th>
-              <th scope="col">Owner</th>
+              <th scope="col">Processing</th>
+              <th scope="col">Waiting for a person</th>
             </tr>
           </thead>
           <tbody>
@@ -84,8 +77,8 @@ export function JobsList({ ownerId }: { ownerId: string }) {
                   <StatusBadge status={job.status} />
                 </td>
                 <td>{formatDateTime(job.created_at)}</td>
-                <td>{timeTaken(job)}</td>
-                <td>{job.owner_id}</td>
+                <td>{processingTime(job)}</td>
+                <td>{waitingTime(job) ?? '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -2,6 +2,7 @@ import { forwardRef, useId, useImperativeHandle, useRef, useState } from 'react'
 import { ApiError } from '@/lib/api-client';
 import { ErrorMessage } from '@/components/Feedback';
 import type { Decision } from '../api/submit-decision';
+import { useShortcutsEnabled } from '../hooks/shortcut-setting';
 
 export interface DecisionPanelHandle {
   choose: (decision: Decision) => void;
@@ -34,6 +35,7 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
   { corrections, blocking, pending, error, blockedReason, warnings, onSubmit, onReload },
   ref,
 ) {
+  const shortcuts = useShortcutsEnabled();
   const [decision, setDecision] = useState<Decision | null>(null);
   const [reason, setReason] = useState('');
   const [missingReason, setMissingReason] = useState(false);
@@ -72,7 +74,7 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
           aria-pressed={decision === 'APPROVE'}
           onClick={() => choose('APPROVE')}
         >
-          Approve <kbd>a</kbd>
+          Approve{shortcuts && <> <kbd>a</kbd></>}
         </button>
         <button
           type="button"
@@ -80,7 +82,7 @@ export const DecisionPanel = forwardRef<DecisionPanelHandle, DecisionPanelProps>
           aria-pressed={decision === 'REJECT'}
           onClick={() => choose('REJECT')}
         >
-          Reject <kbd>r</kbd>
+          Reject{shortcuts && <> <kbd>r</kbd></>}
         </button>
       </div>
       {decision && (

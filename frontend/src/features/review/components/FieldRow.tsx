@@ -1,6 +1,6 @@
 import { forwardRef, useEffect, useId, useRef, useState } from 'react';
 import { FieldConfidence } from '@/components/FieldConfidence';
-import { LOW_CONFIDENCE } from '@/lib/confidence';
+import { LOW_CONFIDENCE, confidencePercent } from '@/lib/confidence';
 import { fieldLabel } from '@/lib/format';
 import type { ExtractedField, ReviewReason } from '@/types/api';
 import { formatMoney } from '@/lib/money';
@@ -168,7 +168,7 @@ export const FieldRow = forwardRef<HTMLDivElement, FieldRowProps>(function Field
               className="button button--small button--ghost"
               onClick={() => onCorrect(alt.value === field?.value ? null : alt.value)}
             >
-              Use {alt.value} <span className="muted">({Math.round(alt.confidence)}%{alt.label ? `, “${alt.label}”` : ''})</span>
+              Use {alt.value} <span className="muted">({confidencePercent(alt.confidence)}%{alt.label ? `, “${alt.label}”` : ''})</span>
             </button>
           ))}
         </div>

@@ -3,7 +3,6 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import type { ReactNode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { setClerkName } from '@/lib/clerk';
 import { demoScene } from '@/testing/demo-data';
 import { renderWithApp, TEST_API } from '@/testing/render';
 import { EINVOICE_RESULT } from '@/testing/einvoice';
@@ -64,7 +63,6 @@ describe('ReviewDetail', () => {
     const [withAlternative, field] = Object.entries(fields).find(([, f]) => (f.alternatives ?? []).length > 0) ?? [];
     const alternative = field?.alternatives?.[0]?.value;
     if (!withAlternative || !field || !alternative) throw new Error('the review scene has no field with another reading');
-    setClerkName('r.eviewer');
     const user = userEvent.setup();
     open(review.job.job_id);
 
@@ -97,7 +95,6 @@ describe('ReviewDetail', () => {
     await waitFor(() => expect(decisions).toHaveLength(1));
     expect(decisions[0]).toEqual({
       decision: 'APPROVE',
-      reviewer: 'r.eviewer',
       corrected_fields: { [withAlternative]: alternative, document_date: '2026-05-03' },
       reason: '',
       expected_version: review.job.version,
@@ -125,7 +122,6 @@ describe('ReviewDetail', () => {
   });
 
   it('tells the reviewer when someone else decided first (409)', async () => {
-    setClerkName('r.eviewer');
     server.use(
       http.post(`${TEST_API}/review/jobs/:jobId/decision`, () =>
         HttpResponse.json({ error: { code: 'CONCURRENT_UPDATE', message: 'changed' } }, { status: 409 }),
@@ -144,7 +140,6 @@ describe('ReviewDetail', () => {
   });
 
   it('asks for an override reason when a check blocks the approval, and sends it', async () => {
-    setClerkName('r.eviewer');
     const message = 'Approving this job passes 1 failing check(s) that block an approval (possible_duplicate: flagged DUPLICATE_FILE when it was read).';
     let refused = false;
     server.use(
@@ -174,12 +169,113 @@ describe('ReviewDetail', () => {
     expect(decisions[1]).toMatchObject({ decision: 'APPROVE', override_reason: 'Second delivery, same number' });
   });
 
-  it('will not send a decision without a clerk name', async () => {
+  it('keeps unsent corrections per job across leaving and coming back, and guards leaving the page', async () => {
     const user = userEvent.setup();
+    // Given a correction made and the screen left (n, a link or a reload unmount it)
+    const first = open(review.job.job_id);
+    const date = await screen.findByTestId('field-document_date');
+    await user.click(within(date).getByRole('button', { name: 'Edit Document date' }));
+    const input = within(date).getByLabelText('New value for Document date');
+    await user.clear(input);
+    await user.type(input, '2026-05-03{Enter}');
+    expect(screen.getByTestId('draft-note')).toHaveTextContent('Draft: 1 unsent correction');
+    const leaving = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(leaving);
+    expect(leaving.defaultPrevented).toBe(true); // the browser asks before the tab closes
+    first.unmount();
+
+    // When the job is opened again, the draft is back
     open(review.job.job_id);
-    await user.click(await screen.findByRole('button', { name: /Approve/ }));
-    expect(screen.getByText(/Enter your name in "Clerk name"/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: /Confirm approval/ })).toBeDisabled();
+    const again = await screen.findByTestId('field-document_date');
+    expect(within(again).getByTestId('field-value')).toHaveTextContent('2026-05-03');
+    // And another job has no draft of its own
+    expect(localStorage.getItem(`docuflow.draft.${demoScene('scan').job.job_id}`)).toBeNull();
+
+    // Discarding it restores the reading and lets the page go without asking
+    await user.click(screen.getByRole('button', { name: 'Discard draft' }));
+    expect(screen.queryByTestId('draft-note')).not.toBeInTheDocument();
+    expect(localStorage.getItem(`docuflow.draft.${review.job.job_id}`)).toBeNull();
+    const free = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(free);
+    expect(free.defaultPrevented).toBe(false);
+  });
+
+  it('drops a draft made on an older version of the job', async () => {
+    localStorage.setItem(
+      `docuflow.draft.${review.job.job_id}`,
+      JSON.stringify({ version: review.job.version - 1, corrections: { document_date: '2026-05-03' }, lines: null }),
+    );
+    open(review.job.job_id);
+    await screen.findByTestId('field-document_date');
+    expect(screen.queryByTestId('draft-note')).not.toBeInTheDocument();
+    expect(localStorage.getItem(`docuflow.draft.${review.job.job_id}`)).toBeNull();
+  });
+
+  it('turns single-key shortcuts off, and remembers it', async () => {
+    const user = userEvent.setup();
+    const first = open(review.job.job_id);
+    await user.click(await screen.findByRole('checkbox', { name: 'Keyboard shortcuts' }));
+    await user.click(document.body);
+    await user.keyboard('a');
+    expect(screen.queryByRole('button', { name: /Confirm approval/ })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Approve' })).toBeInTheDocument(); // no key hint
+    first.unmount();
+
+    open(review.job.job_id);
+    expect(await screen.findByRole('checkbox', { name: 'Keyboard shortcuts' })).not.toBeChecked();
+    await user.keyboard('a');
+    expect(screen.queryByRole('button', { name: /Confirm approval/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('checkbox', { name: 'Keyboard shortcuts' }));
+    await user.click(document.body);
+    await user.keyboard('a');
+    expect(await screen.findByRole('button', { name: /Confirm approval/ })).toBeInTheDocument();
+  });
+
+  it('shows a decided invoice as decided: who, when, why, what changed, and no live shortcuts', async () => {
+    const approved = demoScene('approved');
+    const user = userEvent.setup();
+    open(approved.job.job_id);
+    const summary = await screen.findByTestId('decision-summary');
+    expect(summary).toHaveTextContent(`Approved by ${approved.job.reviewer ?? '?'}`);
+    expect(summary.querySelector('time')).toHaveAttribute('datetime', approved.job.decided_at ?? '?');
+    expect(summary).toHaveTextContent(approved.job.decision_reason ?? '?');
+    const [name, correction] = Object.entries(approved.job.corrections)[0] ?? [];
+    expect(within(summary).getByRole('list', { name: 'What changed' }).querySelector(`[data-field="${name ?? ''}"] ins`)).toHaveTextContent(
+      correction?.after ?? '?',
+    );
+    // The fields show the values as decided
+    expect(within(screen.getByTestId(`field-${name ?? ''}`)).getByTestId('field-value')).toHaveAttribute('data-value', correction?.after ?? '?');
+    // The reasons it was sent to review are history now, and the keys do nothing
+    expect(screen.queryByRole('list', { name: 'Why it is in review' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('complementary', { name: 'Keyboard shortcuts' })).not.toBeInTheDocument();
+    const firstField = screen.getAllByTestId(/^field-/)[0];
+    await user.click(document.body);
+    await user.keyboard('j');
+    expect(firstField).not.toHaveFocus();
+  });
+
+  it('names the override reason of an approval that passed a failing check', async () => {
+    const approved = demoScene('approved');
+    const audit = approved.audit.map((event) =>
+      event.event === 'approved'
+        ? { ...event, details: { ...event.details, override: { reason: 'Paid by card already', checks: [{ check: 'totals_add_up', message: 'Subtotal + tax is not the total.' }] } } }
+        : event,
+    );
+    server.use(
+      http.get(`${TEST_API}/review/jobs/:jobId`, () =>
+        HttpResponse.json({
+          job: approved.job,
+          result: approved.document.result,
+          audit,
+          document: { url: `${TEST_API}/doc.pdf`, expires_at: '2099-01-01T00:00:00Z', filename: approved.job.filename, content_type: 'application/pdf' },
+        }),
+      ),
+    );
+    open(approved.job.job_id);
+    const summary = await screen.findByTestId('decision-summary');
+    expect(summary).toHaveTextContent('Approved despite failing checks, because');
+    expect(summary).toHaveTextContent('Paid by card already');
+    expect(summary).toHaveTextContent('Subtotal + tax is not the total.');
   });
 
   it('lists the audit trail as a timeline, the correction before → after', async () => {
@@ -193,7 +289,7 @@ describe('ReviewDetail', () => {
     expect(name, 'the approved scene carries a correction').toBeDefined();
     const change = trail.querySelector(`[data-field="${name ?? ''}"]`);
     expect(change?.querySelector('ins')).toHaveTextContent(correction?.after ?? '?');
-    expect(screen.getByText(/This invoice is approved; there is nothing to decide/)).toBeInTheDocument();
+    expect(screen.getByTestId('decision-summary')).toHaveTextContent('There is nothing left to decide.');
     expect(screen.queryByRole('button', { name: /^Edit / })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Approve/ })).not.toBeInTheDocument();
   });

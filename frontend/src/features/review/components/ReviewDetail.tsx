@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useAppConfig } from '@/config/context';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { AuditTimeline } from '@/components/AuditTimeline';
@@ -6,7 +6,6 @@ import { EInvoiceDocument } from '@/components/EInvoiceDocument';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
-import { useClerkName, validateClerkName } from '@/lib/clerk';
 import { fieldLabel } from '@/lib/format';
 import type { ReviewReason } from '@/types/api';
 import { REQUIRED_FIELDS } from '@/types/domain';
@@ -15,11 +14,13 @@ import { useReviewQueue } from '../api/get-review-queue';
 import { useRescore } from '../api/rescore-job';
 import { useSubmitDecision, type Decision } from '../api/submit-decision';
 import { useShortcuts } from '../hooks/use-shortcuts';
+import { loadDraft, saveDraft } from '../utils/drafts';
 import { correctedLines, linesChanged, rowsOf, type LineRow } from '../utils/line-items';
 import { fieldBoxes, lineBoxName, reviewFieldNames } from '../utils/review-fields';
 import { ChecksList } from './ChecksList';
 import { BankChangeAlert } from './BankChangeAlert';
 import { DecisionPanel, type DecisionPanelHandle } from './DecisionPanel';
+import { DecisionSummary } from './DecisionSummary';
 import { DocumentViewer } from './DocumentViewer';
 import { FieldRow } from './FieldRow';
 import { LineItemGrid } from './LineItemGrid';
@@ -32,12 +33,14 @@ export interface Flash {
 
 function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJobId: string | null; onReload: () => void }) {
   const { job, result } = data;
-  const clerk = useClerkName();
   const navigate = useNavigate();
   const decision = useSubmitDecision();
-  const [corrections, setCorrections] = useState<Record<string, string>>({});
+  const open = job.status === 'NEEDS_REVIEW';
+  // Unsent corrections are kept per job (drafts.ts): they survive `n`, a link and a reload.
+  const [draft] = useState(() => (open ? loadDraft(job.job_id, job.version) : null));
+  const [corrections, setCorrections] = useState<Record<string, string>>(draft?.corrections ?? {});
   const readLines = useMemo(() => result?.line_items ?? [], [result]);
-  const [lineRows, setLineRows] = useState<LineRow[]>(() => rowsOf(readLines));
+  const [lineRows, setLineRows] = useState<LineRow[]>(() => draft?.lines ?? rowsOf(readLines));
   const [active, setActive] = useState<string | null>(null);
   const demo = useAppConfig().mode === 'demo';
   const [editing, setEditing] = useState<string | null>(null);
@@ -46,9 +49,25 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
 
   const names = useMemo(() => reviewFieldNames(result), [result]);
   const boxes = useMemo(() => fieldBoxes(result), [result]);
-  const open = job.status === 'NEEDS_REVIEW';
   const currency = corrections.currency ?? result?.fields?.currency?.value ?? null;
   const linesEdited = linesChanged(lineRows, readLines);
+  const unsent = Object.keys(corrections).length + (linesEdited ? 1 : 0);
+  useEffect(() => {
+    if (!open) return;
+    saveDraft(job.job_id, unsent ? { version: job.version, corrections, lines: linesEdited ? lineRows : null } : null);
+  }, [open, job.job_id, job.version, corrections, lineRows, linesEdited, unsent]);
+  // The draft stays in this browser only: leaving the page asks first while there is one.
+  useEffect(() => {
+    if (!unsent) return;
+    const guard = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', guard);
+    return () => window.removeEventListener('beforeunload', guard);
+  }, [unsent]);
+  const discardDraft = () => {
+    setCorrections({});
+    setLineRows(rowsOf(readLines));
+    setEditing(null);
+  };
   const lines = linesEdited ? correctedLines(lineRows, currency) : null;
   const pendingBody =
     open && result && (lines === null || lines.ok)
@@ -96,17 +115,14 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
     a: () => open && panel.current?.choose('APPROVE'),
     r: () => open && panel.current?.choose('REJECT'),
     n: goNext,
-  });
+  }, open);
 
   const missing = REQUIRED_FIELDS.filter((name) => !(corrections[name] ?? result?.fields?.[name]?.value));
-  const clerkProblem = validateClerkName(clerk);
-  const blockedReason = clerkProblem
-    ? 'Enter your name in "Clerk name" at the top before deciding.'
-    : editing
-      ? `Save or cancel the edit of ${fieldLabel(editing)} first.`
-      : lines && !lines.ok
-        ? lines.error
-        : null;
+  const blockedReason = editing
+    ? `Save or cancel the edit of ${fieldLabel(editing)} first.`
+    : lines && !lines.ok
+      ? lines.error
+      : null;
   const activeLine = active?.startsWith('line_items.') ? Number(active.slice('line_items.'.length)) : null;
   const selectField = (name: string) => {
     if (name.startsWith('line_items.')) {
@@ -123,7 +139,6 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
       {
         jobId: job.job_id,
         decision: choice,
-        reviewer: clerk,
         corrected_fields: corrections,
         ...(lines?.ok ? { corrected_line_items: lines.lines } : {}),
         reason,
@@ -132,6 +147,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
       },
       {
         onSuccess: (decided) => {
+          saveDraft(job.job_id, null);
           const flash: Flash = {
             text: `${decided.filename} ${choice === 'APPROVE' ? 'approved' : 'rejected'}.`,
             jobId: decided.job_id,
@@ -170,12 +186,21 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
               <strong>{result.einvoice.label}</strong>: values read exactly from the XML.
             </p>
           )}
-          {reasons
+          {!open && <DecisionSummary job={job} audit={data.audit} />}
+          {open && unsent > 0 && (
+            <p className="alert" role="status" data-testid="draft-note">
+              Draft: {unsent} unsent correction{unsent === 1 ? '' : 's'}, kept in this browser until you decide.{' '}
+              <button type="button" className="button button--small" onClick={discardDraft}>
+                Discard draft
+              </button>
+            </p>
+          )}
+          {open && reasons
             .filter((reason) => reason.code === 'BANK_DETAILS_CHANGED')
             .map((reason, index) => (
               <BankChangeAlert key={`bank-${index}`} reason={reason} />
             ))}
-          {reasons.length > 0 && (
+          {open && reasons.length > 0 && (
             <ul className="reasons" aria-label="Why it is in review">
               {reasons.map((reason, index) => (
                 <li key={`${reason.code}-${index}`}>
@@ -198,13 +223,12 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
               demo={demo}
             />
           )}
-          {!open && <p className="alert">This invoice is {job.status.toLowerCase().replace('_', ' ')}; there is nothing to decide.</p>}
           {!result && <p className="muted">No extraction result is available for this document.</p>}
         </section>
         {open && (
           <DecisionPanel
             ref={panel}
-            corrections={Object.keys(corrections).length + (linesEdited ? 1 : 0)}
+            corrections={unsent}
             blocking={live?.blocking ?? []}
             pending={decision.isPending}
             error={decision.error}
@@ -219,7 +243,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
             }}
           />
         )}
-        <ShortcutLegend />
+        {open && <ShortcutLegend />}
         <section className="panel" aria-labelledby="fields-heading">
           <h2 id="fields-heading">Fields</h2>
           <div className="fields">
@@ -234,7 +258,7 @@ function ReviewWorkspace({ data, nextJobId, onReload }: { data: ReviewJob; nextJ
                 field={result?.fields?.[name]}
                 currency={currency}
                 fixed={fixed(name)}
-                correction={corrections[name]}
+                correction={open ? corrections[name] : job.corrections[name]?.after}
                 reasons={reasonsByField.get(name) ?? []}
                 active={active === name}
                 editing={editing === name}

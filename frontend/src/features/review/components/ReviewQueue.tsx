@@ -6,6 +6,7 @@ import { formatDuration } from '@/lib/format';
 import { formatMoney, readTypedAmount } from '@/lib/money';
 import { useReviewQueue, type QueueFilter } from '../api/get-review-queue';
 import { useShortcuts } from '../hooks/use-shortcuts';
+import { ShortcutsToggle } from './ShortcutsToggle';
 import { readTypedDate } from '../utils/validate-field';
 
 const SORTS: [string, string][] = [
@@ -99,9 +100,11 @@ export function ReviewQueue() {
     <section className="panel" aria-labelledby="queue-heading">
       <div className="panel__header">
         <h2 id="queue-heading">Review queue</h2>
-        <span className="muted">
-          <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens
-        </span>
+        <ShortcutsToggle>
+          <span className="muted">
+            : <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens
+          </span>
+        </ShortcutsToggle>
       </div>
       <form
         key={params.toString()}

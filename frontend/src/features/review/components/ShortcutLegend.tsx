@@ -1,3 +1,6 @@
+import { useShortcutsEnabled } from '../hooks/shortcut-setting';
+import { ShortcutsToggle } from './ShortcutsToggle';
+
 const SHORTCUTS: [key: string, what: string][] = [
   ['j', 'next field'],
   ['k', 'previous field'],
@@ -9,16 +12,20 @@ const SHORTCUTS: [key: string, what: string][] = [
 ];
 
 export function ShortcutLegend() {
+  const on = useShortcutsEnabled();
   return (
     <aside className="shortcuts" aria-label="Keyboard shortcuts">
       <h3>Keyboard</h3>
-      <ul>
-        {SHORTCUTS.map(([key, what]) => (
-          <li key={key}>
-            <kbd>{key}</kbd> {what}
-          </li>
-        ))}
-      </ul>
+      <ShortcutsToggle />
+      {on && (
+        <ul>
+          {SHORTCUTS.map(([key, what]) => (
+            <li key={key}>
+              <kbd>{key}</kbd> {what}
+            </li>
+          ))}
+        </ul>
+      )}
     </aside>
   );
 }

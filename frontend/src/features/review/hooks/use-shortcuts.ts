@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useShortcutsEnabled } from './shortcut-setting';
 
 export type ShortcutMap = Record<string, (event: KeyboardEvent) => void>;
 
@@ -9,9 +10,11 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * Single-key shortcuts for clerks working through the queue. Ignored while typing in
- * a field and when a modifier is held, so browser shortcuts keep working.
+ * a field and when a modifier is held, so browser shortcuts keep working; off altogether
+ * when the person turned them off (`shortcut-setting.ts`) or `active` is false.
  */
-export function useShortcuts(map: ShortcutMap, enabled = true): void {
+export function useShortcuts(map: ShortcutMap, active = true): void {
+  const enabled = useShortcutsEnabled() && active;
   const latest = useRef(map);
   useEffect(() => {
     latest.current = map;

@@ -78,3 +78,39 @@ export function correctedLines(
 export function linesChanged(rows: LineRow[], read: LineItem[]): boolean {
   return JSON.stringify(rows.map((r) => [r.line, r.cells])) !== JSON.stringify(rowsOf(read).map((r) => [r.line, r.cells]));
 }
+
+/** A line as the audit and the job's `line_corrections` carry it. */
+type Line = Record<string, unknown>;
+
+const text = (line: Line | undefined, column: string) => {
+  const value = line?.[column];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+};
+
+const describe = (line: Line) =>
+  LINE_COLUMNS.map((column) => text(line, column) && `${COLUMN_LABELS[column]} ${text(line, column)}`)
+    .filter(Boolean)
+    .join(', ');
+
+/** What a line correction did, in words: each edited line's changed cells, added and deleted lines. */
+export function lineChanges(before: Line[], after: Line[]): string[] {
+  const changes: string[] = [];
+  const kept = new Set<number>();
+  for (const line of after) {
+    const number = typeof line.line === 'number' ? line.line : null;
+    if (number === null) {
+      changes.push(`Added a line: ${describe(line)}`);
+      continue;
+    }
+    kept.add(number);
+    const read = before[number - 1];
+    const edits = LINE_COLUMNS.filter((column) => text(read, column) !== text(line, column)).map(
+      (column) => `${COLUMN_LABELS[column]} ${text(read, column) || '—'} → ${text(line, column) || '—'}`,
+    );
+    if (edits.length) changes.push(`Line ${number}: ${edits.join(', ')}`);
+  }
+  before.forEach((line, index) => {
+    if (!kept.has(index + 1)) changes.push(`Deleted line ${index + 1}: ${describe(line)}`);
+  });
+  return changes;
+}

@@ -17,7 +17,7 @@ describe('UploadPanel', () => {
     const user = userEvent.setup({ applyAccept: false });
     const onUploaded = vi.fn((_jobId: string) => Promise.resolve());
     renderWithApp(
-      <UploadPanel ownerId="t.clerk" onUploaded={onUploaded} renderJob={(jobId) => <span>job {jobId}</span>} />,
+      <UploadPanel onUploaded={onUploaded} renderJob={(jobId) => <span>job {jobId}</span>} />,
     );
 
     await user.upload(screen.getByLabelText('Invoice files'), [
@@ -43,16 +43,16 @@ describe('UploadPanel', () => {
   it('shows the API’s refusal when registering fails', async () => {
     const user = userEvent.setup();
     const onUploaded = vi.fn(() => Promise.resolve());
-    // The owner id breaks the API's pattern: it answers 400 with a message.
-    renderWithApp(<UploadPanel ownerId="bad owner" onUploaded={onUploaded} />);
-    await user.upload(screen.getByLabelText('Invoice files'), pdf('c.pdf'));
-    expect(await screen.findByRole('alert')).toHaveTextContent(/^owner_id: /);
+    // A name the API refuses (a path): it answers 400 with a message.
+    renderWithApp(<UploadPanel onUploaded={onUploaded} />);
+    await user.upload(screen.getByLabelText('Invoice files'), pdf('c\u0007.pdf'));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^filename: /);
     expect(onUploaded).not.toHaveBeenCalled();
   });
 
   it('takes files dropped on the drop zone', async () => {
     const onUploaded = vi.fn(() => Promise.resolve());
-    renderWithApp(<UploadPanel ownerId="t.clerk" onUploaded={onUploaded} />);
+    renderWithApp(<UploadPanel onUploaded={onUploaded} />);
     const zone = screen.getByTestId('dropzone');
     fireEvent.dragOver(zone, { dataTransfer: { files: [] } });
     expect(zone).toHaveClass('dropzone--active');
@@ -63,7 +63,7 @@ describe('UploadPanel', () => {
   });
 
   it('is disabled, saying why, until the clerk has a name', () => {
-    renderWithApp(<UploadPanel ownerId="" onUploaded={() => Promise.resolve()} disabledReason="Enter your clerk name first." />);
+    renderWithApp(<UploadPanel onUploaded={() => Promise.resolve()} disabledReason="Enter your clerk name first." />);
     expect(screen.getByRole('button', { name: 'Choose files' })).toBeDisabled();
     expect(screen.getByText('Enter your clerk name first.')).toBeInTheDocument();
   });

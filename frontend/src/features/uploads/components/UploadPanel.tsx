@@ -4,7 +4,6 @@ import { useUploads, type UploadItem, type UploadPhase } from '../hooks/use-uplo
 import { ACCEPT_ATTRIBUTE } from '../utils/validate-file';
 
 export interface UploadPanelProps {
-  ownerId: string;
   /** Starts processing once the file is stored (POST /jobs/{id}/start). */
   onUploaded: (jobId: string) => Promise<void>;
   /** How to show a job once it exists (the jobs feature's live status). */
@@ -57,8 +56,8 @@ function UploadRow({ item, onCancel, renderJob }: { item: UploadItem; onCancel: 
   );
 }
 
-export function UploadPanel({ ownerId, onUploaded, renderJob, disabledReason }: UploadPanelProps) {
-  const { items, addFiles, cancel, clearFinished } = useUploads({ ownerId, onUploaded });
+export function UploadPanel({ onUploaded, renderJob, disabledReason }: UploadPanelProps) {
+  const { items, addFiles, cancel, clearFinished } = useUploads({ onUploaded });
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const hintId = useId();

@@ -21,13 +21,12 @@ export interface UploadItem {
 }
 
 export interface UseUploadsOptions {
-  ownerId: string;
   onUploaded: (jobId: string) => Promise<void>;
 }
 
 let counter = 0;
 
-export function useUploads({ ownerId, onUploaded }: UseUploadsOptions) {
+export function useUploads({ onUploaded }: UseUploadsOptions) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const controllers = useRef(new Map<string, AbortController>());
 
@@ -49,7 +48,6 @@ export function useUploads({ ownerId, onUploaded }: UseUploadsOptions) {
         const upload = await createUpload({
           filename: file.name,
           content_type: check.contentType,
-          owner_id: ownerId,
           size_bytes: file.size,
         });
         update(id, { phase: 'uploading', jobId: upload.job_id });
@@ -70,7 +68,7 @@ export function useUploads({ ownerId, onUploaded }: UseUploadsOptions) {
         controllers.current.delete(id);
       }
     },
-    [onUploaded, ownerId, update],
+    [onUploaded, update],
   );
 
   const addFiles = useCallback(

@@ -2,18 +2,17 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { vendorPageSchema, type VendorPage } from '@/types/api';
 
-/** GET /vendors?owner_id=&limit=&cursor= (the tenant is the owner until sign-in) */
-export function getVendors(ownerId: string, cursor?: string, signal?: AbortSignal): Promise<VendorPage> {
-  return api.get('/vendors', vendorPageSchema, { owner_id: ownerId, limit: 25, cursor }, signal);
+/** GET /vendors?limit=&cursor=: the vendors of the caller's tenant (from the token) */
+export function getVendors(cursor?: string, signal?: AbortSignal): Promise<VendorPage> {
+  return api.get('/vendors', vendorPageSchema, { limit: 25, cursor }, signal);
 }
 
-export const vendorsKey = (ownerId: string) => ['vendors', ownerId] as const;
+export const vendorsKey = ['vendors'] as const;
 
-export function useVendors(ownerId: string) {
+export function useVendors() {
   return useInfiniteQuery({
-    queryKey: vendorsKey(ownerId),
-    enabled: ownerId !== '',
-    queryFn: ({ pageParam, signal }) => getVendors(ownerId, pageParam, signal),
+    queryKey: vendorsKey,
+    queryFn: ({ pageParam, signal }) => getVendors(pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });

@@ -81,9 +81,8 @@ export function VendorView({ detail }: { detail: VendorDetail }) {
   );
 }
 
-export function VendorDetailView({ ownerId, vendorId }: { ownerId: string; vendorId: string }) {
-  const vendor = useVendor(ownerId, vendorId);
-  if (ownerId === '') return <p className="alert">Enter your clerk name at the top to see your vendors.</p>;
+export function VendorDetailView({ vendorId }: { vendorId: string }) {
+  const vendor = useVendor(vendorId);
   if (vendor.isPending) return <Loading label="Loading the vendor…" />;
   if (vendor.isError) return <ErrorMessage error={vendor.error} title="Could not load the vendor." onRetry={() => void vendor.refetch()} />;
   return <VendorView detail={vendor.data} />;

@@ -5,16 +5,15 @@ import { formatDateTime } from '@/lib/format';
 import { useVendors } from '../api/get-vendors';
 
 /** The tenant's vendors, as their completed and approved invoices describe them. */
-export function VendorsList({ ownerId }: { ownerId: string }) {
-  const vendors = useVendors(ownerId);
+export function VendorsList() {
+  const vendors = useVendors();
   const items = vendors.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <section aria-labelledby="vendors-heading" className="panel">
       <div className="panel__header">
         <h2 id="vendors-heading">Vendors</h2>
       </div>
-      {ownerId === '' && <p className="alert">Enter your clerk name at the top to see your vendors.</p>}
-      {ownerId !== '' && vendors.isPending && <Loading label="Loading vendors…" />}
+      {vendors.isPending && <Loading label="Loading vendors…" />}
       {vendors.isError && <ErrorMessage error={vendors.error} title="Could not load the vendors." onRetry={() => void vendors.refetch()} />}
       {vendors.isSuccess && items.length === 0 && <p className="muted">No vendor yet: an invoice completed or approved teaches its vendor.</p>}
       {items.length > 0 && (

@@ -1,0 +1,122 @@
+"""After the decision: signed webhooks, the CSV export and UBL out, over HTTP as an ERP
+would consume them (issue 14's "done when"; docs/integrations.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from lxml import etree
+from standardwebhooks.webhooks import Webhook
+
+from e2e.client import Api
+from e2e.documents import fixture
+from tests.support import WebhookReceiver, wait_for, webhook_receiver
+
+PROCESSING_TIMEOUT = 180
+DELIVERY_TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def admin(sign_in: Callable[[str], Api]) -> Api:
+    return sign_in("admin@acme.test")
+
+
+@pytest.fixture
+def registered(admin: Api) -> Iterator[Callable[[str], dict[str, Any]]]:
+    """Registers endpoints for invoice.approved; deletes them afterwards."""
+    created: list[str] = []
+
+    def register(url: str) -> dict[str, Any]:
+        response = admin.post("/webhooks", {"url": url, "events": ["invoice.approved"]})
+        assert response.status_code == 201, response.text
+        created.append(response.json()["webhook_id"])
+        return dict(response.json())
+
+    yield register
+    for webhook_id in created:
+        admin.session.delete(admin.url(f"/webhooks/{webhook_id}"), timeout=30)
+
+
+def for_job(receiver: WebhookReceiver, job_id: str) -> list[Any]:
+    return [r for r in receiver.received if json.loads(r.body)["data"]["job_id"] == job_id]
+
+
+def approved_invoice(api: Api, reviewer: Api) -> str:
+    """The sample invoice, corrected (total 95.00, a hostile PO number) and approved."""
+    document = fixture("sample-invoice.pdf", "application/pdf")
+    job_id = api.upload(document.data, document.filename, document.content_type)
+    assert api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
+    decision = reviewer.decide(
+        job_id,
+        {
+            "decision": "APPROVE",
+            "corrected_fields": {"currency": "USD", "purchase_order": "=HYPERLINK(1)"},
+            # The same sample may have been approved before in this run (a duplicate).
+            "override_reason": "e2e: the sample invoice is approved on purpose",
+        },
+    )
+    assert decision.status_code == 200, decision.text
+    return job_id
+
+
+def test_an_approval_is_delivered_signed_retried_exported_and_has_ubl(
+    api: Api, reviewer: Api, admin: Api, registered: Callable[[str], dict[str, Any]]
+) -> None:
+    with webhook_receiver() as steady, webhook_receiver(answers=[500, 502, 503]) as flaky:
+        steady_hook = registered(steady.url)
+        flaky_hook = registered(flaky.url)
+        # When an invoice is approved
+        job_id = approved_invoice(api, reviewer)
+        # Then the steady receiver gets one signed delivery that verifies
+        [delivered] = wait_for(
+            lambda: for_job(steady, job_id), timeout=DELIVERY_TIMEOUT, what="the webhook"
+        )
+        payload = Webhook(steady_hook["secret"]).verify(delivered.body, delivered.headers)
+        assert payload["type"] == "invoice.approved"
+        assert payload["data"]["invoice"]["fields"]["currency"] == "USD"
+        # and the one that fails three times gets it on the fourth attempt
+        wait_for(
+            lambda: len(for_job(flaky, job_id)) >= 4, timeout=DELIVERY_TIMEOUT, what="4 attempts"
+        )
+        log = admin.get(f"/webhooks/{flaky_hook['webhook_id']}/deliveries").json()["items"]
+        [entry] = [item for item in log if item["event_id"].startswith(job_id)]
+        assert entry["status"] == "delivered" and entry["attempts"] == 4, entry
+        last = for_job(flaky, job_id)[-1]
+        Webhook(flaky_hook["secret"]).verify(last.body, last.headers)
+    assert len(for_job(steady, job_id)) == 1
+    assert len(for_job(flaky, job_id)) == 4
+
+    # The CSV export of the day holds the invoice, corrected, with no formula cells
+    today = datetime.now(UTC).date()
+    response = admin.get(
+        "/exports",
+        params={
+            "format": "csv",
+            "status": "APPROVED",
+            "from": today.isoformat(),
+            "to": (today + timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    [row] = [r for r in rows if r["job_id"] == job_id]
+    assert row["currency"] == "USD" and row["status"] == "APPROVED"
+    assert row["purchase_order"] == "'=HYPERLINK(1)"
+    assert not any(cell.startswith("=") for r in rows for cell in r.values() if cell)
+
+    # UBL out: a UBL 2.1 Invoice the schema accepts
+    ubl = admin.get(f"/jobs/{job_id}/ubl")
+    assert ubl.status_code == 200, ubl.text
+    assert ubl.headers["content-type"].startswith("application/xml")
+    from tests.ubl_schema import ubl_schema
+
+    document = etree.fromstring(ubl.content)
+    schema = ubl_schema(document)
+    assert schema.validate(document), schema.error_log

@@ -1,0 +1,147 @@
+"""Exports for ERPs: the tenant's invoices as CSV or JSON pages, and one approved invoice
+as a UBL 2.1 e-invoice (ADR 0029)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
+
+from docuflow.domain.errors import JobNotFound, ResultNotReady, ValidationFailed
+from docuflow.domain.status import JobStatus
+from docuflow.observability import logger, metrics, tracer
+from services.api.dependencies import storage
+from services.api.errors import AUTH_ERRORS, responses
+from services.api.http import build_resolver
+from services.api.identity import Role, require
+from services.api.logic import exports
+from services.api.models import Cursor, JobId
+from services.api.models_integrations import ExportPage
+from services.api.pagination import decode_cursor, encode_cursor
+from services.common.errors import NotExportable
+from services.common.wiring import Provider
+
+router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
+
+ExportLimit = Annotated[int, Field(ge=1, le=500, description="Invoices per page.")]
+CSV = "text/csv; charset=utf-8"
+
+
+def _export_responses() -> dict[int, Any]:
+    documented = responses((200, "One page of the export."), ValidationFailed, *AUTH_ERRORS)
+    documented[200]["content"] = {
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "description": "UTF-8, a header row, CRLF; the next page's cursor is in the "
+                "X-Next-Cursor header (and a Link header, rel=next).",
+            }
+        },
+        "application/json": {"model": ExportPage},
+    }
+    return documented
+
+
+def _ubl_responses() -> dict[int, Any]:
+    documented = responses(
+        (200, "The UBL document."), JobNotFound, ResultNotReady, NotExportable, *AUTH_ERRORS
+    )
+    documented[200]["content"] = {
+        "application/xml": {"schema": {"type": "string", "description": "UBL 2.1 XML"}}
+    }
+    return documented
+
+
+@router.get(
+    "/exports",
+    operation_id="exportInvoices",
+    summary="The company's invoices (or their lines) in a date range, as CSV or JSON",
+    description=(
+        "One row per invoice (`lines=true`: per line item) with the reviewer's corrections "
+        "applied; the columns are listed in docs/integrations.md and only ever added to. "
+        "`from` and `to` (ISO dates, `to` not included) select by the job's creation day. "
+        "Pages of at most `limit` invoices; follow `next_cursor` / X-Next-Cursor."
+    ),
+    responses=_export_responses(),
+)
+def export_invoices(  # Powertools passes every parameter by name
+    *,
+    format: Annotated[Literal["csv", "json"], Query()] = "csv",
+    status: Annotated[JobStatus | SkipJsonSchema[None], Query()] = None,
+    created_from: Annotated[date | SkipJsonSchema[None], Query(alias="from")] = None,
+    created_to: Annotated[date | SkipJsonSchema[None], Query(alias="to")] = None,
+    lines: Annotated[bool, Query()] = False,
+    limit: Annotated[ExportLimit, Query()] = 100,
+    cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
+) -> Response[str]:
+    caller = require(router.current_event, Role.CLERK)
+    if created_from and created_to and created_to <= created_from:
+        raise ValidationFailed("to: must be after from (to is not included).")
+    query = exports.ExportQuery(status=status, created_from=created_from, created_to=created_to)
+    page = exports.page_of_jobs(
+        storage(), caller.tenant, query, limit=limit, start_key=decode_cursor(cursor)
+    )
+    rows = (exports.line_rows if lines else exports.invoice_rows)(storage(), page.items)
+    columns = exports.LINE_COLUMNS if lines else exports.INVOICE_COLUMNS
+    next_cursor = encode_cursor(page.last_key)
+    logger.info("Export page", extra={"rows": len(rows), "lines": lines, "format": format})
+    if format == "json":
+        body = ExportPage(columns=list(columns), items=rows, next_cursor=next_cursor)
+        return Response(
+            status_code=200, content_type="application/json", body=body.model_dump_json()
+        )
+    headers: dict[str, str] = {"Content-Disposition": 'attachment; filename="invoices.csv"'}
+    if next_cursor:
+        params = dict(router.current_event.query_string_parameters or {})
+        params["cursor"] = next_cursor
+        headers["X-Next-Cursor"] = next_cursor
+        headers["Link"] = (
+            f'<{router.current_event.path}?{urllib.parse.urlencode(params)}>; rel="next"'
+        )
+    return Response(
+        status_code=200, content_type=CSV, body=exports.to_csv(columns, rows), headers=headers
+    )
+
+
+@router.get(
+    "/jobs/<job_id>/ubl",
+    operation_id="getJobUbl",
+    summary="An approved invoice as a UBL 2.1 e-invoice (EN 16931 core)",
+    description=(
+        "A UBL 2.1 Invoice, or a CreditNote for a credit, with the reviewer's corrections; "
+        "what the document does not say is left out (docs/integrations.md lists the EN 16931 "
+        "rules that can leave unmet). 409 NOT_EXPORTABLE for a job that is not approved or "
+        "completed, or lacks its number, date, currency or total."
+    ),
+    responses=_ubl_responses(),
+)
+def get_job_ubl(job_id: Annotated[JobId, Path()]) -> Response[str]:
+    caller = require(router.current_event, Role.CLERK)
+    document = exports.ubl(storage(), caller.tenant, job_id)
+    return Response(
+        status_code=200,
+        content_type="application/xml",
+        body=document.decode("utf-8"),
+        headers={"Content-Disposition": f'attachment; filename="{job_id}.xml"'},
+    )
+
+
+app = Provider(lambda: build_resolver(router))
+
+
+@logger.inject_lambda_context(correlation_id_path="pathParameters.job_id")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app().resolve(event, context)
+
+
+__all__ = ["JobId", "JobNotFound", "Path", "ResultNotReady", "json", "lambda_handler"]
