@@ -170,6 +170,8 @@ def stage_breakdown(runs: list[Run]) -> list[tuple[str, float, int]]:
                 values[name] = []
             values[name].append(seconds)
     return [(name, percentile(values[name], 50), len(values[name])) for name in order]
+
+
 # A demo clerk of the local cloud (`docuflow up` creates them); the bench waits for its
 # jobs in the tenant's list.
 BENCH_USER = "clerk@acme.test"
