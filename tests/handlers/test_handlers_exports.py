@@ -118,6 +118,8 @@ def test_another_tenants_invoices_are_never_exported(cloud: Cloud) -> None:
     [
         {"from": "2026-11-24", "to": "2026-11-24"},
         {"from": "yesterday"},
+        {"to": "0"},  # a number is not a day (pydantic's date would read a Unix time)
+        {"from": "2026-02-30"},  # nor is a day the calendar has not
         {"format": "xlsx"},
         {"limit": "0"},
         {"cursor": "%%%"},

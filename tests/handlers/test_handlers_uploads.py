@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import urllib.parse
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -488,3 +489,18 @@ def test_unknown_route_is_a_json_404(cloud: Cloud) -> None:
     response = call(uploads, http_event("POST", "/nowhere"))
     assert response["statusCode"] == 404
     assert response["json"]["error"]["code"] == "ROUTE_NOT_FOUND"
+
+
+@pytest.mark.parametrize("body", [[None, None], [], "go", 1])
+def test_a_start_body_that_is_not_an_object_is_refused_and_starts_nothing(
+    cloud: Cloud, body: Any
+) -> None:
+    created = new_upload(cloud)
+    response = call(
+        uploads,
+        http_event(
+            "POST", "/jobs/{job_id}/start", path_params={"job_id": created["job_id"]}, body=body
+        ),
+    )
+    assert response["statusCode"] == 400, response["json"]
+    assert cloud.job(created["job_id"])["status"] == "CREATED"

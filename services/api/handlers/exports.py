@@ -23,7 +23,7 @@ from services.api.errors import AUTH_ERRORS, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
 from services.api.logic import exports
-from services.api.models import Cursor, JobId
+from services.api.models import Cursor, JobId, QueryDate
 from services.api.models_integrations import ExportPage
 from services.api.pagination import decode_cursor, encode_cursor
 from services.common.errors import NotExportable
@@ -60,6 +60,17 @@ def _ubl_responses() -> dict[int, Any]:
     return documented
 
 
+def _day(text: str | None, name: str) -> date | None:
+    """A `YYYY-MM-DD` query value as a date (pydantic's own date type would also take a
+    number such as `0` as a Unix time); a day the calendar has not is a 400."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{name}: {text} is not a calendar date (YYYY-MM-DD).") from None
+
+
 @router.get(
     "/exports",
     operation_id="exportInvoices",
@@ -76,16 +87,17 @@ def export_invoices(  # Powertools passes every parameter by name
     *,
     format: Annotated[Literal["csv", "json"], Query()] = "csv",
     status: Annotated[JobStatus | SkipJsonSchema[None], Query()] = None,
-    created_from: Annotated[date | SkipJsonSchema[None], Query(alias="from")] = None,
-    created_to: Annotated[date | SkipJsonSchema[None], Query(alias="to")] = None,
+    created_from: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="from")] = None,
+    created_to: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="to")] = None,
     lines: Annotated[bool, Query()] = False,
     limit: Annotated[ExportLimit, Query()] = 100,
     cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
 ) -> Response[str]:
     caller = require(router.current_event, Role.CLERK)
-    if created_from and created_to and created_to <= created_from:
+    start, end = _day(created_from, "from"), _day(created_to, "to")
+    if start and end and end <= start:
         raise ValidationFailed("to: must be after from (to is not included).")
-    query = exports.ExportQuery(status=status, created_from=created_from, created_to=created_to)
+    query = exports.ExportQuery(status=status, created_from=start, created_to=end)
     page = exports.page_of_jobs(
         storage(), caller.tenant, query, limit=limit, start_key=decode_cursor(cursor)
     )

@@ -89,7 +89,7 @@ def create_upload(request: Annotated[CreateUploadRequest, Body()]) -> UploadCrea
 )
 def start_job(
     job_id: Annotated[JobId, Path()],
-    request: Annotated[StartRequest | None, Body()] = None,
+    request: Annotated[StartRequest, Body()] = StartRequest(),  # noqa: B008 (frozen, no fields)
 ) -> Job:
     caller = require(router.current_event, Role.CLERK)
     job = uploads.start_job(processing(), caller.tenant, job_id, actor=caller.email)

@@ -16,6 +16,7 @@ finds it still set announces again, and one that finds it gone does not (ADR 002
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -333,21 +334,18 @@ class JobRepository:
             values[":expected_version"] = expected_version
         # The review index's key follows the status: copied from the item's own tenant on
         # entering NEEDS_REVIEW, removed on leaving it.
+        derived: dict[str, str] = {}
         if target is JobStatus.NEEDS_REVIEW:
-            copies = {REVIEW_KEY: "tenant_id"}
+            derived[REVIEW_KEY] = "#tenant_id"
         else:
-            copies, remove_fields = {}, [*remove_fields, REVIEW_KEY]
-        request = self._update_request(
-            job_id, fields, remove_fields, condition, values, copies=copies
-        )
+            remove_fields = [*remove_fields, REVIEW_KEY]
         if target in FINAL_STATUSES:
             # The outbox marker: the version this very write makes (DynamoDB evaluates
             # every operand of SET against the item before the update).
-            request["UpdateExpression"] = request["UpdateExpression"].replace(
-                "SET ", "SET #pending_event = #version + :one, ", 1
-            )
-            request["ExpressionAttributeNames"]["#pending_event"] = "pending_event_version"
-        return request
+            derived["pending_event_version"] = "#version + :one"
+        return self._update_request(
+            job_id, fields, remove_fields, condition, values, derived=derived
+        )
 
     def _update(
         self,
@@ -371,18 +369,19 @@ class JobRepository:
         condition: str,
         condition_values: dict[str, Any],
         *,
-        copies: Mapping[str, str] | None = None,
+        derived: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """UpdateItem arguments (resource shape): the set and removed fields, the `copies`
-        (attribute ← another attribute of the same item), `version` incremented and
-        `updated_at` stamped, under `condition`."""
+        """UpdateItem arguments (resource shape): the set and removed fields, the `derived`
+        ones (attribute ← an operand over the item's own attributes, written `#name`, and
+        `:one`), `version` incremented and `updated_at` stamped, under `condition`."""
         names: dict[str, str] = {"#status": "status", "#version": "version"}
         values: dict[str, Any] = {**condition_values, ":one": 1, ":now": utc_now()}
         assignments = ["#version = #version + :one", "#updated_at = :now"]
         names["#updated_at"] = "updated_at"
-        for index, (name, source) in enumerate((copies or {}).items()):
-            names[f"#c{index}"], names[f"#s{index}"] = name, source
-            assignments.append(f"#c{index} = #s{index}")
+        for index, (name, operand) in enumerate((derived or {}).items()):
+            names[f"#d{index}"] = name
+            names.update({ref: ref[1:] for ref in re.findall(r"#\w+", operand)})
+            assignments.append(f"#d{index} = {operand}")
         for index, (name, value) in enumerate(set_fields.items()):
             if value is None:
                 continue
