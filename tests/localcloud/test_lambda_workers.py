@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import time
 from typing import Any
 
+from docuflow_tools.localcloud.lambdas import FunctionConfig, LambdaRunner
 from tests.localcloud.helpers import create_function, unique
 from tests.support import wait_for
 
@@ -130,3 +133,46 @@ def test_a_deployed_function_gets_a_warm_worker_before_its_first_invocation(clou
     error, _ = invoke(cloud, name, {"n": 1})
     assert error is None
     assert cloud.cloud.app.runner.idle_workers()[name] == 1
+
+
+def _config(name: str, handler: str) -> FunctionConfig:
+    return FunctionConfig(
+        name=name,
+        handler=f"tests.localcloud.fixture_handlers.{handler}",
+        timeout=30,
+        memory_size=128,
+        environment=(),
+    )
+
+
+def test_workers_of_all_functions_stay_under_the_cap_and_the_longest_idle_makes_room() -> None:
+    # Given a runner that may keep two worker processes in all, and two functions each
+    # with an idle worker (the first used longest ago)
+    runner = LambdaRunner({"AWS_DEFAULT_REGION": "us-east-1"}, log=lambda *_: None, max_workers=2)
+    first, second, third = (_config(f"fn-{n}", "slow") for n in range(3))
+    try:
+        assert runner.invoke(first, {"seconds": 0}).ok
+        assert runner.invoke(second, {"seconds": 0}).ok
+        assert runner.idle_workers() == {"fn-0": 1, "fn-1": 1}
+        # When a third function is invoked, Then the first one's worker made room for it
+        assert runner.invoke(third, {"seconds": 0}).ok
+        assert runner.idle_workers() == {"fn-0": 0, "fn-1": 1, "fn-2": 1}
+        # And when three functions run at once, one waits for a worker: never more than two
+        # processes, and every invocation is answered
+        seen: list[int] = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            running = [
+                pool.submit(runner.invoke, config, {"seconds": 1})
+                for config in (first, second, third)
+            ]
+            while not all(future.done() for future in running):
+                seen.append(runner.live_workers())
+                time.sleep(0.05)
+        assert all(future.result().ok for future in running)
+        assert max(seen) <= 2
+        assert runner.live_workers() == 2
+        # And a function without a worker gets none warmed while the cap is reached
+        assert runner.prewarm(_config("fn-3", "echo")) is False
+        assert runner.live_workers() == 2
+    finally:
+        runner.close()

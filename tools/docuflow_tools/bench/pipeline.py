@@ -58,6 +58,7 @@ class Run:
     status: str | None = None
     # Where the time went: (stage, seconds), in pipeline order (see `timeline`).
     stages: list[tuple[str, float]] = field(default_factory=list)
+    upload_error: str | None = None  # the upload itself failed (see Bench.upload)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -206,43 +207,39 @@ class Bench:
             response.raise_for_status()
 
     def upload(self, sample: Sample) -> Run:
-        """POST /uploads and the presigned PUT, as a client would: a request the overloaded
-        cloud did not answer (a timeout, a 5xx) is tried again, up to three times; an
-        upload that never got through is not a job of the run."""
+        """POST /uploads and the presigned PUT, as a client would, once: an upload the
+        cloud did not take (an error, no answer in a minute) is a failure of the run,
+        counted and named, never tried again."""
         import requests
 
-        for attempt in range(3):
-            try:
-                created = self.http.post(
-                    f"{self.api}/uploads",
-                    json={
-                        "filename": sample.filename,
-                        "content_type": "application/pdf",
-                        "size_bytes": len(sample.data),
-                    },
-                    timeout=120,
-                )
-                created.raise_for_status()
-                body = created.json()
-                put = requests.put(
-                    body["upload_url"],
-                    data=sample.data,
-                    headers=body["upload_headers"],
-                    timeout=120,
-                )
-                put.raise_for_status()
-                return Run(job_id=body["job_id"], uploaded_at=time.time())
-            except (requests.Timeout, requests.ConnectionError, requests.HTTPError) as exc:
-                status = getattr(getattr(exc, "response", None), "status_code", None)
-                if attempt == 2 or (status is not None and status < 500):
-                    raise
-                time.sleep(1 + attempt)
-        raise AssertionError("unreachable")
+        try:
+            created = self.http.post(
+                f"{self.api}/uploads",
+                json={
+                    "filename": sample.filename,
+                    "content_type": "application/pdf",
+                    "size_bytes": len(sample.data),
+                },
+                timeout=60,
+            )
+            created.raise_for_status()
+            body = created.json()
+            put = requests.put(
+                body["upload_url"], data=sample.data, headers=body["upload_headers"], timeout=60
+            )
+            put.raise_for_status()
+        except requests.RequestException as exc:
+            answer = getattr(exc, "response", None)
+            why = f"HTTP {answer.status_code}" if answer is not None else type(exc).__name__
+            return Run(job_id="", uploaded_at=time.time(), upload_error=why)
+        return Run(job_id=body["job_id"], uploaded_at=time.time())
 
     def process(self, sample: Sample, timeout: float) -> Run:
         """One client's document: upload it, then wait for its final status (a client with
         one document in flight)."""
         run = self.upload(sample)
+        if run.upload_error is not None:
+            return run
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             job = self.get(f"{self.api}/jobs/{run.job_id}")
@@ -306,13 +303,35 @@ class Bench:
         return int(memory.get("rss_bytes", 0)), int(memory.get("workers_rss_bytes", 0))
 
 
+def tree_rss_bytes(root: int) -> int:
+    """The resident memory of a process and all its descendants, summed (Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # pid (comm) state ppid ...: comm may hold spaces, so split after its ")"
+            text = stat.read_text(encoding="ascii", errors="replace")
+            ppid = int(text.rpartition(")")[2].split()[1])
+            parents.setdefault(ppid, []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(parents.get(pid, []))
+        with contextlib.suppress(OSError, ValueError, StopIteration):
+            status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+            line = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+            total += int(line.split()[1]) * 1024
+    return total
+
+
 class MemoryWatch:
     """Samples the local cloud's memory every second while a run lasts; keeps the peaks
-    (of the whole, the server and the workers)."""
+    (of the whole, the server and the workers, as its /health says, and of the process
+    tree under `root`, the `docuflow up` this run started, measured from outside)."""
 
-    def __init__(self, bench: Bench) -> None:
+    def __init__(self, bench: Bench, root: int | None = None) -> None:
         self.bench = bench
-        self.peak = self.server = self.workers = 0
+        self.root = root
+        self.peak = self.server = self.workers = self.tree = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -322,6 +341,8 @@ class MemoryWatch:
                 server, workers = self.bench.memory()
                 self.peak = max(self.peak, server + workers)
                 self.server, self.workers = max(self.server, server), max(self.workers, workers)
+            if self.root is not None:
+                self.tree = max(self.tree, tree_rss_bytes(self.root))
             self._stop.wait(1.0)
 
     def __enter__(self) -> MemoryWatch:
@@ -405,7 +426,10 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         return _measure(
-            args, api.rstrip("/"), json.loads(Path(outputs).read_text(encoding="utf-8"))
+            args,
+            api.rstrip("/"),
+            json.loads(Path(outputs).read_text(encoding="utf-8")),
+            cloud.pid if cloud is not None else None,
         )
     finally:
         if cloud is not None:
@@ -431,6 +455,8 @@ def report(figures: dict[str, Any], breakdown: list[tuple[str, float, int]], sam
     )
     for reason, count in figures["failure_reasons"].items():
         print(f"  FAILED x{count}: {reason}")
+    for reason, count in figures["upload_failures"].items():
+        print(f"  upload not taken x{count}: {reason}")
     print(
         f"throughput         {figures['throughput_per_minute']} invoices/minute "
         f"({figures['seconds_total']} s in all, the clients took {figures['seconds_uploading']} s)"
@@ -466,9 +492,28 @@ def report(figures: dict[str, Any], breakdown: list[tuple[str, float, int]], sam
         f"{figures['peak_rss_mb_server']}, workers {figures['peak_rss_mb_workers']}); "
         f"load average {figures['load_average']}"
     )
+    if figures["peak_rss_mb_process_tree"] is not None:
+        print(
+            f"                   peak {figures['peak_rss_mb_process_tree']} MB resident, the "
+            "local cloud's whole process tree (docuflow up and every descendant)"
+        )
 
 
-def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:  # noqa: PLR0915 - one run, step by step
+def _tally(runs: list[Run]) -> tuple[dict[str, int], dict[str, int]]:
+    """How many runs ended in each status, and how many uploads failed, by why."""
+    statuses: dict[str, int] = {}
+    upload_failures: dict[str, int] = {}
+    for run in runs:
+        if run.upload_error is not None:
+            upload_failures[run.upload_error] = upload_failures.get(run.upload_error, 0) + 1
+        else:
+            statuses[run.status or "NOT_FINAL"] = statuses.get(run.status or "NOT_FINAL", 0) + 1
+    return statuses, upload_failures
+
+
+def _measure(  # noqa: PLR0915 - one run, step by step
+    args: argparse.Namespace, api: str, record: dict[str, Any], cloud_pid: int | None
+) -> int:
     first_seed = args.seed if args.seed is not None else int(time.time()) % 1_000_000 * 1000
     print(f"generating {args.n} invoices ...", file=sys.stderr, flush=True)
     samples = make_samples(args.n, first_seed)
@@ -491,7 +536,7 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
         file=sys.stderr,
         flush=True,
     )
-    with MemoryWatch(bench) as memory:
+    with MemoryWatch(bench, cloud_pid) as memory:
         started = time.time()
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.concurrency) as pool:
             if args.burst is None:  # each client has one document in flight
@@ -499,16 +544,17 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
             else:  # every upload at once, then the wait
                 runs = list(pool.map(bench.upload, samples))
         uploaded = time.time()
-        bench.wait([run for run in runs if run.final_at is None], args.timeout)
+        bench.wait(
+            [run for run in runs if run.final_at is None and run.upload_error is None],
+            args.timeout,
+        )
     done = [run for run in runs if run.final_at is not None]
     finished = max((run.final_at for run in done if run.final_at), default=time.time())
     textract_after = bench.get(f"{bench.control}/textract")
     lambda_after = bench.get(f"{bench.control}/lambda")["functions"]
 
     latencies = [max(0.0, (run.final_at or 0) - run.uploaded_at) for run in done]
-    statuses: dict[str, int] = {}
-    for run in runs:
-        statuses[run.status or "NOT_FINAL"] = statuses.get(run.status or "NOT_FINAL", 0) + 1
+    statuses, upload_failures = _tally(runs)
     stats_before, stats_after = textract_before["stats"], textract_after["stats"]
     jobs_started = stats_after["start_calls"] - stats_before["start_calls"]
     textract_jobs = (
@@ -546,14 +592,14 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
             failures[reason] = failures.get(reason, 0) + 1
     stuck = 0
     for run in runs:
-        if run.final_at is None:
+        if run.final_at is None and run.upload_error is None:
             history = bench.history(run.job_id)
             ended = any(
                 e["type"].startswith("Execution") and e["type"] != "ExecutionStarted"
                 for e in history
             )
             stuck += 0 if ended or not history else 1
-    lost = len(runs) - len(done) - stuck
+    lost = len(runs) - len(done) - stuck - sum(upload_failures.values())
 
     gb_seconds = 0.0
     invocations = 0
@@ -571,6 +617,7 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
         "final": len(done),
         "statuses": statuses,
         "failure_reasons": failures,
+        "upload_failures": upload_failures,
         "lost": lost,
         "stuck": stuck,
         "seconds_uploading": round(uploaded - started, 2),
@@ -596,6 +643,7 @@ def _measure(args: argparse.Namespace, api: str, record: dict[str, Any]) -> int:
         "peak_rss_mb": round(memory.peak / 2**20),
         "peak_rss_mb_server": round(memory.server / 2**20),
         "peak_rss_mb_workers": round(memory.workers / 2**20),
+        "peak_rss_mb_process_tree": round(memory.tree / 2**20) if cloud_pid else None,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     report(figures, breakdown, len(sampled))

@@ -5,6 +5,11 @@ Each function (as Terraform created it in moto's Lambda backend) gets a small po
 (ImageConfig.Command) with the function's environment plus the local cloud's endpoint and
 credentials. An invocation that outlives the function's timeout kills its worker and is
 answered with Lambda's timeout error; every error comes back in the runtime's shape.
+
+The worker processes of all functions together are capped (`max_workers`), so the local
+cloud's memory is bounded whatever a burst asks for: a function that needs a new worker
+when the cap is reached takes the place of the idle worker used longest ago (of any
+function), or waits for one to become idle.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from docuflow_tools.localcloud.worker import RESULT_FD_ENV
 from docuflow_tools.paths import REPO_ROOT
 
 DEFAULT_POOL_SIZE = 3
+# Worker processes of all functions at once: one per function (17) and a few more for the
+# busiest ones; about 75 MB each, so with the server well under 2 GB.
+DEFAULT_MAX_WORKERS = 18
 # How long a new worker may take to import its handler (AWS allows an init phase 10 s; two
 # busy cores need more) before the invocation is answered with the process's exit.
 INIT_TIMEOUT_SECONDS = 60.0
@@ -86,6 +94,7 @@ class Worker:
 
     def __init__(self, config: FunctionConfig, env: dict[str, str], log: LogSink) -> None:
         self.config = config
+        self.idle_since = time.monotonic()  # when it last finished an invocation
         read_fd, write_fd = os.pipe()
         full_env = dict(env)
         full_env[RESULT_FD_ENV] = str(write_fd)
@@ -249,10 +258,12 @@ class LambdaRunner:
         base_env: dict[str, str],
         log: LogSink = print_log,
         pool_size: int = DEFAULT_POOL_SIZE,
+        max_workers: int = DEFAULT_MAX_WORKERS,
     ) -> None:
         self.base_env = base_env
         self.log = log
         self.pool_size = pool_size
+        self.max_workers = max_workers
         self._pools: dict[str, _Pool] = {}
         self._lock = threading.Condition()
         self._closed = False
@@ -307,7 +318,7 @@ class LambdaRunner:
             if self._closed:
                 return False
             pool = self._pool(config)
-            if pool.idle or pool.running:
+            if pool.idle or pool.running or self._live() >= self.max_workers:
                 return False
             pool.running += 1
         worker: Worker | None = None
@@ -335,7 +346,17 @@ class LambdaRunner:
                 total += int(rss.split()[1]) * 1024
         return total
 
+    def live_workers(self) -> int:
+        """Worker processes started and not yet stopped, of every function."""
+        with self._lock:
+            return self._live()
+
+    def _live(self) -> int:
+        """Workers running an invocation, starting or idle (called with the lock held)."""
+        return sum(pool.running + len(pool.idle) for pool in self._pools.values())
+
     def _acquire(self, config: FunctionConfig) -> tuple[_Pool, Worker | None]:
+        evicted: Worker | None = None
         with self._lock:
             pool = self._pool(config)
             while True:
@@ -349,9 +370,30 @@ class LambdaRunner:
                     worker.kill()  # exited while idle: release its pipes
                     self._workers.discard(worker)
                 if pool.running < pool.size:
-                    pool.running += 1
-                    return pool, None  # start a new worker outside the lock
+                    if self._live() >= self.max_workers:
+                        evicted = self._evict_idle()
+                    if evicted is not None or self._live() < self.max_workers:
+                        pool.running += 1
+                        break  # start a new worker outside the lock
                 self._lock.wait()
+        if evicted is not None:
+            evicted.kill()
+        return pool, None
+
+    def _evict_idle(self) -> Worker | None:
+        """Take out the idle worker (of any function) used longest ago, to make room under
+        `max_workers`; None when every worker is busy (called with the lock held)."""
+        candidates = [
+            (worker.idle_since, pool, worker)
+            for pool in self._pools.values()
+            for worker in pool.idle
+        ]
+        if not candidates:
+            return None
+        _, pool, worker = min(candidates, key=lambda c: c[0])
+        pool.idle.remove(worker)
+        self._workers.discard(worker)
+        return worker
 
     def _start_worker(self, config: FunctionConfig) -> Worker:
         worker = Worker(config, self.worker_env(config), self.log)
@@ -363,6 +405,7 @@ class LambdaRunner:
         with self._lock:
             pool.running -= 1
             if worker is not None and worker.alive and not pool.retired and not self._closed:
+                worker.idle_since = time.monotonic()
                 pool.idle.append(worker)
             elif worker is not None:
                 worker.kill()
