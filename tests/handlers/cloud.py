@@ -348,6 +348,17 @@ class LambdaContext:
         return 30_000
 
 
+@dataclass
+class EndingContext(LambdaContext):
+    """An invocation running out of time: each look at the time left gets the next of
+    `remaining` (milliseconds), the last one for good."""
+
+    remaining: list[int] = field(default_factory=lambda: [30_000])
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining.pop(0) if len(self.remaining) > 1 else self.remaining[0]
+
+
 def call(handler: Any, event: dict[str, Any]) -> dict[str, Any]:
     """Invoke a handler in-process; for HTTP responses, decode the JSON body."""
     response = handler(event, LambdaContext())

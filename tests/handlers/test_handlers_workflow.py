@@ -36,6 +36,7 @@ from services.workflow.handlers import (
 from tests.einvoice_samples import Syntax, hybrid_of, invoice_data, make_xml
 from tests.handlers.cloud import (
     Cloud,
+    EndingContext,
     FakeTextract,
     LambdaContext,
     audit_writes_throttled,
@@ -302,6 +303,22 @@ def test_start_ocr_paces_its_starts(
     start_ocr.lambda_handler(event, LambdaContext())
     assert len(textract.start_calls) == 3
     assert slept == [0.25, 0.5]
+
+
+def test_start_ocr_takes_no_start_it_has_no_time_left_for(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    # Given three start requests in one batch, and an invocation with time for one
+    jobs = [make_job(cloud, status="PROCESSING", fixture=None) for _ in range(3)]
+    event = sqs_event([json.dumps(state_of(j, task_token=f"t{i}")) for i, j in enumerate(jobs)])
+    answer = start_ocr.lambda_handler(event, EndingContext(remaining=[30_000, 5_000]))
+    # Then one Textract job is started and answered; the other two messages go back to the
+    # queue untouched (no start, no task failure: the executions still wait for them)
+    ids = [record["messageId"] for record in event["Records"]]
+    assert answer["batchItemFailures"] == [{"itemIdentifier": ids[1]}, {"itemIdentifier": ids[2]}]
+    assert len(textract.start_calls) == 1
+    assert [token for token, _ in sfn.successes] == ["t0"]
+    assert sfn.failures == []
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.domain.errors import DocuflowError
 from docuflow.observability import logger, metrics, tracer
+from services.common.batches import in_time
 from services.workflow.config import get_start_ocr_settings
 from services.workflow.dependencies import storage, textract, workflow
 from services.workflow.logic.ocr import start_ocr
@@ -68,5 +69,8 @@ def handle_record(record: SQSRecord) -> None:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
-        event=event, record_handler=handle_record, processor=_processor(), context=context
+        event=event,
+        record_handler=in_time(handle_record),
+        processor=_processor(),
+        context=context,
     )
