@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 FINAL = {"COMPLETED", "NEEDS_REVIEW", "FAILED", "APPROVED", "REJECTED"}
+WAIT_POLL_SECONDS = 3.0  # between two reads of the job list while a burst is waited for
 
 
 @dataclass
@@ -191,6 +192,7 @@ class Bench:
         self.http = requests.Session()
         token = id_token(pool_of(record), user)
         self.http.headers["Authorization"] = f"Bearer {token}"
+        self.status_polls_refused: dict[str, int] = {}  # see `wait`
 
     def get(self, url: str) -> Any:
         response = self.http.get(url, timeout=60)
@@ -250,13 +252,25 @@ class Bench:
         return run
 
     def wait(self, runs: list[Run], timeout: float) -> None:
+        """Until every run is final or `timeout`: the job list, page by page, every few
+        seconds (a run's end is the job's own `updated_at`, so how often it is read changes
+        no figure, only the load the benchmark adds). A page the API did not answer is
+        counted in `status_polls_refused`, by why, and read again in the next round."""
+        import requests
+
         pending = {run.job_id: run for run in runs}
         deadline = time.monotonic() + timeout
         while pending and time.monotonic() < deadline:
             cursor: str | None = None
             while True:
                 params = "limit=100" + (f"&cursor={cursor}" if cursor else "")
-                page = self.get(f"{self.api}/jobs?{params}")
+                try:
+                    page = self.get(f"{self.api}/jobs?{params}")
+                except requests.RequestException as exc:
+                    answer = getattr(exc, "response", None)
+                    why = f"HTTP {answer.status_code}" if answer is not None else type(exc).__name__
+                    self.status_polls_refused[why] = self.status_polls_refused.get(why, 0) + 1
+                    break
                 for job in page["items"]:
                     run = pending.get(job["job_id"])
                     if run is not None and job["status"] in FINAL:
@@ -266,7 +280,7 @@ class Bench:
                 cursor = page.get("next_cursor")
                 if not cursor:
                     break
-            time.sleep(0.5)
+            time.sleep(WAIT_POLL_SECONDS)
 
     def history(self, job_id: str) -> list[dict[str, Any]]:
         """The execution history of a job's execution (its name is the job id)."""
@@ -457,6 +471,8 @@ def report(figures: dict[str, Any], breakdown: list[tuple[str, float, int]], sam
         print(f"  FAILED x{count}: {reason}")
     for reason, count in figures["upload_failures"].items():
         print(f"  upload not taken x{count}: {reason}")
+    for reason, count in figures["status_polls_refused"].items():
+        print(f"  a page of the job list not answered x{count}: {reason} (read again)")
     print(
         f"throughput         {figures['throughput_per_minute']} invoices/minute "
         f"({figures['seconds_total']} s in all, the clients took {figures['seconds_uploading']} s)"
@@ -618,6 +634,7 @@ def _measure(  # noqa: PLR0915 - one run, step by step
         "statuses": statuses,
         "failure_reasons": failures,
         "upload_failures": upload_failures,
+        "status_polls_refused": bench.status_polls_refused,
         "lost": lost,
         "stuck": stuck,
         "seconds_uploading": round(uploaded - started, 2),
