@@ -33,8 +33,9 @@ from docuflow_tools.paths import REPO_ROOT
 
 DEFAULT_POOL_SIZE = 3
 # Worker processes of all functions at once, about 75 MB each: with 18, a 200-upload burst
-# took the server (about 600 MB) and its workers to 1,997 MB; 16 keeps them under 2 GB. A
-# function without a worker of its own (there are 17) gets one when it is invoked.
+# took the server (about 600 MB) and its workers to 2,024 MB at the most; 16 leaves about
+# 150 MB of that out. A function without a worker of its own (there are 17) gets one when
+# it is invoked.
 DEFAULT_MAX_WORKERS = 16
 # How long a new worker may take to import its handler (AWS allows an init phase 10 s; two
 # busy cores need more) before the invocation is answered with the process's exit.
