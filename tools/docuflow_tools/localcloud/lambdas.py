@@ -6,10 +6,11 @@ Each function (as Terraform created it in moto's Lambda backend) gets a small po
 credentials. An invocation that outlives the function's timeout kills its worker and is
 answered with Lambda's timeout error; every error comes back in the runtime's shape.
 
-The worker processes of all functions together are capped (`max_workers`), so the local
-cloud's memory is bounded whatever a burst asks for: a function that needs a new worker
-when the cap is reached takes the place of the idle worker used longest ago (of any
-function), or waits for one to become idle.
+The worker processes of all functions together can be capped (`max_workers`), so the
+local cloud's memory is bounded whatever a burst asks for: a function that needs a new
+worker when the cap is reached takes the place of the idle worker used longest ago (of any
+function), or waits for one to become idle. No cap by default: at 16 or 18 (about 75 MB a
+worker) the restarts it forced made pipeline tests time out on a busy machine.
 """
 
 from __future__ import annotations
@@ -32,11 +33,6 @@ from docuflow_tools.localcloud.worker import RESULT_FD_ENV
 from docuflow_tools.paths import REPO_ROOT
 
 DEFAULT_POOL_SIZE = 3
-# Worker processes of all functions at once, about 75 MB each: with 18, a 200-upload burst
-# took the server (about 600 MB) and its workers to 2,024 MB at the most; 16 leaves about
-# 150 MB of that out. A function without a worker of its own (there are 17) gets one when
-# it is invoked.
-DEFAULT_MAX_WORKERS = 16
 # How long a new worker may take to import its handler (AWS allows an init phase 10 s; two
 # busy cores need more) before the invocation is answered with the process's exit.
 INIT_TIMEOUT_SECONDS = 60.0
@@ -260,7 +256,7 @@ class LambdaRunner:
         base_env: dict[str, str],
         log: LogSink = print_log,
         pool_size: int = DEFAULT_POOL_SIZE,
-        max_workers: int = DEFAULT_MAX_WORKERS,
+        max_workers: int | None = None,
     ) -> None:
         self.base_env = base_env
         self.log = log
@@ -320,7 +316,7 @@ class LambdaRunner:
             if self._closed:
                 return False
             pool = self._pool(config)
-            if pool.idle or pool.running or self._live() >= self.max_workers:
+            if pool.idle or pool.running or self._full():
                 return False
             pool.running += 1
         worker: Worker | None = None
@@ -372,15 +368,19 @@ class LambdaRunner:
                     worker.kill()  # exited while idle: release its pipes
                     self._workers.discard(worker)
                 if pool.running < pool.size:
-                    if self._live() >= self.max_workers:
+                    if self._full():
                         evicted = self._evict_idle()
-                    if evicted is not None or self._live() < self.max_workers:
+                    if evicted is not None or not self._full():
                         pool.running += 1
                         break  # start a new worker outside the lock
                 self._lock.wait()
         if evicted is not None:
             evicted.kill()
         return pool, None
+
+    def _full(self) -> bool:
+        """Whether `max_workers` are live (called with the lock held)."""
+        return self.max_workers is not None and self._live() >= self.max_workers
 
     def _evict_idle(self) -> Worker | None:
         """Take out the idle worker (of any function) used longest ago, to make room under
