@@ -31,12 +31,15 @@ seed:
 ## Every test: lint, unit and handler tests, static checks, web tests, end to end.
 test: bootstrap lint test-unit test-py312 test-static test-web test-e2e eval-ci
 
-test-unit:
-	$(RUN) pytest -n $(PYTEST_WORKERS) tests --ignore=tests/static
-
-## What the Lambda images run, tested again on Python 3.12 (their runtime): the handler
-## tests and the runtime core's unit tests. The tooling's tests run on 3.11 (the default).
+## What the Lambda images run is tested on Python 3.12, their runtime (test-py312): the
+## handler tests and the runtime core's unit tests. Everything else (the tooling, the
+## local cloud) on 3.11, the default. The runtime core runs on 3.11 as well inside the
+## local cloud, which the e2e suite drives end to end.
 PY312_TESTS ?= tests/handlers tests/unit/services tests/unit/extraction tests/unit/einvoice tests/unit/domain tests/unit/vendors
+
+test-unit:
+	$(RUN) pytest -n $(PYTEST_WORKERS) tests --ignore=tests/static $(addprefix --ignore=,$(PY312_TESTS))
+
 test-py312:
 	UV_PROJECT_ENVIRONMENT=.venv312 UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --quiet --python "$$(./scripts/find-python.sh 3.12)"
 	.venv312/bin/python -m pytest -n $(PYTEST_WORKERS) -q -p no:cacheprovider $(wildcard $(PY312_TESTS))
@@ -49,8 +52,10 @@ test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi
 
 ## One local cloud, the e2e suite (e2e/) and the web app's Playwright flow against it (e2e/runner.py).
+## E2E_WORKERS=2 runs the fuzzer on a second pytest worker beside the pipeline tests.
+E2E_WORKERS ?= 1
 test-e2e:
-	$(RUN) python -m e2e.runner
+	$(RUN) python -m e2e.runner --workers $(E2E_WORKERS)
 
 lint:
 	$(RUN) ruff check .

@@ -99,7 +99,8 @@ def prepare(target: Target, document: Document) -> None:
 
 
 class Control:
-    """The local cloud's Textract stand-in controls (fault injection, recordings)."""
+    """The local cloud's controls: the Textract stand-in's faults and recordings, and
+    PutEvents faults."""
 
     def __init__(self, control_url: str) -> None:
         self.base = control_url.rstrip("/")
@@ -112,6 +113,21 @@ class Control:
 
     def clear_faults(self) -> None:
         requests.delete(f"{self.base}/textract/faults", timeout=TIMEOUT).raise_for_status()
+
+    def event_faults(self, **settings: Any) -> dict[str, Any]:
+        """Fail the next PutEvents calls (fail_next_puts, detail_contains): see
+        docuflow_tools.localcloud.eventbridge."""
+        response = requests.post(f"{self.base}/events/faults", json=settings, timeout=TIMEOUT)
+        response.raise_for_status()
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def event_fault_status(self) -> dict[str, Any]:
+        status: dict[str, Any] = requests.get(f"{self.base}/events/faults", timeout=TIMEOUT).json()
+        return status
+
+    def clear_event_faults(self) -> None:
+        requests.delete(f"{self.base}/events/faults", timeout=TIMEOUT).raise_for_status()
 
     def record(self, sha256: str, api: str, response: Any) -> None:
         answer = requests.post(

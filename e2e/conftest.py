@@ -15,6 +15,16 @@ from e2e.client import Api, Control
 from e2e.targets import Target, from_outputs_file, target_from_env
 
 START_TIMEOUT = float(os.environ.get("DOCUFLOW_E2E_START_TIMEOUT", "600"))
+FUZZER_MODULE = "test_schemathesis.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Two xdist groups for `--dist loadgroup` (e2e/runner.py): the fuzzer, which only
+    touches jobs it creates itself, and every other test, which keep their order on one
+    worker because some share the Textract stand-in's fault switches."""
+    for item in items:
+        group = "fuzzer" if item.path.name == FUZZER_MODULE else "pipeline"
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

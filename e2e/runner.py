@@ -4,7 +4,8 @@ against it, a crash and a restart, then stop.
 Builds the web app afresh (`npm run build`, when `frontend/package.json` defines
 `test:e2e`; a failed build fails the run), starts `docuflow up --fresh` serving it (on
 4173, else on a free port, whose origins `docuflow up` adds to the CORS; its state in
-`.localcloud/test-e2e`), runs `pytest e2e` with DOCUFLOW_API_BASE_URL /
+`.localcloud/test-e2e`), runs `pytest e2e` (with `--workers 2`, the fuzzer on one xdist
+worker and the pipeline tests in their order on the other) with DOCUFLOW_API_BASE_URL /
 DOCUFLOW_CONTROL_URL / DOCUFLOW_OUTPUTS pointing at it, `e2e/test_restart.py` last (it
 records what a restart must keep). Then it kills the cloud (SIGKILL, a
 crash), starts it again on the same state, and runs `e2e/test_restart.py` against it
@@ -113,14 +114,19 @@ def crash_and_restart(cloud: UpProcess, web: bool) -> UpProcess:
     return again
 
 
-def run_suites(cloud: UpProcess, web: bool, pytest_args: list[str]) -> tuple[list[str], UpProcess]:
+def run_suites(
+    cloud: UpProcess, web: bool, pytest_args: list[str], workers: int = 1
+) -> tuple[list[str], UpProcess]:
     """pytest e2e; a crash and restart and e2e/test_restart.py; the web app's end-to-end
     suite. Returns what failed and the cloud now running."""
     failures: list[str] = []
     restart_record = cloud.state / "e2e-restart-record.json"
     restart_record.unlink(missing_ok=True)
     env = suite_env(cloud, restart_record)
-    code = _pytest(env, ["e2e", "--ignore=e2e/test_restart.py"], pytest_args)
+    # The fuzzer (minutes of API requests on its own data) beside the pipeline tests, which
+    # mostly wait on the pipeline: e2e/conftest.py puts each in its own xdist group.
+    parallel = ["-n", str(workers), "--dist", "loadgroup"] if workers > 1 else []
+    code = _pytest(env, ["e2e", "--ignore=e2e/test_restart.py", *parallel], pytest_args)
     if code != 0:
         failures.append(f"pytest e2e exited {code}")
     # What the restart must keep is recorded last: nothing else (schemathesis decides on
@@ -158,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--web-port", type=int, default=None, help="web app port (default 4173 if free)"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="pytest workers for e2e/ (2: the fuzzer beside the pipeline tests)",
+    )
     parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     args = parser.parse_args(argv)
     try:
@@ -178,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             print(cloud.log_tail())
             return 1
         _say(f"local cloud ready in {time.perf_counter() - started:.1f} s")
-        failures, cloud = run_suites(cloud, web, args.pytest_args)
+        failures, cloud = run_suites(cloud, web, args.pytest_args, args.workers)
     finally:
         cloud.stop()
     for failure in failures:

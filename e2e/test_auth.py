@@ -54,7 +54,9 @@ ROUTES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
     ("rescoreReviewJob", "POST", "/review/jobs/{job_id}/rescore", {}, "reviewer"),
     ("listVendors", "GET", "/vendors", None, "reviewer"),
     ("getVendor", "GET", "/vendors/tax-none", None, "reviewer"),
+    ("getStats", "GET", "/stats", None, "reviewer"),
     ("exportInvoices", "GET", "/exports", None, "clerk"),
+    ("exportInvoicesFile", "GET", "/exports/file", None, "clerk"),
     ("getJobUbl", "GET", "/jobs/{job_id}/ubl", None, "clerk"),
     ("listWebhooks", "GET", "/webhooks", None, "admin"),
     (
@@ -74,6 +76,18 @@ ROUTES: list[tuple[str, str, str, dict[str, Any] | None, str]] = [
         "admin",
     ),
     ("rotateWebhookSecret", "POST", f"{WEBHOOK}/rotate", None, "admin"),
+    ("getSettings", "GET", "/settings", None, "admin"),
+    (
+        "putSettings",
+        "PUT",
+        "/settings",
+        {"allow_self_approval": True, "confidence_thresholds": {"total_amount": 100}},
+        "admin",
+    ),
+    ("getSettingsAudit", "GET", "/settings/audit", None, "admin"),
+    ("listUsers", "GET", "/users", None, "admin"),
+    ("inviteUser", "POST", "/users", {"email": "nobody@acme.test", "role": "admin"}, "admin"),
+    ("changeUser", "PATCH", "/users/clerk@acme.test", {"role": "admin"}, "admin"),
 ]
 IDS = [route[0] for route in ROUTES]
 SPEC = Path(__file__).resolve().parents[1] / "services" / "api" / "openapi.json"
@@ -256,7 +270,7 @@ def test_a_clerk_cannot_read_the_queue_or_decide(
     [route for route in ROUTES if route[4] == "admin"],
     ids=[route[0] for route in ROUTES if route[4] == "admin"],
 )
-def test_a_reviewer_cannot_manage_webhooks(
+def test_a_reviewer_cannot_manage_webhooks_settings_or_users(
     reviewer: Api, operation: str, method: str, path: str, body: Any, least: str
 ) -> None:
     response = reviewer.session.request(method, reviewer.url(path), json=body, timeout=30)

@@ -11,15 +11,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import requests
 from lxml import etree
 from standardwebhooks.webhooks import Webhook
 
-from e2e.client import Api
+from e2e.client import Api, Control
 from e2e.documents import fixture
 from tests.support import WebhookReceiver, wait_for, webhook_receiver
 
 PROCESSING_TIMEOUT = 180
 DELIVERY_TIMEOUT = 120
+# The local cloud sweeps owed events every minute (envs/local.tfvars), markers older than 5 s.
+SWEEP_TIMEOUT = 150
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +114,23 @@ def test_an_approval_is_delivered_signed_retried_exported_and_has_ubl(
     assert row["purchase_order"] == "'=HYPERLINK(1)"
     assert not any(cell.startswith("=") for r in rows for cell in r.values() if cell)
 
+    # The same export as a file behind a short-lived link (for ranges too large to page)
+    linked = admin.get(
+        "/exports/file",
+        params={
+            "status": "APPROVED",
+            "from": today.isoformat(),
+            "to": (today + timedelta(days=1)).isoformat(),
+        },
+    )
+    assert linked.status_code == 200, linked.text
+    file = requests.get(linked.json()["url"], timeout=30)
+    assert file.status_code == 200, file.text
+    assert "attachment" in file.headers["content-disposition"]
+    in_file = list(csv.DictReader(io.StringIO(file.content.decode("utf-8"))))
+    assert [r["purchase_order"] for r in in_file if r["job_id"] == job_id] == ["'=HYPERLINK(1)"]
+    assert len(in_file) == linked.json()["invoices"] >= len(rows)
+
     # UBL out: a UBL 2.1 Invoice the schema accepts
     ubl = admin.get(f"/jobs/{job_id}/ubl")
     assert ubl.status_code == 200, ubl.text
@@ -120,3 +140,44 @@ def test_an_approval_is_delivered_signed_retried_exported_and_has_ubl(
     document = etree.fromstring(ubl.content)
     schema = ubl_schema(document)
     assert schema.validate(document), schema.error_log
+
+
+def test_an_approval_whose_event_the_bus_refused_is_delivered_once_by_the_sweep(
+    api: Api,
+    reviewer: Api,
+    admin: Api,
+    control: Control,
+    registered: Callable[[str], dict[str, Any]],
+) -> None:
+    with webhook_receiver() as receiver:
+        hook = registered(receiver.url)
+        document = fixture("sample-invoice.pdf", "application/pdf")
+        job_id = api.upload(document.data, document.filename, document.content_type)
+        assert api.wait_status(job_id, timeout=PROCESSING_TIMEOUT)["status"] == "NEEDS_REVIEW"
+        # Given a bus that refuses the next put of this job's event
+        control.event_faults(fail_next_puts=1, detail_contains=job_id)
+        try:
+            # When a reviewer approves it: the decision stands, its event does not go out
+            decision = reviewer.decide(
+                job_id,
+                {
+                    "decision": "APPROVE",
+                    "override_reason": "e2e: the sample invoice is approved on purpose",
+                },
+            )
+            assert decision.status_code == 200, decision.text
+            version = decision.json()["version"]
+            # (the fault was used up: the approval's put, the only one carrying the job's
+            # id, was refused)
+            assert control.event_fault_status()["fail_next_puts"] == 0
+        finally:
+            control.clear_event_faults()
+        # Then the scheduled sweep puts it, and the receiver gets it once, signed
+        [delivered] = wait_for(
+            lambda: for_job(receiver, job_id), timeout=SWEEP_TIMEOUT, what="the swept event"
+        )
+        payload = Webhook(hook["secret"]).verify(delivered.body, delivered.headers)
+        assert payload["data"]["id"] == f"{job_id}.approved.v{version}"
+        log = admin.get(f"/webhooks/{hook['webhook_id']}/deliveries").json()["items"]
+        assert [item["attempts"] for item in log if item["event_id"].startswith(job_id)] == [1]
+    assert len(for_job(receiver, job_id)) == 1

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,18 +25,22 @@ from e2e.targets import Target
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "services" / "api" / "openapi.json"
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-# Cases per operation and phase: about 3,000 cases in all (200 made 5,900 and took ten
-# minutes of a CI run).
-MAX_EXAMPLES = int(os.environ.get("DOCUFLOW_SCHEMATHESIS_EXAMPLES", "100"))
+# Cases per operation and phase are set in schemathesis.toml (60; 200 made 5,900 cases and
+# took ten minutes of a CI run); this overrides them for every operation.
+MAX_EXAMPLES = os.environ.get("DOCUFLOW_SCHEMATHESIS_EXAMPLES")
 TIMEOUT = 840
 
 
 @pytest.mark.timeout(900)  # a few thousand requests on a shared, busy machine
 def test_fuzzing_every_operation_finds_no_server_error_and_nothing_undocumented(
-    target: Target, reviewer: Api, tmp_path: Path
+    target: Target, sign_in: Callable[[str], Api], tmp_path: Path
 ) -> None:
-    # As a reviewer of acme, whose role reaches every operation (the `ignored_auth` check
-    # also sends each one without the token and wants the documented 401).
+    # As a reviewer of globex, whose role reaches every operation but the admin's (the
+    # `ignored_auth` check also sends each one without the token and wants the documented
+    # 401). Not acme: the thousands of uploads it makes (never sent, so never processed)
+    # would stay in the job lists the other tests read. Not an admin: it would disable the
+    # users the other tests sign in as.
+    reviewer = sign_in("reviewer@globex.test")
     report = tmp_path / "schemathesis.json"
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
@@ -51,8 +56,6 @@ def test_fuzzing_every_operation_finds_no_server_error_and_nothing_undocumented(
         "examples,coverage,fuzzing,stateful",
         "--checks",
         "all",
-        "--max-examples",
-        str(MAX_EXAMPLES),
         "--seed",
         "20261129",
         # One worker: CPython 3.11/3.12 keep the ast module's recursion counter in
@@ -67,6 +70,7 @@ def test_fuzzing_every_operation_finds_no_server_error_and_nothing_undocumented(
         "json",
         "--report-json-path",
         str(report),
+        *(["--max-examples", MAX_EXAMPLES] if MAX_EXAMPLES else []),
     ]
     started = time.perf_counter()
     run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
@@ -81,7 +85,7 @@ def test_fuzzing_every_operation_finds_no_server_error_and_nothing_undocumented(
     assert operations["tested"] == operations["total"] == len(_operations()), operations
     phases = {name: phase["status"] for name, phase in summary["phases"].items()}
     assert phases["stateful"] == "success", phases
-    assert cases >= 2000, f"only {cases} cases: fewer than a meaningful run makes"
+    assert cases >= 1500, f"only {cases} cases: fewer than a meaningful run makes"
 
 
 def _operations() -> list[str]:

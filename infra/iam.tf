@@ -9,12 +9,15 @@ locals {
     jobs_table                = aws_dynamodb_table.this["jobs"].arn
     audit_table               = aws_dynamodb_table.this["audit"].arn
     vendors_table             = aws_dynamodb_table.this["vendors"].arn
+    settings_table            = aws_dynamodb_table.this["settings"].arn
+    user_pool                 = aws_cognito_user_pool.users.arn
     raw_bucket                = aws_s3_bucket.raw.arn
     state_machine             = local.state_machine_arn
     dead_letter_queue         = aws_sqs_queue.dlq.arn
     event_bus                 = aws_cloudwatch_event_bus.this.arn
     webhooks_table            = aws_dynamodb_table.this["webhooks"].arn
     deliveries_table          = aws_dynamodb_table.this["deliveries"].arn
+    stats_table               = aws_dynamodb_table.this["stats"].arn
     webhook_queue             = aws_sqs_queue.webhooks.arn
     webhook_dead_letter_queue = aws_sqs_queue.webhooks_dlq.arn
     textract_role             = aws_iam_role.textract.arn

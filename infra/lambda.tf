@@ -6,7 +6,7 @@ locals {
   manifest  = jsondecode(file("${path.module}/../services/functions.json"))
   functions = local.manifest.functions
 
-  known_triggers = ["http", "states", "sqs:intake", "sqs:ocr-completion", "sqs:ocr-start", "sqs:webhooks"]
+  known_triggers = ["http", "states", "schedule", "sqs:intake", "sqs:ocr-completion", "sqs:ocr-start", "sqs:webhooks"]
 
   function_names = { for k, _ in local.functions : k => "${var.name_prefix}-${k}" }
 
@@ -22,12 +22,16 @@ locals {
     EVENT_BUS_NAME             = aws_cloudwatch_event_bus.this.name
     WEBHOOKS_TABLE             = aws_dynamodb_table.this["webhooks"].name
     DELIVERIES_TABLE           = aws_dynamodb_table.this["deliveries"].name
+    STATS_TABLE                = aws_dynamodb_table.this["stats"].name
+    OCR_PRICE_EXPENSE_PAGE     = tostring(var.ocr_price_expense_page)
+    OCR_PRICE_DOCUMENT_PAGE    = tostring(var.ocr_price_document_page)
     WEBHOOK_QUEUE_URL          = aws_sqs_queue.webhooks.url
     WEBHOOK_DLQ_URL            = aws_sqs_queue.webhooks_dlq.url
     WEBHOOK_ALLOW_LOOPBACK     = tostring(var.webhook_allow_loopback)
     WEBHOOK_RETRY_BASE_SECONDS = tostring(var.webhook_retry_base_seconds)
     WEBHOOK_MAX_ATTEMPTS       = tostring(var.webhook_max_attempts)
     WEBHOOK_TIMEOUT_SECONDS    = tostring(var.webhook_timeout_seconds)
+    EVENT_SWEEP_GRACE_SECONDS  = tostring(var.event_sweep_grace_seconds)
     OCR_MODE                   = var.ocr_mode
     TEXTRACT_SNS_TOPIC_ARN     = aws_sns_topic.textract.arn
     TEXTRACT_ROLE_ARN          = aws_iam_role.textract.arn
@@ -35,7 +39,9 @@ locals {
     MAX_PAGES                  = tostring(var.max_pages)
     UPLOAD_URL_TTL_SECONDS     = tostring(var.upload_url_ttl_seconds)
     DOWNLOAD_URL_TTL_SECONDS   = tostring(var.download_url_ttl_seconds)
-    SELF_APPROVAL_TENANTS      = jsonencode(var.self_approval_tenants)
+    SETTINGS_TABLE             = aws_dynamodb_table.this["settings"].name
+    USER_POOL_ID               = aws_cognito_user_pool.users.id
+    EXPORT_URL_TTL_SECONDS     = tostring(var.export_url_ttl_seconds)
     CONFIDENCE_THRESHOLD       = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS      = jsonencode(var.confidence_thresholds)
     # Each start-ocr container's share of the account's Textract start quota (ADR 0032).
@@ -59,7 +65,7 @@ locals {
 
 resource "aws_lambda_function" "fn" {
   #checkov:skip=CKV_AWS_117:The functions reach only regional AWS APIs (S3, DynamoDB, SQS, Step Functions, Textract) and hold no private network resource; a VPC would add NAT or endpoint cost and cold-start latency for no isolation gain.
-  #checkov:skip=CKV_AWS_116:No function is invoked asynchronously: the API and Step Functions invoke synchronously and the SQS event source mappings redrive failed messages to the stack's dead-letter queue, so a function DLQ would never receive anything.
+  #checkov:skip=CKV_AWS_116:The API and Step Functions invoke synchronously and the SQS event source mappings redrive failed messages to the stack's dead-letter queue; the one asynchronous invoker, a schedule (infra/schedules.tf), fires again at its rate and the scheduled function reports its own failures to that queue (ADR 0034), so a function DLQ would hold nothing to act on.
   #checkov:skip=CKV_AWS_272:Lambda code signing applies to .zip packages only; these are container images, whose integrity comes from immutable ECR tags and deploys pinned by digest.
   for_each = local.functions
 

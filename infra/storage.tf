@@ -58,6 +58,21 @@ resource "aws_s3_bucket_lifecycle_configuration" "raw" {
     }
   }
 
+  # Exports written for a link (GET /exports?delivery=link, ADR 0029): the link lives
+  # minutes, the file a day.
+  rule {
+    id     = "expire-exports"
+    status = "Enabled"
+
+    filter {
+      prefix = "exports/"
+    }
+
+    expiration {
+      days = 1
+    }
+  }
+
   rule {
     id     = "expire-replaced-versions"
     status = "Enabled"

@@ -92,12 +92,6 @@ variable "web_origins" {
   }
 }
 
-variable "self_approval_tenants" {
-  description = "Tenants (custom:tenant) whose reviewers may decide on documents they uploaded themselves (one-person teams); every such decision is marked in the audit. Empty: nobody may (403 SELF_APPROVAL)."
-  type        = list(string)
-  default     = []
-}
-
 variable "ocr_mode" {
   description = "Which Textract API runs on a document: expense (AnalyzeExpense), document (AnalyzeDocument FORMS+TABLES) or both."
   type        = string
@@ -106,6 +100,28 @@ variable "ocr_mode" {
   validation {
     condition     = contains(["expense", "document", "both"], var.ocr_mode)
     error_message = "ocr_mode must be one of: expense, document, both."
+  }
+}
+
+variable "ocr_price_expense_page" {
+  description = "USD per page of AnalyzeExpense, for the dashboard's cost estimate (list price in docs/cost.md)."
+  type        = number
+  default     = 0.01
+
+  validation {
+    condition     = var.ocr_price_expense_page >= 0 && var.ocr_price_expense_page <= 10
+    error_message = "ocr_price_expense_page must be between 0 and 10 (USD per page)."
+  }
+}
+
+variable "ocr_price_document_page" {
+  description = "USD per page of AnalyzeDocument with FORMS and TABLES, for the dashboard's cost estimate (list price in docs/cost.md)."
+  type        = number
+  default     = 0.065
+
+  validation {
+    condition     = var.ocr_price_document_page >= 0 && var.ocr_price_document_page <= 10
+    error_message = "ocr_price_document_page must be between 0 and 10 (USD per page)."
   }
 }
 
@@ -473,5 +489,38 @@ variable "webhook_timeout_seconds" {
   validation {
     condition     = var.webhook_timeout_seconds > 0 && var.webhook_timeout_seconds <= 30
     error_message = "webhook_timeout_seconds must be in (0, 30]."
+  }
+}
+
+variable "schedules" {
+  description = "Per scheduled function (trigger \"schedule\" in services/functions.json), a rate() or cron() expression to use instead of the manifest's \"schedule\"."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for expression in values(var.schedules) : can(regex("^(rate|cron)\\(.+\\)$", expression))])
+    error_message = "Each schedule must be an EventBridge rate(...) or cron(...) expression."
+  }
+}
+
+variable "event_sweep_grace_seconds" {
+  description = "How old an owed event's marker must be before the event sweep puts the event itself; younger ones are left to the writer that is putting them (ADR 0034)."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.event_sweep_grace_seconds >= 0 && var.event_sweep_grace_seconds <= 3600
+    error_message = "event_sweep_grace_seconds must be between 0 and 3600."
+  }
+}
+
+variable "export_url_ttl_seconds" {
+  description = "How long the presigned link of an export written to the bucket (GET /exports?delivery=link) is valid."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.export_url_ttl_seconds >= 60 && var.export_url_ttl_seconds <= 3600
+    error_message = "export_url_ttl_seconds must be between 60 and 3600."
   }
 }

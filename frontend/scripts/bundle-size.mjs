@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 
-const BUDGET_BYTES = 250 * 1024;
+const BUDGET_BYTES = 150 * 1024;
 const dist = resolve(process.argv[2] ?? 'dist');
 const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8'));
 const gzipSize = (file) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;

@@ -48,3 +48,8 @@ enable_reserved_concurrency = true
 # retries wait seconds, not minutes.
 webhook_allow_loopback     = true
 webhook_retry_base_seconds = 1
+
+# The event sweep (ADR 0034) every minute, EventBridge's shortest rate, and for markers
+# older than 5 s, so the e2e suite sees an owed event put within about a minute.
+schedules                 = { "event-sweep" = "rate(1 minute)" }
+event_sweep_grace_seconds = 5

@@ -108,6 +108,21 @@ mock_provider "aws" {
     target = aws_iam_role.textract
     values = { arn = "arn:aws:iam::123456789012:role/dftest-textract-publish" }
   }
+
+  override_resource {
+    target = aws_dynamodb_table.this["settings"]
+    values = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-settings" }
+  }
+
+  override_resource {
+    target = aws_dynamodb_table.this["stats"]
+    values = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-stats" }
+  }
+
+  override_resource {
+    target = aws_cognito_user_pool.users
+    values = { arn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/dftest", id = "us-east-1_dftest" }
+  }
 }
 
 variables {

@@ -105,6 +105,48 @@ run "every_function_of_the_manifest_and_nothing_else" {
   }
 }
 
+run "every_scheduled_function_is_fired_by_a_rule_at_its_schedule" {
+  command = plan
+
+  variables {
+    schedules = { "event-sweep" = "rate(1 minute)" }
+  }
+
+  assert {
+    condition = toset(keys(aws_cloudwatch_event_rule.schedule)) == toset([
+      for k, f in jsondecode(file("../services/functions.json")).functions : k if f.trigger == "schedule"
+    ]) && length(aws_cloudwatch_event_rule.schedule) > 0
+    error_message = "Every function whose trigger is schedule needs exactly one schedule rule."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, f in jsondecode(file("../services/functions.json")).functions :
+      aws_cloudwatch_event_rule.schedule[k].schedule_expression == lookup(var.schedules, k, f.schedule)
+      if f.trigger == "schedule"
+    ]) && aws_cloudwatch_event_rule.schedule["event-sweep"].schedule_expression == "rate(1 minute)"
+    error_message = "A schedule rule does not fire at var.schedules' or the manifest's expression."
+  }
+
+  assert {
+    condition = alltrue([
+      for k, _ in aws_cloudwatch_event_rule.schedule :
+      aws_lambda_permission.schedule[k].principal == "events.amazonaws.com" && aws_lambda_permission.schedule[k].function_name == "dftest-${k}"
+    ])
+    error_message = "EventBridge must be allowed to invoke each scheduled function (and no other)."
+  }
+}
+
+run "schedules_are_rate_or_cron_expressions" {
+  command = plan
+
+  variables {
+    schedules = { "event-sweep" = "every 5 minutes" }
+  }
+
+  expect_failures = [var.schedules]
+}
+
 run "every_operation_of_the_openapi_document_is_routed_to_its_function" {
   command = plan
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Annotated
 
@@ -13,21 +14,32 @@ from services.common.settings import (
     MaxUploadBytes,
     NonEmpty,
     ScoringThresholds,
+    StatsSettings,
     StorageSettings,
+    TenantSettingsTable,
     VendorSettings,
 )
 
 UrlTtlSeconds = Annotated[int, Field(gt=0, le=604_800)]
 
 
-class ReviewSettings(StorageSettings, ScoringThresholds, VendorSettings, EventBusSettings):
+class ReviewSettings(
+    StorageSettings, ScoringThresholds, TenantSettingsTable, VendorSettings, EventBusSettings
+):
     """api-review also hands out short-lived links to the document, re-scores a job with
-    the reviewer's corrections as the pipeline scores it, an approval teaches the vendor
-    memory, and decisions are announced on the bus."""
+    the reviewer's corrections as the pipeline scores it (with the tenant's thresholds),
+    asks the tenant's settings whether a reviewer may decide on their own upload, an
+    approval teaches the vendor memory, and decisions are announced on the bus."""
 
     download_url_ttl_seconds: UrlTtlSeconds = 300
-    # Tenants whose reviewers may decide on their own uploads (a JSON list; ADR 0021).
-    self_approval_tenants: frozenset[str] = frozenset()
+
+
+class AdminSettings(ScoringThresholds, TenantSettingsTable):
+    """api-admin keeps the tenant's settings (audited) and manages its users in the user
+    pool; it shows the deployment's default thresholds beside the tenant's own."""
+
+    audit_table: NonEmpty
+    user_pool_id: NonEmpty
 
 
 class UploadSettings(StorageSettings):
@@ -36,6 +48,25 @@ class UploadSettings(StorageSettings):
     state_machine_arn: NonEmpty
     max_upload_bytes: MaxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES
     upload_url_ttl_seconds: UrlTtlSeconds = 900
+
+
+class ExportSettings(StorageSettings):
+    """api-exports writes an export asked for as a link to exports/<tenant>/ in the bucket
+    and hands out a presigned GET valid this long (the objects expire after a day)."""
+
+    export_url_ttl_seconds: Annotated[int, Field(ge=60, le=3600)] = 900
+
+
+PricePerPage = Annotated[Decimal, Field(ge=0, le=10, description="USD per page")]
+
+
+class StatsApiSettings(StatsSettings):
+    """api-stats reads the roll-up and the review index, and prices OCR pages (defaults:
+    the Textract list prices in docs/cost.md)."""
+
+    jobs_table: NonEmpty
+    ocr_price_expense_page: PricePerPage = Decimal("0.010")
+    ocr_price_document_page: PricePerPage = Decimal("0.065")
 
 
 @cache
@@ -56,5 +87,20 @@ def get_review_settings() -> ReviewSettings:
 
 
 @cache
+def get_admin_settings() -> AdminSettings:
+    return AdminSettings()
+
+
+@cache
 def get_upload_settings() -> UploadSettings:
     return UploadSettings()
+
+
+@cache
+def get_export_settings() -> ExportSettings:
+    return ExportSettings()
+
+
+@cache
+def get_stats_settings() -> StatsApiSettings:
+    return StatsApiSettings()

@@ -43,10 +43,13 @@ from services.common.errors import (
     InvalidCorrection,
     InvalidDecision,
     InvalidWebhookUrl,
+    LastAdmin,
     NotAuthenticated,
     NotExportable,
     OverrideRequired,
     TooManyWebhooks,
+    UserExists,
+    UserNotFound,
     WebhookNotFound,
 )
 
@@ -69,12 +72,15 @@ HTTP_STATUS: tuple[tuple[type[DocuflowError], int], ...] = (
     (VendorNotFound, 404),
     (WebhookNotFound, 404),
     (DeliveryNotFound, 404),
+    (UserNotFound, 404),
     (InvalidTransition, 409),
     (ConcurrentUpdate, 409),
     (DocumentNotUploaded, 409),
     (OverrideRequired, 409),
     (TooManyWebhooks, 409),
     (NotExportable, 409),
+    (UserExists, 409),
+    (LastAdmin, 409),
     (ResultNotReady, 409),
     (DocumentMissing, 409),
     (DocumentTooLarge, 413),
@@ -160,12 +166,17 @@ def describe(problems: Sequence[Any]) -> str:
 # What a path parameter that cannot be an id is a 404 of.
 _NOT_FOUND: dict[
     str,
-    type[JobNotFound] | type[VendorNotFound] | type[WebhookNotFound] | type[DeliveryNotFound],
+    type[JobNotFound]
+    | type[VendorNotFound]
+    | type[WebhookNotFound]
+    | type[DeliveryNotFound]
+    | type[UserNotFound],
 ] = {
     "job_id": JobNotFound,
     "vendor_id": VendorNotFound,
     "webhook_id": WebhookNotFound,
     "event_id": DeliveryNotFound,
+    "username": UserNotFound,
 }
 
 

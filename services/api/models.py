@@ -7,6 +7,7 @@ document's component names, and every constraint is one a client can read there.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,6 +26,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from docuflow.dal.audit import AUDIT_EVENTS
 from docuflow.dal.models import AuditRecord, JobItem, ReadFrom
+from docuflow.domain.errors import ValidationFailed
 from docuflow.domain.status import JobStatus
 from docuflow.extraction.result import Check, ExtractionResult, ReviewReason, Routing
 from docuflow.vendors import InvoiceSeen, VendorProfile
@@ -84,6 +86,17 @@ QueueText = Annotated[str, Field(min_length=1, max_length=200)]
 ReasonCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")]
 QueryAmount = Annotated[str, Field(pattern=r"^-?[0-9]{1,15}(\.[0-9]{1,4})?$")]
 QueryDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+
+
+def query_day(text: str | None, name: str) -> date | None:
+    """A `YYYY-MM-DD` query value as a date (pydantic's own date type would also take a
+    number such as `0` as a Unix time); a day the calendar has not is a 400."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{name}: {text} is not a calendar date (YYYY-MM-DD).") from None
 
 
 class _Request(BaseModel):

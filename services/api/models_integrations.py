@@ -124,6 +124,20 @@ class DeliveryPage(_Response):
     next_cursor: str | None
 
 
+class ExportLink(_Response):
+    """`delivery=link`: the export written to one file, behind a short-lived link."""
+
+    url: Annotated[str, Field(description="Presigned GET of the file; valid until expires_at")]
+    expires_at: Annotated[str, Field(description="ISO-8601 UTC")]
+    format: Literal["csv", "json"]
+    invoices: Annotated[int, Field(ge=0, description="Invoices in the file")]
+    rows: Annotated[int, Field(ge=0, description="Rows in the file (line items with lines=true)")]
+    next_cursor: Annotated[
+        str | None,
+        Field(description="More invoices than one file holds: pass as `cursor` for the next"),
+    ]
+
+
 class ExportPage(_Response):
     """`format=json`: the rows of one page, keyed by the documented column names."""
 

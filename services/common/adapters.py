@@ -9,9 +9,11 @@ from docuflow.dal.audit import AuditRepository
 from docuflow.dal.documents import DocumentStore
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.jobs import JobRepository
+from docuflow.dal.stats import StatsRepository
 from docuflow.dal.vendors import VendorRepository
 from services.common.settings import (
     BucketSettings,
+    StatsSettings,
     StorageSettings,
     TableSettings,
     VendorSettings,
@@ -52,6 +54,11 @@ def tables_from(settings: TableSettings) -> Tables:
 def vendors_from(settings: VendorSettings) -> VendorRepository:
     """The vendor memory's table."""
     return VendorRepository(clients.dynamodb().Table(settings.vendors_table))
+
+
+def stats_from(settings: StatsSettings) -> StatsRepository:
+    """The daily roll-up's table."""
+    return StatsRepository(clients.dynamodb().Table(settings.stats_table))
 
 
 def documents_from(settings: BucketSettings) -> DocumentStore:

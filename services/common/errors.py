@@ -107,3 +107,25 @@ class NotExportable(DocuflowError):
     an e-invoice must carry (HTTP 409)."""
 
     code = "NOT_EXPORTABLE"
+
+
+class UserNotFound(DocuflowError):
+    """No user with that name in the caller's tenant (HTTP 404): a user of another
+    tenant is not found either, never a 403 that would confirm they exist."""
+
+    code = "USER_NOT_FOUND"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"No user {username!r} in your company.")
+
+
+class UserExists(DocuflowError):
+    """An invitation for an e-mail address the user pool has already (HTTP 409)."""
+
+    code = "USER_EXISTS"
+
+
+class LastAdmin(DocuflowError):
+    """A change that would leave the tenant without an enabled admin (HTTP 409)."""
+
+    code = "LAST_ADMIN"

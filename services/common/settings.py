@@ -43,6 +43,12 @@ class VendorSettings(Settings):
     vendors_table: NonEmpty
 
 
+class TenantSettingsTable(Settings):
+    """Each tenant's settings (ADR 0033): self-approval and confidence thresholds."""
+
+    settings_table: NonEmpty
+
+
 class StorageSettings(TableSettings, BucketSettings):
     """The tables and the documents bucket."""
 
@@ -51,8 +57,9 @@ Threshold = Annotated[float, Field(ge=0, le=100)]
 
 
 class ScoringThresholds(Settings):
-    """The confidence thresholds routing uses: the pipeline's scoring step and the review
-    API's re-scoring read the same variables, so both route alike."""
+    """The deployment's default confidence thresholds: the pipeline's scoring step and the
+    review API's re-scoring read the same variables, and lay the tenant's own per-field
+    thresholds on top (services/common/tenant_settings.py), so both route alike."""
 
     confidence_threshold: Threshold = 80
     confidence_thresholds: Annotated[
@@ -66,7 +73,14 @@ class ScoringThresholds(Settings):
         )
 
 
-class EventBusSettings(Settings):
-    """The functions that write a final status announce it on the project's bus."""
+class StatsSettings(Settings):
+    """The daily roll-up of figures per tenant (ADR 0035)."""
+
+    stats_table: NonEmpty
+
+
+class EventBusSettings(StatsSettings):
+    """The functions that write a final status announce it on the project's bus, and
+    count it in the daily roll-up first."""
 
     event_bus_name: NonEmpty

@@ -21,6 +21,7 @@ from services.common.settings import (
     Settings,
     StorageSettings,
     TableSettings,
+    TenantSettingsTable,
     VendorSettings,
 )
 
@@ -40,8 +41,11 @@ class StartOcrSettings(StorageSettings):
     textract_starts_per_second: Annotated[float, Field(gt=0)]
 
 
-class ParseSettings(StorageSettings, ScoringThresholds, VendorSettings, EventBusSettings):
-    pass
+class ParseSettings(
+    StorageSettings, ScoringThresholds, TenantSettingsTable, VendorSettings, EventBusSettings
+):
+    """The thresholds are the deployment's defaults; each tenant's own come from the
+    settings table (ADR 0033)."""
 
 
 class DeadLetterSettings(Settings):

@@ -7,16 +7,19 @@ from docuflow.dal.documents import DocumentStore
 from docuflow.dal.events import EventBus
 from docuflow.dal.executions import WorkflowGateway
 from docuflow.dal.queues import DeadLetterQueue
+from docuflow.dal.settings import TenantSettingsRepository
 from docuflow.dal.vendors import VendorRepository
 from services.common.adapters import (
     Storage,
     Tables,
     documents_from,
+    stats_from,
     storage_from,
     tables_from,
     vendors_from,
 )
 from services.common.events import Announcer
+from services.common.tenant_settings import TenantScoring
 from services.common.wiring import Provider
 from services.workflow.config import (
     get_dead_letter_settings,
@@ -41,12 +44,24 @@ dead_letters: Provider[DeadLetterQueue] = Provider(
 failure_tables: Provider[Tables] = Provider(lambda: tables_from(get_failure_settings()))
 # parse-and-score and read-einvoice check against, and add to, the vendor memory.
 vendors: Provider[VendorRepository] = Provider(lambda: vendors_from(get_parse_settings()))
+# ... and route with the job's tenant's thresholds.
+scoring: Provider[TenantScoring] = Provider(
+    lambda: TenantScoring(
+        defaults=get_parse_settings().scoring(),
+        tenants=TenantSettingsRepository(
+            clients.dynamodb().Table(get_parse_settings().settings_table)
+        ),
+    )
+)
 
 
 def _routing_announcer() -> Announcer:
-    routed = storage_from(get_parse_settings())
-    bus = EventBus(clients.events(), get_parse_settings().event_bus_name)
-    return Announcer(jobs=routed.jobs, bus=bus, documents=routed.documents)
+    settings = get_parse_settings()
+    routed = storage_from(settings)
+    bus = EventBus(clients.events(), settings.event_bus_name)
+    return Announcer(
+        jobs=routed.jobs, bus=bus, stats=stats_from(settings), documents=routed.documents
+    )
 
 
 # parse-and-score and read-einvoice announce COMPLETED (with the result), mark-failed FAILED.
@@ -55,6 +70,7 @@ failure_announcer: Provider[Announcer] = Provider(
     lambda: Announcer(
         jobs=failure_tables().jobs,
         bus=EventBus(clients.events(), get_failure_settings().event_bus_name),
+        stats=stats_from(get_failure_settings()),
     )
 )
 
@@ -70,6 +86,7 @@ def reset() -> None:
         dead_letters,
         failure_tables,
         vendors,
+        scoring,
         routing_announcer,
         failure_announcer,
     ):

@@ -93,3 +93,22 @@ def test_main_stops_before_starting_a_cloud_when_the_build_fails(
 
     monkeypatch.setattr(runner, "UpProcess", no_cloud)
     assert runner.main(["--port", "1"]) == 1
+
+
+def test_the_fuzzer_and_the_pipeline_tests_are_two_xdist_groups(tmp_path: Path) -> None:
+    """With `--workers 2` (`--dist loadgroup`) the fuzzer runs on one worker and every
+    other e2e test on the other, in order, since some share the stand-in's fault switches."""
+    from e2e import conftest
+
+    class Item:
+        def __init__(self, name: str) -> None:
+            self.path = tmp_path / name
+            self.markers: list[pytest.MarkDecorator] = []
+
+        def add_marker(self, marker: pytest.MarkDecorator) -> None:
+            self.markers.append(marker)
+
+    items = [Item(name) for name in ("test_schemathesis.py", "test_flow.py", "test_auth.py")]
+    conftest.pytest_collection_modifyitems(items)  # type: ignore[arg-type]
+    groups = [[m.args for m in item.markers if m.name == "xdist_group"] for item in items]
+    assert groups == [[("fuzzer",)], [("pipeline",)], [("pipeline",)]]

@@ -100,6 +100,7 @@ class Cloud:
     jobs_table: str
     audit_table: str
     vendors_table: str
+    stats_table: str
     bucket: str
     dlq_url: str
     state_machine_arn: str
@@ -111,6 +112,8 @@ class Cloud:
     deliveries_table: str
     webhook_queue_url: str
     webhook_dlq_url: str
+    settings_table: str
+    user_pool_id: str
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -188,9 +191,13 @@ def create_cloud(session: Any) -> Cloud:
     dynamodb.create_table(TableName=audit_table, **table_definition("audit"))
     vendors_table = f"vendors-{suffix}"
     dynamodb.create_table(TableName=vendors_table, **table_definition("vendors"))
+    stats_table = f"stats-{suffix}"
+    dynamodb.create_table(TableName=stats_table, **table_definition("stats"))
     webhooks_table, deliveries_table = f"webhooks-{suffix}", f"deliveries-{suffix}"
     dynamodb.create_table(TableName=webhooks_table, **table_definition("webhooks"))
     dynamodb.create_table(TableName=deliveries_table, **table_definition("deliveries"))
+    settings_table = f"settings-{suffix}"
+    dynamodb.create_table(TableName=settings_table, **table_definition("settings"))
     bucket = f"raw-{suffix}"
     session.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
     dlq_url = session.client("sqs", region_name=REGION).create_queue(QueueName=f"dlq-{suffix}")[
@@ -209,6 +216,7 @@ def create_cloud(session: Any) -> Cloud:
         jobs_table=jobs_table,
         audit_table=audit_table,
         vendors_table=vendors_table,
+        stats_table=stats_table,
         bucket=bucket,
         dlq_url=dlq_url,
         state_machine_arn=machine["stateMachineArn"],
@@ -219,7 +227,25 @@ def create_cloud(session: Any) -> Cloud:
         deliveries_table=deliveries_table,
         webhook_queue_url=webhook_queue_url,
         webhook_dlq_url=webhook_dlq_url,
+        settings_table=settings_table,
+        user_pool_id=_user_pool(session, suffix),
     )
+
+
+def _user_pool(session: Any, suffix: str) -> str:
+    """A user pool as infra/identity.tf makes it: sign-in by e-mail, the tenant attribute
+    and the three role groups."""
+    cognito = session.client("cognito-idp", region_name=REGION)
+    pool_id: str = cognito.create_user_pool(
+        PoolName=f"users-{suffix}",
+        UsernameAttributes=["email"],
+        Schema=[
+            {"Name": "tenant", "AttributeDataType": "String", "Mutable": False},
+        ],
+    )["UserPool"]["Id"]
+    for group in ("clerks", "reviewers", "admins"):
+        cognito.create_group(UserPoolId=pool_id, GroupName=group)
+    return pool_id
 
 
 def _bus_with_queue(session: Any, suffix: str) -> tuple[str, str]:

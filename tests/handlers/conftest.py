@@ -19,9 +19,20 @@ def _reset_services() -> None:
     """Forget cached settings, clients, repositories and resolvers between tests."""
     from services.api import config as api_config
     from services.api import dependencies as api_dependencies
-    from services.api.handlers import exports, jobs, review, uploads, vendors, webhooks
+    from services.api.handlers import (
+        admin,
+        exports,
+        jobs,
+        review,
+        stats,
+        uploads,
+        vendors,
+        webhooks,
+    )
     from services.intake import config as intake_config
     from services.intake.handlers import s3_events
+    from services.outbox import config as outbox_config
+    from services.outbox.handlers import sweep
     from services.webhooks import config as webhook_config
     from services.webhooks.handlers import delivery
     from services.workflow import config as workflow_config
@@ -34,6 +45,8 @@ def _reset_services() -> None:
         api_config.get_review_settings,
         api_config.get_vendor_settings,
         api_config.get_upload_settings,
+        api_config.get_admin_settings,
+        api_config.get_stats_settings,
         intake_config.get_settings,
         workflow_config.get_table_settings,
         workflow_config.get_storage_settings,
@@ -44,16 +57,19 @@ def _reset_services() -> None:
         workflow_config.get_dead_letter_settings,
         webhook_config.get_delivery_settings,
         webhook_config.get_webhook_tables_settings,
+        outbox_config.get_sweep_settings,
     ):
         cached.cache_clear()
     start_ocr._pacer.cache_clear()
     api_dependencies.reset()
     workflow_dependencies.reset()
     s3_events.ports.reset()
-    for module in (exports, jobs, review, uploads, vendors, webhooks):
+    for module in (admin, exports, jobs, review, stats, uploads, vendors, webhooks):
         module.app.reset()
+    admin.ports.reset()
     webhooks.ports.reset()
     delivery.ports.reset()
+    sweep.ports.reset()
 
 
 @pytest.fixture
@@ -72,6 +88,7 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("JOBS_TABLE", created.jobs_table)
         monkeypatch.setenv("AUDIT_TABLE", created.audit_table)
         monkeypatch.setenv("VENDORS_TABLE", created.vendors_table)
+        monkeypatch.setenv("STATS_TABLE", created.stats_table)
         monkeypatch.setenv("RAW_BUCKET", created.bucket)
         monkeypatch.setenv("STATE_MACHINE_ARN", created.state_machine_arn)
         monkeypatch.setenv("DLQ_URL", created.dlq_url)
@@ -80,6 +97,8 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("DELIVERIES_TABLE", created.deliveries_table)
         monkeypatch.setenv("WEBHOOK_QUEUE_URL", created.webhook_queue_url)
         monkeypatch.setenv("WEBHOOK_DLQ_URL", created.webhook_dlq_url)
+        monkeypatch.setenv("SETTINGS_TABLE", created.settings_table)
+        monkeypatch.setenv("USER_POOL_ID", created.user_pool_id)
         monkeypatch.setenv("TEXTRACT_SNS_TOPIC_ARN", f"arn:aws:sns:{REGION}:123456789012:textract")
         monkeypatch.setenv("TEXTRACT_ROLE_ARN", "arn:aws:iam::123456789012:role/textract")
         monkeypatch.setenv("TEXTRACT_STARTS_PER_SECOND", "1000")

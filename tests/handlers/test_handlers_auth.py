@@ -2,8 +2,8 @@
 
 Every route needs a verified ID token (401 otherwise), a role (403), and sees only the
 caller's tenant (another tenant's job is a 404, never a 403 that confirms it exists);
-a reviewer may not decide on their own upload (403 SELF_APPROVAL) unless the tenant is
-listed in SELF_APPROVAL_TENANTS, and then the audit says so."""
+a reviewer may not decide on their own upload (403 SELF_APPROVAL) unless the tenant's
+settings allow it (ADR 0033), and then the audit says so."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ import pytest
 
 from docuflow.dal.models import JobItem
 from docuflow.extraction import invoice_key
+from services.api.handlers.admin import lambda_handler as admin
 from services.api.handlers.exports import lambda_handler as exports
 from services.api.handlers.jobs import lambda_handler as jobs
 from services.api.handlers.review import lambda_handler as review
+from services.api.handlers.stats import lambda_handler as stats
 from services.api.handlers.uploads import lambda_handler as uploads
 from services.api.handlers.vendors import lambda_handler as vendors
 from services.api.handlers.webhooks import lambda_handler as webhooks
@@ -57,7 +59,9 @@ ROUTES: list[tuple[Any, str, str, dict[str, Any] | None, str]] = [
     (review, "POST", "/review/jobs/{job_id}/rescore", {}, "reviewers"),
     (vendors, "GET", "/vendors", None, "reviewers"),
     (vendors, "GET", "/vendors/{vendor_id}", None, "reviewers"),
+    (stats, "GET", "/stats", None, "reviewers"),
     (exports, "GET", "/exports", None, "clerks"),
+    (exports, "GET", "/exports/file", None, "clerks"),
     (exports, "GET", "/jobs/{job_id}/ubl", None, "clerks"),
     (webhooks, "GET", "/webhooks", None, "admins"),
     (
@@ -71,6 +75,18 @@ ROUTES: list[tuple[Any, str, str, dict[str, Any] | None, str]] = [
     (webhooks, "GET", "/webhooks/{webhook_id}/deliveries", None, "admins"),
     (webhooks, "POST", "/webhooks/{webhook_id}/deliveries/{event_id}/retry", None, "admins"),
     (webhooks, "POST", "/webhooks/{webhook_id}/rotate", None, "admins"),
+    (admin, "GET", "/settings", None, "admins"),
+    (
+        admin,
+        "PUT",
+        "/settings",
+        {"allow_self_approval": True, "confidence_thresholds": {"total_amount": 99}},
+        "admins",
+    ),
+    (admin, "GET", "/settings/audit", None, "admins"),
+    (admin, "GET", "/users", None, "admins"),
+    (admin, "POST", "/users", {"email": "new@acme.test", "role": "admin"}, "admins"),
+    (admin, "PATCH", "/users/{username}", {"role": "admin"}, "admins"),
 ]
 IDS = [f"{method} {route}" for _, method, route, _, _ in ROUTES]
 SPEC = Path(__file__).resolve().parents[2] / "services" / "api" / "openapi.json"
@@ -92,6 +108,8 @@ def request(
         path_params = {"vendor_id": "tax-none"}
     if "{webhook_id}" in route:
         path_params = {"webhook_id": "wh_" + "0" * 32, "event_id": "0" * 8 + ".approved.v1"}
+    if "{username}" in route:
+        path_params = {"username": CLERK.email}
     event = http_event(method, route, path_params=path_params, body=body, caller=caller)
     response = call(handler, event)
     assert_matches_openapi(route, method.lower(), response)
@@ -149,7 +167,7 @@ def test_the_matrix_covers_every_operation_of_the_api() -> None:
     [r for r in ROUTES if r[4] == "admins"],
     ids=[i for i, r in zip(IDS, ROUTES, strict=True) if r[4] == "admins"],
 )
-def test_a_reviewer_cannot_manage_webhooks(
+def test_a_reviewer_cannot_manage_webhooks_settings_or_users(
     cloud: Cloud, handler: Any, method: str, route: str, body: Any, least: str
 ) -> None:
     response = request(cloud, handler, method, route, body, REVIEWER)
@@ -263,13 +281,14 @@ def test_a_reviewer_cannot_decide_on_their_own_upload(cloud: Cloud) -> None:
     assert cloud.audit(job.job_id) == []
 
 
-def test_a_tenant_that_allows_it_may_self_approve_and_the_audit_says_so(
-    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from services.api import config
+def _allow_self_approval(cloud: Cloud, caller: Caller) -> None:
+    body = {"allow_self_approval": True, "confidence_thresholds": {}}
+    saved = request(cloud, admin, "PUT", "/settings", body, caller)
+    assert saved["statusCode"] == 200, saved["json"]
 
-    monkeypatch.setenv("SELF_APPROVAL_TENANTS", '["acme"]')
-    config.get_review_settings.cache_clear()
+
+def test_a_tenant_that_allows_it_may_self_approve_and_the_audit_says_so(cloud: Cloud) -> None:
+    _allow_self_approval(cloud, ADMIN)
     job, response = _decide_own(cloud)
     assert response["statusCode"] == 200, response["json"]
     [record] = [r for r in cloud.audit(job.job_id) if r["event"] == "rejected"]
@@ -277,13 +296,8 @@ def test_a_tenant_that_allows_it_may_self_approve_and_the_audit_says_so(
     assert record["details"]["self_approval"] is True
 
 
-def test_another_tenants_setting_does_not_allow_it(
-    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from services.api import config
-
-    monkeypatch.setenv("SELF_APPROVAL_TENANTS", '["globex"]')
-    config.get_review_settings.cache_clear()
+def test_another_tenants_setting_does_not_allow_it(cloud: Cloud) -> None:
+    _allow_self_approval(cloud, OTHER_TENANT)
     _, response = _decide_own(cloud)
     assert response["statusCode"] == 403, response["json"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from lxml import etree
 
 from docuflow.dal.models import FieldCorrection
 from services.api.handlers.exports import lambda_handler as exports
+from services.api.logic import exports as exports_logic
 from tests.handlers.cloud import (
     CLERK,
     OTHER_TENANT,
@@ -33,10 +35,14 @@ def answer(event: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def export(query: dict[str, str], caller: Caller = CLERK) -> dict[str, Any]:
-    response = answer(http_event("GET", "/exports", query=query, caller=caller))
-    assert_matches_openapi("/exports", "get", response)
+def export(query: dict[str, str], caller: Caller = CLERK, path: str = "/exports") -> dict[str, Any]:
+    response = answer(http_event("GET", path, query=query, caller=caller))
+    assert_matches_openapi(path, "get", response)
     return response
+
+
+def export_file(query: dict[str, str], caller: Caller = CLERK) -> dict[str, Any]:
+    return export(query, caller, "/exports/file")
 
 
 def rows(response: dict[str, Any]) -> list[dict[str, str]]:
@@ -155,3 +161,77 @@ def test_ubl_of_an_invoice_in_review_is_409_and_of_another_tenant_404(cloud: Clo
     assert response["json"]["error"]["code"] == "NOT_EXPORTABLE"
     job_id = approved(cloud, "2026-11-25T10:00:00.000Z", currency="USD")
     assert ubl(job_id, caller=OTHER_TENANT)["statusCode"] == 404
+
+
+def _stored_export(cloud: Cloud, url: str) -> tuple[str, dict[str, list[str]], bytes]:
+    """The key a presigned export link names, its query, and the object's bytes."""
+    parsed = urllib.parse.urlsplit(url)
+    path = urllib.parse.unquote(parsed.path).lstrip("/")
+    key = path.removeprefix(f"{cloud.bucket}/")
+    body = cloud.client("s3").get_object(Bucket=cloud.bucket, Key=key)["Body"].read()
+    return key, urllib.parse.parse_qs(parsed.query), body
+
+
+def test_a_large_export_is_written_to_the_tenants_prefix_behind_a_short_lived_link(
+    cloud: Cloud,
+) -> None:
+    # Given three approved invoices of one day
+    ids = {approved(cloud, f"2026-11-25T1{n}:00:00.000Z", currency="USD") for n in range(3)}
+    # When the export is asked for as a link
+    response = export_file({"from": "2026-11-25", "to": "2026-11-26"})
+    # Then it was written as one CSV under the tenant's prefix, linked for 15 minutes
+    assert response["statusCode"] == 200
+    link = response["json"]
+    assert link["invoices"] == 3 and link["rows"] == 3 and link["next_cursor"] is None
+    assert link["format"] == "csv" and link["expires_at"].endswith("Z")
+    key, query, body = _stored_export(cloud, link["url"])
+    assert key.startswith("exports/acme/") and key.endswith(".csv")
+    assert query["X-Amz-Expires"] == ["900"]
+    assert query["response-content-disposition"][0].startswith("attachment")
+    written = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert {row["job_id"] for row in written} == ids
+    assert {row["currency"] for row in written} == {"USD"}
+    # and as JSON, the same object a page is
+    as_json = export_file({"from": "2026-11-25", "format": "json"})
+    _, _, json_body = _stored_export(cloud, as_json["json"]["url"])
+    assert {row["job_id"] for row in json.loads(json_body)["items"]} == ids
+
+
+def test_a_link_export_holds_only_the_callers_company(cloud: Cloud) -> None:
+    approved(cloud, "2026-11-26T10:00:00.000Z")
+    response = export_file({"from": "2026-11-26"}, caller=OTHER_TENANT)
+    assert response["statusCode"] == 200 and response["json"]["invoices"] == 0
+    key, _, body = _stored_export(cloud, response["json"]["url"])
+    assert not key.startswith("exports/acme/")
+    assert body.decode("utf-8").splitlines()[1:] == []
+
+
+def test_bad_link_export_queries_are_400(cloud: Cloud) -> None:
+    assert export_file({"format": "xlsx"})["statusCode"] == 400
+    assert export_file({"from": "2026-11-27", "to": "2026-11-27"})["statusCode"] == 400
+    assert export_file({"cursor": "%%%"})["statusCode"] == 400
+
+
+def test_a_link_export_short_of_time_stops_at_a_round_and_its_cursor_goes_on(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given more invoices of a day than one round reads, and a function almost out of time
+    ids = {approved(cloud, f"2026-11-24T10:{n:02d}:00.000Z") for n in range(5)}
+    monkeypatch.setattr(exports_logic, "LINK_CHUNK", 2)
+    monkeypatch.setattr(LambdaContext, "get_remaining_time_in_millis", lambda self: 5_000)
+    seen: set[str] = set()
+    cursor: str | None = None
+    files = 0
+    while True:
+        query = {"from": "2026-11-24", "to": "2026-11-25"} | ({"cursor": cursor} if cursor else {})
+        link = export_file(query)["json"]
+        _, _, body = _stored_export(cloud, link["url"])
+        written = {row["job_id"] for row in csv.DictReader(io.StringIO(body.decode("utf-8")))}
+        # Then each file holds one round, and the cursors together give every invoice once
+        assert link["invoices"] == len(written) <= 2 and not written & seen
+        seen |= written
+        files += 1
+        cursor = link["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ids and files >= 3

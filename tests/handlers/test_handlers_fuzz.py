@@ -123,3 +123,45 @@ def test_webhook_registrations_never_500(cloud: Cloud, body: Any) -> None:
 
     event = http_event("POST", "/webhooks", body=body)
     assert_client_answer(call(webhooks, event), "post", "/webhooks")
+
+
+settings_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "allow_self_approval": json_values,
+        "confidence_thresholds": json_values
+        | st.dictionaries(
+            st.sampled_from(["total_amount", "line_items", "nope", ""]),
+            json_values | st.floats(min_value=-10, max_value=110),
+            max_size=3,
+        ),
+        "expected_version": json_values,
+    },
+)
+invitation_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "email": json_values
+        | st.from_regex(r"[a-z.%+-]{1,8}@[a-z.-]{1,8}\.[a-z]{1,3}", fullmatch=True),
+        "role": json_values | st.sampled_from(["clerk", "reviewer", "admin", "owner"]),
+        "temporary_password": json_values | st.text(min_size=8, max_size=20),
+    },
+)
+
+
+@FUZZ
+@given(body=settings_like | json_values)
+def test_settings_never_500(cloud: Cloud, body: Any) -> None:
+    from services.api.handlers.admin import lambda_handler as admin
+
+    event = http_event("PUT", "/settings", body=body)
+    assert_client_answer(call(admin, event), "put", "/settings")
+
+
+@FUZZ
+@given(body=invitation_like | json_values)
+def test_invitations_never_500(cloud: Cloud, body: Any) -> None:
+    from services.api.handlers.admin import lambda_handler as admin
+
+    event = http_event("POST", "/users", body=body)
+    assert_client_answer(call(admin, event), "post", "/users")

@@ -60,6 +60,14 @@ class Stack:
         return f"vendors-{self.suffix}"
 
     @property
+    def settings_table(self) -> str:
+        return f"settings-{self.suffix}"
+
+    @property
+    def stats_table(self) -> str:
+        return f"stats-{self.suffix}"
+
+    @property
     def bucket(self) -> str:
         return f"raw-{self.suffix}"
 
@@ -88,6 +96,8 @@ def _deploy(stack: Stack) -> Stack:
     c("dynamodb").create_table(TableName=stack.jobs_table, **table_definition("jobs"))
     c("dynamodb").create_table(TableName=stack.audit_table, **table_definition("audit"))
     c("dynamodb").create_table(TableName=stack.vendors_table, **table_definition("vendors"))
+    c("dynamodb").create_table(TableName=stack.settings_table, **table_definition("settings"))
+    c("dynamodb").create_table(TableName=stack.stats_table, **table_definition("stats"))
     c("s3").create_bucket(Bucket=stack.bucket)
     stack.dlq_url = c("sqs").create_queue(QueueName=f"dlq-{stack.suffix}")["QueueUrl"]
     start_queue = c("sqs").create_queue(QueueName=f"ocr-start-{stack.suffix}")["QueueUrl"]
@@ -110,6 +120,8 @@ def _deploy(stack: Stack) -> Stack:
         "JOBS_TABLE": stack.jobs_table,
         "AUDIT_TABLE": stack.audit_table,
         "VENDORS_TABLE": stack.vendors_table,
+        "SETTINGS_TABLE": stack.settings_table,
+        "STATS_TABLE": stack.stats_table,
         "RAW_BUCKET": stack.bucket,
         "DLQ_URL": stack.dlq_url,
         "OCR_MODE": "document",

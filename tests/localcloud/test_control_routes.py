@@ -8,6 +8,7 @@ import pytest
 from werkzeug.test import Client
 
 from docuflow_tools.localcloud.control_routes import ControlRoutes
+from docuflow_tools.localcloud.eventbridge import PutEventsFaults
 from docuflow_tools.localcloud.textract_recordings import RecordingIndex
 from docuflow_tools.localcloud.textract_standin import TextractStandIn
 
@@ -25,6 +26,7 @@ def client() -> Client:
         health=lambda: {"status": "ok"},
         lambda_stats=lambda: {"f": {"invocations": 2}},
         textract=textract,
+        event_faults=PutEventsFaults(),
     )
     return Client(routes)
 

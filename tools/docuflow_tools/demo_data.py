@@ -24,7 +24,8 @@ import sys
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -54,8 +55,10 @@ from docuflow.vendors import (
 )
 from docuflow_tools.offline_ocr import analyze_document_bytes
 from docuflow_tools.samples import SyntheticInvoice, make_invoice, rasterize_pdf, render_pdf
+from services.api.config import StatsApiSettings
 from services.api.models import AuditEvent, Job, Vendor, VendorDetail, VendorInvoice
 from services.common.scoring import summary_of
+from services.common.stats import HISTOGRAM_BOUNDS, contribution
 from services.workflow.logic.failure import explain
 
 SCHEMA = "docuflow-demo/1"
@@ -232,6 +235,13 @@ class DemoVendor(_Model):
     """As GET /vendors/{vendor_id} returns it."""
 
 
+class DemoDay(_Model):
+    day: str
+    """A creation day (UTC) before the reference time."""
+    counters: dict[str, int]
+    """The stats table's day item (ADR 0035): what its invoices' final statuses added."""
+
+
 class DemoData(_Model):
     format: str
     generated: bool
@@ -241,6 +251,14 @@ class DemoData(_Model):
     jobs: list[DemoJob]
     uploads_read: list[str]
     vendors: list[DemoVendor]
+    reference_time: str
+    """The demo's "now": the jobs' times are before it; the dashboard re-bases it on today."""
+    history: list[DemoDay]
+    """GENERATED: `HISTORY_DAYS` days of the dashboard's roll-up before the jobs' own."""
+    histogram_bounds: list[int]
+    """The roll-up's duration buckets (`HISTOGRAM_BOUNDS`), for the demo's percentiles."""
+    ocr_prices: dict[str, str]
+    """USD per page by OCR mode: the API's default price settings."""
 
 
 class _VendorMemory:
@@ -404,9 +422,97 @@ def build(seed: int, out_dir: Path) -> DemoData:
         jobs=list(by_scene.values()),
         uploads_read=[by_scene[name].document for name in UPLOADS_READ],
         vendors=memory.vendors(),
+        reference_time=_iso(REFERENCE_TIME),
+        history=history(seed),
+        histogram_bounds=list(HISTOGRAM_BOUNDS),
+        ocr_prices=_ocr_prices(),
     )
     _write(out_dir, data, {document.file: read.data for document, read in reads.values()})
     return data
+
+
+HISTORY_DAYS = 90
+# Plausible shares for an AP team some weeks into automation: most invoices straight
+# through, a fifth reviewed. Only the shares are made up; the counters come from the
+# pipeline's own rules (services.common.stats.contribution) applied to each made-up job.
+_OUTCOMES = (
+    (JobStatus.COMPLETED, 0.74),
+    (JobStatus.APPROVED, 0.17),
+    (JobStatus.REJECTED, 0.05),
+    (JobStatus.FAILED, 0.04),
+)
+_HISTORY_REASONS = (
+    ("LOW_CONFIDENCE", 5),
+    ("MISSING_FIELD", 3),
+    ("TOTALS_MISMATCH", 2),
+    ("BANK_DETAILS_CHANGED", 1),
+    ("DUPLICATE_INVOICE", 1),
+    ("DATE_AMBIGUOUS", 1),
+)
+_HISTORY_CORRECTED = ("total_amount", "invoice_number", "due_date", "vendor_name", "tax_amount")
+_HISTORY_CURRENCIES = (("EUR", 6), ("USD", 3), ("GBP", 1))
+
+
+def _ocr_prices() -> dict[str, str]:
+    defaults = StatsApiSettings.model_fields
+    expense = Decimal(str(defaults["ocr_price_expense_page"].default))
+    document = Decimal(str(defaults["ocr_price_document_page"].default))
+    return {"expense": str(expense), "document": str(document), "both": str(expense + document)}
+
+
+def history(seed: int) -> list[DemoDay]:
+    """GENERATED history for the dashboard: made-up jobs of the `HISTORY_DAYS` days before
+    the reference day, each counted as the pipeline counts a final status."""
+    rng = random.Random(f"history-{seed}")  # noqa: S311 - synthetic demo data
+    first = REFERENCE_TIME.date() - timedelta(days=HISTORY_DAYS)
+    days = []
+    for offset in range(HISTORY_DAYS):
+        day = first + timedelta(days=offset)
+        weekend = day.weekday() >= 5
+        counters: dict[str, int] = {}
+        for number in range(rng.randint(0, 3) if weekend else rng.randint(14, 38)):
+            job = _history_job(rng, day, number)
+            result = ExtractionResult.model_validate(
+                {
+                    "document_type": "invoice",
+                    "pages": rng.choice((1, 1, 1, 2, 3)),
+                    "routing": {"status": "COMPLETED"},
+                }
+            )
+            for name, value in contribution(job, result).items():
+                counters[name] = counters.get(name, 0) + value
+        days.append(DemoDay(day=day.isoformat(), counters=counters))
+    return days
+
+
+def _history_job(rng: random.Random, day: date, number: int) -> JobItem:
+    created = datetime.combine(day, time(8), tzinfo=UTC) + timedelta(minutes=rng.randint(0, 600))
+    status = rng.choices([s for s, _ in _OUTCOMES], [w for _, w in _OUTCOMES])[0]
+    processed = created + timedelta(seconds=rng.lognormvariate(3.6, 0.5))
+    decided = processed + timedelta(hours=rng.lognormvariate(1.2, 1.0))
+    reviewed = status in (JobStatus.APPROVED, JobStatus.REJECTED)
+    einvoice = rng.random() < 0.15
+    currency = rng.choices([c for c, _ in _HISTORY_CURRENCIES], [w for _, w in _HISTORY_CURRENCIES])
+    codes = rng.choices([c for c, _ in _HISTORY_REASONS], [w for _, w in _HISTORY_REASONS], k=2)
+    corrected = rng.sample(_HISTORY_CORRECTED, k=rng.choice((0, 1, 1, 2))) if reviewed else []
+    return JobItem(
+        job_id=f"history-{day.isoformat()}-{number}",
+        status=status,
+        tenant_id=DEMO_TENANT,
+        uploaded_by="history",
+        created_at=_iso(created),
+        updated_at=_iso(decided if reviewed else processed),
+        status_changed_at=_iso(decided if reviewed else processed),
+        processed_at=None if status is JobStatus.FAILED else _iso(processed),
+        filename="history.pdf",
+        content_type="application/pdf",
+        s3_key="-",
+        routing_reasons=[{"code": code} for code in sorted(set(codes))] if reviewed else [],
+        corrections={name: FieldCorrection(before=None, after="-") for name in corrected},
+        summary={"currency": currency[0], "total_amount": f"{rng.lognormvariate(6.2, 1.0):.2f}"},
+        read_from="einvoice" if einvoice else "textract",
+        ocr_apis=[] if einvoice else ["document"],
+    )
 
 
 def _document(scene: Scene, read: _Read) -> DemoDocument:

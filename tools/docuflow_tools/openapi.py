@@ -56,6 +56,8 @@ TAGS = {
     "vendors": "The vendor memory: known vendors, their bank accounts and invoices.",
     "exports": "Invoices out for ERPs: CSV/JSON exports and UBL 2.1 e-invoices.",
     "webhooks": "Signed webhooks of the invoice events (admins): endpoints and delivery logs.",
+    "admin": "The company's administration (admins): settings and users.",
+    "stats": "The AP manager's figures: outcomes, timings, backlog, corrections and OCR cost.",
 }
 # Powertools documents its own answer to a failed validation (422, HTTPValidationError) on
 # every route, and a response-validation error schema; services/api/errors.py answers

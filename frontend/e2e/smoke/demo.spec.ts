@@ -146,6 +146,7 @@ test('the whole flow works in demo mode, accessibly, under the production CSP', 
   await expectNoSeriousA11yViolations(page, 'job result');
   await saveScreenshot(page, 'job-result');
 
+
   expect(problems, 'console errors (e.g. CSP violations)').toEqual([]);
 });
 
@@ -190,4 +191,45 @@ test('a scan is shown as an image, a long invoice page by page, a rejection need
     failed.document.result.routing.status,
     { timeout: 20_000 },
   );
+});
+
+test('an admin of the demo company manages its users and settings; others see no Settings', async ({ page }) => {
+  await page.goto('/');
+  const role = page.getByLabel('Demo role');
+  const main = page.getByRole('navigation', { name: 'Main' });
+  await expect(role).toHaveValue('reviewer');
+  await expect(main.getByRole('link', { name: 'Settings' })).toHaveCount(0);
+  // When the role switch makes the caller an admin, Settings is there
+  await role.selectOption('admin');
+  await main.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('table', { name: 'Users' })).toContainText('clerk@acme.test');
+  // Inviting a reviewer lists them, and saving a threshold makes version 1
+  await page.getByRole('form', { name: 'Invite a user' }).getByLabel('E-mail').fill('smoke.reviewer@acme.test');
+  await page.getByRole('form', { name: 'Invite a user' }).getByLabel('Role').selectOption('reviewer');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await expect(page.getByLabel('Role of smoke.reviewer@acme.test')).toHaveValue('reviewer');
+  await page.getByLabel('Threshold for Total amount').fill('95');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved (version 1).')).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'settings');
+});
+
+test('the dashboard shows the generated history with its charts, accessibly, and a figure leads to its list', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto('/');
+  await expect(page.getByLabel('Demo role')).toHaveValue('reviewer');
+  // The charts' library arrives with the route, under the production CSP
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  const received = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Invoices received' }) });
+  await expect(received.getByRole('link').first()).toHaveText(/^[1-9]\d*$/);
+  await expect(page.getByRole('figure', { name: 'Top review reasons' }).locator('svg').first()).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'dashboard');
+  await saveScreenshot(page, 'dashboard');
+  // "Completed automatically" opens the jobs list filtered to them
+  await received.getByRole('link', { name: /^\d+$/ }).nth(1).click();
+  await expect(page.getByLabel('Status')).toHaveValue('COMPLETED');
+  expect(problems, 'console errors (e.g. CSP violations)').toEqual([]);
 });

@@ -52,6 +52,7 @@ test('no screen scrolls sideways at 390 px, and none logs a console error', asyn
     `/review/${scene('approved').job_id}`,
     '/vendors',
     `/vendors/${vendor ?? ''}`,
+    '/dashboard',
     '/no-such-page',
   ];
   for (const path of screens) {

@@ -33,7 +33,9 @@ export function Layout() {
           <NavLink to={paths.jobs}>Jobs</NavLink>
           {canReview(session.role) && <NavLink to={paths.review}>Review queue</NavLink>}
           {canReview(session.role) && <NavLink to={paths.vendors}>Vendors</NavLink>}
+          {canReview(session.role) && <NavLink to={paths.dashboard}>Dashboard</NavLink>}
           {canAdminister(session.role) && <NavLink to={paths.webhooks}>Webhooks</NavLink>}
+          {canAdminister(session.role) && <NavLink to={paths.settings}>Settings</NavLink>}
         </nav>
         <UserMenu />
       </header>

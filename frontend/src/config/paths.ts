@@ -8,4 +8,6 @@ export const paths = {
   vendors: '/vendors',
   vendor: (vendorId: string) => `/vendors/${encodeURIComponent(vendorId)}`,
   webhooks: '/webhooks',
+  settings: '/settings',
+  dashboard: '/dashboard',
 } as const;

@@ -19,7 +19,7 @@ export class ApiError extends Error {
 type Query = Record<string, string | number | undefined | null>;
 
 interface RequestOptions<S extends z.ZodType> {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Query;
   body?: unknown;
   schema: S;
@@ -101,6 +101,8 @@ export const api = {
     request(path, { schema, query, signal }),
   post: <S extends z.ZodType>(path: string, body: unknown, schema: S, signal?: AbortSignal) =>
     request(path, { method: 'POST', body, schema, signal }),
+  put: <S extends z.ZodType>(path: string, body: unknown, schema: S) => request(path, { method: 'PUT', body, schema }),
+  patch: <S extends z.ZodType>(path: string, body: unknown, schema: S) => request(path, { method: 'PATCH', body, schema }),
   delete: <S extends z.ZodType>(path: string, schema: S) => request(path, { method: 'DELETE', schema }),
   /** A document that is not JSON (a CSV export), as a Blob, with the same auth and errors. */
   download: async (path: string, query?: Query): Promise<Blob> => {

@@ -22,9 +22,15 @@ import {
   type ReviewDetail,
   type UploadCreated,
   type Webhook,
+  type TenantSettings,
+  type User,
+  inviteUserSchema,
+  settingsUpdateSchema,
+  userChangeSchema,
 } from '@/types/api';
 import { FIELD_NAMES, MONEY_FIELDS } from '@/types/domain';
 import type { DemoData, DemoDocument } from './demo-data';
+import { demoStats } from './demo-stats';
 
 /** How long each step takes in the demo, in ms. */
 export const DEMO_TIMING = { autoStart: 800, ocr: 1200, parse: 1600 };
@@ -403,6 +409,28 @@ export class DemoApi {
     );
   }
 
+  /** GET /stats: the GENERATED roll-up and the demo's queue (./demo-stats.ts). */
+  stats(params: URLSearchParams): Answer {
+    if (this.caller().role === 'clerk') return forbidden();
+    this.state.entries.forEach((entry) => this.advance(entry));
+    const day = (name: string) => {
+      const raw = params.get(name);
+      if (raw === null) return { ok: true as const, value: null };
+      const valid = /^\d{4}-\d{2}-\d{2}$/.test(raw) && iso(Date.parse(raw)).startsWith(raw);
+      return valid ? { ok: true as const, value: raw } : { ok: false as const, name, raw };
+    };
+    const from = day('from');
+    const to = day('to');
+    if (!from.ok) return error(400, 'VALIDATION_ERROR', `from: ${from.raw} is not a calendar date (YYYY-MM-DD).`);
+    if (!to.ok) return error(400, 'VALIDATION_ERROR', `to: ${to.raw} is not a calendar date (YYYY-MM-DD).`);
+    const end = to.value ?? iso(Date.parse(iso(this.now()).slice(0, 10)) + 86_400_000).slice(0, 10);
+    const first = from.value ?? iso(Date.parse(end) - 30 * 86_400_000).slice(0, 10);
+    if (end <= first) return error(400, 'VALIDATION_ERROR', 'to: must be after from (to is not included).');
+    if (Date.parse(end) - Date.parse(first) > 366 * 86_400_000) return error(400, 'VALIDATION_ERROR', 'from, to: at most 366 days at a time.');
+    const jobs = this.state.entries.map((entry) => entry.job);
+    return { status: 200, body: demoStats(this.data, jobs, { from: first, to: end }, this.now()) };
+  }
+
   /**
    * GET /vendors: the tenant's vendor memory as the data generator's run of the pipeline's
    * rules left it. Decisions made in the demo do not add to it.
@@ -580,8 +608,11 @@ export class DemoApi {
     if (!entry) return notFound(jobId);
     if (this.caller().role === 'clerk') return forbidden();
     const { decision, reason, expected_version: expected } = parsed.data;
-    // The demo company allows deciding on one's own uploads (SELF_APPROVAL_TENANTS).
+    // The demo company allows deciding on one's own uploads until its admin says otherwise.
     const reviewer = this.caller().email;
+    if (!this.settings.allow_self_approval && entry.job.uploaded_by === reviewer) {
+      return error(403, 'SELF_APPROVAL', 'You uploaded this document: another reviewer must decide on it.');
+    }
     const target = decision === 'APPROVE' ? 'APPROVED' : 'REJECTED';
     if (entry.job.status !== 'NEEDS_REVIEW') {
       return error(409, 'INVALID_TRANSITION', `A job in status ${entry.job.status} cannot move to ${target}.`);
@@ -654,6 +685,110 @@ export class DemoApi {
   /** The demo's webhooks live in memory: a receiver cannot be reached from a browser
    * anyway, so every approval or rejection is logged as delivered at once. */
   private readonly webhooks: { webhook: Webhook; deliveries: Delivery[] }[] = [];
+
+  // ------------------------------------------------------------ administration (ADR 0033)
+
+  /** The demo company's settings and users, in memory (services/api/logic/admin.py). */
+  private settings: TenantSettings = {
+    tenant: DEMO_TENANT,
+    allow_self_approval: true,
+    confidence_thresholds: {},
+    default_confidence_threshold: 80,
+    default_field_thresholds: {},
+    threshold_fields: [...FIELD_NAMES, 'line_items'],
+    version: 0,
+    updated_at: null,
+    updated_by: null,
+  };
+
+  private readonly users: User[] = (['clerk', 'reviewer', 'admin'] as const).map((role) => ({
+    username: `${role}@${DEMO_TENANT}.test`,
+    email: `${role}@${DEMO_TENANT}.test`,
+    role,
+    enabled: true,
+    status: 'CONFIRMED',
+    created_at: '2026-11-01T09:00:00.000Z',
+  }));
+
+  private readonly adminAudit: AuditEvent[] = [];
+
+  private recordAdmin(event: AuditEvent['event'], details: Record<string, unknown>, before: Record<string, unknown>, after: Record<string, unknown>): void {
+    this.adminAudit.unshift({ event, actor: this.caller().email, at: iso(this.now()), details, before, after });
+  }
+
+  /** GET /settings */
+  getSettings(): Answer {
+    return this.adminOnly() ?? { status: 200, body: this.settings };
+  }
+
+  /** PUT /settings */
+  putSettings(body: unknown): Answer {
+    const refused = this.adminOnly();
+    if (refused) return refused;
+    const parsed = settingsUpdateSchema.safeParse(body);
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    const unknown = Object.keys(parsed.data.confidence_thresholds).filter((name) => !this.settings.threshold_fields.includes(name));
+    if (unknown.length) return error(400, 'VALIDATION_ERROR', `confidence_thresholds: no such field: ${unknown.join(', ')}`);
+    const expected = parsed.data.expected_version ?? this.settings.version;
+    if (expected !== this.settings.version) {
+      return error(409, 'CONCURRENT_UPDATE', `The settings changed since they were read (version ${expected}); reload them and try again.`);
+    }
+    const before = { allow_self_approval: this.settings.allow_self_approval, confidence_thresholds: this.settings.confidence_thresholds };
+    const after = { allow_self_approval: parsed.data.allow_self_approval, confidence_thresholds: parsed.data.confidence_thresholds };
+    this.settings = {
+      ...this.settings,
+      ...after,
+      version: this.settings.version + 1,
+      updated_at: iso(this.now()),
+      updated_by: this.caller().email,
+    };
+    this.recordAdmin('settings_changed', { version: this.settings.version }, before, after);
+    return { status: 200, body: this.settings };
+  }
+
+  /** GET /settings/audit */
+  settingsAudit(): Answer {
+    return this.adminOnly() ?? { status: 200, body: { items: this.adminAudit } };
+  }
+
+  /** GET /users */
+  listUsers(): Answer {
+    return this.adminOnly() ?? { status: 200, body: { items: [...this.users].sort((a, b) => a.email.localeCompare(b.email)) } };
+  }
+
+  /** POST /users */
+  inviteUser(body: unknown): Answer {
+    const refused = this.adminOnly();
+    if (refused) return refused;
+    const parsed = inviteUserSchema.safeParse(body);
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    const email = parsed.data.email.toLowerCase();
+    if (this.users.some((u) => u.email === email)) return error(409, 'USER_EXISTS', `A user with the e-mail address ${email} exists already.`);
+    const user: User = { username: email, email, role: parsed.data.role, enabled: true, status: 'FORCE_CHANGE_PASSWORD', created_at: iso(this.now()) };
+    this.users.push(user);
+    this.recordAdmin('user_invited', { username: email, email }, {}, { group: `${parsed.data.role}s`, enabled: true });
+    return { status: 201, body: user };
+  }
+
+  /** PATCH /users/{username} */
+  changeUser(username: string, body: unknown): Answer {
+    const refused = this.adminOnly();
+    if (refused) return refused;
+    const parsed = userChangeSchema.safeParse(body);
+    if (!parsed.success) return error(400, 'VALIDATION_ERROR', issues(parsed.error));
+    const index = this.users.findIndex((u) => u.username === username);
+    const user = this.users[index];
+    if (!user) return error(404, 'USER_NOT_FOUND', `No user '${username}' in your company.`);
+    const changed: User = { ...user, role: parsed.data.role ?? user.role, enabled: parsed.data.enabled ?? user.enabled };
+    const losesAdmin = user.role === 'admin' && (changed.role !== 'admin' || !changed.enabled);
+    const otherAdmin = this.users.some((u) => u.username !== username && u.role === 'admin' && u.enabled);
+    if (user.email === this.caller().email && losesAdmin && !otherAdmin) {
+      return error(409, 'LAST_ADMIN', 'You are the only enabled admin of your company: make someone else an admin before you give up the role or disable yourself.');
+    }
+    this.users[index] = changed;
+    this.recordAdmin('user_changed', { username, email: user.email }, { role: user.role, enabled: user.enabled }, { role: changed.role, enabled: changed.enabled });
+    return { status: 200, body: changed };
+  }
 
   private adminOnly(): Answer | null {
     return this.caller().role === 'admin' ? null : error(403, 'FORBIDDEN', 'This needs the admin role.');

@@ -41,6 +41,14 @@ export const demoDataSchema = z.object({
   uploads_read: z.array(z.string()).min(1),
   /** The vendor memory the seeded jobs left, per tenant (the clerk, until sign-in). */
   vendors: z.array(z.object({ tenant_id: z.string(), detail: vendorDetailSchema })),
+  /** The demo's "now" (the jobs' times are before it). */
+  reference_time: z.iso.datetime(),
+  /** GENERATED: the dashboard's daily roll-up before the jobs' own days (ADR 0035). */
+  history: z.array(z.object({ day: z.iso.date(), counters: z.record(z.string(), z.number().int()) })),
+  /** The roll-up's duration buckets (seconds), as services/common/stats.py has them. */
+  histogram_bounds: z.array(z.number().int().positive()).min(1),
+  /** USD per page by OCR mode (the API's default price settings). */
+  ocr_prices: z.record(z.string(), z.string()),
 });
 export type DemoData = z.infer<typeof demoDataSchema>;
 export type DemoDocument = DemoData['documents'][number];

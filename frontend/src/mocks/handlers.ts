@@ -35,6 +35,7 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.get(at('/jobs/:jobId'), ({ params }) => json(demo.getJob(String(params.jobId)))),
     http.get(at('/jobs/:jobId/result'), ({ params }) => json(demo.result(String(params.jobId)))),
     http.get(at('/jobs/:jobId/audit'), ({ params }) => json(demo.auditTrail(String(params.jobId)))),
+    http.get(at('/stats'), ({ request }) => json(demo.stats(new URL(request.url).searchParams))),
     http.get(at('/vendors'), () => json(demo.listVendors())),
     http.get(at('/vendors/:vendorId'), ({ params }) =>
       json(demo.getVendor(String(params.vendorId))),
@@ -57,6 +58,14 @@ export function demoHandlers(baseUrl: string, demo: DemoApi): HttpHandler[] {
     http.get(at('/webhooks/:webhookId/deliveries'), ({ params }) => json(demo.webhookDeliveries(String(params.webhookId)))),
     http.post(at('/webhooks/:webhookId/deliveries/:eventId/retry'), ({ params }) =>
       json(demo.retryDelivery(String(params.webhookId), String(params.eventId))),
+    ),
+    http.get(at('/settings'), () => json(demo.getSettings())),
+    http.put(at('/settings'), async ({ request }) => json(demo.putSettings(await bodyOf(request)))),
+    http.get(at('/settings/audit'), () => json(demo.settingsAudit())),
+    http.get(at('/users'), () => json(demo.listUsers())),
+    http.post(at('/users'), async ({ request }) => json(demo.inviteUser(await bodyOf(request)))),
+    http.patch(at('/users/:username'), async ({ request, params }) =>
+      json(demo.changeUser(String(params.username), await bodyOf(request))),
     ),
     http.get(at('/exports'), ({ request }) =>
       new HttpResponse(demo.exportCsv(new URL(request.url).searchParams), {

@@ -4,15 +4,16 @@
  */
 import { setupServer } from 'msw/node';
 import { configureApi } from '@/lib/api-client';
-import { DemoApi } from '@/mocks/demo-api';
+import { DemoApi, type DemoCaller } from '@/mocks/demo-api';
 import { demoHandlers } from '@/mocks/handlers';
 import { demoData } from './demo-data';
 import { TEST_API } from './render';
 
 export const TEST_DATA_URL = 'http://web.test/demo/';
 
-export function createTestApi(now: () => number = Date.now) {
-  const fresh = () => demoHandlers(TEST_API, new DemoApi(demoData(), { baseUrl: TEST_API, dataUrl: TEST_DATA_URL, now }));
+/** `caller`: who the demo back end answers (its role switch); a reviewer by default. */
+export function createTestApi(now: () => number = Date.now, caller?: () => DemoCaller) {
+  const fresh = () => demoHandlers(TEST_API, new DemoApi(demoData(), { baseUrl: TEST_API, dataUrl: TEST_DATA_URL, now, caller }));
   const server = setupServer(...fresh());
   configureApi(TEST_API);
   /** Drops test-specific handlers and starts the demo back end afresh (for afterEach). */

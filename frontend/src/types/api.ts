@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import {
+  zStats,
   zAuditEvent,
   zAuditTrail,
   zBoundingBox,
@@ -37,7 +38,29 @@ import {
   zWebhookCreated,
   zWebhookList,
   zWebhookSecret,
+  zInviteUser,
+  zSettingsAudit,
+  zSettingsUpdate,
+  zTenantSettings,
+  zUser,
+  zUserChange,
+  zUserList,
 } from './generated/zod.gen';
+
+export const tenantSettingsSchema = zTenantSettings;
+export const settingsUpdateSchema = zSettingsUpdate;
+export const settingsAuditSchema = zSettingsAudit;
+export const userSchema = zUser;
+export const userListSchema = zUserList;
+export const inviteUserSchema = zInviteUser;
+export const userChangeSchema = zUserChange;
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+export type SettingsAudit = z.infer<typeof settingsAuditSchema>;
+export type User = z.infer<typeof userSchema>;
+export type UserList = z.infer<typeof userListSchema>;
+export type InviteUser = z.infer<typeof inviteUserSchema>;
+export type UserChange = z.infer<typeof userChangeSchema>;
 
 export const webhookSchema = zWebhook;
 export const webhookListSchema = zWebhookList;
@@ -95,3 +118,6 @@ export type VendorPage = z.infer<typeof vendorPageSchema>;
 export type VendorDetail = z.infer<typeof vendorDetailSchema>;
 
 export const JOB_STATUSES = jobStatusSchema.options;
+
+export const statsSchema = zStats;
+export type Stats = z.infer<typeof statsSchema>;

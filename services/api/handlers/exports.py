@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from datetime import date
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -18,13 +18,14 @@ from pydantic.json_schema import SkipJsonSchema
 from docuflow.domain.errors import JobNotFound, ResultNotReady, ValidationFailed
 from docuflow.domain.status import JobStatus
 from docuflow.observability import logger, metrics, tracer
+from services.api.config import get_export_settings
 from services.api.dependencies import storage
 from services.api.errors import AUTH_ERRORS, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
 from services.api.logic import exports
-from services.api.models import Cursor, JobId, QueryDate
-from services.api.models_integrations import ExportPage
+from services.api.models import Cursor, JobId, QueryDate, query_day
+from services.api.models_integrations import ExportLink, ExportPage
 from services.api.pagination import decode_cursor, encode_cursor
 from services.common.errors import NotExportable
 from services.common.wiring import Provider
@@ -60,17 +61,6 @@ def _ubl_responses() -> dict[int, Any]:
     return documented
 
 
-def _day(text: str | None, name: str) -> date | None:
-    """A `YYYY-MM-DD` query value as a date (pydantic's own date type would also take a
-    number such as `0` as a Unix time); a day the calendar has not is a 400."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{name}: {text} is not a calendar date (YYYY-MM-DD).") from None
-
-
 @router.get(
     "/exports",
     operation_id="exportInvoices",
@@ -79,7 +69,8 @@ def _day(text: str | None, name: str) -> date | None:
         "One row per invoice (`lines=true`: per line item) with the reviewer's corrections "
         "applied; the columns are listed in docs/integrations.md and only ever added to. "
         "`from` and `to` (ISO dates, `to` not included) select by the job's creation day. "
-        "Pages of at most `limit` invoices; follow `next_cursor` / X-Next-Cursor."
+        "Pages of at most `limit` invoices; follow `next_cursor` / X-Next-Cursor. "
+        "For a large range, GET /exports/file writes up to 2000 invoices to one file."
     ),
     responses=_export_responses(),
 )
@@ -94,10 +85,7 @@ def export_invoices(  # Powertools passes every parameter by name
     cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
 ) -> Response[str]:
     caller = require(router.current_event, Role.CLERK)
-    start, end = _day(created_from, "from"), _day(created_to, "to")
-    if start and end and end <= start:
-        raise ValidationFailed("to: must be after from (to is not included).")
-    query = exports.ExportQuery(status=status, created_from=start, created_to=end)
+    query = _query(status, created_from, created_to)
     page = exports.page_of_jobs(
         storage(), caller.tenant, query, limit=limit, start_key=decode_cursor(cursor)
     )
@@ -120,6 +108,66 @@ def export_invoices(  # Powertools passes every parameter by name
         )
     return Response(
         status_code=200, content_type=CSV, body=exports.to_csv(columns, rows), headers=headers
+    )
+
+
+def _query(
+    status: JobStatus | None, created_from: str | None, created_to: str | None
+) -> exports.ExportQuery:
+    start, end = query_day(created_from, "from"), query_day(created_to, "to")
+    if start and end and end <= start:
+        raise ValidationFailed("to: must be after from (to is not included).")
+    return exports.ExportQuery(status=status, created_from=start, created_to=end)
+
+
+@router.get(
+    "/exports/file",
+    operation_id="exportInvoicesFile",
+    summary="The same export as one file in S3, behind a short-lived link",
+    description=(
+        "For ranges too large to page through: up to 2000 invoices (their rows, or line "
+        "items with `lines=true`) are written as one CSV or JSON file (the JSON is the "
+        "object a page of GET /exports is) under the company's prefix of the bucket; the "
+        "answer holds a presigned link to it, valid for minutes (the file is deleted after "
+        "a day), and `next_cursor` when more invoices follow. The file holds fewer when "
+        "reading them would outlast the request; the cursor goes on from there."
+    ),
+    responses=responses((200, "Where to download the export."), ValidationFailed, *AUTH_ERRORS),
+)
+def export_invoices_file(  # Powertools passes every parameter by name
+    *,
+    format: Annotated[Literal["csv", "json"], Query()] = "csv",
+    status: Annotated[JobStatus | SkipJsonSchema[None], Query()] = None,
+    created_from: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="from")] = None,
+    created_to: Annotated[QueryDate | SkipJsonSchema[None], Query(alias="to")] = None,
+    lines: Annotated[bool, Query()] = False,
+    cursor: Annotated[Cursor | SkipJsonSchema[None], Query()] = None,
+) -> ExportLink:
+    caller = require(router.current_event, Role.CLERK)
+    query = _query(status, created_from, created_to)
+    now = datetime.now(UTC)
+    ttl = get_export_settings().export_url_ttl_seconds
+    written = exports.write_export(
+        storage(),
+        caller.tenant,
+        query,
+        fmt=format,
+        lines=lines,
+        start_key=decode_cursor(cursor),
+        now=now,
+        seconds_left=lambda: router.lambda_context.get_remaining_time_in_millis() / 1000,
+    )
+    url = storage().documents.presign_get(written.key, ttl, content_type=written.media_type)
+    logger.info(
+        "Export written", extra={"key": written.key, "rows": written.rows, "format": format}
+    )
+    return ExportLink(
+        url=url,
+        expires_at=exports.link_expiry(now, ttl),
+        format=format,
+        invoices=written.invoices,
+        rows=written.rows,
+        next_cursor=encode_cursor(written.last_key),
     )
 
 

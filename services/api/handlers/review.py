@@ -20,7 +20,7 @@ from docuflow.domain.errors import (
 )
 from docuflow.observability import logger, metrics, tracer
 from services.api.config import get_review_settings
-from services.api.dependencies import announcer, storage, vendors
+from services.api.dependencies import announcer, storage, tenant_scoring, vendors
 from services.api.errors import AUTH_ERRORS, UnsupportedRequestBody, responses
 from services.api.http import build_resolver
 from services.api.identity import Role, require
@@ -170,7 +170,7 @@ def rescore_review_job(
         job_id,
         corrected_fields=request.corrected_fields,
         corrected_line_items=_lines(request),
-        settings=get_review_settings().scoring(),
+        settings=tenant_scoring().for_tenant(caller.tenant),
     )
     return Rescored(
         checks=rescore.result.checks, routing=rescore.result.routing, blocking=rescore.blocking
@@ -214,6 +214,8 @@ def decide_review_job(
     job_id: Annotated[JobId, Path()], request: Annotated[DecisionRequest, Body()]
 ) -> Job:
     caller = require(router.current_event, Role.REVIEWER)
+    scoring = tenant_scoring()
+    tenant = scoring.tenants.get(caller.tenant)
     job = review.decide(
         storage(),
         vendors(),
@@ -222,7 +224,7 @@ def decide_review_job(
             user_id=caller.user_id,
             name=caller.email,
             tenant=caller.tenant,
-            may_self_approve=caller.tenant in get_review_settings().self_approval_tenants,
+            may_self_approve=tenant.allow_self_approval,
         ),
         decision=request.decision,
         corrected_fields=request.corrected_fields,
@@ -230,7 +232,7 @@ def decide_review_job(
         reason=request.reason,
         override_reason=request.override_reason,
         expected_version=request.expected_version,
-        settings=get_review_settings().scoring(),
+        settings=scoring.of(tenant),
     )
     metrics.add_metric(name=f"Jobs{job.status.value.title()}", unit=MetricUnit.Count, value=1)
     review.announce_decision(announcer(), job)

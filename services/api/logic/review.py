@@ -545,8 +545,9 @@ def _decision_records(
 
 def announce_decision(ports: Announcer, job: JobItem) -> None:
     """Put the decision's event on the bus. The decision is written whatever happens
-    here: a bus that refuses leaves the event owed on the job (`pending_event_version`)
-    and is logged as an error, never turned into a failed request (ADR 0027)."""
+    here: a bus (or a roll-up table, ADR 0035) that refuses leaves the event owed on the
+    job (`pending_event_version`) and is logged as an error, never turned into a failed
+    request (ADR 0027)."""
     try:
         announce(ports, job)
     except EventNotPut:

@@ -8,8 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
-from services.workflow.config import get_parse_settings
-from services.workflow.dependencies import routing_announcer, storage, vendors
+from services.workflow.dependencies import routing_announcer, scoring, storage, vendors
 from services.workflow.logic.scoring import parse_and_score
 from services.workflow.models import ParseInput
 
@@ -19,13 +18,11 @@ from services.workflow.models import ParseInput
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = ParseInput.model_validate(event)
-    settings = get_parse_settings()
-    scoring = settings.scoring()
     outcome = parse_and_score(
         storage(),
         vendors(),
         routing_announcer(),
-        scoring,
+        scoring(),
         job_id=state.job_id,
         keys=state.stored.keys,
     )

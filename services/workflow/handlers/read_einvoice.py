@@ -8,8 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
-from services.workflow.config import get_parse_settings
-from services.workflow.dependencies import routing_announcer, storage, vendors
+from services.workflow.dependencies import routing_announcer, scoring, storage, vendors
 from services.workflow.logic.scoring import read_einvoice
 from services.workflow.models import PipelineState
 
@@ -19,10 +18,8 @@ from services.workflow.models import PipelineState
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = PipelineState.model_validate(event)
-    settings = get_parse_settings()
-    scoring = settings.scoring()
     outcome = read_einvoice(
-        storage(), vendors(), routing_announcer(), scoring, job_id=state.job_id, key=state.key
+        storage(), vendors(), routing_announcer(), scoring(), job_id=state.job_id, key=state.key
     )
     name = "JobsCompleted" if outcome.status == "COMPLETED" else "JobsSentToReview"
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)

@@ -23,6 +23,7 @@ from docuflow.observability import logger, set_job_id
 from services.common.adapters import Storage
 from services.common.events import Announcer, announce
 from services.common.scoring import score_with_duplicates, summary_of
+from services.common.tenant_settings import TenantScoring
 from services.common.vendor_memory import remember_invoice, with_hints, with_history
 from services.workflow.models import ParseOutcome
 
@@ -149,19 +150,20 @@ def parse_and_score(
     storage: Storage,
     vendors: VendorRepository,
     events: Announcer,
-    settings: ScoringSettings,
+    thresholds: TenantScoring,
     *,
     job_id: str,
     keys: list[str],
 ) -> ParseOutcome:
-    """Parse the stored pages, write results/{job_id}.json and route the job."""
+    """Parse the stored pages, write results/{job_id}.json and route the job with its
+    tenant's thresholds."""
     set_job_id(job_id)
     job = storage.jobs.get(job_id)
     done = _already_routed(storage, vendors, events, job)
     if done is not None:
         return done
     pages = [storage.documents.get_json(key) for key in keys]
-    result = score(storage, vendors, job, pages, settings)
+    result = score(storage, vendors, job, pages, thresholds.for_tenant(job.tenant_id))
     return _store_and_route(
         storage,
         vendors,
@@ -178,7 +180,7 @@ def read_einvoice(
     storage: Storage,
     vendors: VendorRepository,
     events: Announcer,
-    settings: ScoringSettings,
+    thresholds: TenantScoring,
     *,
     job_id: str,
     key: str,
@@ -191,6 +193,7 @@ def read_einvoice(
     if done is not None:
         return done
     reading = einvoice.read(storage.documents.read(key))
+    settings = thresholds.for_tenant(job.tenant_id)
     result = score_with_duplicates(
         storage,
         lambda duplicates: einvoice.result(reading, settings, duplicates),

@@ -32,8 +32,18 @@ AUDIT_EVENTS = frozenset(
         "rejected",
         "failed",
         "retried",
+        # A tenant's administration (ADR 0033), kept under `tenant_audit_key(tenant)`.
+        "settings_changed",
+        "user_invited",
+        "user_changed",
     }
 )
+
+
+def tenant_audit_key(tenant: str) -> str:
+    """The partition of a tenant's own events (settings and users), apart from any job's:
+    job ids never contain `#`."""
+    return f"tenant#{tenant}"
 
 
 class AuditRepository:

@@ -14,7 +14,9 @@ import boto3
 from botocore.config import Config
 
 if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient, DynamoDBServiceResource
+    from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
@@ -34,6 +36,20 @@ def dynamodb_client() -> DynamoDBClient:
     # A plain client, not the resource's `meta.client`: boto3 hooks that one to
     # serialize every attribute value itself, so typed values would be wrapped twice.
     return boto3.client("dynamodb", config=_RETRIES)
+
+
+class TableWithTransactions:
+    """A repository over one table that also writes transactions: `client` (a plain
+    low-level client) defaults to the shared `dynamodb_client()`, created on first use."""
+
+    def __init__(self, table: Table, client: DynamoDBClient | None = None) -> None:
+        self._table = table
+        self._client = client
+
+    def _low_level(self) -> DynamoDBClient:
+        if self._client is None:
+            self._client = dynamodb_client()
+        return self._client
 
 
 @cache
@@ -66,7 +82,21 @@ def textract() -> TextractClient:
     )
 
 
+@cache
+def cognito_idp() -> CognitoIdentityProviderClient:
+    return boto3.client("cognito-idp", config=_RETRIES)
+
+
 def reset_clients() -> None:
     """Forget every cached client (tests, or after the endpoint settings change)."""
-    for factory in (dynamodb, dynamodb_client, events, s3, sqs, stepfunctions, textract):
+    for factory in (
+        cognito_idp,
+        dynamodb,
+        dynamodb_client,
+        events,
+        s3,
+        sqs,
+        stepfunctions,
+        textract,
+    ):
         factory.cache_clear()

@@ -44,6 +44,12 @@ def result_key(job_id: str) -> str:
     return f"results/{job_id}.json"
 
 
+def export_key(tenant_id: str, day: str, export_id: str, extension: str) -> str:
+    """An export written for a link (ADR 0029): under its tenant, expired after a day by
+    the bucket's lifecycle (infra/storage.tf)."""
+    return f"exports/{tenant_id}/{day}/{export_id}.{extension}"
+
+
 def _is_missing(exc: ClientError) -> bool:
     return str(exc.response.get("Error", {}).get("Code", "")) in _MISSING
 
@@ -142,6 +148,9 @@ class DocumentStore:
     def delete(self, key: str) -> None:
         """Delete an object (absent already: nothing to do)."""
         self._s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def put(self, key: str, body: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
 
     def put_json(self, key: str, document: Any) -> None:
         body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()

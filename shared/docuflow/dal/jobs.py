@@ -12,6 +12,8 @@ A write of a final status (COMPLETED, APPROVED, REJECTED, FAILED) also sets
 owed from that moment, whatever happens to the writer next. `clear_pending_event` removes
 it once the event is on the bus (`services.common.events.announce`), so a retried step that
 finds it still set announces again, and one that finds it gone does not (ADR 0027).
+`owed_events` reads the sparse index of that marker, for the sweep that puts what a writer
+could not (ADR 0034).
 """
 
 from __future__ import annotations
@@ -35,8 +37,6 @@ from docuflow.domain.errors import (
 from docuflow.domain.status import FINAL_STATUSES, JobStatus, ensure_transition, status_timestamps
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 TENANT_INDEX = "tenant_id-created_at-index"
@@ -46,6 +46,9 @@ REVIEW_INDEX = "review_tenant-created_at-index"
 REVIEW_KEY = "review_tenant"
 FILE_SHA256_INDEX = "file_sha256-index"
 INVOICE_KEY_INDEX = "invoice_key-index"
+# Sparse: only a job whose final-status event is not yet on the bus carries the marker.
+OUTBOX_INDEX = "pending_event_version-index"
+OUTBOX_KEY = "pending_event_version"
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 _TRANSACTION_CANCELED = "TransactionCanceledException"
@@ -75,19 +78,8 @@ def _page_key(index: str, job: JobItem) -> dict[str, str]:
     return {name: str(values[name]) for name in sorted(_PAGE_KEYS[index])}
 
 
-class JobRepository:
+class JobRepository(clients.TableWithTransactions):
     """Reads and conditional writes of the jobs table."""
-
-    def __init__(self, table: Table, client: DynamoDBClient | None = None) -> None:
-        """`client` (a plain low-level client, for transactions) defaults to the shared
-        `clients.dynamodb_client()`, created on first use."""
-        self._table = table
-        self._client = client
-
-    def _low_level(self) -> DynamoDBClient:
-        if self._client is None:
-            self._client = clients.dynamodb_client()
-        return self._client
 
     def create(self, job: JobItem) -> None:
         """Write a new job; fails with ConcurrentUpdate if the id is taken."""
@@ -220,8 +212,8 @@ class JobRepository:
         try:
             self._table.update_item(
                 Key={"job_id": job_id},
-                UpdateExpression="REMOVE pending_event_version",
-                ConditionExpression="pending_event_version = :version",
+                UpdateExpression=f"REMOVE {OUTBOX_KEY}",
+                ConditionExpression=f"{OUTBOX_KEY} = :version",
                 ExpressionAttributeValues={":version": version},
             )
         except ClientError as exc:
@@ -229,6 +221,25 @@ class JobRepository:
                 return False
             raise
         return True
+
+    def owed_events(self) -> list[tuple[str, int]]:
+        """(job id, version) of every job whose final-status event is still owed.
+
+        A Scan of the sparse outbox index: it holds only the jobs that carry the marker
+        (normally none, or the few whose writer is putting the event right now), so the
+        Scan reads exactly those. The index is eventually consistent: read the job itself
+        before acting on an entry.
+        """
+        owed: list[tuple[str, int]] = []
+        kwargs: dict[str, Any] = {"IndexName": OUTBOX_INDEX}
+        while True:
+            response = self._table.scan(**kwargs)
+            for item in response.get("Items", []):
+                owed.append((str(item["job_id"]), int(str(item[OUTBOX_KEY]))))
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return owed
+            kwargs["ExclusiveStartKey"] = last
 
     def record_ocr_status(self, job_id: str, textract_job_id: str, status: str) -> JobItem | None:
         """Note what Textract reported for one of the job's OCR jobs.
@@ -342,7 +353,7 @@ class JobRepository:
         if target in FINAL_STATUSES:
             # The outbox marker: the version this very write makes (DynamoDB evaluates
             # every operand of SET against the item before the update).
-            derived["pending_event_version"] = "#version + :one"
+            derived[OUTBOX_KEY] = "#version + :one"
         return self._update_request(
             job_id, fields, remove_fields, condition, values, derived=derived
         )

@@ -26,8 +26,6 @@ from docuflow.domain.errors import ConcurrentUpdate, ValidationFailed, VendorNot
 from docuflow.vendors import InvoiceSeen, VendorProfile, aliases, normalized_name
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _TRANSACTION_CANCELED = "TransactionCanceledException"
@@ -50,17 +48,8 @@ def _condition_failed(exc: ClientError, index: int) -> bool:
     return index < len(reasons) and reasons[index].get("Code") == _ITEM_CONDITION_FAILED
 
 
-class VendorRepository:
+class VendorRepository(clients.TableWithTransactions):
     """Reads and conditional writes of the vendors table, always within one tenant."""
-
-    def __init__(self, table: Table, client: DynamoDBClient | None = None) -> None:
-        self._table = table
-        self._client = client
-
-    def _low_level(self) -> DynamoDBClient:
-        if self._client is None:
-            self._client = clients.dynamodb_client()
-        return self._client
 
     def _get(self, tenant_id: str, sk: str) -> dict[str, Any] | None:
         response = self._table.get_item(Key={"tenant_id": tenant_id, "sk": sk}, ConsistentRead=True)

@@ -103,7 +103,8 @@ class DocumentUnreadable(UnsupportedDocument):
 
 
 class EventNotPut(DocuflowError):
-    """EventBridge refused a job's event or could not be reached. The event stays owed
+    """EventBridge refused a job's event or could not be reached, or neither could the
+    daily roll-up the final status is counted in first (ADR 0035). The event stays owed
     on the job (`pending_event_version`); the state machine retries the step by this
     name (ADR 0027)."""
 

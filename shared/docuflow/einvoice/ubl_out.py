@@ -8,6 +8,7 @@ negative total) becomes a UBL CreditNote with positive amounts, as EN 16931 want
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -23,8 +24,13 @@ CUSTOMIZATION = "urn:cen.eu:en16931:2017"
 
 KNOWN_GAPS: dict[str, str] = {
     "BR-8/BR-9": "Seller postal address and country: only a free-text address is read; the "
-    "country is taken from a VAT id's prefix when there is one.",
-    "BR-10/BR-11": "Buyer postal address and country: not read from scans.",
+    "country is an e-invoice's trailing country code or a VAT id's prefix.",
+    "BR-10/BR-11": "Buyer postal address and country: not read from scans (an uploaded "
+    "e-invoice's are kept); the country only from an e-invoice's address or a VAT id's "
+    "prefix.",
+    "BR-62/BR-63": "Electronic addresses (BT-34, BT-49) are not written: their scheme "
+    "(schemeID) is not kept, and BR-62/BR-63 require it. Hence no Peppol BIS 3 "
+    "CustomizationID either (it requires both).",
     "BR-CO-26": "Seller identifier: written only when a VAT id was read.",
     "BR-S-*": "VAT category: S (standard) with the rate computed from tax and net amount, "
     "or Z when the tax is zero, when the document has no per-rate breakdown.",
@@ -65,12 +71,44 @@ class _Writer:
     def cac(self, parent: etree._Element, name: str) -> etree._Element:
         return etree.SubElement(parent, f"{{{CAC}}}{name}")
 
+    def postal_address(
+        self, party: etree._Element, address: str | None, tax_id: str | None, *, read: bool
+    ) -> None:
+        """A party's PostalAddress (BG-5, BG-8): the address as one line, and the country
+        when it is known (BT-40, BT-55), from nothing else. `read`: the address is an
+        e-invoice's, as its reader writes it (country code last)."""
+        country = _country(address if read else None, tax_id)
+        if not address and country is None:
+            return
+        element = self.cac(party, "PostalAddress")
+        if address:
+            self.cbc(self.cac(element, "AddressLine"), "Line", address)
+        if country is not None:
+            self.cbc(self.cac(element, "Country"), "IdentificationCode", country)
+
     def tax_category(self, parent: etree._Element, name: str, code: str, rate: Decimal) -> None:
         category = self.cac(parent, name)
         self.cbc(category, "ID", code)
         self.cbc(category, "Percent", format(rate.normalize(), "f") if rate else "0")
         scheme = self.cac(category, "TaxScheme")
         self.cbc(scheme, "ID", "VAT")
+
+
+_COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def _country(address: str | None, tax_id: str | None) -> str | None:
+    """A party's ISO 3166-1 country code: the last part of an e-invoice's address when that
+    is one (its reader writes the country code last: "Street 1, 10115 Berlin, DE"; an OCR'd
+    "Springfield, IL" ends in a state), else a VAT id's prefix (EU VAT ids begin with the
+    country's code; Greece's with EL, which is not one)."""
+    last = (address or "").rsplit(",", 1)[-1].strip()
+    if _COUNTRY_CODE.match(last):
+        return last
+    prefix = (tax_id or "")[:2].upper()
+    if len(tax_id or "") > 2 and prefix.isalpha():
+        return "GR" if prefix == "EL" else prefix
+    return None
 
 
 def _vat_rate(net: Decimal, tax: Decimal) -> Decimal:
@@ -136,13 +174,8 @@ def to_ubl(  # noqa: PLR0912, PLR0915
     w.cbc(additional, "DocumentDescription", "DocuFlow job")
 
     supplier = w.cac(w.cac(root, "AccountingSupplierParty"), "Party")
-    if fields.get("vendor_address") or fields.get("vendor_tax_id"):
-        address = w.cac(supplier, "PostalAddress")
-        if fields.get("vendor_address"):
-            w.cbc(w.cac(address, "AddressLine"), "Line", fields["vendor_address"])
-        tax_id = fields.get("vendor_tax_id", "")
-        if len(tax_id) > 2 and tax_id[:2].isalpha():
-            w.cbc(w.cac(address, "Country"), "IdentificationCode", tax_id[:2].upper())
+    read = result.einvoice is not None
+    w.postal_address(supplier, fields.get("vendor_address"), fields.get("vendor_tax_id"), read=read)
     if fields.get("vendor_tax_id"):
         scheme = w.cac(supplier, "PartyTaxScheme")
         w.cbc(scheme, "CompanyID", fields["vendor_tax_id"])
@@ -150,6 +183,7 @@ def to_ubl(  # noqa: PLR0912, PLR0915
     w.cbc(w.cac(supplier, "PartyLegalEntity"), "RegistrationName", fields.get("vendor_name") or "")
 
     customer = w.cac(w.cac(root, "AccountingCustomerParty"), "Party")
+    w.postal_address(customer, fields.get("buyer_address"), fields.get("buyer_tax_id"), read=read)
     if fields.get("buyer_tax_id"):
         scheme = w.cac(customer, "PartyTaxScheme")
         w.cbc(scheme, "CompanyID", fields["buyer_tax_id"])
@@ -171,6 +205,36 @@ def to_ubl(  # noqa: PLR0912, PLR0915
             w.cbc(w.cac(means, "PayeeFinancialAccount"), "ID", iban)
     if fields.get("payment_terms"):
         w.cbc(w.cac(root, "PaymentTerms"), "Note", fields["payment_terms"])
+
+    # Document-level allowances and charges (BG-20, BG-21): the net amount is the lines'
+    # less the allowances plus the charges (BR-CO-13), each in a VAT category (BR-S-08).
+    # A line's own are in its net amount already.
+    default_rate = _vat_rate(net, tax)
+    adjustments = [
+        (item, sign * amount)
+        for item in result.allowances_charges
+        if item.line is None and (amount := _amount(item.amount)) is not None
+    ]
+    for adjustment, amount in adjustments:
+        element = w.cac(root, "AllowanceCharge")
+        w.cbc(element, "ChargeIndicator", "true" if adjustment.kind == "charge" else "false")
+        if adjustment.reason_code:
+            w.cbc(element, "AllowanceChargeReasonCode", adjustment.reason_code)
+        if adjustment.reason:
+            w.cbc(element, "AllowanceChargeReason", adjustment.reason)
+        if _amount(adjustment.percent) is not None:
+            w.cbc(element, "MultiplierFactorNumeric", adjustment.percent or "")
+        w.money(element, "Amount", amount)
+        base = _amount(adjustment.base_amount)
+        if base is not None:
+            w.money(element, "BaseAmount", sign * base)
+        rate = _amount(adjustment.tax_rate)
+        rate = default_rate if rate is None else rate
+        w.tax_category(
+            element, "TaxCategory", adjustment.tax_category or ("S" if rate else "Z"), rate
+        )
+    allowances = sum((a for p, a in adjustments if p.kind == "allowance"), Decimal(0))
+    charges = sum((a for p, a in adjustments if p.kind == "charge"), Decimal(0))
 
     tax_total = w.cac(root, "TaxTotal")
     w.money(tax_total, "TaxAmount", tax)
@@ -195,15 +259,24 @@ def to_ubl(  # noqa: PLR0912, PLR0915
 
     # EN 16931 wants a line (BR-16): a document without readable lines gets one, its net.
     name = fields.get("vendor_name") or "Invoice"
-    lines = _lines(result.line_items, sign) or [(name, Decimal(1), net, net, None, None)]
+    lines_net = net + allowances - charges
+    lines = _lines(result.line_items, sign) or [
+        (name, Decimal(1), lines_net, lines_net, None, None)
+    ]
     line_total = sum((amount for _, _, _, amount, _, _ in lines), Decimal(0))
     totals = w.cac(root, "LegalMonetaryTotal")
     w.money(totals, "LineExtensionAmount", line_total)
     w.money(totals, "TaxExclusiveAmount", net)
     w.money(totals, "TaxInclusiveAmount", gross)
+    if any(p.kind == "allowance" for p, _ in adjustments):
+        w.money(totals, "AllowanceTotalAmount", allowances)
+    if any(p.kind == "charge" for p, _ in adjustments):
+        w.money(totals, "ChargeTotalAmount", charges)
+    prepaid = _amount(fields.get("prepaid_amount"))
+    if prepaid:
+        w.money(totals, "PrepaidAmount", sign * prepaid)
     w.money(totals, "PayableAmount", payable)
 
-    default_rate = _vat_rate(net, tax)
     for number, (name, quantity, price, amount, unit, rate) in enumerate(lines, start=1):
         line = w.cac(root, "CreditNoteLine" if credit else "InvoiceLine")
         w.cbc(line, "ID", str(number))

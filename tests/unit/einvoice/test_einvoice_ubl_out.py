@@ -13,7 +13,7 @@ from lxml import etree
 from docuflow import einvoice
 from docuflow.einvoice.ubl_out import NotExportable, to_ubl
 from docuflow.extraction import analyze
-from docuflow.extraction.result import ExtractionResult
+from docuflow.extraction.result import EInvoiceInfo, ExtractionResult
 from tests.handlers.cloud import load_fixture
 from tests.ubl_schema import ubl_schema
 
@@ -91,3 +91,104 @@ def test_what_an_e_invoice_must_carry_is_never_invented(missing: str) -> None:
     fields = {k: v for k, v in FIELDS.items() if k != missing}
     with pytest.raises(NotExportable, match=missing):
         to_ubl(fields, sample_result(), buyer_name="acme", reference="job-4")
+
+
+CAC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+CBC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+PARTY_NS = {"cac": CAC_NS, "cbc": CBC_NS}
+
+
+def test_a_buyer_address_the_result_holds_meets_br_10_and_br_11() -> None:
+    # Given an e-invoice's result that names the buyer, its address (ending in its country
+    # code, as the e-invoice reader writes one) and its VAT id
+    fields = FIELDS | {
+        "buyer_name": "Stadtwerke Musterstadt",
+        "buyer_address": "Rathausplatz 1, 12345 Musterstadt, AT",
+        "buyer_tax_id": "DE987654321",
+    }
+    read = EInvoiceInfo(syntax="UBL 2.1 Invoice", flavour="UBL", label="E-invoice (UBL)")
+    result = sample_result().model_copy(update={"line_items": [], "einvoice": read})
+    # When it goes out as UBL
+    xml = to_ubl(fields, result, buyer_name="acme", reference="job-5")
+    document = valid(xml)
+    # Then the buyer has its name, its address and the address's country (not the VAT id's)
+    buyer = document.find("cac:AccountingCustomerParty/cac:Party", PARTY_NS)
+    assert buyer is not None
+    assert buyer.findtext("cac:PostalAddress/cac:AddressLine/cbc:Line", namespaces=PARTY_NS) == (
+        "Rathausplatz 1, 12345 Musterstadt, AT"
+    )
+    assert (
+        buyer.findtext("cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=PARTY_NS)
+        == "AT"
+    )
+    assert buyer.findtext("cac:PartyTaxScheme/cbc:CompanyID", namespaces=PARTY_NS) == (
+        "DE987654321"
+    )
+    assert buyer.findtext("cac:PartyLegalEntity/cbc:RegistrationName", namespaces=PARTY_NS) == (
+        "Stadtwerke Musterstadt"
+    )
+    # and the project's EN 16931 rules find nothing broken any more
+    assert broken_rules(xml) == set()
+
+
+def test_an_ocrd_address_ending_in_two_capitals_is_not_taken_for_a_country() -> None:
+    # Given a scan whose buyer address ends in a US state, and whose buyer VAT id is French
+    fields = FIELDS | {"buyer_address": "1 Main St, Springfield, IL", "buyer_tax_id": "FR12345"}
+    result = sample_result().model_copy(update={"line_items": []})
+    buyer = valid(to_ubl(fields, result, buyer_name="acme", reference="job-8")).find(
+        "cac:AccountingCustomerParty/cac:Party", PARTY_NS
+    )
+    assert buyer is not None
+    assert (
+        buyer.findtext("cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=PARTY_NS)
+        == "FR"
+    )
+
+
+def test_without_an_address_the_buyers_country_comes_from_its_vat_id_only() -> None:
+    fields = FIELDS | {"buyer_tax_id": "EL123456789"}
+    result = sample_result().model_copy(update={"line_items": []})
+    xml = to_ubl(fields, result, buyer_name="acme", reference="job-6")
+    buyer = valid(xml).find("cac:AccountingCustomerParty/cac:Party", PARTY_NS)
+    assert buyer is not None
+    # Greece's VAT ids start with EL; its ISO 3166 code is GR. No address line is invented:
+    # the country is the one part of the buyer's address (BG-8) EN 16931 requires.
+    assert buyer.find("cac:PostalAddress/cac:AddressLine", PARTY_NS) is None
+    assert (
+        buyer.findtext("cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=PARTY_NS)
+        == "GR"
+    )
+    assert broken_rules(xml) == set()
+
+
+def test_an_uploaded_e_invoice_goes_out_with_its_buyer_and_no_rule_broken() -> None:
+    # Given an e-invoice read by the pipeline: it carries the buyer's address, a
+    # document-level allowance and charge, and an amount paid already
+    from docuflow.extraction import DuplicateEvidence, ScoringSettings
+    from tests.einvoice_samples import invoice_data, make_xml
+
+    result = einvoice.analyze(
+        make_xml("ubl", invoice_data()), ScoringSettings(), DuplicateEvidence()
+    )
+    fields = {name: field.value for name, field in result.fields.items() if field.value}
+    # When it goes out as UBL
+    xml = to_ubl(fields, result, buyer_name="acme", reference="job-7")
+    document = valid(xml)
+    kinds = [
+        e.findtext("cbc:ChargeIndicator", namespaces=PARTY_NS)
+        for e in document.findall("cac:AllowanceCharge", PARTY_NS)
+    ]
+    assert sorted(kinds) == ["false", "true"]
+    assert document.findtext("cac:LegalMonetaryTotal/cbc:PrepaidAmount", namespaces=PARTY_NS)
+    buyer = document.find("cac:AccountingCustomerParty/cac:Party", PARTY_NS)
+    # Then the buyer is the invoice's own, with its country, and EN 16931's rules hold
+    # (the allowance and charge are written, so the totals add up: BR-CO-13, BR-CO-16)
+    assert buyer is not None
+    assert (
+        buyer.findtext("cac:PostalAddress/cac:Country/cbc:IdentificationCode", namespaces=PARTY_NS)
+        == "DE"
+    )
+    assert buyer.findtext("cac:PartyLegalEntity/cbc:RegistrationName", namespaces=PARTY_NS) == (
+        "Stadtwerke Musterstadt"
+    )
+    assert broken_rules(xml) == set()

@@ -211,3 +211,22 @@ def test_a_scene_the_pipeline_cannot_produce_is_a_clear_error(
     ):
         demo_data.build(1, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_dashboard_history_is_counted_as_the_pipeline_counts(data: dict[str, Any]) -> None:
+    # Given the GENERATED roll-up the demo's dashboard shows
+    days = data["history"]
+    reference = data["reference_time"][:10]
+    # Then it is HISTORY_DAYS days, all before the demo's own jobs' reference day
+    assert len(days) == demo_data.HISTORY_DAYS
+    assert all(day["day"] < reference for day in days)
+    assert [day["day"] for day in days] == sorted(day["day"] for day in days)
+    # and each made-up job is in exactly one outcome and received once (first attempts)
+    for day in days:
+        counters = day["counters"]
+        outcomes = sum(counters.get(n, 0) for n in ("completed", "approved", "rejected", "failed"))
+        assert counters.get("received", 0) == outcomes, day
+        timed = sum(v for k, v in counters.items() if k.startswith("processing_s#"))
+        assert timed == outcomes - counters.get("failed", 0), day
+    # and the prices and buckets are the API's
+    assert data["histogram_bounds"][0] == 5 and data["ocr_prices"]["document"] == "0.065"

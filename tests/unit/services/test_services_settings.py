@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings
 from services.api import config as api
 from services.common.settings import StorageSettings, TableSettings, VendorSettings
 from services.intake import config as intake
+from services.outbox import config as outbox
 from services.webhooks import config as webhooks
 from services.workflow import config as workflow
 from tests.handlers.cloud import functions
@@ -21,6 +22,8 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "api-jobs": StorageSettings,
     "api-review": api.ReviewSettings,
     "api-vendors": VendorSettings,
+    "api-admin": api.AdminSettings,
+    "api-stats": api.StatsApiSettings,
     "intake": intake.IntakeSettings,
     "validate-document": workflow.ValidationSettings,
     "start-ocr": workflow.StartOcrSettings,
@@ -33,8 +36,9 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "mark-failed": workflow.FailureSettings,
     "reconcile-failures": workflow.DeadLetterSettings,
     "api-webhooks": webhooks.WebhookTablesSettings,
-    "api-exports": StorageSettings,
+    "api-exports": api.ExportSettings,
     "webhook-delivery": webhooks.DeliverySettings,
+    "event-sweep": outbox.SweepSettings,
 }
 
 
@@ -67,6 +71,8 @@ def test_thresholds_are_parsed_and_checked(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("RAW_BUCKET", "raw")
     monkeypatch.setenv("VENDORS_TABLE", "vendors")
     monkeypatch.setenv("EVENT_BUS_NAME", "bus")
+    monkeypatch.setenv("SETTINGS_TABLE", "settings")
+    monkeypatch.setenv("STATS_TABLE", "stats")
     monkeypatch.setenv("CONFIDENCE_THRESHOLDS", '{"total_amount": 95}')
     monkeypatch.delenv("CONFIDENCE_THRESHOLD", raising=False)
     assert workflow.ParseSettings().confidence_thresholds == {"total_amount": 95}

@@ -10,6 +10,11 @@
     DELETE /_docuflow/textract/faults      clear them
     GET    /_docuflow/textract/quotas      the account quotas it holds (null: unlimited)
     POST   /_docuflow/textract/quotas      set start_tps and max_concurrent_jobs
+    GET    /_docuflow/events/faults        the PutEvents faults set (and how many it refused)
+    POST   /_docuflow/events/faults        {"fail_next_puts": n, "detail_contains": "text"}:
+                                           the next n PutEvents calls (whose entries carry
+                                           the text) fail their entries
+    DELETE /_docuflow/events/faults        clear them
     GET    /_docuflow/textract/recordings  the recordings it replays (sha256, api, source)
     POST   /_docuflow/textract/recordings  {"sha256", "api": "expense" | "document", "response"}
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from docuflow_tools.localcloud.eventbridge import PutEventsFaults
 from docuflow_tools.localcloud.textract_standin import TextractStandIn
 from docuflow_tools.localcloud.wsgi import StartResponse, json_object, json_response, read_body
 
@@ -40,6 +46,7 @@ class ControlRoutes:
         health: Callable[[], dict[str, Any]],
         lambda_stats: Callable[[], dict[str, Any]],
         textract: TextractStandIn,
+        event_faults: PutEventsFaults,
     ) -> None:
         self.textract = textract
         self.routes: dict[tuple[str, str], Handler] = {
@@ -62,6 +69,12 @@ class ControlRoutes:
                 textract.recordings.describe(),
             ),
             ("POST", "/_docuflow/textract/recordings"): self._add_recording,
+            ("GET", "/_docuflow/events/faults"): lambda _: (200, event_faults.snapshot()),
+            ("DELETE", "/_docuflow/events/faults"): lambda _: (200, event_faults.clear()),
+            ("POST", "/_docuflow/events/faults"): lambda raw: (
+                200,
+                event_faults.set(json_object(raw)),
+            ),
         }
 
     def _add_recording(self, raw: bytes) -> tuple[int, Any]:

@@ -34,6 +34,7 @@ from docuflow_tools.localcloud import authorizer as jwt_authorizer
 from docuflow_tools.localcloud import httpapi
 from docuflow_tools.localcloud.control_routes import PREFIX as CONTROL_PREFIX
 from docuflow_tools.localcloud.control_routes import ControlRoutes
+from docuflow_tools.localcloud.eventbridge import PutEventsFaults
 from docuflow_tools.localcloud.lambdas import (
     FunctionConfig,
     Invocation,
@@ -65,6 +66,8 @@ TEST_SECRET_KEY = "test"  # noqa: S105 - the emulator's published dummy credenti
 _READ_ACTIONS = ("Get", "List", "Describe", "Query", "Scan", "BatchGet", "TransactGet", "Receive")
 # Long polls would hold a snapshot back for their whole wait; a receive changes nothing a
 # snapshot needs (messages in flight are made visible again on load, persistence.py).
+# Answered here while a fault is set (eventbridge.PutEventsFaults), by moto otherwise.
+PUT_EVENTS_TARGET = "AWSEvents.PutEvents"
 _UNGATED_TARGETS = frozenset({"AmazonSQS.ReceiveMessage"})
 
 
@@ -222,8 +225,12 @@ class LocalCloudApp:
             recordings=recordings,
             latency_seconds=textract_latency,
         )
+        self.event_faults = PutEventsFaults()
         self.control = ControlRoutes(
-            health=self.health, lambda_stats=self.runner.stats, textract=self.textract
+            health=self.health,
+            lambda_stats=self.runner.stats,
+            textract=self.textract,
+            event_faults=self.event_faults,
         )
         self._function_cache = _TtlCache(ttl=2.0)
         self._api_cache = _TtlCache(ttl=2.0)
@@ -572,6 +579,14 @@ class LocalCloudApp:
             return json_response(start_response, 204, b"", COGNITO_CORS_PREFLIGHT)
         if target.startswith(COGNITO_TARGET) and environ.get("HTTP_ORIGIN"):
             return self._moto(environ, _with_headers(start_response, COGNITO_CORS))
+        if target == PUT_EVENTS_TARGET:
+            body = read_body(environ)
+            refused = self.event_faults.refuse(body)
+            if refused is not None:
+                return json_response(
+                    start_response, 200, refused, content_type="application/x-amz-json-1.1"
+                )
+            environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
         if target in STEP_FUNCTIONS_GAPS:
             read_body(environ)
             return json_response(

@@ -1,5 +1,6 @@
 """The emulator as a server: the dispatcher on a threaded werkzeug server, plus the SQS
-pollers that deliver event source mappings and, with a state folder, the checkpoints that
+pollers that deliver event source mappings, the scheduler that fires scheduled rules and,
+with a state folder, the checkpoints that
 keep the state across restarts (persistence.py); `LocalCloud.start()` and `stop()`."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from docuflow_tools.localcloud.dispatcher import REGION, SERVICES, LocalCloudApp
+from docuflow_tools.localcloud.dispatcher import ACCOUNT_ID, REGION, SERVICES, LocalCloudApp
+from docuflow_tools.localcloud.eventbridge import Scheduler
 from docuflow_tools.localcloud.eventsources import SqsPoller
 from docuflow_tools.localcloud.lambdas import LogSink, print_log
 from docuflow_tools.localcloud.moto_patches import configure_moto
@@ -98,6 +100,7 @@ class LocalCloud:
         self._thread: threading.Thread | None = None
         self.poller: SqsPoller | None = None
         self._stopping = threading.Event()
+        self.scheduler: Scheduler | None = None
 
     @property
     def endpoint(self) -> str:
@@ -129,6 +132,14 @@ class LocalCloud:
             pollers_per_mapping=self.app.runner.pool_size,
         )
         self.poller.start()
+        self.scheduler = Scheduler(
+            events_client=self.app.client("events"),
+            invoke=self.app.invoke,
+            account=ACCOUNT_ID,
+            region=REGION,
+            log=lambda line: self.log("localcloud", line),
+        )
+        self.scheduler.start()
         self._warmer = threading.Thread(target=self._keep_warm, daemon=True, name="warmer")
         self._warmer.start()
 
@@ -196,6 +207,8 @@ class LocalCloud:
         self._stopping.set()
         if self.poller is not None:
             self.poller.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self.checkpoints is not None and self.state is not None:
             self.checkpoints.stop()
             self.app.gate.close()

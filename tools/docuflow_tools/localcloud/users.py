@@ -1,7 +1,7 @@
 """The demo tenants and users of the local cloud, and `docuflow token`.
 
 `docuflow up` creates them in the user pool Terraform made (moto's Cognito): two tenants,
-acme and globex, with a clerk, a reviewer and (acme) an admin, all with one password that
+acme and globex, each with a clerk, a reviewer and an admin, all with one password that
 satisfies the pool's policy. `docuflow token USER [--password P]` signs a user in
 (USER_PASSWORD_AUTH, the web app's client) and prints the ID token the API takes, for
 `curl -H "Authorization: Bearer $(uv run docuflow token clerk@acme.test)"`.
@@ -36,6 +36,7 @@ DEMO_USERS = (
     DemoUser("admin@acme.test", "acme", "admins"),
     DemoUser("clerk@globex.test", "globex", "clerks"),
     DemoUser("reviewer@globex.test", "globex", "reviewers"),
+    DemoUser("admin@globex.test", "globex", "admins"),
 )
 
 

@@ -17,8 +17,11 @@ export const zAuditEvent = z.object({
         'rejected',
         'retried',
         'routed',
+        'settings_changed',
         'started',
-        'uploaded'
+        'uploaded',
+        'user_changed',
+        'user_invited'
     ]),
     actor: z.string(),
     at: z.string(),
@@ -33,6 +36,29 @@ export const zAuditEvent = z.object({
 export const zAuditTrail = z.object({
     job_id: z.string(),
     items: z.array(zAuditEvent)
+});
+
+/**
+ * BacklogAge
+ */
+export const zBacklogAge = z.object({
+    under_1_day: z.int(),
+    from_1_to_3_days: z.int(),
+    from_3_to_7_days: z.int(),
+    over_7_days: z.int()
+});
+
+/**
+ * Backlog
+ *
+ * Every job of the tenant in NEEDS_REVIEW now, whenever it was received.
+ */
+export const zBacklog = z.object({
+    total: z.int(),
+    by_age: zBacklogAge,
+    overdue: z.int(),
+    due_this_week: z.int(),
+    no_due_date: z.int()
 });
 
 /**
@@ -56,6 +82,14 @@ export const zCheck = z.object({
     ]),
     message: z.string(),
     fields: z.array(z.string()).optional()
+});
+
+/**
+ * CodeCount
+ */
+export const zCodeCount = z.object({
+    code: z.string(),
+    count: z.int()
 });
 
 /**
@@ -166,6 +200,15 @@ export const zDocumentType = z.enum([
 ]);
 
 /**
+ * Durations
+ */
+export const zDurations = z.object({
+    count: z.int(),
+    median_seconds: z.int().nullable(),
+    p90_seconds: z.int().nullable()
+});
+
+/**
  * EInvoiceInfo
  *
  * What kind of structured e-invoice the result was read from.
@@ -197,6 +240,20 @@ export const zErrorResponse = z.object({
 });
 
 /**
+ * ExportLink
+ *
+ * `delivery=link`: the export written to one file, behind a short-lived link.
+ */
+export const zExportLink = z.object({
+    url: z.string(),
+    expires_at: z.string(),
+    format: z.enum(['csv', 'json']),
+    invoices: z.int().gte(0),
+    rows: z.int().gte(0),
+    next_cursor: z.string().nullable()
+});
+
+/**
  * ExportPage
  *
  * `format=json`: the rows of one page, keyed by the documented column names.
@@ -216,6 +273,14 @@ export const zFailedCheck = z.object({
     check: z.string(),
     message: z.string(),
     evidence: z.record(z.string(), z.unknown())
+});
+
+/**
+ * FieldCount
+ */
+export const zFieldCount = z.object({
+    field: z.string(),
+    count: z.int()
 });
 
 /**
@@ -291,6 +356,19 @@ export const zGatewayMessage = z.object({
 });
 
 /**
+ * InviteUser
+ */
+export const zInviteUser = z.object({
+    email: z.string().max(254).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/),
+    role: z.enum([
+        'clerk',
+        'reviewer',
+        'admin'
+    ]),
+    temporary_password: z.string().min(8).max(256).nullish()
+});
+
+/**
  * InvoiceSummary
  *
  * The invoice's key values as routed, for the queue (absent: not read).
@@ -346,6 +424,26 @@ export const zLineItemsCorrected = z.object({
 });
 
 /**
+ * Money
+ */
+export const zMoney = z.object({
+    currency: z.string(),
+    amount: z.string()
+});
+
+/**
+ * OcrCost
+ */
+export const zOcrCost = z.object({
+    mode: z.string(),
+    invoices: z.int(),
+    pages: z.int(),
+    price_per_page: z.string(),
+    estimated_cost: z.string(),
+    cost_per_invoice: z.string().nullable()
+});
+
+/**
  * OtherField
  *
  * A key-value pair that is not one of the normalized fields.
@@ -358,6 +456,17 @@ export const zOtherField = z.object({
     bbox: zBoundingBox.nullish(),
     source: zFieldSource,
     xml_path: z.string().nullish()
+});
+
+/**
+ * Outcomes
+ */
+export const zOutcomes = z.object({
+    completed: z.int(),
+    approved: z.int(),
+    rejected: z.int(),
+    failed: z.int(),
+    in_review: z.int()
 });
 
 /**
@@ -441,6 +550,24 @@ export const zRescored = z.object({
 });
 
 /**
+ * SettingsAudit
+ */
+export const zSettingsAudit = z.object({
+    items: z.array(zAuditEvent)
+});
+
+/**
+ * SettingsUpdate
+ *
+ * The tenant's settings as a whole (PUT replaces them).
+ */
+export const zSettingsUpdate = z.object({
+    allow_self_approval: z.boolean(),
+    confidence_thresholds: z.record(z.string(), z.number().gte(0).lte(100)),
+    expected_version: z.int().gte(0).lte(9007199254740991).nullish()
+});
+
+/**
  * StartRequest
  *
  * No fields: who starts a job is the caller (the token). An empty object or no body
@@ -492,6 +619,46 @@ export const zReviewDetail = z.object({
 });
 
 /**
+ * TenantSettings
+ */
+export const zTenantSettings = z.object({
+    tenant: z.string(),
+    allow_self_approval: z.boolean(),
+    confidence_thresholds: z.record(z.string(), z.number()),
+    default_confidence_threshold: z.number(),
+    default_field_thresholds: z.record(z.string(), z.number()),
+    threshold_fields: z.array(z.string()),
+    version: z.int(),
+    updated_at: z.string().nullable(),
+    updated_by: z.string().nullable()
+});
+
+/**
+ * Timings
+ */
+export const zTimings = z.object({
+    processing: zDurations,
+    waiting_for_person: zDurations
+});
+
+/**
+ * Stats
+ */
+export const zStats = z.object({
+    date_from: z.string(),
+    date_to: z.string(),
+    received: z.int(),
+    outcomes: zOutcomes,
+    straight_through_rate: z.number().nullable(),
+    timings: zTimings,
+    backlog: zBacklog,
+    review_reasons: z.array(zCodeCount),
+    corrections: z.array(zFieldCount),
+    ocr: z.array(zOcrCost),
+    approved_money: z.array(zMoney)
+});
+
+/**
  * Unauthorized
  *
  * A 401: the gateway's answer for a missing or invalid token, or the function's
@@ -513,6 +680,41 @@ export const zUploadCreated = z.object({
     upload_headers: z.record(z.string(), z.string()),
     expires_at: z.string(),
     key: z.string()
+});
+
+/**
+ * User
+ */
+export const zUser = z.object({
+    username: z.string(),
+    email: z.string(),
+    role: z.enum([
+        'clerk',
+        'reviewer',
+        'admin'
+    ]).nullable(),
+    enabled: z.boolean(),
+    status: z.string(),
+    created_at: z.string().nullable()
+});
+
+/**
+ * UserChange
+ */
+export const zUserChange = z.object({
+    role: z.enum([
+        'clerk',
+        'reviewer',
+        'admin'
+    ]).nullish(),
+    enabled: z.boolean().nullish()
+});
+
+/**
+ * UserList
+ */
+export const zUserList = z.object({
+    items: z.array(zUser)
 });
 
 /**

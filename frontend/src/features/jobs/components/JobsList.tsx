@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { ErrorMessage, Loading } from '@/components/Feedback';
 import { StatusBadge } from '@/components/StatusBadge';
 import { paths } from '@/config/paths';
@@ -11,7 +10,11 @@ import { processingTime, waitingTime } from '../utils/timings';
 
 /** The company's jobs (the API lists the signed-in user's tenant only), newest first. */
 export function JobsList() {
-  const [status, setStatus] = useState<JobStatus | ''>('');
+  // The status filter is in the address, so a dashboard figure can link to the list behind it.
+  const [params, setParams] = useSearchParams();
+  const wanted = params.get('status');
+  const status: JobStatus | '' = JOB_STATUSES.find((value) => value === wanted) ?? '';
+  const setStatus = (value: JobStatus | '') => setParams(value ? { status: value } : {}, { replace: true });
   const filter = status ? { status } : {};
   const jobs = useJobs(filter);
   const items = jobs.data?.pages.flatMap((page) => page.items) ?? [];
