@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import subprocess
+import sys
 import time
 from typing import Any
 
-from docuflow_tools.localcloud.lambdas import FunctionConfig, LambdaRunner
+from docuflow_tools.localcloud.lambdas import FORK_SERVER_PRELOAD, FunctionConfig, LambdaRunner
 from tests.localcloud.helpers import create_function, unique
 from tests.support import wait_for
 
@@ -176,3 +178,46 @@ def test_workers_of_all_functions_stay_under_the_cap_and_the_longest_idle_makes_
         assert runner.live_workers() == 2
     finally:
         runner.close()
+
+
+def test_the_fork_server_preloads_nothing_that_reads_a_functions_environment() -> None:
+    # Given the modules the fork server imports before any worker's environment is set
+    # When they are imported in a fresh interpreter
+    probe = (
+        "import importlib, sys\n"
+        "from docuflow_tools.localcloud.lambdas import FORK_SERVER_PRELOAD\n"
+        "for name in FORK_SERVER_PRELOAD: importlib.import_module(name)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    # Then every one of them loaded, and none that builds state from the environment
+    # when imported: the logger, tracer and metrics, X-Ray's recorder, the handlers
+    assert set(FORK_SERVER_PRELOAD) <= set(loaded)
+    assert "docuflow.observability" not in loaded
+    assert "aws_xray_sdk.core" not in loaded
+    assert not [name for name in loaded if name.split(".")[0] == "services"]
+
+
+def test_a_forked_worker_sees_only_its_functions_environment(monkeypatch: Any) -> None:
+    # Given a variable in the local cloud's own environment, not in the function's
+    monkeypatch.setenv("DOCUFLOW_ONLY_THE_SERVER_HAS_THIS", "1")
+    runner = LambdaRunner({"AWS_DEFAULT_REGION": "us-east-1"}, log=lambda *_: None)
+    config = FunctionConfig(
+        name="fn-env",
+        handler="tests.localcloud.fixture_handlers.environment",
+        timeout=30,
+        memory_size=128,
+        environment=(("GREETING", "hello"),),
+    )
+    try:
+        # When the function reads its environment
+        outcome = runner.invoke(config, {})
+    finally:
+        runner.close()
+    # Then it has its own variables and the runtime's, and nothing of the server's
+    assert outcome.ok, outcome.error
+    assert outcome.result["GREETING"] == "hello"
+    assert outcome.result["AWS_LAMBDA_FUNCTION_NAME"] == "fn-env"
+    assert "DOCUFLOW_ONLY_THE_SERVER_HAS_THIS" not in outcome.result

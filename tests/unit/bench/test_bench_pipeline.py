@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from docuflow_tools.bench.pipeline import Run, _tally, tree_rss_bytes
+from docuflow_tools.bench.pipeline import Run, _tally, tree_memory
 from tests.support import wait_for
 
 
@@ -29,8 +29,23 @@ def test_the_process_tree_counts_every_descendant() -> None:
     try:
         # When the tree under the child is measured (once both have allocated), Then both
         # processes' memory is in it, not only the child's
-        wait_for(lambda: tree_rss_bytes(child.pid) >= 128 * 2**20, timeout=60)
-        assert tree_rss_bytes(child.pid) > _rss(child.pid) + 60 * 2**20
+        wait_for(lambda: tree_memory(child.pid)[0] >= 128 * 2**20, timeout=60)
+        assert tree_memory(child.pid)[0] > _rss(child.pid) + 60 * 2**20
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)  # the grandchild too
+        child.wait()
+
+
+def test_pages_two_processes_share_count_once_in_the_proportional_figure() -> None:
+    # Given a child that wrote 64 MB and then forked: both map the same 64 MB of pages
+    code = "import os, time; b = bytearray(b'x' * (64 * 2**20)); os.fork(); time.sleep(60)"
+    child = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
+    try:
+        wait_for(lambda: tree_memory(child.pid)[0] >= 128 * 2**20, timeout=60)
+        # When the tree is measured, Then RSS counts the 64 MB in each process, PSS once
+        rss, pss = tree_memory(child.pid)
+        assert rss - pss > 50 * 2**20
+        assert pss >= 64 * 2**20
     finally:
         os.killpg(child.pid, signal.SIGKILL)  # the grandchild too
         child.wait()

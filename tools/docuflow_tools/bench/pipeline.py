@@ -40,7 +40,11 @@ from pathlib import Path
 from typing import Any
 
 FINAL = {"COMPLETED", "NEEDS_REVIEW", "FAILED", "APPROVED", "REJECTED"}
-WAIT_POLL_SECONDS = 3.0  # between two reads of the job list while a burst is waited for
+# Between two reads of the job list while a burst is waited for, per page read: moto writes
+# every attribute of every item of a page through its generic serializer (the largest
+# cost in a profile of the emulator during a burst), so reading every page every 3 s made
+# the benchmark a load of its own that grew with the burst (ADR 0032).
+WAIT_POLL_SECONDS = 3.0
 
 
 @dataclass
@@ -253,8 +257,8 @@ class Bench:
 
     def wait(self, runs: list[Run], timeout: float) -> None:
         """Until every run is final or `timeout`: the job list, page by page, every few
-        seconds (a run's end is the job's own `updated_at`, so how often it is read changes
-        no figure, only the load the benchmark adds). A page the API did not answer is
+        seconds per page (a run's end is the job's own `updated_at`, so how often it is read
+        changes no figure, only the load the benchmark adds). A page the API did not answer is
         counted in `status_polls_refused`, by why, and read again in the next round."""
         import requests
 
@@ -262,7 +266,9 @@ class Bench:
         deadline = time.monotonic() + timeout
         while pending and time.monotonic() < deadline:
             cursor: str | None = None
+            pages = 0
             while True:
+                pages += 1
                 params = "limit=100" + (f"&cursor={cursor}" if cursor else "")
                 try:
                     page = self.get(f"{self.api}/jobs?{params}")
@@ -280,7 +286,7 @@ class Bench:
                 cursor = page.get("next_cursor")
                 if not cursor:
                     break
-            time.sleep(WAIT_POLL_SECONDS)
+            time.sleep(WAIT_POLL_SECONDS * pages)
 
     def history(self, job_id: str) -> list[dict[str, Any]]:
         """The execution history of a job's execution (its name is the job id)."""
@@ -317,8 +323,11 @@ class Bench:
         return int(memory.get("rss_bytes", 0)), int(memory.get("workers_rss_bytes", 0))
 
 
-def tree_rss_bytes(root: int) -> int:
-    """The resident memory of a process and all its descendants, summed (Linux /proc)."""
+def tree_memory(root: int) -> tuple[int, int]:
+    """The resident memory of a process and all its descendants (Linux /proc), in bytes:
+    RSS summed, which counts a page shared by several processes (the workers forked from
+    one fork server share most of theirs) once in each, and PSS summed, which counts it
+    once in all (each process its share): what the tree takes from the machine."""
     parents: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
@@ -326,15 +335,20 @@ def tree_rss_bytes(root: int) -> int:
             text = stat.read_text(encoding="ascii", errors="replace")
             ppid = int(text.rpartition(")")[2].split()[1])
             parents.setdefault(ppid, []).append(int(stat.parent.name))
-    total, todo = 0, [root]
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo.extend(parents.get(pid, []))
-        with contextlib.suppress(OSError, ValueError, StopIteration):
-            status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
-            line = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
-            total += int(line.split()[1]) * 1024
-    return total
+        with contextlib.suppress(OSError, ValueError):
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii")
+            for line in rollup.splitlines():
+                name, _, value = line.partition(":")
+                if name == "Rss":
+                    rss += int(value.split()[0]) * 1024
+                elif name == "Pss":
+                    pss += int(value.split()[0]) * 1024
+    return rss, pss
 
 
 class MemoryWatch:
@@ -345,7 +359,7 @@ class MemoryWatch:
     def __init__(self, bench: Bench, root: int | None = None) -> None:
         self.bench = bench
         self.root = root
-        self.peak = self.server = self.workers = self.tree = 0
+        self.peak = self.server = self.workers = self.tree = self.tree_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -356,7 +370,8 @@ class MemoryWatch:
                 self.peak = max(self.peak, server + workers)
                 self.server, self.workers = max(self.server, server), max(self.workers, workers)
             if self.root is not None:
-                self.tree = max(self.tree, tree_rss_bytes(self.root))
+                rss, pss = tree_memory(self.root)
+                self.tree, self.tree_pss = max(self.tree, rss), max(self.tree_pss, pss)
             self._stop.wait(1.0)
 
     def __enter__(self) -> MemoryWatch:
@@ -510,8 +525,10 @@ def report(figures: dict[str, Any], breakdown: list[tuple[str, float, int]], sam
     )
     if figures["peak_rss_mb_process_tree"] is not None:
         print(
-            f"                   peak {figures['peak_rss_mb_process_tree']} MB resident, the "
-            "local cloud's whole process tree (docuflow up and every descendant)"
+            f"                   peak {figures['peak_rss_mb_process_tree']} MB resident "
+            f"(RSS summed), {figures['peak_pss_mb_process_tree']} MB proportional (PSS: "
+            "shared pages counted once), the local cloud's whole process tree (docuflow up "
+            "and every descendant)"
         )
 
 
@@ -661,6 +678,7 @@ def _measure(  # noqa: PLR0915 - one run, step by step
         "peak_rss_mb_server": round(memory.server / 2**20),
         "peak_rss_mb_workers": round(memory.workers / 2**20),
         "peak_rss_mb_process_tree": round(memory.tree / 2**20) if cloud_pid else None,
+        "peak_pss_mb_process_tree": round(memory.tree_pss / 2**20) if cloud_pid else None,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     report(figures, breakdown, len(sampled))
