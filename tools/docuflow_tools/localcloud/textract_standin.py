@@ -11,8 +11,9 @@ unless set (DOCUFLOW_TEXTRACT_START_TPS, DOCUFLOW_TEXTRACT_MAX_JOBS or the contr
 Asynchronous jobs complete after a latency, scheduled on one timer thread and finished by
 a small pool (never a thread per job), and publish Textract's completion message to the
 job's NotificationChannel SNS topic the moment they finish. The newest MAX_KEPT_JOBS
-finished jobs are kept for Get* calls; older ones are forgotten, so memory stays bounded
-however many documents pass through.
+finished jobs are kept for Get* calls, each response compressed (an AnalyzeExpense response
+of up to 1.2 MB as Python objects is 19-65 KB packed); older ones are forgotten, so
+memory stays bounded however many documents pass through.
 """
 
 from __future__ import annotations
@@ -31,7 +32,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from docuflow_tools.localcloud.textract_recordings import Api, RecordingIndex, sha256_of
+from docuflow_tools.localcloud.textract_recordings import (
+    Api,
+    RecordingIndex,
+    pack,
+    sha256_of,
+    unpack,
+)
 
 # Textract's own page sizes: GetDocumentAnalysis returns at most 1,000 blocks a call,
 # GetExpenseAnalysis at most 20 expense documents.
@@ -188,7 +195,7 @@ class Job:
     notification: dict[str, Any] | None
     status: str = "IN_PROGRESS"
     status_message: str | None = None
-    response: dict[str, Any] | None = None
+    response: bytes | None = None  # packed (textract_recordings.pack): kept for 2,000 jobs
     pages: int = 0
     created: float = field(default_factory=time.time)
     finished: float | None = None
@@ -567,7 +574,7 @@ class TextractStandIn:
         with self._lock:
             job.status = status
             job.status_message = message
-            job.response = response
+            job.response = None if response is None else pack(response)
             job.finished = time.time()
             self._in_progress -= 1
             if response is not None:
@@ -609,7 +616,7 @@ class TextractStandIn:
         page_size = (
             int(max_results) if isinstance(max_results, int) and max_results > 0 else default
         )
-        pages = paginate(api, job.response, page_size)
+        pages = paginate(api, unpack(job.response), page_size)
         token = body.get("NextToken")
         index = 0
         if token:
