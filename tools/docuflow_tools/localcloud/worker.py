@@ -11,6 +11,7 @@ name>, "errorMessage", "stackTrace"}.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -141,6 +142,9 @@ def serve_forked(
     and its working directory. The fork server has imported only third-party modules
     that read no environment at import (lambdas.FORK_SERVER_PRELOAD); the handler's own
     modules, which read their settings, are imported here, after the environment is set."""
+    # What the fork server imported stays shared only if nothing writes to its pages: the
+    # collector would (its bookkeeping lives in each object), so it leaves them alone.
+    gc.freeze()
     os.dup2(requests.fileno(), 0)
     os.dup2(logs.fileno(), 1)
     os.dup2(logs.fileno(), 2)
