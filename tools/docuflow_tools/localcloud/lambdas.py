@@ -38,9 +38,10 @@ from docuflow_tools.localcloud.worker import serve_forked
 from docuflow_tools.paths import REPO_ROOT
 
 DEFAULT_POOL_SIZE = 3
-# One warm worker for each of the 17 functions and 7 more for the ones a burst keeps busy;
-# a forked worker is about 62 MB resident, about 23 MB of it its own (PSS), so the workers
-# stay well under 1.5 GB even counted by RSS (figures: ADR 0032).
+# One warm worker for each of the 17 functions and 7 more for the ones a burst keeps busy.
+# A forked worker starts at about 62 MB resident (23 MB of it its own, PSS) and grows to
+# about 85 MB (about 50 MB its own) once its handler has made its clients and run: 24 of
+# them took about 1.3 GB in a 200-upload burst (ADR 0032).
 DEFAULT_MAX_WORKERS = 24
 # How long a new worker may take to import its handler (AWS allows an init phase 10 s; two
 # busy cores need more) before the invocation is answered with the process's exit.
