@@ -124,12 +124,23 @@ resource "aws_lambda_function" "fn" {
 # batch is retried (and eventually dead-lettered) without redoing the others.
 # A consumer with "maximum_concurrency" in its manifest runs at most that many batches at
 # once (Lambda's minimum is 2); the others scale with the queue, as Lambda's pollers do.
+# start-ocr takes a record only while 10 s of its timeout are left (RECORD_TIME_MS in
+# services/common/batches.py) and paces its starts at TEXTRACT_STARTS_PER_SECOND, so its
+# batch is what one container can start in the rest of its timeout: at a low quota a batch
+# of ten would send most of its records back to wait out the visibility timeout and count
+# toward maxReceiveCount (ADR 0032). The others take ten, the most without a window.
+locals {
+  ocr_start_batch_size = max(1, min(10, floor(
+    (local.functions["start-ocr"].timeout - 10) * var.textract_start_tps / local.functions["start-ocr"].maximum_concurrency
+  )))
+}
+
 resource "aws_lambda_event_source_mapping" "sqs" {
   for_each = local.queue_consumers
 
   function_name           = aws_lambda_function.fn[each.value].arn
   event_source_arn        = local.queue_arns[each.key]
-  batch_size              = 10
+  batch_size              = each.value == "start-ocr" ? local.ocr_start_batch_size : 10
   function_response_types = ["ReportBatchItemFailures"]
 
   dynamic "scaling_config" {
