@@ -78,9 +78,14 @@ compose:
 bench-parse:
 	$(RUN) python -m docuflow_tools.bench.parse
 
-## The pipeline benchmark: N invoices through the local cloud, upload to final status.
+## The pipeline benchmark: N invoices through the local cloud, upload to final status, and
+## where the time went. `make bench-e2e N=12 CONCURRENCY=1` is the idle single-document run;
+## `make bench-e2e BURST=1000 OCR_TPS=5` the throughput run against Textract's quota.
 bench-e2e:
-	$(RUN) python -m docuflow_tools.bench.pipeline
+	$(RUN) python -m docuflow_tools.bench.pipeline $(if $(N),-n $(N)) \
+		$(if $(CONCURRENCY),--concurrency $(CONCURRENCY)) $(if $(SEED),--seed $(SEED)) \
+		$(if $(BURST),--burst $(BURST)) $(if $(OCR_TPS),--ocr-tps $(OCR_TPS)) \
+		$(if $(OCR_MAX_JOBS),--ocr-max-jobs $(OCR_MAX_JOBS))
 
 ## Pages per second of the offline OCR engine (text layer and Tesseract paths).
 bench-offline-ocr:

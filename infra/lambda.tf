@@ -6,7 +6,7 @@ locals {
   manifest  = jsondecode(file("${path.module}/../services/functions.json"))
   functions = local.manifest.functions
 
-  known_triggers = ["http", "states", "schedule", "sqs:intake", "sqs:ocr-completion", "sqs:webhooks"]
+  known_triggers = ["http", "states", "schedule", "sqs:intake", "sqs:ocr-completion", "sqs:ocr-start", "sqs:webhooks"]
 
   function_names = { for k, _ in local.functions : k => "${var.name_prefix}-${k}" }
 
@@ -44,6 +44,8 @@ locals {
     EXPORT_URL_TTL_SECONDS     = tostring(var.export_url_ttl_seconds)
     CONFIDENCE_THRESHOLD       = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS      = jsonencode(var.confidence_thresholds)
+    # Each start-ocr container's share of the account's Textract start quota (ADR 0032).
+    TEXTRACT_STARTS_PER_SECOND = tostring(var.textract_start_tps / local.functions["start-ocr"].maximum_concurrency)
   }
 
   function_environment = {
@@ -120,11 +122,32 @@ resource "aws_lambda_function" "fn" {
 
 # SQS-triggered functions: report failed messages one by one, so one bad message in a
 # batch is retried (and eventually dead-lettered) without redoing the others.
+# A consumer with "maximum_concurrency" in its manifest runs at most that many batches at
+# once (Lambda's minimum is 2); the others scale with the queue, as Lambda's pollers do.
+# start-ocr takes a record only while 10 s of its timeout are left (RECORD_TIME_MS in
+# services/common/batches.py) and paces its starts at TEXTRACT_STARTS_PER_SECOND, so its
+# batch is what one container can start in the rest of its timeout: at a low quota a batch
+# of ten would send most of its records back to wait out the visibility timeout and count
+# toward maxReceiveCount (ADR 0032). The others take ten, the most without a window.
+locals {
+  ocr_start_batch_size = max(1, min(10, floor(
+    (local.functions["start-ocr"].timeout - 10) * var.textract_start_tps / local.functions["start-ocr"].maximum_concurrency
+  )))
+}
+
 resource "aws_lambda_event_source_mapping" "sqs" {
   for_each = local.queue_consumers
 
   function_name           = aws_lambda_function.fn[each.value].arn
   event_source_arn        = local.queue_arns[each.key]
-  batch_size              = 10
+  batch_size              = each.value == "start-ocr" ? local.ocr_start_batch_size : 10
   function_response_types = ["ReportBatchItemFailures"]
+
+  dynamic "scaling_config" {
+    for_each = can(local.functions[each.value].maximum_concurrency) ? [local.functions[each.value].maximum_concurrency] : []
+
+    content {
+      maximum_concurrency = scaling_config.value
+    }
+  }
 }

@@ -1,8 +1,10 @@
 # Queues and the Textract completion topic.
 #
 #   S3 ObjectCreated (raw/) -> intake queue -> intake function
+#   StartOcr (Step Functions, with its task token) -> ocr-start queue -> start-ocr function,
+#     which starts Textract at the account's quota (ADR 0032)
 #   Textract completion -> SNS topic -> ocr-completion queue -> ocr-callback function
-#   Both queues redrive to the dead-letter queue, which mark-failed also writes to.
+#   The queues redrive to the dead-letter queue, which mark-failed also writes to.
 
 locals {
   # The function each queue feeds (trigger "sqs:<queue>" in services/functions.json).
@@ -11,6 +13,7 @@ locals {
   queue_arns = {
     "intake"         = aws_sqs_queue.intake.arn
     "ocr-completion" = aws_sqs_queue.ocr_completion.arn
+    "ocr-start"      = aws_sqs_queue.ocr_start.arn
     "webhooks"       = aws_sqs_queue.webhooks.arn
   }
 
@@ -30,6 +33,7 @@ locals {
   # message is not handed out again while a slow batch (and its retries) still runs.
   intake_visibility_timeout         = 6 * local.functions[local.queue_consumers["intake"]].timeout
   ocr_completion_visibility_timeout = 6 * local.functions[local.queue_consumers["ocr-completion"]].timeout
+  ocr_start_visibility_timeout      = 6 * local.functions[local.queue_consumers["ocr-start"]].timeout
 }
 
 resource "aws_sqs_queue" "dlq" {
@@ -66,6 +70,24 @@ resource "aws_sqs_queue" "ocr_completion" {
       error_message = "The ocr-completion queue's ARN is ${self.arn}, not ${local.ocr_completion_queue_arn} as its access policy says."
     }
   }
+}
+
+# Start requests of StartOcr, sent by the state machine's role (an identity policy in the
+# same account: no queue policy needed). A burst waits here, in order, for its turn at
+# Textract's start quota; StartOcr's TimeoutSeconds bounds that wait.
+resource "aws_sqs_queue" "ocr_start" {
+  name                       = "${var.name_prefix}-ocr-start"
+  visibility_timeout_seconds = local.ocr_start_visibility_timeout
+  message_retention_seconds  = 345600
+  kms_master_key_id          = aws_kms_key.this.arn
+}
+
+resource "aws_sqs_queue_redrive_policy" "ocr_start" {
+  queue_url = aws_sqs_queue.ocr_start.id
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = var.max_receive_count
+  })
 }
 
 # Messages a consumer fails max_receive_count times move to the dead-letter queue. On the

@@ -195,6 +195,17 @@ variable "download_url_ttl_seconds" {
 # Workflow timing
 # ---------------------------------------------------------------------------------------
 
+variable "ocr_start_timeout_seconds" {
+  description = "How long StartOcr waits in the ocr-start queue for its turn at Textract's start quota before the job fails."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.ocr_start_timeout_seconds >= 60 && var.ocr_start_timeout_seconds <= 86400
+    error_message = "ocr_start_timeout_seconds must be between 60 and 86400."
+  }
+}
+
 variable "ocr_wait_timeout_seconds" {
   description = "How long the start-ocr task waits for Textract's completion notification before falling back to polling."
   type        = number
@@ -225,6 +236,19 @@ variable "max_polls" {
   validation {
     condition     = var.max_polls >= 1 && var.max_polls <= 1000 && floor(var.max_polls) == var.max_polls
     error_message = "max_polls must be a whole number between 1 and 1000."
+  }
+}
+
+# Textract's start calls a second for this account and region (Service Quotas, e.g.
+# "StartExpenseAnalysis throughput"): start-ocr paces its calls to it (ADR 0032).
+variable "textract_start_tps" {
+  description = "The account's Textract start-call quota (calls a second) the pipeline paces itself to."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.textract_start_tps > 0 && var.textract_start_tps <= 1000
+    error_message = "textract_start_tps must be above 0 and at most 1000."
   }
 }
 

@@ -9,9 +9,11 @@ locals {
   state_machine_template_vars = merge(
     { for k, _ in local.workflow_functions : "${replace(k, "-", "_")}_arn" => aws_lambda_function.fn[k].arn },
     {
-      ocr_wait_timeout_seconds = var.ocr_wait_timeout_seconds
-      poll_interval_seconds    = var.poll_interval_seconds
-      max_polls                = var.max_polls
+      ocr_start_queue_url       = aws_sqs_queue.ocr_start.url
+      ocr_start_timeout_seconds = var.ocr_start_timeout_seconds
+      ocr_wait_timeout_seconds  = var.ocr_wait_timeout_seconds
+      poll_interval_seconds     = var.poll_interval_seconds
+      max_polls                 = var.max_polls
 
       textract_retry_interval_seconds  = var.textract_retry_interval_seconds
       textract_retry_max_delay_seconds = var.textract_retry_max_delay_seconds
@@ -85,6 +87,20 @@ data "aws_iam_policy_document" "state_machine" {
     sid       = "InvokeWorkflowFunctions"
     actions   = ["lambda:InvokeFunction"]
     resources = flatten([for k, _ in local.workflow_functions : [aws_lambda_function.fn[k].arn, "${aws_lambda_function.fn[k].arn}:*"]])
+  }
+
+  # StartOcr sends the start request (with its task token) to the ocr-start queue, which is
+  # encrypted with the stack key.
+  statement {
+    sid       = "QueueOcrStarts"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.ocr_start.arn]
+  }
+
+  statement {
+    sid       = "EncryptOcrStarts"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [aws_kms_key.this.arn]
   }
 
   # Step Functions delivers execution logs through CloudWatch Logs' vended-log delivery,

@@ -16,10 +16,15 @@ ocr_mode              = "expense"
 confidence_threshold  = 80
 confidence_thresholds = {}
 
+# The stand-in holds no quota unless told (DOCUFLOW_TEXTRACT_START_TPS); the pipeline paces
+# its starts at this rate (`make bench-e2e --ocr-tps` sets both through TF_VAR_).
+textract_start_tps = 20
+
 # Short waits so the callback timeout and polling fallback finish within a test.
-ocr_wait_timeout_seconds = 20
-poll_interval_seconds    = 1
-max_polls                = 10
+ocr_start_timeout_seconds = 600
+ocr_wait_timeout_seconds  = 20
+poll_interval_seconds     = 1
+max_polls                 = 10
 
 # Throttling is waited out in seconds, not minutes, so the e2e suite's sustained
 # throttling test finishes quickly: waits of at most 2 s (jittered), 60 of them.

@@ -75,6 +75,11 @@ mock_provider "aws" {
   }
 
   override_resource {
+    target = aws_sqs_queue.ocr_start
+    values = { arn = "arn:aws:sqs:us-east-1:123456789012:dftest-ocr-start", url = "https://sqs.us-east-1.amazonaws.com/123456789012/dftest-ocr-start" }
+  }
+
+  override_resource {
     target = aws_dynamodb_table.this["webhooks"]
     values = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-webhooks" }
   }

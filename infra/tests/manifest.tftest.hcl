@@ -337,3 +337,30 @@ run "max_polls_is_whole" {
 
   expect_failures = [var.max_polls]
 }
+
+run "start_ocr_takes_a_batch_it_can_start_within_its_timeout" {
+  command = plan
+
+  variables {
+    textract_start_tps = 0.2
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.sqs["ocr-start"].batch_size == 2
+    error_message = "At 0.2 starts a second over two containers (10 s a start) and 20 s of a 30 s timeout, a batch is 2."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.sqs["intake"].batch_size == 10
+    error_message = "The other queues' consumers take batches of ten."
+  }
+}
+
+run "start_ocr_takes_batches_of_ten_at_the_default_quota" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.sqs["ocr-start"].batch_size == 10
+    error_message = "At the default 5 starts a second a container starts ten well within its timeout."
+  }
+}

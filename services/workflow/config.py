@@ -37,6 +37,8 @@ class StartOcrSettings(StorageSettings):
     ocr_mode: Literal["expense", "document", "both"] = "expense"
     textract_sns_topic_arn: NonEmpty
     textract_role_arn: NonEmpty
+    # This container's share of the account's start-call quota (logic/pacing.py).
+    textract_starts_per_second: Annotated[float, Field(gt=0)]
 
 
 class ParseSettings(

@@ -49,11 +49,21 @@ class DocumentFacts(_Out):
 
 
 class StartOcrInput(PipelineState):
+    """A message of the ocr-start queue: the execution state and StartOcr's task token."""
+
+    task_token: Annotated[str, Field(min_length=1)]
+
+
+class AwaitOcrInput(_In):
+    """AwaitOcr's payload: the job and the token the completion callback answers."""
+
+    job_id: Annotated[str, Field(min_length=1)]
     task_token: Annotated[str, Field(min_length=1)]
 
 
 class OcrJobs(_Out):
-    """start-ocr's output, and the output the callback sends with the task token ($.ocr)."""
+    """What start-ocr answers StartOcr's token with ($.ocr_start), and what the callback
+    answers AwaitOcr's token with ($.ocr)."""
 
     job_id: str
     ocr_jobs: dict[str, str]

@@ -40,6 +40,8 @@ def template_values() -> dict[str, str]:
         if spec["trigger"] == "states"
     }
     values.update(
+        ocr_start_queue_url=f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/test-ocr-start",
+        ocr_start_timeout_seconds="3600",
         ocr_wait_timeout_seconds="900",
         poll_interval_seconds="30",
         max_polls="20",
@@ -370,6 +372,17 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 30_000
+
+
+@dataclass
+class EndingContext(LambdaContext):
+    """An invocation running out of time: each look at the time left gets the next of
+    `remaining` (milliseconds), the last one for good."""
+
+    remaining: list[int] = field(default_factory=lambda: [30_000])
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining.pop(0) if len(self.remaining) > 1 else self.remaining[0]
 
 
 def call(handler: Any, event: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,7 @@ def _reset_services() -> None:
     from services.webhooks.handlers import delivery
     from services.workflow import config as workflow_config
     from services.workflow import dependencies as workflow_dependencies
+    from services.workflow.handlers import start_ocr
 
     clients.reset_clients()
     for cached in (
@@ -59,6 +60,7 @@ def _reset_services() -> None:
         outbox_config.get_sweep_settings,
     ):
         cached.cache_clear()
+    start_ocr._pacer.cache_clear()
     api_dependencies.reset()
     workflow_dependencies.reset()
     s3_events.ports.reset()
@@ -99,6 +101,7 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("USER_POOL_ID", created.user_pool_id)
         monkeypatch.setenv("TEXTRACT_SNS_TOPIC_ARN", f"arn:aws:sns:{REGION}:123456789012:textract")
         monkeypatch.setenv("TEXTRACT_ROLE_ARN", "arn:aws:iam::123456789012:role/textract")
+        monkeypatch.setenv("TEXTRACT_STARTS_PER_SECOND", "1000")
         monkeypatch.setenv("MAX_UPLOAD_BYTES", "1000000")
         monkeypatch.setenv("MAX_PAGES", "5")
         _reset_services()

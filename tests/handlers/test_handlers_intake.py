@@ -11,6 +11,7 @@ from services.intake.handlers import s3_events
 from services.intake.handlers.s3_events import lambda_handler as intake
 from tests.handlers.cloud import (
     Cloud,
+    EndingContext,
     LambdaContext,
     audit_writes_throttled,
     make_job,
@@ -183,3 +184,24 @@ def test_finished_job_is_left_alone(cloud: Cloud) -> None:
     assert run(sqs_event([s3_notification(cloud.bucket, job.s3_key)])) == {"batchItemFailures": []}
     assert cloud.job(job.job_id)["status"] == "COMPLETED"
     assert cloud.executions() == []
+
+
+def test_a_batch_running_out_of_time_leaves_the_records_it_did_not_take_to_sqs(
+    cloud: Cloud,
+) -> None:
+    # Given three uploads in one batch, and an invocation with time for the first only
+    jobs = [created_job_with_object(cloud, f"invoice-{n}.pdf") for n in range(3)]
+    event = sqs_event([s3_notification(cloud.bucket, key, len(PDF)) for _, key in jobs])
+    # When intake handles the batch
+    answer = intake(event, EndingContext(remaining=[30_000, 5_000]))
+    # Then the first upload is started, and the other two are reported as failures (SQS
+    # delivers them again) with nothing of them done, rather than the whole batch being
+    # cut off by the timeout
+    ids = [record["messageId"] for record in event["Records"]]
+    assert answer == {"batchItemFailures": [{"itemIdentifier": ids[1]}, {"itemIdentifier": ids[2]}]}
+    assert [cloud.job(job.job_id)["status"] for job, _ in jobs] == [
+        "PROCESSING",
+        "CREATED",
+        "CREATED",
+    ]
+    assert len(cloud.executions()) == 1

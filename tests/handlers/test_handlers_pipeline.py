@@ -1,6 +1,7 @@
 """The state machine as Terraform renders it, run by the local cloud's Step Functions
 engine with the real handlers in worker processes and the Textract stand-in: the
-callback path, the polling fallback, throttling retries and the catch path."""
+callback path, the polling fallback, throttling retries, the pacing of Textract starts
+to the account's quota and the catch path."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,8 @@ from tests.handlers.cloud import functions, render_asl, table_definition
 pytestmark = pytest.mark.localcloud
 
 REGION = "us-east-1"
+# The Textract start rate the pipeline is deployed to keep to, in all.
+STARTS_PER_SECOND = 2
 
 
 @dataclass
@@ -96,6 +100,10 @@ def _deploy(stack: Stack) -> Stack:
     c("dynamodb").create_table(TableName=stack.stats_table, **table_definition("stats"))
     c("s3").create_bucket(Bucket=stack.bucket)
     stack.dlq_url = c("sqs").create_queue(QueueName=f"dlq-{stack.suffix}")["QueueUrl"]
+    start_queue = c("sqs").create_queue(QueueName=f"ocr-start-{stack.suffix}")["QueueUrl"]
+    start_queue_arn = c("sqs").get_queue_attributes(
+        QueueUrl=start_queue, AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
     ocr_queue = c("sqs").create_queue(QueueName=f"ocr-{stack.suffix}")["QueueUrl"]
     ocr_queue_arn = c("sqs").get_queue_attributes(QueueUrl=ocr_queue, AttributeNames=["QueueArn"])[
         "Attributes"
@@ -123,11 +131,13 @@ def _deploy(stack: Stack) -> Stack:
         "MAX_PAGES": "50",
         "CONFIDENCE_THRESHOLD": "80",
         "CONFIDENCE_THRESHOLDS": "{}",
+        # Two consumers at most, each starting one job a second: STARTS_PER_SECOND in all.
+        "TEXTRACT_STARTS_PER_SECOND": str(STARTS_PER_SECOND / 2),
         "EVENT_BUS_NAME": bus.rsplit("/", 1)[1],
     }
     arns: dict[str, str] = {}
     for name, spec in functions().items():
-        if spec["trigger"] not in ("states", "sqs:ocr-completion"):
+        if spec["trigger"] not in ("states", "sqs:ocr-completion", "sqs:ocr-start"):
             continue
         created = c("lambda").create_function(
             FunctionName=f"{name}-{stack.suffix}",
@@ -150,11 +160,21 @@ def _deploy(stack: Stack) -> Stack:
         BatchSize=10,
         FunctionResponseTypes=["ReportBatchItemFailures"],
     )
+    c("lambda").create_event_source_mapping(
+        EventSourceArn=start_queue_arn,
+        FunctionName=f"start-ocr-{stack.suffix}",
+        BatchSize=10,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        ScalingConfig={"MaximumConcurrency": functions()["start-ocr"]["maximum_concurrency"]},
+    )
     arns.pop("ocr_callback_arn")
+    arns.pop("start_ocr_arn")
     # Two machines: one that waits for the callback, one whose wait runs out at once.
     for label, wait in (("callback", "60"), ("polling", "1")):
         values = {
             **arns,
+            "ocr_start_queue_url": start_queue,
+            "ocr_start_timeout_seconds": "120",
             "ocr_wait_timeout_seconds": wait,
             "poll_interval_seconds": "1",
             "max_polls": "15",
@@ -249,6 +269,7 @@ def test_callback_path_routes_the_invoice(stack: Stack) -> None:
         "ValidateDocument",
         "ReadAsEInvoice",
         "StartOcr",
+        "AwaitOcr",
         "StoreOcr",
         "ParseAndScore",
         "WasRetried",
@@ -283,6 +304,31 @@ def test_throttled_starts_are_retried(stack: Stack) -> None:
     assert run["states"].count("StartOcr") == 1  # retried inside the state
     assert "TextractThrottled" in run["errors"]
     assert run["job_status"] == "NEEDS_REVIEW"
+
+
+def test_a_burst_starts_textract_at_the_quota_never_above_it(stack: Stack) -> None:
+    # Given an account whose Textract refuses more than STARTS_PER_SECOND starts a second
+    quotas = f"{stack.endpoint}/_docuflow/textract/quotas"
+    requests.post(quotas, json={"start_tps": STARTS_PER_SECOND}, timeout=10).raise_for_status()
+    before = requests.get(f"{stack.endpoint}/_docuflow/textract", timeout=10).json()["stats"]
+    try:
+        # When three times that many documents arrive at once
+        burst = 3 * STARTS_PER_SECOND
+        with ThreadPoolExecutor(burst) as pool:
+            runs = list(
+                pool.map(
+                    lambda _: run_pipeline(stack, _document("sample-invoice.pdf")), range(burst)
+                )
+            )
+    finally:
+        requests.post(quotas, json={}, timeout=10).raise_for_status()
+    after = requests.get(f"{stack.endpoint}/_docuflow/textract", timeout=10).json()["stats"]
+    # Then every job went through the callback path, and no start call was refused
+    assert [run["status"] for run in runs] == ["SUCCEEDED"] * burst
+    assert all("PollOcr" not in run["states"] for run in runs)
+    assert all("TextractThrottled" not in run["errors"] for run in runs)
+    assert after["start_calls"] - before["start_calls"] == burst
+    assert after["over_tps"] == before["over_tps"]
 
 
 def test_a_retry_that_succeeds_takes_its_earlier_failure_off_the_dead_letter_queue(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -21,8 +22,8 @@ from docuflow.domain.errors import (
 from docuflow_tools.paths import textract_fixtures_dir
 from docuflow_tools.samples import make_invoice
 from services.workflow import dependencies
-from services.workflow.errors import TextractThrottled
 from services.workflow.handlers import (
+    await_ocr,
     mark_failed,
     ocr_callback,
     parse_and_score,
@@ -35,6 +36,7 @@ from services.workflow.handlers import (
 from tests.einvoice_samples import Syntax, hybrid_of, invoice_data, make_xml
 from tests.handlers.cloud import (
     Cloud,
+    EndingContext,
     FakeTextract,
     LambdaContext,
     audit_writes_throttled,
@@ -245,11 +247,16 @@ def test_read_einvoice_twice_routes_once(cloud: Cloud) -> None:
 # -- start-ocr ----------------------------------------------------------------------------
 
 
+def start_request(job: Any, token: str) -> dict[str, Any]:
+    """The SQS event of one StartOcr message: the execution state and the task token."""
+    return sqs_event([json.dumps(state_of(job, task_token=token))], queue="ocr-start")
+
+
 @pytest.mark.parametrize(
     ("mode", "apis"),
     [("expense", ["expense"]), ("document", ["document"]), ("both", ["expense", "document"])],
 )
-def test_start_ocr_stores_the_token_before_starting_textract(
+def test_start_ocr_starts_textract_and_answers_with_the_job_ids(
     cloud: Cloud,
     textract: FakeTextract,
     sfn: FakeStepFunctions,
@@ -259,16 +266,8 @@ def test_start_ocr_stores_the_token_before_starting_textract(
 ) -> None:
     monkeypatch.setenv("OCR_MODE", mode)
     job = make_job(cloud, status="PROCESSING", fixture=None)
-    tokens_seen_at_start: list[str | None] = []
-    original = textract._start
-
-    def spying_start(api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-        tokens_seen_at_start.append(cloud.job(job.job_id).get("task_token"))
-        return original(api, kwargs)
-
-    textract._start = spying_start  # type: ignore[method-assign]
-    output = start_ocr.lambda_handler(state_of(job, task_token="tok-1"), LambdaContext())
-    assert tokens_seen_at_start == ["tok-1"] * len(apis)
+    answer = start_ocr.lambda_handler(start_request(job, "tok-1"), LambdaContext())
+    assert answer["batchItemFailures"] == []
     assert [call["api"] for call in textract.start_calls] == apis
     for call in textract.start_calls:
         assert call["JobTag"] == job.job_id
@@ -278,16 +277,55 @@ def test_start_ocr_stores_the_token_before_starting_textract(
         if call["api"] == "document":
             assert call["FeatureTypes"] == ["FORMS", "TABLES"]
     stored = cloud.job(job.job_id)
-    assert set(stored["ocr_jobs"]) == set(apis) == set(output["ocr_jobs"])
+    assert set(stored["ocr_jobs"]) == set(apis)
     assert "ocr_started" in [r["event"] for r in cloud.audit(job.job_id)]
-    assert sfn.successes == []
+    assert sfn.successes == [("tok-1", {"job_id": job.job_id, "ocr_jobs": stored["ocr_jobs"]})]
+    assert "task_token" not in stored  # AwaitOcr's token, stored by await-ocr
+
+
+def test_start_ocr_paces_its_starts(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.workflow.config import get_start_ocr_settings
+    from services.workflow.logic.pacing import Pacer
+
+    slept: list[float] = []
+    monkeypatch.setenv("TEXTRACT_STARTS_PER_SECOND", "4")
+    # A clock that stands still: every start after the first has to wait for its turn.
+    pacer = Pacer(
+        get_start_ocr_settings().textract_starts_per_second,
+        clock=lambda: 100.0,
+        sleep=slept.append,
+    )
+    monkeypatch.setattr(start_ocr, "_pacer", functools.cache(lambda: pacer))
+    jobs = [make_job(cloud, status="PROCESSING", fixture=None) for _ in range(3)]
+    event = sqs_event([json.dumps(state_of(j, task_token=f"t{i}")) for i, j in enumerate(jobs)])
+    start_ocr.lambda_handler(event, LambdaContext())
+    assert len(textract.start_calls) == 3
+    assert slept == [0.25, 0.5]
+
+
+def test_start_ocr_takes_no_start_it_has_no_time_left_for(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    # Given three start requests in one batch, and an invocation with time for one
+    jobs = [make_job(cloud, status="PROCESSING", fixture=None) for _ in range(3)]
+    event = sqs_event([json.dumps(state_of(j, task_token=f"t{i}")) for i, j in enumerate(jobs)])
+    answer = start_ocr.lambda_handler(event, EndingContext(remaining=[30_000, 5_000]))
+    # Then one Textract job is started and answered; the other two messages go back to the
+    # queue untouched (no start, no task failure: the executions still wait for them)
+    ids = [record["messageId"] for record in event["Records"]]
+    assert answer["batchItemFailures"] == [{"itemIdentifier": ids[1]}, {"itemIdentifier": ids[2]}]
+    assert len(textract.start_calls) == 1
+    assert [token for token, _ in sfn.successes] == ["t0"]
+    assert sfn.failures == []
 
 
 @pytest.mark.parametrize(
     "code",
     ["ProvisionedThroughputExceededException", "ThrottlingException", "LimitExceededException"],
 )
-def test_start_ocr_throttling_raises_textract_throttled_and_a_retry_reuses_the_job(
+def test_start_ocr_throttling_fails_the_task_and_a_retry_reuses_the_job(
     cloud: Cloud,
     textract: FakeTextract,
     sfn: FakeStepFunctions,
@@ -305,44 +343,71 @@ def test_start_ocr_throttling_raises_textract_throttled_and_a_retry_reuses_the_j
         return original(api, kwargs)
 
     textract._start = throttle_document  # type: ignore[method-assign]
-    with pytest.raises(TextractThrottled):
-        start_ocr.lambda_handler(state_of(job, task_token="tok-1"), LambdaContext())
+    answer = start_ocr.lambda_handler(start_request(job, "tok-1"), LambdaContext())
+    # The message is done with; the execution gets the error and retries the step
+    assert answer["batchItemFailures"] == []
+    assert [(token, error) for token, error, _ in sfn.failures] == [("tok-1", "TextractThrottled")]
     first_expense = cloud.job(job.job_id)["ocr_jobs"]["expense"]
-    # The state machine retries the step (with a new token)
-    output = start_ocr.lambda_handler(state_of(job, task_token="tok-2"), LambdaContext())
-    assert output["ocr_jobs"]["expense"] == first_expense
-    assert cloud.job(job.job_id)["task_token"] == "tok-2"
+    start_ocr.lambda_handler(start_request(job, "tok-2"), LambdaContext())
+    assert sfn.successes[-1][0] == "tok-2"
+    assert sfn.successes[-1][1]["ocr_jobs"]["expense"] == first_expense
 
 
-def test_start_ocr_answers_itself_when_textract_finished_first(
+def test_start_ocr_on_a_job_not_processing_fails_the_task(
     cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
 ) -> None:
-    job = make_job(cloud, status="PROCESSING", fixture=None)
-    original = textract._start
-
-    def start_and_notify(api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-        started = original(api, kwargs)
-        # The notification is handled before start-ocr records the job id
-        cloud.table(cloud.jobs_table).update_item(
-            Key={"job_id": job.job_id},
-            UpdateExpression="SET ocr_statuses.#j = :s",
-            ExpressionAttributeNames={"#j": started["JobId"]},
-            ExpressionAttributeValues={":s": "SUCCEEDED"},
-        )
-        return started
-
-    textract._start = start_and_notify  # type: ignore[method-assign]
-    output = start_ocr.lambda_handler(state_of(job, task_token="tok-1"), LambdaContext())
-    assert sfn.successes == [("tok-1", {"job_id": job.job_id, "ocr_jobs": output["ocr_jobs"]})]
-
-
-def test_start_ocr_on_a_job_not_processing_fails(cloud: Cloud, textract: FakeTextract) -> None:
-    from docuflow.domain.errors import InvalidTransition
-
     job = make_job(cloud, status="FAILED", fixture=None)
-    with pytest.raises(InvalidTransition):
-        start_ocr.lambda_handler(state_of(job, task_token="t"), LambdaContext())
+    start_ocr.lambda_handler(start_request(job, "t"), LambdaContext())
     assert textract.start_calls == []
+    assert [(token, error) for token, error, _ in sfn.failures] == [("t", "InvalidTransition")]
+
+
+def test_start_ocr_leaves_a_message_it_cannot_read_for_the_dead_letter_queue(
+    cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions
+) -> None:
+    event = sqs_event(['{"job_id": "j"}'], queue="ocr-start")
+    answer = start_ocr.lambda_handler(event, LambdaContext())
+    assert answer["batchItemFailures"] == [{"itemIdentifier": event["Records"][0]["messageId"]}]
+    assert sfn.successes == sfn.failures == []
+
+
+# -- await-ocr ----------------------------------------------------------------------------
+
+
+def test_await_ocr_stores_the_token_for_the_callback(cloud: Cloud, sfn: FakeStepFunctions) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    cloud.table(cloud.jobs_table).update_item(
+        Key={"job_id": job.job_id},
+        UpdateExpression="SET ocr_apis = :a, ocr_jobs = :j",
+        ExpressionAttributeValues={":a": ["expense"], ":j": {"expense": "tx-1"}},
+    )
+    output = await_ocr.lambda_handler(
+        {"job_id": job.job_id, "task_token": "tok-2"}, LambdaContext()
+    )
+    assert output == {"job_id": job.job_id, "answered": False}
+    assert cloud.job(job.job_id)["task_token"] == "tok-2"
+    assert sfn.successes == []
+
+
+def test_await_ocr_answers_itself_when_textract_finished_first(
+    cloud: Cloud, sfn: FakeStepFunctions
+) -> None:
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    # The notification was handled before the token was stored: nobody else can answer
+    cloud.table(cloud.jobs_table).update_item(
+        Key={"job_id": job.job_id},
+        UpdateExpression="SET ocr_apis = :a, ocr_jobs = :j, ocr_statuses = :s",
+        ExpressionAttributeValues={
+            ":a": ["expense"],
+            ":j": {"expense": "tx-1"},
+            ":s": {"tx-1": "SUCCEEDED"},
+        },
+    )
+    output = await_ocr.lambda_handler(
+        {"job_id": job.job_id, "task_token": "tok-2"}, LambdaContext()
+    )
+    assert output["answered"] is True
+    assert sfn.successes == [("tok-2", {"job_id": job.job_id, "ocr_jobs": {"expense": "tx-1"}})]
 
 
 # -- ocr-callback -------------------------------------------------------------------------
@@ -381,9 +446,12 @@ def started_job(cloud: Cloud, textract: FakeTextract, mode: str = "expense") -> 
     os.environ["OCR_MODE"] = mode
     try:
         job = make_job(cloud, status="PROCESSING", fixture=None)
-        start_ocr.lambda_handler(state_of(job, task_token="tok-1"), LambdaContext())
+        start_ocr.lambda_handler(start_request(job, "tok-0"), LambdaContext())
     finally:
         del os.environ["OCR_MODE"]
+    await_ocr.lambda_handler({"job_id": job.job_id, "task_token": "tok-1"}, LambdaContext())
+    sfn = dependencies.workflow()._sfn  # type: ignore[attr-defined]
+    sfn.successes.clear()  # StartOcr's answer: these tests look at AwaitOcr's
     return job
 
 

@@ -23,6 +23,10 @@ def echo(event: Any, context: Any) -> dict[str, Any]:
     }
 
 
+def environment(event: Any, context: Any) -> dict[str, str]:
+    return dict(os.environ)
+
+
 def fail(event: Any, context: Any) -> None:
     raise OcrFailed(f"cannot read {event.get('key', 'the document')}")
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import subprocess
+import sys
+import time
 from typing import Any
 
+from docuflow_tools.localcloud.lambdas import FORK_SERVER_PRELOAD, FunctionConfig, LambdaRunner
 from tests.localcloud.helpers import create_function, unique
 from tests.support import wait_for
 
@@ -119,3 +124,100 @@ def test_step_functions_retry_and_catch_match_on_the_error_name(cloud: Any) -> N
     assert output["error"]["Error"] == "OcrFailed"
     history = [e["type"] for e in sfn.get_execution_history(executionArn=execution)["events"]]
     assert history.count("LambdaFunctionFailed") == 2  # the first try and one retry
+
+
+def test_a_deployed_function_gets_a_warm_worker_before_its_first_invocation(cloud: Any) -> None:
+    # Given a function just deployed, Then a worker for it starts without any invocation
+    name = create_function(cloud, "echo")
+    wait_for(lambda: cloud.cloud.app.runner.idle_workers().get(name) == 1, timeout=60)
+    assert cloud.cloud.app.runner.stats().get(name) is None  # nothing was invoked to warm it
+    # And the first invocation runs on it: no second process starts
+    error, _ = invoke(cloud, name, {"n": 1})
+    assert error is None
+    assert cloud.cloud.app.runner.idle_workers()[name] == 1
+
+
+def _config(name: str, handler: str) -> FunctionConfig:
+    return FunctionConfig(
+        name=name,
+        handler=f"tests.localcloud.fixture_handlers.{handler}",
+        timeout=30,
+        memory_size=128,
+        environment=(),
+    )
+
+
+def test_workers_of_all_functions_stay_under_the_cap_and_the_longest_idle_makes_room() -> None:
+    # Given a runner that may keep two worker processes in all, and two functions each
+    # with an idle worker (the first used longest ago)
+    runner = LambdaRunner({"AWS_DEFAULT_REGION": "us-east-1"}, log=lambda *_: None, max_workers=2)
+    first, second, third = (_config(f"fn-{n}", "slow") for n in range(3))
+    try:
+        assert runner.invoke(first, {"seconds": 0}).ok
+        assert runner.invoke(second, {"seconds": 0}).ok
+        assert runner.idle_workers() == {"fn-0": 1, "fn-1": 1}
+        # When a third function is invoked, Then the first one's worker made room for it
+        assert runner.invoke(third, {"seconds": 0}).ok
+        assert runner.idle_workers() == {"fn-0": 0, "fn-1": 1, "fn-2": 1}
+        # And when three functions run at once, one waits for a worker: never more than two
+        # processes, and every invocation is answered
+        seen: list[int] = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            running = [
+                pool.submit(runner.invoke, config, {"seconds": 1})
+                for config in (first, second, third)
+            ]
+            while not all(future.done() for future in running):
+                seen.append(runner.live_workers())
+                time.sleep(0.05)
+        assert all(future.result().ok for future in running)
+        assert max(seen) <= 2
+        assert runner.live_workers() == 2
+        # And a function without a worker gets none warmed while the cap is reached
+        assert runner.prewarm(_config("fn-3", "echo")) is False
+        assert runner.live_workers() == 2
+    finally:
+        runner.close()
+
+
+def test_the_fork_server_preloads_nothing_that_reads_a_functions_environment() -> None:
+    # Given the modules the fork server imports before any worker's environment is set
+    # When they are imported in a fresh interpreter
+    probe = (
+        "import importlib, sys\n"
+        "from docuflow_tools.localcloud.lambdas import FORK_SERVER_PRELOAD\n"
+        "for name in FORK_SERVER_PRELOAD: importlib.import_module(name)\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    # Then every one of them loaded, and none that builds state from the environment
+    # when imported: the logger, tracer and metrics, X-Ray's recorder, the handlers
+    assert set(FORK_SERVER_PRELOAD) <= set(loaded)
+    assert "docuflow.observability" not in loaded
+    assert "aws_xray_sdk.core" not in loaded
+    assert not [name for name in loaded if name.split(".")[0] == "services"]
+
+
+def test_a_forked_worker_sees_only_its_functions_environment(monkeypatch: Any) -> None:
+    # Given a variable in the local cloud's own environment, not in the function's
+    monkeypatch.setenv("DOCUFLOW_ONLY_THE_SERVER_HAS_THIS", "1")
+    runner = LambdaRunner({"AWS_DEFAULT_REGION": "us-east-1"}, log=lambda *_: None)
+    config = FunctionConfig(
+        name="fn-env",
+        handler="tests.localcloud.fixture_handlers.environment",
+        timeout=30,
+        memory_size=128,
+        environment=(("GREETING", "hello"),),
+    )
+    try:
+        # When the function reads its environment
+        outcome = runner.invoke(config, {})
+    finally:
+        runner.close()
+    # Then it has its own variables and the runtime's, and nothing of the server's
+    assert outcome.ok, outcome.error
+    assert outcome.result["GREETING"] == "hello"
+    assert outcome.result["AWS_LAMBDA_FUNCTION_NAME"] == "fn-env"
+    assert "DOCUFLOW_ONLY_THE_SERVER_HAS_THIS" not in outcome.result

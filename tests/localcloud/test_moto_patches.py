@@ -44,3 +44,21 @@ def test_docuflow_up_says_so_and_exits_1(
     error = capsys.readouterr().err
     assert "cannot start the emulator" in error
     assert "moto 5.3.0 is installed" in error
+
+
+def test_moto_finds_its_services_without_listing_its_package_each_request() -> None:
+    # Given the patch applied
+    from moto import backends
+
+    moto_patches._list_moto_modules_once()
+    folder = os.path.dirname(backends.__file__)
+    on_disk = sorted(
+        name
+        for name in os.listdir(folder)
+        if os.path.isdir(os.path.join(folder, name)) and not name.startswith("__")
+    )
+    # When moto asks for its modules twice, Then both answers are the one list made once,
+    # and it is what the package folder holds
+    first, second = backends.list_of_moto_modules(), backends.list_of_moto_modules()
+    assert first is second
+    assert list(first) == on_disk

@@ -87,3 +87,12 @@ def test_sqs_event_shape_and_delete_rules() -> None:
     assert messages_to_delete(messages, failed, report_failures=True) == []
     malformed = Invocation(ok=True, result={"batchItemFailures": [{"nope": 1}]})
     assert messages_to_delete(messages, malformed, report_failures=True) == []
+
+
+def test_a_mapping_runs_as_many_batches_as_its_maximum_concurrency_allows() -> None:
+    from docuflow_tools.localcloud.eventsources import pollers_for
+
+    assert pollers_for({"ScalingConfig": {"MaximumConcurrency": 2}}, 3) == 2
+    assert pollers_for({"ScalingConfig": {"MaximumConcurrency": 50}}, 3) == 3
+    assert pollers_for({"ScalingConfig": None}, 3) == 3
+    assert pollers_for({}, 4) == 4

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from docuflow_tools.localcloud.textract_recordings import RecordingIndex, sha256_of
+from docuflow_tools.localcloud.textract_recordings import RecordingIndex, merge_pages, sha256_of
 from docuflow_tools.paths import textract_fixtures_dir
 
 FIXTURES = textract_fixtures_dir()
@@ -126,3 +126,20 @@ def test_a_recording_without_its_api_key_is_refused_with_its_file(tmp_path: Path
     index_path = _index(tmp_path, [{"document": "d.pdf", "recordings": {"expense": ["e.json"]}}])
     with pytest.raises(ValueError, match=r"e\.json \(api expense\).*ExpenseDocuments"):
         RecordingIndex.from_fixtures(tmp_path, index_path)
+
+
+def test_a_recording_reads_back_whole_and_as_a_copy_of_its_own() -> None:
+    # Given an AnalyzeExpense recording of a synthetic invoice (hundreds of KB of JSON)
+    from docuflow_tools.samples import expense_recording, make_invoice
+
+    response = merge_pages("expense", expense_recording(make_invoice(7)))
+    index = RecordingIndex()
+    index.add("a" * 64, "expense", response)
+    # When it is read twice, Then each read is the whole response, floats and all
+    first, second = index.get("a" * 64, "expense"), index.get("a" * 64, "expense")
+    assert first == response
+    # and a reader that changes its copy changes nothing another reader gets
+    assert first is not None and second is not None
+    first["ExpenseDocuments"].clear()
+    assert second == response
+    assert index.get("a" * 64, "expense") == response

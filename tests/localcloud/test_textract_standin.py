@@ -285,3 +285,55 @@ def test_boto3_speaks_to_the_stand_in_through_the_emulator(cloud: Any) -> None:
         Document={"S3Object": {"Bucket": bucket, "Name": "raw/receipt.jpg"}}
     )
     assert sync["ExpenseDocuments"][0]["SummaryFields"]
+
+
+def test_start_quota_refuses_what_the_rate_does_not_allow(
+    world: FakeWorld, index: RecordingIndex
+) -> None:
+    world.objects[("b", "r.jpg")] = RECEIPT
+    stand = standin(world, index)
+    # Given an account allowed 3 starts a second
+    assert stand.set_quotas({"start_tps": 3}) == {"start_tps": 3.0, "max_concurrent_jobs": None}
+    # When 6 starts come at once, Then a second's worth goes through, the rest is refused
+    answers = [start(stand, "Expense", "r.jpg", tag=f"j{i}") for i in range(6)]
+    assert [status for status, _ in answers] == [200, 200, 200, 400, 400, 400]
+    assert answers[-1][1]["__type"] == "ProvisionedThroughputExceededException"
+    assert stand.status()["stats"]["over_tps"] == 3
+    # And after a third of a second, one more token has come
+    wait_for(lambda: start(stand, "Expense", "r.jpg", tag="later")[0] == 200, timeout=2)
+    with pytest.raises(ValueError, match="start_tps"):
+        stand.set_quotas({"start_tps": 0})
+
+
+def test_concurrent_job_quota_refuses_a_start_until_a_job_finishes(
+    world: FakeWorld, index: RecordingIndex
+) -> None:
+    world.objects[("b", "r.jpg")] = RECEIPT
+    stand = standin(world, index)
+    stand.set_faults({"latency_seconds": 0.3})
+    stand.set_quotas({"max_concurrent_jobs": 2})
+    assert [start(stand, "Expense", "r.jpg", tag=f"j{i}")[0] for i in range(2)] == [200, 200]
+    status, error = start(stand, "Expense", "r.jpg", tag="j3")
+    assert (status, error["__type"]) == (400, "LimitExceededException")
+    wait_for(lambda: len(world.published) == 2, timeout=5)
+    assert start(stand, "Expense", "r.jpg", tag="j3")[0] == 200
+    assert stand.status()["stats"]["peak_in_progress"] == 2
+
+
+def test_finished_jobs_are_forgotten_beyond_the_newest(
+    world: FakeWorld, index: RecordingIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docuflow_tools.localcloud import textract_standin
+
+    monkeypatch.setattr(textract_standin, "MAX_KEPT_JOBS", 3)
+    world.objects[("b", "r.jpg")] = RECEIPT
+    stand = standin(world, index)
+    first = start(stand, "Expense", "r.jpg", tag="first")[1]["JobId"]
+    wait_for(lambda: len(world.published) == 1, timeout=5)
+    for i in range(4):
+        start(stand, "Expense", "r.jpg", tag=f"j{i}")
+    wait_for(lambda: len(world.published) == 5, timeout=5)
+    start(stand, "Expense", "r.jpg", tag="last")
+    assert stand.status()["stats"]["jobs_kept"] <= 3
+    status, error = stand.handle("Textract.GetExpenseAnalysis", {"JobId": first})
+    assert (status, error["__type"]) == (400, "InvalidJobIdException")

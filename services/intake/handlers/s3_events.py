@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
 from services.common.adapters import Processing, processing_from
+from services.common.batches import in_time
 from services.common.errors import UnknownDocumentKey
 from services.common.wiring import Provider
 from services.intake.config import get_settings
@@ -67,5 +68,8 @@ def handle_record(record: SQSRecord) -> None:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
-        event=event, record_handler=handle_record, processor=_processor(), context=context
+        event=event,
+        record_handler=in_time(handle_record),
+        processor=_processor(),
+        context=context,
     )

@@ -1,14 +1,18 @@
 """Starting Textract, hearing back from it (callback or polling) and storing its pages.
 
-start-ocr stores the task token on the job BEFORE it starts Textract, so a completion
-notification can always find it. Textract's notifications are recorded per Textract job
-on the job item; whichever writer sees every analysis finished answers the token
-(the callback normally, start-ocr itself when Textract was faster than its own write).
-A stale token (late or duplicate message) is logged and acknowledged.
+Two task tokens per attempt. StartOcr sends the start request to the ocr-start queue and
+waits for its token: start-ocr, the queue's consumer, starts Textract at the pace of the
+account's quota (pacing.py) and answers it with the Textract job ids. AwaitOcr then runs
+await-ocr, which stores the second token on the job; Textract's notifications are
+recorded per Textract job on the job item, and whichever writer sees every analysis
+finished answers that token (the callback normally, await-ocr itself when Textract was
+faster than its write). A stale token (late or duplicate message) is logged and
+acknowledged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,6 +24,7 @@ from docuflow.domain.status import JobStatus
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Storage, Tables
 from services.workflow.models import (
+    AwaitOcrInput,
     OcrJobs,
     PollResult,
     StartOcrInput,
@@ -76,14 +81,17 @@ def _answer(workflow: WorkflowGateway, job: JobItem, outcome: OcrOutcome) -> boo
 def start_ocr(
     storage: Storage,
     textract: TextractGateway,
-    workflow: WorkflowGateway,
     state: StartOcrInput,
     *,
     ocr_mode: str,
     sns_topic_arn: str,
     role_arn: str,
+    pace: Callable[[], None],
 ) -> OcrJobs:
-    """Store the task token, then start the analyses OCR_MODE asks for."""
+    """Start the analyses OCR_MODE asks for, each when `pace` lets it, and record them.
+
+    Safe to repeat: the ClientRequestToken returns the same Textract jobs, and a job that
+    is no longer PROCESSING (failed meanwhile) refuses the write (InvalidTransition)."""
     set_job_id(state.job_id)
     job = storage.jobs.get(state.job_id)
     apis = OCR_APIS[ocr_mode]
@@ -91,7 +99,6 @@ def start_ocr(
         state.job_id,
         expected_status=JobStatus.PROCESSING,
         set_fields={
-            "task_token": state.task_token,
             "ocr_apis": list(apis),
             # Kept across retries of this step: the ClientRequestToken returns the same
             # Textract jobs, and their notifications may have been recorded already.
@@ -101,6 +108,7 @@ def start_ocr(
     )
     ocr_jobs = dict(job.ocr_jobs)
     for api in apis:
+        pace()  # a repeated start counts against the quota too
         ocr_jobs[api] = textract.start(
             api,
             bucket=state.bucket,
@@ -111,7 +119,7 @@ def start_ocr(
             role_arn=role_arn,
         )
         # Recorded after each start, so a retry after throttling knows what is running.
-        job = storage.jobs.update(
+        storage.jobs.update(
             state.job_id, expected_status=JobStatus.PROCESSING, set_fields={"ocr_jobs": ocr_jobs}
         )
     storage.audit.record(
@@ -120,10 +128,19 @@ def start_ocr(
         actor=ACTOR,
         details={"mode": ocr_mode, "ocr_jobs": ocr_jobs, "attempt": state.attempt},
     )
-    # Textract may have finished before the job ids were written; then no callback
-    # could conclude, and the answer is sent from here.
-    _answer(workflow, job, outcome_of(job))
     return OcrJobs(job_id=state.job_id, ocr_jobs=ocr_jobs)
+
+
+def await_ocr(storage: Tables, workflow: WorkflowGateway, state: AwaitOcrInput) -> bool:
+    """Store the token the callback answers; answer it here when Textract finished before
+    it was stored (no callback could conclude then). True when answered here."""
+    set_job_id(state.job_id)
+    job = storage.jobs.update(
+        state.job_id,
+        expected_status=JobStatus.PROCESSING,
+        set_fields={"task_token": state.task_token},
+    )
+    return _answer(workflow, job, outcome_of(job))
 
 
 def handle_notification(

@@ -28,6 +28,7 @@ SETTINGS_MODEL: dict[str, type[BaseSettings]] = {
     "validate-document": workflow.ValidationSettings,
     "start-ocr": workflow.StartOcrSettings,
     "ocr-callback": TableSettings,
+    "await-ocr": TableSettings,
     "poll-ocr": TableSettings,
     "store-ocr": StorageSettings,
     "parse-and-score": workflow.ParseSettings,

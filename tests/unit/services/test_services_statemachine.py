@@ -11,6 +11,7 @@ import pytest
 
 from tests.handlers.cloud import ASL_TEMPLATE, functions, render_asl, template_values
 
+SQS_ERRORS = {"SQS.SdkClientException", "SQS.AmazonSQSException"}
 LAMBDA_ERRORS = {
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
@@ -36,6 +37,7 @@ def test_template_uses_exactly_the_documented_placeholders() -> None:
 def test_number_placeholders_are_unquoted() -> None:
     text = ASL_TEMPLATE.read_text()
     numbers = (
+        "ocr_start_timeout_seconds",
         "ocr_wait_timeout_seconds",
         "poll_interval_seconds",
         "max_polls",
@@ -48,7 +50,8 @@ def test_number_placeholders_are_unquoted() -> None:
 
 
 def test_rendered_numbers_are_numbers(asl: dict[str, Any]) -> None:
-    assert asl["States"]["StartOcr"]["TimeoutSeconds"] == 900
+    assert asl["States"]["StartOcr"]["TimeoutSeconds"] == 3600
+    assert asl["States"]["AwaitOcr"]["TimeoutSeconds"] == 900
     assert asl["States"]["WaitForOcr"]["Seconds"] == 30
     choice = asl["States"]["OcrFinished"]["Choices"][2]["And"][1]
     assert choice["NumericLessThan"] == 20
@@ -75,7 +78,9 @@ def test_every_task_invokes_a_workflow_function_of_the_manifest(asl: dict[str, A
         if name.endswith("_arn")
     }
     used = set()
-    for state in tasks(asl).values():
+    for name, state in tasks(asl).items():
+        if name == "StartOcr":  # a message to the ocr-start queue, not an invocation
+            continue
         arn = state.get("Parameters", {}).get("FunctionName", state["Resource"])
         assert arn in arn_to_function, f"{arn} is no function placeholder"
         used.add(arn_to_function[arn])
@@ -88,7 +93,7 @@ def test_every_task_retries_lambda_errors_and_catches_into_mark_failed(
 ) -> None:
     for name, state in tasks(asl).items():
         retried = {e for r in state["Retry"] for e in r["ErrorEquals"]}
-        assert retried >= LAMBDA_ERRORS, name
+        assert retried >= (SQS_ERRORS if name == "StartOcr" else LAMBDA_ERRORS), name
         catches = {tuple(c["ErrorEquals"]): c for c in state["Catch"]}
         assert ("States.ALL",) in catches, name
         if name == "ReconcileFailures":
@@ -112,18 +117,31 @@ def test_mark_failed_retries_every_error(asl: dict[str, Any]) -> None:
     assert retriers[-1]["MaxAttempts"] >= 2
 
 
-def test_start_ocr_waits_for_the_task_token_and_falls_back_to_polling(
+def test_start_ocr_queues_its_start_and_waits_for_its_turn(asl: dict[str, Any]) -> None:
+    # Given a burst, Then each execution waits in the ocr-start queue for its turn at
+    # Textract's start quota (start-ocr answers the token), for longer than OCR takes.
+    start = asl["States"]["StartOcr"]
+    assert start["Resource"] == "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+    assert start["Parameters"]["QueueUrl"] == template_values()["ocr_start_queue_url"]
+    assert start["Parameters"]["MessageBody"]["task_token.$"] == "$$.Task.Token"
+    assert start["Next"] == "AwaitOcr"
+    assert start["TimeoutSeconds"] > asl["States"]["AwaitOcr"]["TimeoutSeconds"]
+
+
+def test_await_ocr_waits_for_the_callback_and_falls_back_to_polling(
     asl: dict[str, Any],
 ) -> None:
-    start = asl["States"]["StartOcr"]
-    assert start["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
-    assert start["Parameters"]["Payload"]["task_token.$"] == "$$.Task.Token"
-    assert start["Catch"][0] == {
+    # No Wait before the first check: the callback answers as soon as Textract finished;
+    # polling only starts when no answer came in time (a lost notification).
+    wait = asl["States"]["AwaitOcr"]
+    assert wait["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
+    assert wait["Parameters"]["Payload"]["task_token.$"] == "$$.Task.Token"
+    assert wait["Catch"][0] == {
         "ErrorEquals": ["States.Timeout"],
         "ResultPath": "$.ocr_wait",
         "Next": "StartPolling",
     }
-    assert start["Next"] == "StoreOcr"
+    assert wait["Next"] == "StoreOcr"
 
 
 @pytest.mark.parametrize("state", ["StartOcr", "PollOcr", "StoreOcr"])
@@ -173,7 +191,7 @@ def test_error_names_the_machine_matches_exist_as_exception_classes(asl: dict[st
         for state in asl["States"].values()
         for r in state.get("Retry", []) + state.get("Catch", [])
         for e in r["ErrorEquals"]
-        if not e.startswith(("States.", "Lambda."))
+        if not e.startswith(("States.", "Lambda.", "SQS."))
     }
     named |= raised_by_states
     for name in named:
@@ -200,6 +218,7 @@ def test_the_pipeline_path_stores_then_parses(asl: dict[str, Any]) -> None:
         "ValidateDocument",
         "ReadAsEInvoice",
         "StartOcr",
+        "AwaitOcr",
         "StoreOcr",
         "ParseAndScore",
         "WasRetried",

@@ -210,10 +210,14 @@ def _deploy(cloud: LocalCloud, args: argparse.Namespace, state_dir: Path) -> dic
     the record `docuflow up` publishes, or None on failure."""
     from docuflow_tools.localcloud import terraform
     from docuflow_tools.localcloud.persistence import Deployment
+    from docuflow_tools.localcloud.textract_standin import Quotas
     from docuflow_tools.localcloud.web import web_origins
 
     origins = web_origins(args.web_port)
-    extra_vars = {"web_origins": origins}
+    extra_vars: dict[str, Any] = {"web_origins": origins}
+    quota = Quotas.from_env().start_tps
+    if quota is not None:  # the stand-in holds a start quota: the pipeline paces itself to it
+        extra_vars["textract_start_tps"] = quota
     fingerprint = terraform.fingerprint(terraform.run_variables(cloud.endpoint, extra_vars))
     kept = cloud.emulator.deployment
     seconds_init = seconds_apply = 0.0

@@ -8,6 +8,8 @@
                                            (every start for that long), fail_next_jobs,
                                            fail_sha256, latency_seconds, status_message, reset
     DELETE /_docuflow/textract/faults      clear them
+    GET    /_docuflow/textract/quotas      the account quotas it holds (null: unlimited)
+    POST   /_docuflow/textract/quotas      set start_tps and max_concurrent_jobs
     GET    /_docuflow/events/faults        the PutEvents faults set (and how many it refused)
     POST   /_docuflow/events/faults        {"fail_next_puts": n, "detail_contains": "text"}:
                                            the next n PutEvents calls (whose entries carry
@@ -56,6 +58,11 @@ class ControlRoutes:
             ("POST", "/_docuflow/textract/faults"): lambda raw: (
                 200,
                 textract.set_faults(json_object(raw)),
+            ),
+            ("GET", "/_docuflow/textract/quotas"): lambda _: (200, textract.quotas.snapshot()),
+            ("POST", "/_docuflow/textract/quotas"): lambda raw: (
+                200,
+                textract.set_quotas(json_object(raw)),
             ),
             ("GET", "/_docuflow/textract/recordings"): lambda _: (
                 200,

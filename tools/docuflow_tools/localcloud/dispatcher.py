@@ -36,6 +36,7 @@ from docuflow_tools.localcloud.control_routes import PREFIX as CONTROL_PREFIX
 from docuflow_tools.localcloud.control_routes import ControlRoutes
 from docuflow_tools.localcloud.eventbridge import PutEventsFaults
 from docuflow_tools.localcloud.lambdas import (
+    DEFAULT_MAX_WORKERS,
     FunctionConfig,
     Invocation,
     LambdaRunner,
@@ -215,6 +216,9 @@ class LocalCloudApp:
             },
             log=log,
             pool_size=pool_size or int(os.environ.get("DOCUFLOW_LOCALCLOUD_POOL_SIZE", "3")),
+            max_workers=int(
+                os.environ.get("DOCUFLOW_LOCALCLOUD_MAX_WORKERS") or DEFAULT_MAX_WORKERS
+            ),
         )
         self.textract = TextractStandIn(
             read_object=self._read_object,

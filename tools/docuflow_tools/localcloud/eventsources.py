@@ -5,6 +5,11 @@ invoke the function with an SQS event and delete what succeeded: everything afte
 return, everything except `batchItemFailures` when the mapping reports batch item
 failures, nothing after a function error. Failed messages reappear after the queue's
 visibility timeout, and the queue's redrive policy moves them to the dead-letter queue.
+
+Like Lambda's pollers, each one long-polls (WaitTimeSeconds 20): a receive returns as soon
+as a message arrives, so an idle queue costs no latency and no busy loop. A mapping gets
+as many pollers as its ScalingConfig.MaximumConcurrency allows (else as many as the
+function may run at once here): that is how many batches of it run concurrently.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from docuflow_tools.localcloud.lambdas import Invocation
 InvokeByName = Callable[[str, Any], Invocation]
 
 REFRESH_SECONDS = 2.0
+# Lambda's own pollers long-poll for 20 s, the SQS maximum.
+LONG_POLL_SECONDS = 20
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:
@@ -69,6 +76,15 @@ def messages_to_delete(
     return [m for m in messages if m["MessageId"] not in failed]
 
 
+def pollers_for(mapping: dict[str, Any], default: int) -> int:
+    """Concurrent batches of one mapping: its ScalingConfig.MaximumConcurrency, capped by
+    what the local cloud runs of one function at once (`default`)."""
+    maximum = (mapping.get("ScalingConfig") or {}).get("MaximumConcurrency")
+    if isinstance(maximum, int) and maximum > 0:
+        return min(maximum, default)
+    return default
+
+
 class SqsPoller:
     """Polls every enabled SQS event source mapping until stopped."""
 
@@ -79,7 +95,7 @@ class SqsPoller:
         sqs_client: Any,
         invoke: InvokeByName,
         region: str,
-        pollers_per_mapping: int = 2,
+        pollers_per_mapping: int = 3,
         log: Callable[[str], None] = print,
     ) -> None:
         self.lambda_client = lambda_client
@@ -133,7 +149,7 @@ class SqsPoller:
                             threading.Thread(
                                 target=self._poll, args=(uuid,), daemon=True, name=f"sqs-{uuid[:8]}"
                             )
-                            for _ in range(self.pollers_per_mapping)
+                            for _ in range(pollers_for(mapping, self.pollers_per_mapping))
                         ]
                         self._threads[uuid] = threads
                         for thread in threads:
@@ -167,7 +183,7 @@ class SqsPoller:
                 received = self.sqs_client.receive_message(
                     QueueUrl=queue_url,
                     MaxNumberOfMessages=batch,
-                    WaitTimeSeconds=1,
+                    WaitTimeSeconds=LONG_POLL_SECONDS,
                     AttributeNames=["All"],
                     MessageAttributeNames=["All"],
                 )
@@ -177,8 +193,8 @@ class SqsPoller:
                 self._stop.wait(1.0)
                 continue
             messages = received.get("Messages") or []
-            if not messages:
-                continue
+            if not messages or self._stop.is_set():
+                continue  # received while stopping: visible again after the timeout
             self._deliver(mapping, str(queue_url), messages)
 
     def _deliver(

@@ -29,6 +29,10 @@ What moto 5.2.5 lacks or gets wrong, and why each workaround exists:
   transactions), and replaces TransactWriteItems with one that checks every condition
   first and writes only when all pass, undoing (item by item) only what a failed write
   had applied, never copying a table.
+- Every request looks its service up among moto's modules by listing moto's package folder
+  on disk (`backends.list_of_moto_modules`: a listdir and an isdir per module, under the
+  dispatcher's one lock), 3% of the server's time in a burst: `_list_moto_modules_once`
+  lists it once (the installed package does not change while it runs).
 - ValidateStateMachineDefinition, ListStateMachineVersions and ListStateMachineAliases do
   not exist, and the Terraform AWS provider calls them: `STEP_FUNCTIONS_GAPS` holds AWS's
   answers for a state machine never published as a version, which the dispatcher returns.
@@ -96,6 +100,21 @@ def configure_moto(port: int, region: str) -> None:
     _forget_queue_mappings()
     _ignore_tls_only_denials()
     _isolate_dynamodb()
+    _list_moto_modules_once()
+
+
+def _list_moto_modules_once() -> None:
+    from moto import backends
+
+    if getattr(backends.list_of_moto_modules, "_docuflow", False):
+        return
+    modules = tuple(backends.list_of_moto_modules())
+
+    def listed() -> tuple[str, ...]:
+        return modules
+
+    listed._docuflow = True  # type: ignore[attr-defined]
+    backends.list_of_moto_modules = listed
 
 
 class _NoMappings(dict[str, Any]):

@@ -6,7 +6,6 @@ keep the state across restarts (persistence.py); `LocalCloud.start()` and `stop(
 from __future__ import annotations
 
 import contextlib
-import os
 import resource
 import threading
 import time
@@ -29,6 +28,8 @@ from docuflow_tools.localcloud.persistence import (
 from docuflow_tools.localcloud.textract_recordings import RecordingIndex
 
 DEFAULT_PORT = 4566
+# How often the warmer looks for functions without a warm worker (a new deployment's).
+WARM_CHECK_SECONDS = 2.0
 
 
 def _quiet_handler() -> type:
@@ -98,6 +99,7 @@ class LocalCloud:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.poller: SqsPoller | None = None
+        self._stopping = threading.Event()
         self.scheduler: Scheduler | None = None
 
     @property
@@ -127,7 +129,7 @@ class LocalCloud:
             sqs_client=self.app.client("sqs"),
             invoke=self.app.invoke,
             region=REGION,
-            pollers_per_mapping=int(os.environ.get("DOCUFLOW_LOCALCLOUD_SQS_POLLERS", "2")),
+            pollers_per_mapping=self.app.runner.pool_size,
         )
         self.poller.start()
         self.scheduler = Scheduler(
@@ -138,6 +140,29 @@ class LocalCloud:
             log=lambda line: self.log("localcloud", line),
         )
         self.scheduler.start()
+        self._warmer = threading.Thread(target=self._keep_warm, daemon=True, name="warmer")
+        self._warmer.start()
+
+    def _keep_warm(self) -> None:
+        """One warm worker for every function Terraform created, started one at a time
+        (two cores need not start a dozen interpreters at once): the first invocation of
+        each function then costs what a warm Lambda costs, not a process start."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        while not self._stopping.is_set():
+            try:
+                pages = self.app.client("lambda").get_paginator("list_functions").paginate()
+                names = [f["FunctionName"] for page in pages for f in page["Functions"]]
+                warm = self.app.runner.idle_workers()
+                for name in names:
+                    if self._stopping.is_set():
+                        return
+                    if warm.get(name):
+                        continue  # the common case: no lookup of its configuration
+                    self.app.runner.prewarm(self.app.function_config(name))
+            except (BotoCoreError, ClientError, LookupError, RuntimeError) as exc:
+                self.log("localcloud", f"keeping functions warm failed, will retry: {exc}")
+            self._stopping.wait(WARM_CHECK_SECONDS)
 
     def checkpoint(self) -> SnapshotFigures | None:
         """A snapshot now (after a deployment, say); None without a state folder."""
@@ -157,7 +182,9 @@ class LocalCloud:
         return self.state.save(self.app.gate.exclusive, self.emulator)
 
     def _health(self) -> dict[str, Any]:
-        health: dict[str, Any] = {"memory": memory()}
+        health: dict[str, Any] = {
+            "memory": {**memory(), "workers_rss_bytes": self.app.runner.workers_rss_bytes()}
+        }
         if self.checkpoints is not None and self.state is not None:
             last = self.checkpoints.last
             health["state"] = {
@@ -177,6 +204,7 @@ class LocalCloud:
 
         The gate is taken for good before that snapshot, so nothing written after it is
         lost: requests still arriving wait until the process ends."""
+        self._stopping.set()
         if self.poller is not None:
             self.poller.stop()
         if self.scheduler is not None:

@@ -3,14 +3,23 @@
 It answers from recordings chosen by the SHA-256 of the document's bytes (the index over
 the shared fixtures in textract_recordings.json, plus recordings registered at runtime),
 else (optionally) from the offline OCR engine. It can be told to throttle start calls,
-fail jobs or add latency, so the pipeline's failure paths run on purpose.
-Asynchronous jobs complete in a background thread after a latency and publish Textract's
-completion message to the job's NotificationChannel SNS topic.
+fail jobs or add latency, so the pipeline's failure paths run on purpose, and it can hold
+an account's quotas: start calls per second (ProvisionedThroughputExceededException above
+it) and concurrent asynchronous jobs (LimitExceededException above it), both unlimited
+unless set (DOCUFLOW_TEXTRACT_START_TPS, DOCUFLOW_TEXTRACT_MAX_JOBS or the control route).
+
+Asynchronous jobs complete after a latency, scheduled on one timer thread and finished by
+a small pool (never a thread per job), and publish Textract's completion message to the
+job's NotificationChannel SNS topic the moment they finish. The newest MAX_KEPT_JOBS
+finished jobs are kept for Get* calls, each response compressed (an AnalyzeExpense response
+of up to 1.2 MB as Python objects is 19-65 KB packed); older ones are forgotten, so
+memory stays bounded however many documents pass through.
 """
 
 from __future__ import annotations
 
 import base64
+import heapq
 import importlib
 import json
 import os
@@ -19,16 +28,30 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from docuflow_tools.localcloud.textract_recordings import Api, RecordingIndex, sha256_of
+from docuflow_tools.localcloud.textract_recordings import (
+    Api,
+    RecordingIndex,
+    pack,
+    sha256_of,
+    unpack,
+)
 
 # Textract's own page sizes: GetDocumentAnalysis returns at most 1,000 blocks a call,
 # GetExpenseAnalysis at most 20 expense documents.
 DEFAULT_BLOCK_PAGE_SIZE = 1000
 DEFAULT_EXPENSE_PAGE_SIZE = 20
 MODE_ENV = "DOCUFLOW_TEXTRACT_MODE"
+START_TPS_ENV = "DOCUFLOW_TEXTRACT_START_TPS"
+MAX_JOBS_ENV = "DOCUFLOW_TEXTRACT_MAX_JOBS"
+# Finished jobs answered by Get* calls; Textract keeps results for days, the stand-in keeps
+# this many (a pipeline reads them within seconds of the notification).
+MAX_KEPT_JOBS = 2000
+# Jobs finished at once: resolving a recording is instant, the offline engine is not.
+FINISHERS = 2
 
 ReadObject = Callable[[str, str, str | None], bytes]
 Publish = Callable[[str, str], None]
@@ -122,6 +145,44 @@ class Faults:
 
 
 @dataclass
+class Quotas:
+    """The account's Textract quotas the stand-in holds; None is unlimited."""
+
+    start_tps: float | None = None
+    max_concurrent_jobs: int | None = None
+
+    @classmethod
+    def from_env(cls) -> Quotas:
+        tps = os.environ.get(START_TPS_ENV, "").strip()
+        jobs = os.environ.get(MAX_JOBS_ENV, "").strip()
+        return cls.parse(
+            {
+                "start_tps": float(tps) if tps else None,
+                "max_concurrent_jobs": int(jobs) if jobs else None,
+            }
+        )
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> Quotas:
+        unknown = set(body) - {"start_tps", "max_concurrent_jobs"}
+        if unknown:
+            raise ValueError(
+                f"unknown quotas: {sorted(unknown)}; allowed: start_tps, max_concurrent_jobs"
+            )
+        tps, jobs = body.get("start_tps"), body.get("max_concurrent_jobs")
+        if tps is not None and (
+            isinstance(tps, bool) or not isinstance(tps, int | float) or tps <= 0
+        ):
+            raise ValueError("start_tps is a number > 0, or null for unlimited")
+        if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs <= 0):
+            raise ValueError("max_concurrent_jobs is an integer > 0, or null for unlimited")
+        return cls(None if tps is None else float(tps), jobs)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"start_tps": self.start_tps, "max_concurrent_jobs": self.max_concurrent_jobs}
+
+
+@dataclass
 class Job:
     job_id: str
     api: Api
@@ -134,16 +195,22 @@ class Job:
     notification: dict[str, Any] | None
     status: str = "IN_PROGRESS"
     status_message: str | None = None
-    response: dict[str, Any] | None = None
+    response: bytes | None = None  # packed (textract_recordings.pack): kept for 2,000 jobs
     pages: int = 0
     created: float = field(default_factory=time.time)
     finished: float | None = None
+    document: bytes | None = None  # until the job finishes
+    forced_failure: str | None = None
 
 
 @dataclass
 class Stats:
     start_calls: int = 0
     throttled: int = 0
+    # Refused for the quotas (not injected): starts over start_tps, jobs over the maximum.
+    over_tps: int = 0
+    over_max_jobs: int = 0
+    peak_in_progress: int = 0
     jobs_succeeded: int = 0
     jobs_failed: int = 0
     get_calls: int = 0
@@ -183,10 +250,21 @@ class TextractStandIn:
         )
         self.faults = Faults()
         self.stats = Stats()
-        self._jobs: dict[str, Job] = {}
+        self.quotas = Quotas.from_env()
+        self._jobs: dict[str, Job] = {}  # in start order, for forgetting the oldest
         self._tokens: dict[tuple[str, str], str] = {}  # (action, ClientRequestToken) -> JobId
+        # The start-rate bucket (start_tps): tokens left, and when they were last topped up.
+        self._tokens_left = float("inf")
+        self._refilled = time.monotonic()
+        self._in_progress = 0
         self._lock = threading.Lock()
-        self._timers: list[threading.Timer] = []
+        self._due: list[tuple[float, int, Job]] = []  # (monotonic due time, seq, job) heap
+        self._seq = 0
+        self._wake = threading.Condition(self._lock)
+        self._closed = False
+        self._finishers = ThreadPoolExecutor(FINISHERS, thread_name_prefix="textract-finish")
+        self._timer = threading.Thread(target=self._run_timer, daemon=True, name="textract-timer")
+        self._timer.start()
 
     # ------------------------------------------------------------------ control
 
@@ -233,6 +311,14 @@ class TextractStandIn:
                 self.faults.latency_seconds = None if latency is None else float(latency)
             return self.faults.snapshot()
 
+    def set_quotas(self, body: dict[str, Any]) -> dict[str, Any]:
+        quotas = Quotas.parse(body)
+        with self._lock:
+            self.quotas = quotas
+            self._tokens_left = max(1.0, quotas.start_tps or 1.0)  # a full bucket
+            self._refilled = time.monotonic()
+            return quotas.snapshot()
+
     def clear_faults(self) -> dict[str, Any]:
         with self._lock:
             self.faults = Faults()
@@ -246,10 +332,16 @@ class TextractStandIn:
                 "engine_available": engine_available(),
                 "latency_seconds": self.latency_seconds,
                 "faults": self.faults.snapshot(),
+                "quotas": self.quotas.snapshot(),
                 "recordings": self.recordings.describe(),
                 "stats": {
                     "start_calls": self.stats.start_calls,
                     "throttled": self.stats.throttled,
+                    "over_tps": self.stats.over_tps,
+                    "over_max_jobs": self.stats.over_max_jobs,
+                    "in_progress": self._in_progress,
+                    "peak_in_progress": self.stats.peak_in_progress,
+                    "jobs_kept": len(self._jobs),
                     "jobs_succeeded": self.stats.jobs_succeeded,
                     "jobs_failed": self.stats.jobs_failed,
                     "get_calls": self.stats.get_calls,
@@ -264,6 +356,8 @@ class TextractStandIn:
                         "sha256": job.sha256,
                         "pages": job.pages,
                         "seconds": (job.finished - job.created) if job.finished else None,
+                        "created_at": job.created,
+                        "finished_at": job.finished,
                         "status_message": job.status_message,
                     }
                     for job in jobs[-200:]
@@ -272,9 +366,61 @@ class TextractStandIn:
 
     def close(self) -> None:
         with self._lock:
-            timers, self._timers = self._timers, []
-        for timer in timers:
-            timer.cancel()
+            self._closed = True
+            self._due.clear()
+            self._wake.notify_all()
+        self._finishers.shutdown(wait=False, cancel_futures=True)
+
+    def _run_timer(self) -> None:
+        """Hands each job to a finisher when its latency is over."""
+        with self._lock:
+            while not self._closed:
+                now = time.monotonic()
+                if self._due and self._due[0][0] <= now:
+                    _, _, job = heapq.heappop(self._due)
+                    try:
+                        self._finishers.submit(self._finish, job)
+                    except RuntimeError:  # shut down meanwhile
+                        return
+                    continue
+                self._wake.wait(self._due[0][0] - now if self._due else None)
+
+    def _check_quotas(self) -> None:
+        """Refuse a start the account's quotas do not allow (called with the lock held).
+
+        The rate is a token bucket, as AWS meters its quotas: start_tps tokens a second,
+        at most start_tps of them saved up (a second's worth of burst)."""
+        now = time.monotonic()
+        tps, max_jobs = self.quotas.start_tps, self.quotas.max_concurrent_jobs
+        if tps is not None:
+            capacity = max(1.0, tps)
+            self._tokens_left = min(capacity, self._tokens_left + (now - self._refilled) * tps)
+            self._refilled = now
+            if self._tokens_left < 1.0:
+                self.stats.over_tps += 1
+                raise TextractError(
+                    "ProvisionedThroughputExceededException",
+                    f"Provisioned rate exceeded: more than {tps:g} start calls a second",
+                )
+        if max_jobs is not None and self._in_progress >= max_jobs:
+            self.stats.over_max_jobs += 1
+            raise TextractError(
+                "LimitExceededException",
+                f"Too many concurrent jobs: the account may run {max_jobs} at once",
+            )
+        if tps is not None:
+            self._tokens_left -= 1.0
+
+    def _forget_old_jobs(self) -> None:
+        """Keep the newest MAX_KEPT_JOBS jobs (called with the lock held); a job in progress
+        is never forgotten."""
+        excess = len(self._jobs) - MAX_KEPT_JOBS
+        if excess <= 0:
+            return
+        for job_id in [j.job_id for j in self._jobs.values() if j.finished is not None][:excess]:
+            self._jobs.pop(job_id)
+        live = set(self._jobs)
+        self._tokens = {k: v for k, v in self._tokens.items() if v in live}
 
     # ------------------------------------------------------------------ protocol
 
@@ -339,6 +485,7 @@ class TextractStandIn:
                     "ProvisionedThroughputExceededException",
                     "Provisioned rate exceeded (injected by the local Textract stand-in)",
                 )
+            self._check_quotas()
         data, bucket, key, version = self._document_bytes(body, "DocumentLocation")
         if api == "document":
             features = body.get("FeatureTypes")
@@ -376,17 +523,18 @@ class TextractStandIn:
                 if self.faults.latency_seconds is not None
                 else self.latency_seconds
             )
-            forced_failure: str | None = None
             if self.faults.fail_next_jobs > 0:
                 self.faults.fail_next_jobs -= 1
-                forced_failure = self.faults.status_message
+                job.forced_failure = self.faults.status_message
             elif job.sha256 in self.faults.fail_sha256:
-                forced_failure = self.faults.fail_sha256[job.sha256]
-        timer = threading.Timer(latency, self._finish, args=(job, data, forced_failure))
-        timer.daemon = True
-        with self._lock:
-            self._timers = [t for t in self._timers if t.is_alive()] + [timer]
-        timer.start()
+                job.forced_failure = self.faults.fail_sha256[job.sha256]
+            job.document = data
+            self._in_progress += 1
+            self.stats.peak_in_progress = max(self.stats.peak_in_progress, self._in_progress)
+            self._seq += 1
+            heapq.heappush(self._due, (time.monotonic() + latency, self._seq, job))
+            self._wake.notify_all()
+            self._forget_old_jobs()
         return {"JobId": job.job_id}
 
     def _resolve(self, api: Api, data: bytes, sha256: str) -> dict[str, Any]:
@@ -413,9 +561,10 @@ class TextractStandIn:
             "POST /_docuflow/textract/recordings",
         )
 
-    def _finish(self, job: Job, data: bytes, forced_failure: str | None) -> None:
-        if forced_failure is not None:
-            status, message, response = "FAILED", forced_failure, None
+    def _finish(self, job: Job) -> None:
+        data, job.document = job.document or b"", None
+        if job.forced_failure is not None:
+            status, message, response = "FAILED", job.forced_failure, None
         else:
             try:
                 response = self._resolve(job.api, data, job.sha256)
@@ -425,8 +574,9 @@ class TextractStandIn:
         with self._lock:
             job.status = status
             job.status_message = message
-            job.response = response
+            job.response = None if response is None else pack(response)
             job.finished = time.time()
+            self._in_progress -= 1
             if response is not None:
                 job.pages = int(response.get("DocumentMetadata", {}).get("Pages", 1))
                 self.stats.jobs_succeeded += 1
@@ -466,7 +616,7 @@ class TextractStandIn:
         page_size = (
             int(max_results) if isinstance(max_results, int) and max_results > 0 else default
         )
-        pages = paginate(api, job.response, page_size)
+        pages = paginate(api, unpack(job.response), page_size)
         token = body.get("NextToken")
         index = 0
         if token:

@@ -1,14 +1,17 @@
-"""One warm Lambda "container": `python -m docuflow_tools.localcloud.worker HANDLER`.
+"""One warm Lambda "container": a process forked from the local cloud's fork server
+(lambdas.py) that runs `serve_forked`.
 
 The parent writes one JSON request per line on stdin ({"request_id", "payload",
-"deadline_ms"}) and reads one JSON answer per line from the file descriptor named by
-DOCUFLOW_WORKER_RESULT_FD. stdout and stderr stay free for the function's own logs, which
-the parent streams to the terminal. Errors are answered the way the Lambda runtime shapes
-them: {"errorType": <exception class name>, "errorMessage", "stackTrace"}.
+"deadline_ms"}, or {"warm_up": true}, answered once the handler is imported) and reads one
+JSON answer per line from the file descriptor named by DOCUFLOW_WORKER_RESULT_FD. stdout
+and stderr stay free for the function's own logs, which the parent streams to the terminal.
+Errors are answered the way the Lambda runtime shapes them: {"errorType": <exception class
+name>, "errorMessage", "stackTrace"}.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -17,6 +20,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 RESULT_FD_ENV = "DOCUFLOW_WORKER_RESULT_FD"
@@ -112,6 +116,9 @@ def serve(handler_spec: str) -> int:
         if not line.strip():
             continue
         request = json.loads(line)
+        if request.get("warm_up"):  # the handler is imported: say so, invoke nothing
+            results.write(json.dumps({"ok": True, "warm": True}) + "\n")
+            continue
         answer = invoke(handler, init_error, request)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -119,12 +126,38 @@ def serve(handler_spec: str) -> int:
     return 0
 
 
-def main() -> int:
-    if len(sys.argv) != 2:
-        print("usage: python -m docuflow_tools.localcloud.worker module.function", file=sys.stderr)
-        return 2
-    return serve(sys.argv[1])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def serve_forked(
+    handler_spec: str,
+    env: dict[str, str],
+    *,
+    path: list[str],
+    cwd: str,
+    requests: Connection,
+    results: Connection,
+    logs: Connection,
+) -> None:
+    """`serve` in a process forked from the fork server, set up as `python -m ... HANDLER`
+    would be: the requests on stdin, the function's output on stdout and stderr, exactly
+    its environment (nothing of the fork server's), PYTHONPATH's entries first on sys.path
+    and its working directory. The fork server has imported only third-party modules
+    that read no environment at import (lambdas.FORK_SERVER_PRELOAD); the handler's own
+    modules, which read their settings, are imported here, after the environment is set."""
+    # What the fork server imported stays shared only if nothing writes to its pages: the
+    # collector would (its bookkeeping lives in each object), so it leaves them alone.
+    gc.freeze()
+    os.dup2(requests.fileno(), 0)
+    os.dup2(logs.fileno(), 1)
+    os.dup2(logs.fileno(), 2)
+    result_fd = os.dup(results.fileno())
+    for connection in (requests, results, logs):
+        connection.close()
+    # multiprocessing pointed stdin at /dev/null; the streams are line-buffered like `-u`
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
+    sys.stdout = open(1, "w", buffering=1, encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", closefd=False)  # noqa: SIM115
+    os.environ.clear()
+    os.environ.update(env)
+    os.environ[RESULT_FD_ENV] = str(result_fd)
+    os.chdir(cwd)
+    sys.path[:0] = path
+    serve(handler_spec)
