@@ -199,7 +199,7 @@ export function ReviewQueue() {
                 <th scope="col" className="wide-only">
                   Invoice
                 </th>
-                <th scope="col" className="numeric">
+                <th scope="col" className="num">
                   Total
                 </th>
                 <th scope="col">Due</th>
@@ -219,7 +219,7 @@ export function ReviewQueue() {
                     {job.summary.vendor_name && <span className="secondary">{job.filename}</span>}
                   </td>
                   <td className="wide-only">{job.summary.invoice_number ?? '—'}</td>
-                  <td className="numeric" data-testid="queue-total">
+                  <td className="num" data-testid="queue-total">
                     {formatMoney(job.summary.total_amount, job.summary.currency)}
                   </td>
                   <td data-testid="queue-due" data-due={job.summary.due_date ?? ''}>
