@@ -18,6 +18,7 @@ locals {
     webhooks_table            = aws_dynamodb_table.this["webhooks"].arn
     deliveries_table          = aws_dynamodb_table.this["deliveries"].arn
     stats_table               = aws_dynamodb_table.this["stats"].arn
+    pacing_table              = aws_dynamodb_table.this["pacing"].arn
     webhook_queue             = aws_sqs_queue.webhooks.arn
     webhook_dead_letter_queue = aws_sqs_queue.webhooks_dlq.arn
     textract_role             = aws_iam_role.textract.arn

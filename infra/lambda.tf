@@ -44,8 +44,10 @@ locals {
     EXPORT_URL_TTL_SECONDS     = tostring(var.export_url_ttl_seconds)
     CONFIDENCE_THRESHOLD       = tostring(var.confidence_threshold)
     CONFIDENCE_THRESHOLDS      = jsonencode(var.confidence_thresholds)
-    # Each start-ocr container's share of the account's Textract start quota (ADR 0032).
-    TEXTRACT_STARTS_PER_SECOND = tostring(var.textract_start_tps / local.functions["start-ocr"].maximum_concurrency)
+    # The account's Textract start quota; start-ocr's containers pace to it together on
+    # the pacing table's shared schedule (ADR 0038).
+    TEXTRACT_STARTS_PER_SECOND = tostring(var.textract_start_tps)
+    PACING_TABLE               = aws_dynamodb_table.this["pacing"].name
   }
 
   function_environment = {
@@ -125,8 +127,9 @@ resource "aws_lambda_function" "fn" {
 # A consumer with "maximum_concurrency" in its manifest runs at most that many batches at
 # once (Lambda's minimum is 2); the others scale with the queue, as Lambda's pollers do.
 # start-ocr takes a record only while 10 s of its timeout are left (RECORD_TIME_MS in
-# services/common/batches.py) and paces its starts at TEXTRACT_STARTS_PER_SECOND, so its
-# batch is what one container can start in the rest of its timeout: at a low quota a batch
+# services/common/batches.py), and its containers share the quota's turns (under a backlog
+# each gets textract_start_tps / maximum_concurrency a second), so its batch is what one
+# container can start in the rest of its timeout: at a low quota a batch
 # of ten would send most of its records back to wait out the visibility timeout and count
 # toward maxReceiveCount (ADR 0032). The others take ten, the most without a window.
 locals {

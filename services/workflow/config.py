@@ -37,8 +37,10 @@ class StartOcrSettings(StorageSettings):
     ocr_mode: Literal["expense", "document", "both"] = "expense"
     textract_sns_topic_arn: NonEmpty
     textract_role_arn: NonEmpty
-    # This container's share of the account's start-call quota (logic/pacing.py).
+    # The account's start-call quota, which every container paces to together through
+    # the pacing table (logic/pacing.py, ADR 0038).
     textract_starts_per_second: Annotated[float, Field(gt=0)]
+    pacing_table: NonEmpty
 
 
 class ParseSettings(

@@ -28,9 +28,8 @@ NOTIFICATION_API: dict[str, OcrApi] = {
     "StartDocumentAnalysis": "document",
 }
 
-_THROTTLED = frozenset(
-    {"ProvisionedThroughputExceededException", "ThrottlingException", "LimitExceededException"}
-)
+_RATE_EXCEEDED = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException"})
+_TOO_MANY_JOBS = "LimitExceededException"
 _UNREADABLE = frozenset({"UnsupportedDocumentException", "BadDocumentException"})
 
 
@@ -41,8 +40,8 @@ def _code(exc: ClientError) -> str:
 def _translate(exc: ClientError, what: str) -> Exception:
     code = _code(exc)
     message = f"Textract {what}: {code}: {exc.response.get('Error', {}).get('Message', '')}"
-    if code in _THROTTLED:
-        return TextractThrottled(message)
+    if code in _RATE_EXCEEDED or code == _TOO_MANY_JOBS:
+        return TextractThrottled(message, rate=code != _TOO_MANY_JOBS)
     if code in _UNREADABLE:
         return UnsupportedDocument(message)
     if code == "DocumentTooLargeException":

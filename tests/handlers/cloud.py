@@ -114,6 +114,7 @@ class Cloud:
     webhook_dlq_url: str
     settings_table: str
     user_pool_id: str
+    pacing_table: str
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -198,6 +199,8 @@ def create_cloud(session: Any) -> Cloud:
     dynamodb.create_table(TableName=deliveries_table, **table_definition("deliveries"))
     settings_table = f"settings-{suffix}"
     dynamodb.create_table(TableName=settings_table, **table_definition("settings"))
+    pacing_table = f"pacing-{suffix}"
+    dynamodb.create_table(TableName=pacing_table, **table_definition("pacing"))
     bucket = f"raw-{suffix}"
     session.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
     dlq_url = session.client("sqs", region_name=REGION).create_queue(QueueName=f"dlq-{suffix}")[
@@ -228,6 +231,7 @@ def create_cloud(session: Any) -> Cloud:
         webhook_queue_url=webhook_queue_url,
         webhook_dlq_url=webhook_dlq_url,
         settings_table=settings_table,
+        pacing_table=pacing_table,
         user_pool_id=_user_pool(session, suffix),
     )
 

@@ -98,6 +98,7 @@ def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
         monkeypatch.setenv("WEBHOOK_QUEUE_URL", created.webhook_queue_url)
         monkeypatch.setenv("WEBHOOK_DLQ_URL", created.webhook_dlq_url)
         monkeypatch.setenv("SETTINGS_TABLE", created.settings_table)
+        monkeypatch.setenv("PACING_TABLE", created.pacing_table)
         monkeypatch.setenv("USER_POOL_ID", created.user_pool_id)
         monkeypatch.setenv("TEXTRACT_SNS_TOPIC_ARN", f"arn:aws:sns:{REGION}:123456789012:textract")
         monkeypatch.setenv("TEXTRACT_ROLE_ARN", "arn:aws:iam::123456789012:role/textract")

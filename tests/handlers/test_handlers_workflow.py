@@ -33,6 +33,7 @@ from services.workflow.handlers import (
     store_ocr,
     validate_document,
 )
+from services.workflow.logic.ocr import RATE_RETRIES
 from tests.einvoice_samples import Syntax, hybrid_of, invoice_data, make_xml
 from tests.handlers.cloud import (
     Cloud,
@@ -286,6 +287,7 @@ def test_start_ocr_starts_textract_and_answers_with_the_job_ids(
 def test_start_ocr_paces_its_starts(
     cloud: Cloud, textract: FakeTextract, sfn: FakeStepFunctions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from docuflow.dal.pacing import PacingSchedule
     from services.workflow.config import get_start_ocr_settings
     from services.workflow.logic.pacing import Pacer
 
@@ -294,6 +296,7 @@ def test_start_ocr_paces_its_starts(
     # A clock that stands still: every start after the first has to wait for its turn.
     pacer = Pacer(
         get_start_ocr_settings().textract_starts_per_second,
+        PacingSchedule(cloud.table(cloud.pacing_table), start_ocr.TEXTRACT_START_QUOTA),
         clock=lambda: 100.0,
         sleep=slept.append,
     )
@@ -302,7 +305,10 @@ def test_start_ocr_paces_its_starts(
     event = sqs_event([json.dumps(state_of(j, task_token=f"t{i}")) for i, j in enumerate(jobs)])
     start_ocr.lambda_handler(event, LambdaContext())
     assert len(textract.start_calls) == 3
-    assert slept == [0.25, 0.5]
+    # Turns on the pacing table's schedule, 5% wider than the quota's 0.25 s
+    assert slept == pytest.approx([0.264, 0.528], abs=0.0005)
+    schedule = cloud.table(cloud.pacing_table).get_item(Key={"quota": "textract-start"})["Item"]
+    assert float(schedule["next_at"]) == pytest.approx(100.792, abs=0.0005)
 
 
 def test_start_ocr_takes_no_start_it_has_no_time_left_for(
@@ -321,11 +327,24 @@ def test_start_ocr_takes_no_start_it_has_no_time_left_for(
     assert sfn.failures == []
 
 
-@pytest.mark.parametrize(
-    "code",
-    ["ProvisionedThroughputExceededException", "ThrottlingException", "LimitExceededException"],
-)
-def test_start_ocr_throttling_fails_the_task_and_a_retry_reuses_the_job(
+def _refuse_document_starts(textract: FakeTextract, code: str, times: int) -> list[str]:
+    """Textract refuses the next `times` document-analysis starts with `code`; returns the
+    APIs of the starts it was asked for, refused ones included."""
+    original = textract._start
+    asked: list[str] = []
+
+    def refusing(api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        asked.append(api)
+        if api == "document" and asked.count("document") <= times:
+            textract.throttle.append(code)
+        return original(api, kwargs)
+
+    textract._start = refusing  # type: ignore[method-assign]
+    return asked
+
+
+@pytest.mark.parametrize("code", ["ProvisionedThroughputExceededException", "ThrottlingException"])
+def test_start_ocr_takes_the_next_turn_when_textract_refuses_a_start_for_its_rate(
     cloud: Cloud,
     textract: FakeTextract,
     sfn: FakeStepFunctions,
@@ -334,19 +353,44 @@ def test_start_ocr_throttling_fails_the_task_and_a_retry_reuses_the_job(
 ) -> None:
     monkeypatch.setenv("OCR_MODE", "both")
     job = make_job(cloud, status="PROCESSING", fixture=None)
-    # Expense starts, then Textract throttles the document analysis
-    original = textract._start
+    # Given a turn that reached Textract a little early, twice
+    asked = _refuse_document_starts(textract, code, times=2)
+    answer = start_ocr.lambda_handler(start_request(job, "tok-1"), LambdaContext())
+    # Then start-ocr took the next turns itself: the execution never heard of it
+    assert answer["batchItemFailures"] == []
+    assert sfn.failures == []
+    assert asked == ["expense", "document", "document", "document"]
+    assert [token for token, _ in sfn.successes] == ["tok-1"]
+    assert set(sfn.successes[0][1]["ocr_jobs"]) == {"expense", "document"}
 
-    def throttle_document(api: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-        if api == "document" and not textract.throttle and len(textract.start_calls) < 3:
-            textract.throttle.append(code)
-        return original(api, kwargs)
 
-    textract._start = throttle_document  # type: ignore[method-assign]
+@pytest.mark.parametrize(
+    ("code", "refusals"),
+    [
+        # For its rate: after the turns start-ocr takes itself (RATE_RETRIES)
+        ("ProvisionedThroughputExceededException", RATE_RETRIES + 1),
+        ("ThrottlingException", RATE_RETRIES + 1),
+        # For its concurrent jobs: at once, only a finished job frees room
+        ("LimitExceededException", 1),
+    ],
+)
+def test_start_ocr_throttling_fails_the_task_and_a_retry_reuses_the_job(
+    cloud: Cloud,
+    textract: FakeTextract,
+    sfn: FakeStepFunctions,
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    refusals: int,
+) -> None:
+    monkeypatch.setenv("OCR_MODE", "both")
+    job = make_job(cloud, status="PROCESSING", fixture=None)
+    # Expense starts, then Textract refuses the document analysis `refusals` times
+    asked = _refuse_document_starts(textract, code, times=refusals)
     answer = start_ocr.lambda_handler(start_request(job, "tok-1"), LambdaContext())
     # The message is done with; the execution gets the error and retries the step
     assert answer["batchItemFailures"] == []
     assert [(token, error) for token, error, _ in sfn.failures] == [("tok-1", "TextractThrottled")]
+    assert asked == ["expense"] + ["document"] * refusals
     first_expense = cloud.job(job.job_id)["ocr_jobs"]["expense"]
     start_ocr.lambda_handler(start_request(job, "tok-2"), LambdaContext())
     assert sfn.successes[-1][0] == "tok-2"

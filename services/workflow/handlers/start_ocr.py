@@ -16,6 +16,8 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from docuflow.dal import clients
+from docuflow.dal.pacing import PacingSchedule
 from docuflow.domain.errors import DocuflowError
 from docuflow.observability import logger, metrics, tracer
 from services.common.batches import in_time
@@ -24,6 +26,9 @@ from services.workflow.dependencies import storage, textract, workflow
 from services.workflow.logic.ocr import start_ocr
 from services.workflow.logic.pacing import Pacer
 from services.workflow.models import StartOcrInput
+
+# The pacing table's item for Textract's Start*Analysis calls of this deployment.
+TEXTRACT_START_QUOTA = "textract-start"
 
 
 @cache
@@ -34,8 +39,12 @@ def _processor() -> BatchProcessor:
 
 @cache
 def _pacer() -> Pacer:
-    """This container's share of the account's start rate, for as long as it lives."""
-    return Pacer(get_start_ocr_settings().textract_starts_per_second)
+    """The account's start rate, on the schedule every start-ocr container shares."""
+    settings = get_start_ocr_settings()
+    return Pacer(
+        settings.textract_starts_per_second,
+        PacingSchedule(clients.dynamodb().Table(settings.pacing_table), TEXTRACT_START_QUOTA),
+    )
 
 
 @tracer.capture_method

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from docuflow.dal.documents import ocr_page_key
@@ -23,6 +24,7 @@ from docuflow.domain.errors import OcrFailed
 from docuflow.domain.status import JobStatus
 from docuflow.observability import logger, set_job_id
 from services.common.adapters import Storage, Tables
+from services.workflow.errors import TextractThrottled
 from services.workflow.models import (
     AwaitOcrInput,
     OcrJobs,
@@ -37,6 +39,8 @@ ACTOR = "workflow"
 _DONE = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS"})
 _FAILED = frozenset({"FAILED", "ERROR"})
 _MAX_RESULT_PAGES = 10_000
+# Turns a start refused for Textract's rate may take before the execution hears of it.
+RATE_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,24 @@ def _answer(workflow: WorkflowGateway, job: JobItem, outcome: OcrOutcome) -> boo
     return sent
 
 
+def _start_in_turn(pace: Callable[[], None], start: Callable[[], str]) -> str:
+    """`start` when `pace` gives it a turn. A start Textract refuses for its rate takes
+    the next turn, up to RATE_RETRIES times: the pacer keeps the starts within the quota,
+    so a refusal means a turn came a little early (or another caller of the account took
+    it), not a burst. A refusal for the concurrent-jobs quota goes to the execution at
+    once: only a job finishing frees room, and the state's Retry waits for that."""
+    retries_left = RATE_RETRIES
+    while True:
+        pace()  # a repeated start counts against the quota too
+        try:
+            return start()
+        except TextractThrottled as exc:
+            if not exc.rate or retries_left == 0:
+                raise
+            retries_left -= 1
+            logger.info("Textract refused a paced start for its rate; taking the next turn")
+
+
 def start_ocr(
     storage: Storage,
     textract: TextractGateway,
@@ -108,15 +130,18 @@ def start_ocr(
     )
     ocr_jobs = dict(job.ocr_jobs)
     for api in apis:
-        pace()  # a repeated start counts against the quota too
-        ocr_jobs[api] = textract.start(
-            api,
-            bucket=state.bucket,
-            key=state.key,
-            job_tag=state.job_id,
-            client_token=f"{state.job_id}-{state.attempt}-{api}",
-            sns_topic_arn=sns_topic_arn,
-            role_arn=role_arn,
+        ocr_jobs[api] = _start_in_turn(
+            pace,
+            partial(
+                textract.start,
+                api,
+                bucket=state.bucket,
+                key=state.key,
+                job_tag=state.job_id,
+                client_token=f"{state.job_id}-{state.attempt}-{api}",
+                sns_topic_arn=sns_topic_arn,
+                role_arn=role_arn,
+            ),
         )
         # Recorded after each start, so a retry after throttling knows what is running.
         storage.jobs.update(
