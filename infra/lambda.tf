@@ -129,12 +129,14 @@ resource "aws_lambda_function" "fn" {
 # start-ocr takes a record only while 10 s of its timeout are left (RECORD_TIME_MS in
 # services/common/batches.py), and its containers share the quota's turns (under a backlog
 # each gets textract_start_tps / maximum_concurrency a second), so its batch is what one
-# container can start in the rest of its timeout: at a low quota a batch
-# of ten would send most of its records back to wait out the visibility timeout and count
-# toward maxReceiveCount (ADR 0032). The others take ten, the most without a window.
+# container can start in half the rest of its timeout; the other half is for the turns a
+# start refused by Textract takes again (ADR 0038). A record it has no time left for goes
+# back to wait out the visibility timeout (minutes) and counts toward maxReceiveCount: at
+# a low quota a batch of ten did that to most of its records (ADR 0032). The others take
+# ten, the most without a window.
 locals {
   ocr_start_batch_size = max(1, min(10, floor(
-    (local.functions["start-ocr"].timeout - 10) * var.textract_start_tps / local.functions["start-ocr"].maximum_concurrency
+    (local.functions["start-ocr"].timeout - 10) / 2 * var.textract_start_tps / local.functions["start-ocr"].maximum_concurrency
   )))
 }
 
