@@ -120,6 +120,11 @@ mock_provider "aws" {
   }
 
   override_resource {
+    target = aws_dynamodb_table.this["pacing"]
+    values = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/dftest-pacing" }
+  }
+
+  override_resource {
     target = aws_cognito_user_pool.users
     values = { arn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/dftest", id = "us-east-1_dftest" }
   }
