@@ -9,6 +9,7 @@ export DOCUFLOW_SHARED_DIR ?= $(abspath ../shared)
 PYTEST_WORKERS ?= 2
 
 .PHONY: bootstrap up web-build seed test test-unit test-py312 test-static test-web test-e2e eval-ci lint fmt compose \
+        screenshots \
         bench-parse bench-e2e bench-offline-ocr eval deploy destroy clean
 
 bootstrap:
@@ -50,6 +51,11 @@ test-static:
 ## The demo data afresh, Vitest over it, the demo build and the Playwright demo smoke (npm run test:ci).
 test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi
+
+## Every screen at desktop and phone width into docs/screenshots/ (generated docs, not a
+## check, so not part of `make test`; the 390 px check of every screen is).
+screenshots:
+	cd frontend && npm run --silent screenshots
 
 ## One local cloud, the e2e suite (e2e/) and the web app's Playwright flow against it (e2e/runner.py).
 ## E2E_WORKERS=2 runs the fuzzer on a second pytest worker beside the pipeline tests.
