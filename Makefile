@@ -7,8 +7,13 @@ RUN := $(UV) run --frozen
 # Where the shared Textract fixtures live (read in place, never copied into the repo).
 export DOCUFLOW_SHARED_DIR ?= $(abspath ../shared)
 PYTEST_WORKERS ?= 2
+# `make SERIAL=1 a b c` runs a, b, c one after another even under -j (test-checks).
+ifdef SERIAL
+.NOTPARALLEL:
+endif
 
-.PHONY: bootstrap up web-build seed test test-unit test-py312 test-static test-web test-e2e eval-ci lint fmt compose \
+.PHONY: bootstrap up web-build seed test test-checks test-pipeline test-unit test-py312 test-static test-web test-e2e eval-ci lint fmt compose \
+        screenshots \
         bench-parse bench-e2e bench-offline-ocr eval deploy destroy clean
 
 bootstrap:
@@ -28,8 +33,26 @@ web-build:
 seed:
 	$(RUN) docuflow seed
 
-## Every test: lint, unit and handler tests, static checks, web tests, end to end.
-test: bootstrap lint test-unit test-py312 test-static test-web test-e2e eval-ci
+## Every test: lint, unit and handler tests, static checks, web tests, end to end, accuracy.
+## Two lanes side by side, each one target after another: the end-to-end suite, which
+## spends much of its time waiting on the pipeline, then the accuracy figures
+## (test-pipeline); beside it everything else (test-checks). Each lane's output is
+## printed whole when it ends (--output-sync); a failure in either lane fails `make test`
+## (with -k the rest of both lanes still runs).
+test: bootstrap
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-checks test-pipeline
+
+test-checks:
+	@$(call lane,lint test-unit test-py312 test-static test-web)
+
+test-pipeline:
+	@$(call lane,test-e2e eval-ci)
+
+# A lane: targets one after another (SERIAL) even under -j, and how long they took.
+define lane
+started=$$(date +%s); $(MAKE) --no-print-directory SERIAL=1 $(1); code=$$?; \
+echo "make $@: $$(( $$(date +%s) - started )) s ($(1)), exit $$code"; exit $$code
+endef
 
 ## What the Lambda images run is tested on Python 3.12, their runtime (test-py312): the
 ## handler tests and the runtime core's unit tests. Everything else (the tooling, the
@@ -50,6 +73,11 @@ test-static:
 ## The demo data afresh, Vitest over it, the demo build and the Playwright demo smoke (npm run test:ci).
 test-web:
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent test:ci; fi
+
+## Every screen at desktop and phone width into docs/screenshots/ (generated docs, not a
+## check, so not part of `make test`; the 390 px check of every screen is).
+screenshots:
+	cd frontend && npm run --silent screenshots
 
 ## One local cloud, the e2e suite (e2e/) and the web app's Playwright flow against it (e2e/runner.py).
 ## E2E_WORKERS=2 runs the fuzzer on a second pytest worker beside the pipeline tests.

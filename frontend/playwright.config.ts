@@ -1,7 +1,9 @@
 /**
  * Demo-mode suite (part of `npm run test:ci`): the built app served by `vite preview`
  * (with the production security headers) and no API, so the mock service worker
- * answers. Saves screenshots of the main screens to ../docs/screenshots/.
+ * answers. Two projects: `smoke` (the checks, `npm run test:ci`) and `screenshots` (every
+ * screen into ../docs/screenshots/, generated docs rather than a check: `npm run
+ * screenshots`, `make screenshots`).
  */
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './playwright.shared';
@@ -24,6 +26,10 @@ export default defineConfig({
     viewport: { width: 1440, height: 960 },
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'smoke', testIgnore: 'screenshots.spec.ts' },
+    { name: 'screenshots', testMatch: 'screenshots.spec.ts' },
+  ],
   webServer: {
     command: `npx vite preview --outDir ${DIST} --port ${PORT} --strictPort --host 127.0.0.1`,
     url: `http://127.0.0.1:${PORT}/`,

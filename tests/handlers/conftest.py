@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from functools import cache
+from types import SimpleNamespace
+from typing import Any
 
 import boto3
 import pytest
+from joserfc import jwk
 from moto import mock_aws
+from moto.cognitoidp import models as cognito_models
 
 from docuflow.dal import clients
 from tests.handlers.cloud import REGION, Cloud, FakeTextract, create_cloud
@@ -70,6 +76,29 @@ def _reset_services() -> None:
     webhooks.ports.reset()
     delivery.ports.reset()
     sweep.ports.reset()
+
+
+@cache
+def _imported_key(serialized: str) -> jwk.RSAKey:
+    return jwk.RSAKey.import_key(json.loads(serialized))
+
+
+def _import_key_once(data: Any) -> jwk.RSAKey:
+    return _imported_key(json.dumps(data, sort_keys=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_pools_import_their_key_once() -> Iterator[None]:
+    """moto gives every user pool the same private key (its jwks-private.json) and imports
+    it anew for each pool: RSA arithmetic that was half of the `cloud` fixture's cost. The
+    same key, imported once for the session."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            cognito_models,
+            "jwk",
+            SimpleNamespace(RSAKey=SimpleNamespace(import_key=_import_key_once)),
+        )
+        yield
 
 
 @pytest.fixture

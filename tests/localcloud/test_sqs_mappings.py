@@ -12,7 +12,8 @@ from tests.support import wait_for
 def test_mapping_delivers_batches_and_leaves_reported_failures_for_the_dlq(cloud: Any) -> None:
     # Given a queue with a DLQ after one receive, and a mapping reporting item failures
     # (the visibility timeout outlasts a cold start, as AWS advises, so a slow first batch is
-    # not received twice)
+    # not received twice: 8 s did not on a 2-core machine at load 5-8, where a good message
+    # was received again and redriven)
     s3, sqs = cloud.client("s3"), cloud.client("sqs")
     bucket = unique("seen")
     s3.create_bucket(Bucket=bucket)
@@ -23,7 +24,7 @@ def test_mapping_delivers_batches_and_leaves_reported_failures_for_the_dlq(cloud
     queue_url = sqs.create_queue(
         QueueName=unique("in"),
         Attributes={
-            "VisibilityTimeout": "8",
+            "VisibilityTimeout": "20",
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"}),
         },
     )["QueueUrl"]

@@ -1,10 +1,11 @@
-import { renderHook, waitFor } from '@testing-library/react';
+import { act, renderHook } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { ReactNode } from 'react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppProvider } from '@/app/provider';
 import { configureApi } from '@/lib/api-client';
+import { POLL_MAX_MS } from '@/lib/polling';
 import { TEST_API, testQueryClient } from '@/testing/render';
 import type { JobStatus } from '@/types/api';
 import { useJob } from './get-job';
@@ -50,6 +51,7 @@ beforeAll(() => {
   configureApi(TEST_API);
 });
 afterAll(() => server.close());
+afterEach(() => vi.useRealTimers());
 
 const wrapper = ({ children }: { children: ReactNode }) => (
   <AppProvider config={{ mode: 'live', apiBaseUrl: TEST_API, source: 'build' }} queryClient={testQueryClient()}>
@@ -59,12 +61,17 @@ const wrapper = ({ children }: { children: ReactNode }) => (
 
 describe('useJob', () => {
   it('polls until the job settles, then stops', async () => {
+    // The backoff's clock is faked: each step is run through at once, not waited out.
+    vi.useFakeTimers();
     const { result } = renderHook(() => useJob('j-1'), { wrapper });
-    await waitFor(() => expect(result.current.data?.status).toBe('NEEDS_REVIEW'), { timeout: 10_000 });
+    for (let step = 0; step < 20 && result.current.data?.status !== 'NEEDS_REVIEW'; step += 1) {
+      await act(() => vi.advanceTimersByTimeAsync(POLL_MAX_MS));
+    }
+    expect(result.current.data?.status).toBe('NEEDS_REVIEW');
     const settledAfter = calls;
     expect(settledAfter).toBe(4);
-    // Longer than the longest backoff step so far: no further request may come.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Longer than the longest backoff step: no further request may come.
+    await act(() => vi.advanceTimersByTimeAsync(2 * POLL_MAX_MS));
     expect(calls).toBe(settledAfter);
   });
 });
