@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import cache
+from typing import Any
 
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -47,3 +55,22 @@ def in_time(
             longest_ms = max(longest_ms, (clock() - started) * 1000)
 
     return record_handler
+
+
+@cache
+def _processor() -> BatchProcessor:
+    # A batch that failed entirely still answers with batchItemFailures, like any other.
+    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def process_batch(
+    event: dict[str, Any],
+    context: LambdaContext,
+    record_handler: Callable[..., None],
+) -> PartialItemFailureResponse:
+    """One SQS batch through Powertools' batch processor: the records `record_handler`
+    raised on are reported as batch item failures (SQS delivers them again), the others
+    are deleted. Every SQS consumer's handler is this, with its own record handler."""
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=_processor(), context=context
+    )

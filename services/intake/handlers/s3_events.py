@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
 from services.common.adapters import Processing, processing_from
-from services.common.batches import in_time
+from services.common.batches import in_time, process_batch
 from services.common.errors import UnknownDocumentKey
 from services.common.wiring import Provider
 from services.intake.config import get_settings
@@ -31,12 +25,6 @@ def _build() -> Processing:
 
 
 ports: Provider[Processing] = Provider(_build)
-
-
-@cache
-def _processor() -> BatchProcessor:
-    # A batch that failed entirely still answers with batchItemFailures, like any other.
-    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @tracer.capture_method
@@ -67,9 +55,4 @@ def handle_record(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event,
-        record_handler=in_time(handle_record),
-        processor=_processor(),
-        context=context,
-    )
+    return process_batch(event, context, in_time(handle_record))

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -19,6 +13,7 @@ from docuflow.dal import clients
 from docuflow.dal.queues import JsonQueue
 from docuflow.dal.webhooks import DeliveryRepository, WebhookRepository
 from docuflow.observability import logger, metrics, tracer
+from services.common.batches import process_batch
 from services.common.wiring import Provider
 from services.webhooks.config import get_delivery_settings
 from services.webhooks.logic.delivery import DeliveryPolicy, DeliveryPorts, handle_message
@@ -54,11 +49,6 @@ def _policy() -> DeliveryPolicy:
     )
 
 
-@cache
-def _processor() -> BatchProcessor:
-    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-
 @tracer.capture_method
 def handle_record(record: SQSRecord) -> None:
     """One message; an exception fails it (SQS redelivers it, then dead-letters it)."""
@@ -69,6 +59,4 @@ def handle_record(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=handle_record, processor=_processor(), context=context
-    )
+    return process_batch(event, context, handle_record)

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from docuflow.observability import logger, metrics, tracer
+from services.common.batches import process_batch
 from services.workflow.dependencies import tables, workflow
 from services.workflow.logic.ocr import handle_notification
 from services.workflow.models import TextractNotification
-
-
-@cache
-def _processor() -> BatchProcessor:
-    # A batch that failed entirely still answers with batchItemFailures, like any other.
-    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def notification_of(body: str) -> TextractNotification:
@@ -51,6 +40,4 @@ def handle_record(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=handle_record, processor=_processor(), context=context
-    )
+    return process_batch(event, context, handle_record)

@@ -7,11 +7,6 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -20,7 +15,7 @@ from docuflow.dal import clients
 from docuflow.dal.pacing import PacingSchedule
 from docuflow.domain.errors import DocuflowError
 from docuflow.observability import logger, metrics, tracer
-from services.common.batches import in_time
+from services.common.batches import in_time, process_batch
 from services.workflow.config import get_start_ocr_settings
 from services.workflow.dependencies import storage, textract, workflow
 from services.workflow.logic.ocr import start_ocr
@@ -29,12 +24,6 @@ from services.workflow.models import StartOcrInput
 
 # The pacing table's item for Textract's Start*Analysis calls of this deployment.
 TEXTRACT_START_QUOTA = "textract-start"
-
-
-@cache
-def _processor() -> BatchProcessor:
-    # A batch that failed entirely still answers with batchItemFailures, like any other.
-    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @cache
@@ -77,9 +66,4 @@ def handle_record(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event,
-        record_handler=in_time(handle_record),
-        processor=_processor(),
-        context=context,
-    )
+    return process_batch(event, context, in_time(handle_record))

@@ -13,7 +13,6 @@ from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING
 
 from boto3.dynamodb.conditions import Attr
-from botocore.exceptions import ClientError
 
 from docuflow.domain.errors import ConcurrentUpdate
 
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
 
     from mypy_boto3_dynamodb.service_resource import Table
 
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 # Two containers race at most a few times in a row; more means something else writes.
 _MAX_ATTEMPTS = 10
 
@@ -56,9 +54,7 @@ class PacingSchedule:
                     ),
                     ExpressionAttributeValues={":next": _epoch(turn + interval)},
                 )
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
-                    raise
+            except self._table.meta.client.exceptions.ConditionalCheckFailedException:
                 continue  # another container took that turn: read again
             return turn
         raise ConcurrentUpdate(
