@@ -1,4 +1,5 @@
-"""bench-e2e's own arithmetic: the process tree's memory, and uploads that failed."""
+"""bench-e2e's own arithmetic: the process tree's memory, a process's CPU time, and uploads
+that failed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from docuflow_tools.bench.pipeline import Run, _tally, tree_memory
+from docuflow_tools.bench.pipeline import Run, _tally, cpu_seconds, tree_memory
 from tests.support import wait_for
 
 
@@ -62,3 +63,24 @@ def test_a_failed_upload_is_counted_by_why_and_is_not_a_status() -> None:
     statuses, failures = _tally(runs)
     assert statuses == {"COMPLETED": 1, "NOT_FINAL": 1}
     assert failures == {"HTTP 503": 2, "ReadTimeout": 1}
+
+
+def test_a_process_cpu_time_is_what_it_spent_not_the_time_it_waited() -> None:
+    # Given a child that spins for 0.6 s of CPU, then sleeps
+    code = (
+        "import time; end = time.process_time() + 0.6\n"
+        "while time.process_time() < end: pass\n"
+        "print('spun', flush=True); time.sleep(60)"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "spun\n"
+        # When its CPU time is read, Then it holds the spin and not the sleep
+        spent = cpu_seconds(child.pid)
+        assert spent is not None and 0.6 <= spent < 2.0
+    finally:
+        child.kill()
+        child.wait()
+    # And a process that is gone has none
+    assert cpu_seconds(child.pid) is None
+    assert cpu_seconds(None) is None

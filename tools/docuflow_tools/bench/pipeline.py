@@ -351,6 +351,19 @@ def tree_memory(root: int) -> tuple[int, int]:
     return rss, pss
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """The CPU time (user and system) one process has used so far (Linux /proc), or None."""
+    if pid is None:
+        return None
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    # after "pid (comm)": state is field 3, utime and stime fields 14 and 15
+    fields = text.rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class MemoryWatch:
     """Samples the local cloud's memory every second while a run lasts; keeps the peaks
     (of the whole, the server and the workers, as its /health says, and of the process
@@ -523,6 +536,12 @@ def report(figures: dict[str, Any], breakdown: list[tuple[str, float, int]], sam
         f"{figures['peak_rss_mb_server']}, workers {figures['peak_rss_mb_workers']}); "
         f"load average {figures['load_average']}"
     )
+    if figures["server_cpu_seconds_per_invoice"] is not None:
+        print(
+            f"emulator CPU       {figures['server_cpu_seconds_per_invoice']} CPU-s per invoice "
+            f"in the server process (one GIL), {figures['server_share_of_a_core']:.0%} of one "
+            "core over the run"
+        )
     if figures["peak_rss_mb_process_tree"] is not None:
         print(
             f"                   peak {figures['peak_rss_mb_process_tree']} MB resident "
@@ -570,7 +589,7 @@ def _measure(  # noqa: PLR0915 - one run, step by step
         flush=True,
     )
     with MemoryWatch(bench, cloud_pid) as memory:
-        started = time.time()
+        started, server_cpu_before = time.time(), cpu_seconds(cloud_pid)
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.concurrency) as pool:
             if args.burst is None:  # each client has one document in flight
                 runs = list(pool.map(lambda s: bench.process(s, args.timeout), samples))
@@ -581,6 +600,7 @@ def _measure(  # noqa: PLR0915 - one run, step by step
             [run for run in runs if run.final_at is None and run.upload_error is None],
             args.timeout,
         )
+        server_cpu_after, waited = cpu_seconds(cloud_pid), time.time()
     done = [run for run in runs if run.final_at is not None]
     finished = max((run.final_at for run in done if run.final_at), default=time.time())
     textract_after = bench.get(f"{bench.control}/textract")
@@ -645,6 +665,11 @@ def _measure(  # noqa: PLR0915 - one run, step by step
     n_done = max(1, len(done))
     seconds_total = max(1e-9, finished - started)
     bound = quota_bound_per_second(textract_after.get("quotas") or {}, latency)
+    server_cpu = (
+        server_cpu_after - server_cpu_before
+        if server_cpu_before is not None and server_cpu_after is not None
+        else None
+    )
     figures: dict[str, Any] = {
         "invoices": args.n,
         "final": len(done),
@@ -679,6 +704,12 @@ def _measure(  # noqa: PLR0915 - one run, step by step
         "peak_rss_mb_workers": round(memory.workers / 2**20),
         "peak_rss_mb_process_tree": round(memory.tree / 2**20) if cloud_pid else None,
         "peak_pss_mb_process_tree": round(memory.tree_pss / 2**20) if cloud_pid else None,
+        "server_cpu_seconds_per_invoice": round(server_cpu / n_done, 3)
+        if server_cpu is not None
+        else None,
+        "server_share_of_a_core": round(server_cpu / max(1e-9, waited - started), 2)
+        if server_cpu is not None
+        else None,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     report(figures, breakdown, len(sampled))

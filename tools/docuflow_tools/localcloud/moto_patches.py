@@ -29,6 +29,25 @@ What moto 5.2.5 lacks or gets wrong, and why each workaround exists:
   transactions), and replaces TransactWriteItems with one that checks every condition
   first and writes only when all pass, undoing (item by item) only what a failed write
   had applied, never copying a table.
+- DynamoDB's answers are written by moto's generic serializer, which walks the
+  operation's output shape and, for each member of each attribute of each item, asks a
+  value picker for it under several spellings: about 40% of the server's CPU in a burst
+  (a profile of the GIL's holder, py-spy `--gil`, 30 November). The item operations'
+  answers are plain JSON already (the attribute maps moto builds, counts, keys and
+  capacities), so `_answer_dynamodb_items_directly` writes those with `json.dumps`, as the
+  serializer would (members of the output shape only, no None, blobs in base64); every
+  other answer, and every error, still goes through moto's serializer.
+- Step Functions parses a state machine's definition again (ANTLR, pure Python) for
+  every execution it starts: about 11% of the server's CPU in a burst (the same profile).
+  The parsed program holds no state of an execution (the execution's state is in its
+  environment), so `_parse_state_machines_once` keeps the program parsed per definition.
+  Only the retriers' keys into that environment are made lazily, on first use; they are
+  made when the program is parsed, so two executions starting at once cannot make two.
+- Step Functions makes a new boto3 client for every Lambda Invoke (and every other service
+  call) a state makes: 5% of the server's CPU in a burst. `_reuse_step_functions_clients`
+  keeps one client per region and service, made with moto's settings for them (botocore's
+  clients are safe to share between threads), with a connection pool as large as the
+  number of states the server runs at once.
 - Every request looks its service up among moto's modules by listing moto's package folder
   on disk (`backends.list_of_moto_modules`: a listdir and an isdir per module, under the
   dispatcher's one lock), 3% of the server's time in a burst: `_list_moto_modules_once`
@@ -40,6 +59,7 @@ What moto 5.2.5 lacks or gets wrong, and why each workaround exists:
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
 import importlib.metadata
@@ -100,6 +120,9 @@ def configure_moto(port: int, region: str) -> None:
     _forget_queue_mappings()
     _ignore_tls_only_denials()
     _isolate_dynamodb()
+    _answer_dynamodb_items_directly()
+    _parse_state_machines_once()
+    _reuse_step_functions_clients()
     _list_moto_modules_once()
 
 
@@ -115,6 +138,117 @@ def _list_moto_modules_once() -> None:
 
     listed._docuflow = True  # type: ignore[attr-defined]
     backends.list_of_moto_modules = listed
+
+
+def _parse_state_machines_once() -> None:
+    """Each state machine definition parsed once, not once per execution."""
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    if getattr(ExecutionWorker._get_evaluation_entrypoint, "_docuflow", False):
+        return
+
+    def entrypoint(self: Any) -> Any:
+        return parsed_program(self._evaluation_details.state_machine_details.definition)
+
+    entrypoint._docuflow = True  # type: ignore[attr-defined]
+    ExecutionWorker._get_evaluation_entrypoint = entrypoint  # type: ignore[method-assign]
+
+
+# Each state machine definition's parsed program (a deployment has a handful).
+_PROGRAMS: dict[str, Any] = {}
+_PROGRAMS_LOCK = threading.Lock()
+
+
+def parsed_program(definition: str) -> Any:
+    """`definition` parsed, once: executions that start together wait for the one parse.
+    The key of each component into an execution's environment is made now (moto makes it on
+    first use, which two executions could race)."""
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    with _PROGRAMS_LOCK:
+        program = _PROGRAMS.get(definition)
+        if program is None:
+            program = AmazonStateLanguageParser.parse(definition)[0]
+            _make_heap_keys(program, set())
+            _PROGRAMS[definition] = program
+        return program
+
+
+def _make_heap_keys(value: Any, seen: set[int]) -> None:
+    from moto.stepfunctions.parser.asl.component.component import Component
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, list | tuple | set | frozenset):
+        for member in value:
+            _make_heap_keys(member, seen)
+    elif isinstance(value, dict):
+        for member in value.values():
+            _make_heap_keys(member, seen)
+    elif isinstance(value, Component):
+        if isinstance(value, EvalComponent):
+            _ = value.heap_key
+        for member in vars(value).values():
+            _make_heap_keys(member, seen)
+
+
+# Connections each shared Step Functions client keeps open: as many as the states the server
+# may run at once (its threads), not botocore's 10.
+STEP_FUNCTIONS_CLIENT_CONNECTIONS = 64
+
+
+def _reuse_step_functions_clients() -> None:
+    """One boto3 client per region and service for the states of every execution, instead
+    of one per call."""
+    import importlib
+    import sys
+
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    made_per_call = boto_client.boto_client_for
+    if getattr(made_per_call, "_docuflow", False):
+        return
+    # the modules of every kind of state, which import `boto_client_for` by name
+    importlib.import_module("moto.stepfunctions.parser.asl.parse.preprocessor")
+    clients: dict[tuple[str, str, bool, str], Any] = {}
+    lock = threading.Lock()
+
+    def shared_client(region: str, service: str, state_credentials: Any = None) -> Any:
+        import boto3
+        from botocore.config import Config
+        from moto.core.models import botocore_stubber
+        from moto.settings import moto_server_port
+        from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import (
+            TimeoutSeconds,
+        )
+
+        key = (region, service, botocore_stubber.enabled, moto_server_port())
+        with lock:
+            client = clients.get(key)
+            if client is None:
+                # moto's `boto_client_for`, but for a bigger connection pool
+                client = clients[key] = boto3.client(
+                    service,  # type: ignore[call-overload]
+                    endpoint_url=None if key[2] else f"http://localhost:{key[3]}",
+                    aws_access_key_id="ak",
+                    region_name=region,
+                    aws_secret_access_key="sk",  # noqa: S106 - what moto uses, not a secret
+                    config=Config(
+                        parameter_validation=False,
+                        retries={"max_attempts": 0, "total_max_attempts": 1},
+                        connect_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+                        read_timeout=TimeoutSeconds.DEFAULT_TIMEOUT_SECONDS,
+                        max_pool_connections=STEP_FUNCTIONS_CLIENT_CONNECTIONS,
+                    ),
+                )
+        return client
+
+    shared_client._docuflow = True  # type: ignore[attr-defined]
+    for module in list(sys.modules.values()):
+        if getattr(module, "boto_client_for", None) is made_per_call:
+            setattr(module, "boto_client_for", shared_client)  # noqa: B010 - any such module
 
 
 class _NoMappings(dict[str, Any]):
@@ -201,6 +335,91 @@ def _isolate_dynamodb() -> None:
     serialized._docuflow = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = serialized  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+
+
+# The DynamoDB operations whose answers `_direct_dynamodb_answer` writes itself: items,
+# keys, counts and consumed capacity, nothing the JSON protocol writes differently.
+DIRECT_DYNAMODB_ANSWERS = frozenset(
+    {
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
+
+
+@functools.cache
+def _dynamodb_output(action: str) -> tuple[frozenset[str], str]:
+    """The members of `action`'s output shape, and the content type of DynamoDB's answers."""
+    from moto.core.utils import get_service_model
+
+    service = get_service_model("dynamodb")
+    shape = service.operation_model(action).output_shape
+    version = service.metadata.get("jsonVersion", "1.0")
+    return frozenset(
+        shape.members if shape is not None else ()
+    ), f"application/x-amz-json-{version}"
+
+
+def _plain_json(value: Any) -> Any:
+    """`value` as the JSON protocol writes it: members that are None left out, blobs in
+    base64. Anything else that is not plain JSON raises TypeError (moto's serializer then
+    writes the answer)."""
+    if isinstance(value, dict):
+        return {key: _plain_json(member) for key, member in value.items() if member is not None}
+    if isinstance(value, list):
+        return [_plain_json(member) for member in value]
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return value
+    raise TypeError(f"{type(value).__name__} is not plain JSON")
+
+
+def _direct_dynamodb_answer(handler: Any, action_result: Any) -> Any:
+    """The answer moto's serializer would write for an item operation's result, or None
+    for anything else (other operations, errors, values that are not plain JSON)."""
+    action = handler._get_action()
+    result = action_result.result
+    if action not in DIRECT_DYNAMODB_ANSWERS or not isinstance(result, dict):
+        return None
+    members, content_type = _dynamodb_output(action)
+    try:
+        body = json.dumps(
+            {
+                key: _plain_json(value)
+                for key, value in result.items()
+                if key in members and value is not None
+            }
+        )
+    except TypeError:
+        return None
+    return 200, {"Content-Type": content_type, **handler.response_headers}, body
+
+
+def _answer_dynamodb_items_directly() -> None:
+    """DynamoDB's item operations answered by `_direct_dynamodb_answer`, every other
+    answer by moto's serializer."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.serialized, "_docuflow", False):
+        return
+    serialized = DynamoHandler.serialized
+
+    @functools.wraps(serialized)
+    def answer(self: Any, action_result: Any) -> Any:
+        direct = _direct_dynamodb_answer(self, action_result)
+        return direct if direct is not None else serialized(self, action_result)
+
+    answer._docuflow = True  # type: ignore[attr-defined]
+    DynamoHandler.serialized = answer  # type: ignore[method-assign]
 
 
 _Reason = tuple[str | None, str | None, dict[str, Any] | None]
