@@ -108,12 +108,13 @@ bench-parse:
 
 ## The pipeline benchmark: N invoices through the local cloud, upload to final status, and
 ## where the time went. `make bench-e2e N=12 CONCURRENCY=1` is the idle single-document run;
-## `make bench-e2e BURST=1000 OCR_TPS=5` the throughput run against Textract's quota.
+## `make bench-e2e BURST=1000 OCR_TPS=5` the throughput run against Textract's quota
+## (`TIMEOUT=` seconds to wait for every job, 1800 by default; 1,000 at 0.5 a second need over 2,000).
 bench-e2e:
 	$(RUN) python -m docuflow_tools.bench.pipeline $(if $(N),-n $(N)) \
 		$(if $(CONCURRENCY),--concurrency $(CONCURRENCY)) $(if $(SEED),--seed $(SEED)) \
 		$(if $(BURST),--burst $(BURST)) $(if $(OCR_TPS),--ocr-tps $(OCR_TPS)) \
-		$(if $(OCR_MAX_JOBS),--ocr-max-jobs $(OCR_MAX_JOBS))
+		$(if $(OCR_MAX_JOBS),--ocr-max-jobs $(OCR_MAX_JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 ## Pages per second of the offline OCR engine (text layer and Tesseract paths).
 bench-offline-ocr:

@@ -224,6 +224,24 @@ def test_an_address_the_user_pool_refuses_is_400_not_500(cloud: Cloud) -> None:
     assert send("GET", "/users")["json"]["items"] == []
 
 
+@pytest.mark.parametrize(
+    "email",
+    [
+        "0@0.\u0085x",  # NEL: a blank to Python, not to JSON Schema's "\\s"
+        "ann\ufeff@acme.test",  # BOM: a blank to JSON Schema's "\\s", not to Python
+        "ann@acme.te\x01st",
+        "ann\u00a0lee@acme.test",  # a no-break space: a blank to both
+    ],
+)
+def test_an_address_with_a_blank_or_control_character_is_400(cloud: Cloud, email: str) -> None:
+    # The OpenAPI document's pattern refuses these too (frontend/src/lib/email-pattern.test.ts
+    # checks it with JavaScript's regexes, JSON Schema's dialect)
+    response = send("POST", "/users", {"email": email, "role": "clerk"})
+    assert response["statusCode"] == 400, response["json"]
+    assert response["json"]["error"]["code"] == "VALIDATION_ERROR"
+    assert send("GET", "/users")["json"]["items"] == []
+
+
 def test_inviting_a_known_address_is_409(cloud: Cloud) -> None:
     add_user(cloud, "clerk@acme.test", "acme", "clerks")
     response = send("POST", "/users", {"email": "clerk@acme.test", "role": "admin"})

@@ -359,7 +359,7 @@ export const zGatewayMessage = z.object({
  * InviteUser
  */
 export const zInviteUser = z.object({
-    email: z.string().max(254).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/),
+    email: z.string().max(254).regex(/^[^@\s\x00-\x1f\x7f-\x9f﻿]+@[^@\s\x00-\x1f\x7f-\x9f﻿]+\.[^@\s\x00-\x1f\x7f-\x9f﻿]+$/),
     role: z.enum([
         'clerk',
         'reviewer',
