@@ -229,18 +229,11 @@ _RETRYING_MACHINE = json.dumps(
 )
 
 
-def test_a_state_machine_is_parsed_once_with_its_environment_keys_made(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Given the patch, and moto's parser counting its calls
-    from types import SimpleNamespace
-
-    from moto.stepfunctions.parser.asl.component.component import Component
-    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The definitions moto's ASL parser is given from now on, with the patch's programs
+    forgotten."""
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
-    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
-    moto_patches._parse_state_machines_once()
     monkeypatch.setattr(moto_patches, "_PROGRAMS", {})
     parse = AmazonStateLanguageParser.parse
     calls: list[str] = []
@@ -250,6 +243,20 @@ def test_a_state_machine_is_parsed_once_with_its_environment_keys_made(
         return parse(definition)
 
     monkeypatch.setattr(AmazonStateLanguageParser, "parse", staticmethod(counted))
+    return calls
+
+
+def test_a_state_machine_is_parsed_once_with_its_environment_keys_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the patch, and moto's parser counting its calls
+    from types import SimpleNamespace
+
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    moto_patches._parse_state_machines_once()
+    calls = _count_parses(monkeypatch)
 
     def worker(definition: str) -> Any:
         details = SimpleNamespace(state_machine_details=SimpleNamespace(definition=definition))
@@ -267,25 +274,7 @@ def test_a_state_machine_is_parsed_once_with_its_environment_keys_made(
     assert other is not first
     # And every component's key into an execution's environment is already made, retriers'
     # attempt counters among them
-    components: list[EvalComponent] = []
-
-    def walk(value: Any, seen: set[int]) -> None:
-        if id(value) in seen:
-            return
-        seen.add(id(value))
-        if isinstance(value, list | tuple):
-            for member in value:
-                walk(member, seen)
-        elif isinstance(value, dict):
-            for member in value.values():
-                walk(member, seen)
-        elif isinstance(value, Component):
-            if isinstance(value, EvalComponent):
-                components.append(value)
-            for member in vars(value).values():
-                walk(member, seen)
-
-    walk(first, set())
+    components = [c for c in moto_patches.components_of(first) if isinstance(c, EvalComponent)]
     names = {type(component).__name__ for component in components}
     assert {"MaxAttemptsDecl", "BackoffRateDecl", "StatePass", "StateChoice"} <= names
     assert all(component._EvalComponent__heap_key is not None for component in components)  # type: ignore[attr-defined]
@@ -300,19 +289,10 @@ def test_executions_of_one_parsed_machine_keep_their_own_data(
     import boto3
     from moto import mock_aws
     from moto.core.config import default_user_config
-    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 
     monkeypatch.setitem(default_user_config, "stepfunctions", {"execute_state_machine": True})
     moto_patches._parse_state_machines_once()
-    monkeypatch.setattr(moto_patches, "_PROGRAMS", {})
-    parse = AmazonStateLanguageParser.parse
-    calls: list[str] = []
-
-    def counted(definition: str) -> Any:
-        calls.append(definition)
-        return parse(definition)
-
-    monkeypatch.setattr(AmazonStateLanguageParser, "parse", staticmethod(counted))
+    calls = _count_parses(monkeypatch)
     with mock_aws():
         client = boto3.client("stepfunctions", region_name="us-east-1")
         machine = client.create_state_machine(

@@ -66,7 +66,7 @@ import importlib.metadata
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 MOTO_VERSION = "5.2.5"
@@ -169,29 +169,37 @@ def parsed_program(definition: str) -> Any:
         program = _PROGRAMS.get(definition)
         if program is None:
             program = AmazonStateLanguageParser.parse(definition)[0]
-            _make_heap_keys(program, set())
+            _make_heap_keys(program)
             _PROGRAMS[definition] = program
         return program
 
 
-def _make_heap_keys(value: Any, seen: set[int]) -> None:
-    from moto.stepfunctions.parser.asl.component.component import Component
+def _make_heap_keys(program: Any) -> None:
     from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 
-    if id(value) in seen:
-        return
-    seen.add(id(value))
-    if isinstance(value, list | tuple | set | frozenset):
-        for member in value:
-            _make_heap_keys(member, seen)
-    elif isinstance(value, dict):
-        for member in value.values():
-            _make_heap_keys(member, seen)
-    elif isinstance(value, Component):
-        if isinstance(value, EvalComponent):
-            _ = value.heap_key
-        for member in vars(value).values():
-            _make_heap_keys(member, seen)
+    for component in components_of(program):
+        if isinstance(component, EvalComponent):
+            _ = component.heap_key
+
+
+def components_of(program: Any) -> Iterator[Any]:
+    """Every component of a parsed program (moto's ASL components), each once."""
+    from moto.stepfunctions.parser.asl.component.component import Component
+
+    seen: set[int] = set()
+    todo = [program]
+    while todo:
+        value = todo.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, list | tuple | set | frozenset):
+            todo.extend(value)
+        elif isinstance(value, dict):
+            todo.extend(value.values())
+        elif isinstance(value, Component):
+            yield value
+            todo.extend(vars(value).values())
 
 
 # Connections each shared Step Functions client keeps open: as many as the states the server
