@@ -213,6 +213,11 @@ def _reuse_step_functions_clients() -> None:
     import importlib
     import sys
 
+    import boto3
+    from botocore.config import Config
+    from moto.core.models import botocore_stubber
+    from moto.settings import moto_server_port
+    from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
     from moto.stepfunctions.parser.asl.utils import boto_client
 
     made_per_call = boto_client.boto_client_for
@@ -224,14 +229,6 @@ def _reuse_step_functions_clients() -> None:
     lock = threading.Lock()
 
     def shared_client(region: str, service: str, state_credentials: Any = None) -> Any:
-        import boto3
-        from botocore.config import Config
-        from moto.core.models import botocore_stubber
-        from moto.settings import moto_server_port
-        from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import (
-            TimeoutSeconds,
-        )
-
         key = (region, service, botocore_stubber.enabled, moto_server_port())
         with lock:
             client = clients.get(key)
