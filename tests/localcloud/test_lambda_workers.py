@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from docuflow_tools.localcloud.lambdas import FORK_SERVER_PRELOAD, FunctionConfig, LambdaRunner
@@ -176,6 +177,38 @@ def test_workers_of_all_functions_stay_under_the_cap_and_the_longest_idle_makes_
         # And a function without a worker gets none warmed while the cap is reached
         assert runner.prewarm(_config("fn-3", "echo")) is False
         assert runner.live_workers() == 2
+    finally:
+        runner.close()
+
+
+def test_spare_workers_a_burst_left_idle_stop_and_each_function_keeps_its_warm_one() -> None:
+    # Given a function that ran three invocations at once (three workers) and one more
+    # function with a single worker
+    runner = LambdaRunner({"AWS_DEFAULT_REGION": "us-east-1"}, log=lambda *_: None)
+    busy, quiet = _config("fn-busy", "slow"), _config("fn-quiet", "slow")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            assert all(
+                outcome.ok
+                for outcome in pool.map(lambda _: runner.invoke(busy, {"seconds": 0.5}), range(3))
+            )
+        assert runner.invoke(quiet, {"seconds": 0}).ok
+        assert runner.idle_workers() == {"fn-busy": 3, "fn-quiet": 1}
+        pids = {worker.process.pid for worker in runner._workers}
+        # When none has been idle as long as the limit, Then none stops
+        assert runner.retire_spares(idle_seconds=60) == 0
+        # And when one invocation ran since, and the others waited past the limit
+        time.sleep(0.3)
+        assert runner.invoke(busy, {"seconds": 0}).ok
+        # Then the two spares stop and each function keeps the worker it used last
+        assert runner.retire_spares(idle_seconds=0.2) == 2
+        assert runner.idle_workers() == {"fn-busy": 1, "fn-quiet": 1}
+        assert runner.live_workers() == 2
+        gone = pids - {worker.process.pid for worker in runner._workers}
+        assert len(gone) == 2
+        wait_for(lambda: all(not Path(f"/proc/{pid}").exists() for pid in gone), timeout=10)
+        # and the worker kept still answers
+        assert runner.invoke(busy, {"seconds": 0}).ok
     finally:
         runner.close()
 

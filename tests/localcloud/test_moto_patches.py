@@ -66,6 +66,85 @@ def test_moto_finds_its_services_without_listing_its_package_each_request() -> N
     assert list(first) == on_disk
 
 
+def test_moto_keeps_no_object_its_state_no_longer_holds() -> None:
+    # Given the patch installed, and an S3 object and a DynamoDB item made through moto
+    import gc
+    import weakref
+
+    import boto3
+    from moto import mock_aws
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.s3.models import s3_backends
+
+    moto_patches._keep_no_model_history()
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="raw")
+        s3.put_object(Bucket="raw", Key="invoice.pdf", Body=b"%PDF first")
+        first = weakref.ref(s3_backends["123456789012"]["aws"].buckets["raw"].keys["invoice.pdf"])
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        dynamodb.create_table(
+            TableName="jobs",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        dynamodb.put_item(TableName="jobs", Item={"pk": {"S": "job"}, "n": {"N": "1"}})
+        table = dynamodb_backends["123456789012"]["us-east-1"].get_table("jobs")
+        item = weakref.ref(next(iter(table.items.values())))
+        # When the object is overwritten, the item deleted, and both read and updated before
+        s3.get_object(Bucket="raw", Key="invoice.pdf")["Body"].read()
+        dynamodb.update_item(
+            TableName="jobs",
+            Key={"pk": {"S": "job"}},
+            UpdateExpression="SET n = n + :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+        )
+        s3.put_object(Bucket="raw", Key="invoice.pdf", Body=b"%PDF second")
+        dynamodb.delete_item(TableName="jobs", Key={"pk": {"S": "job"}})
+        gc.collect()
+        # Then moto holds neither any more, and the new object is what S3 answers
+        assert first() is None
+        assert item() is None
+        body = s3.get_object(Bucket="raw", Key="invoice.pdf")["Body"].read()
+    assert body == b"%PDF second"
+
+
+def test_large_s3_bodies_are_kept_on_disk_and_read_back_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given the emulator's moto settings
+    import resource
+
+    import boto3
+    from moto import mock_aws
+    from moto.s3.models import s3_backends
+
+    for name in ("MOTO_PORT", "MOTO_LAMBDA_STUB_ECR", "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE"):
+        monkeypatch.delenv(name, raising=False)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+        moto_patches.configure_moto(free_port(), "us-east-1")
+        # Then the process may open as many files as the system lets it
+        assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == hard
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    large = os.urandom(moto_patches.S3_BODY_IN_MEMORY_BYTES + 1)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="raw")
+        # When a large and a small body are put
+        s3.put_object(Bucket="raw", Key="scan.pdf", Body=large)
+        s3.put_object(Bucket="raw", Key="result.json", Body=b"{}")
+        keys = s3_backends["123456789012"]["aws"].buckets["raw"].keys
+        # Then only the large one is in a file, and both read back as put
+        assert keys["scan.pdf"]._value_buffer._rolled
+        assert not keys["result.json"]._value_buffer._rolled
+        assert s3.get_object(Bucket="raw", Key="scan.pdf")["Body"].read() == large
+        assert s3.get_object(Bucket="raw", Key="result.json")["Body"].read() == b"{}"
+
+
 def _item_operations(client: Any) -> None:
     """Each of DynamoDB's item operations once or more, with every kind of attribute."""
     client.create_table(

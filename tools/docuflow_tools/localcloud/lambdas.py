@@ -12,7 +12,11 @@ back in the runtime's shape.
 The worker processes of all functions together are capped (`max_workers`, by default
 `DEFAULT_MAX_WORKERS`), so the local cloud's memory is bounded whatever a burst asks for:
 a function that needs a new worker when the cap is reached takes the place of the idle
-worker used longest ago (of any function), or waits for one to become idle.
+worker used longest ago (of any function), or waits for one to become idle. The workers a
+burst made beyond each function's one warm worker stop once they have been idle for
+`SPARE_IDLE_SECONDS` (`retire_spares`), as Lambda reclaims the execution environments a
+function no longer needs: a burst paced by Textract's quota keeps one or two of them busy
+per function, not the cap.
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ DEFAULT_POOL_SIZE = 3
 # about 85 MB (about 50 MB its own) once its handler has made its clients and run: 24 of
 # them took about 1.3 GB in a 200-upload burst (ADR 0032).
 DEFAULT_MAX_WORKERS = 24
+# How long a worker beyond its function's first idle one stays after its last invocation.
+SPARE_IDLE_SECONDS = 60.0
 # How long a new worker may take to import its handler (AWS allows an init phase 10 s; two
 # busy cores need more) before the invocation is answered with the process's exit.
 INIT_TIMEOUT_SECONDS = 60.0
@@ -384,6 +390,25 @@ class LambdaRunner:
         """Warm workers waiting for an invocation, per function."""
         with self._lock:
             return {name: len(pool.idle) for name, pool in self._pools.items()}
+
+    def retire_spares(self, idle_seconds: float = SPARE_IDLE_SECONDS) -> int:
+        """Stop the idle workers that have waited longer than `idle_seconds`, except the one
+        each function used last (its warm worker); how many were stopped."""
+        now = time.monotonic()
+        retired: list[Worker] = []
+        with self._lock:
+            for pool in self._pools.values():
+                spares = sorted(pool.idle, key=lambda worker: worker.idle_since)[:-1]
+                for worker in spares:
+                    if now - worker.idle_since > idle_seconds:
+                        pool.idle.remove(worker)
+                        self._workers.discard(worker)
+                        retired.append(worker)
+            if retired:
+                self._lock.notify_all()  # room under the cap for a function waiting on it
+        for worker in retired:
+            worker.kill()
+        return len(retired)
 
     def workers_rss_bytes(self) -> int:
         """The resident memory of every live worker process (Linux /proc), in bytes."""

@@ -146,7 +146,8 @@ class LocalCloud:
     def _keep_warm(self) -> None:
         """One warm worker for every function Terraform created, started one at a time
         (two cores need not start a dozen interpreters at once): the first invocation of
-        each function then costs what a warm Lambda costs, not a process start."""
+        each function then costs what a warm Lambda costs, not a process start. The spare
+        workers a burst left idle are stopped (LambdaRunner.retire_spares)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         while not self._stopping.is_set():
@@ -160,6 +161,7 @@ class LocalCloud:
                     if warm.get(name):
                         continue  # the common case: no lookup of its configuration
                     self.app.runner.prewarm(self.app.function_config(name))
+                self.app.runner.retire_spares()
             except (BotoCoreError, ClientError, LookupError, RuntimeError) as exc:
                 self.log("localcloud", f"keeping functions warm failed, will retry: {exc}")
             self._stopping.wait(WARM_CHECK_SECONDS)
