@@ -10,7 +10,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from docuflow_tools.localcloud.lambdas import FORK_SERVER_PRELOAD, FunctionConfig, LambdaRunner
+from docuflow_tools.localcloud.lambdas import (
+    FORK_SERVER_PRELOAD,
+    SPARE_IDLE_SECONDS,
+    FunctionConfig,
+    LambdaRunner,
+)
 from tests.localcloud.helpers import create_function, unique
 from tests.support import wait_for
 
@@ -138,6 +143,25 @@ def test_a_deployed_function_gets_a_warm_worker_before_its_first_invocation(clou
     assert cloud.cloud.app.runner.idle_workers()[name] == 1
 
 
+def test_the_local_cloud_stops_the_spare_workers_a_burst_left_idle(cloud: Any) -> None:
+    # Given a function that ran three invocations at once, so three workers
+    name = create_function(cloud, "slow")
+    runner = cloud.cloud.app.runner
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(lambda _: invoke(cloud, name, {"seconds": 1}), range(3)))
+    assert [error for error, _ in answers] == [None, None, None]
+    assert runner.idle_workers()[name] == 3
+    # When they have been idle longer than the local cloud keeps spares
+    runner.spare_idle_seconds = 0.5
+    try:
+        # Then the cloud stops two of them by itself, and the function keeps one warm
+        wait_for(lambda: runner.idle_workers()[name] == 1, timeout=20, what="spares stopped")
+    finally:
+        runner.spare_idle_seconds = SPARE_IDLE_SECONDS
+    error, body = invoke(cloud, name, {"seconds": 0})
+    assert (error, body) == (None, "done")
+
+
 def _config(name: str, handler: str) -> FunctionConfig:
     return FunctionConfig(
         name=name,
@@ -196,12 +220,13 @@ def test_spare_workers_a_burst_left_idle_stop_and_each_function_keeps_its_warm_o
         assert runner.idle_workers() == {"fn-busy": 3, "fn-quiet": 1}
         pids = {worker.process.pid for worker in runner._workers}
         # When none has been idle as long as the limit, Then none stops
-        assert runner.retire_spares(idle_seconds=60) == 0
+        assert runner.retire_spares() == 0
         # And when one invocation ran since, and the others waited past the limit
         time.sleep(0.3)
         assert runner.invoke(busy, {"seconds": 0}).ok
         # Then the two spares stop and each function keeps the worker it used last
-        assert runner.retire_spares(idle_seconds=0.2) == 2
+        runner.spare_idle_seconds = 0.2
+        assert runner.retire_spares() == 2
         assert runner.idle_workers() == {"fn-busy": 1, "fn-quiet": 1}
         assert runner.live_workers() == 2
         gone = pids - {worker.process.pid for worker in runner._workers}

@@ -321,6 +321,7 @@ class LambdaRunner:
         self.log = log
         self.pool_size = pool_size
         self.max_workers = max_workers
+        self.spare_idle_seconds = SPARE_IDLE_SECONDS
         self._pools: dict[str, _Pool] = {}
         self._lock = threading.Condition()
         self._closed = False
@@ -391,19 +392,19 @@ class LambdaRunner:
         with self._lock:
             return {name: len(pool.idle) for name, pool in self._pools.items()}
 
-    def retire_spares(self, idle_seconds: float = SPARE_IDLE_SECONDS) -> int:
-        """Stop the idle workers that have waited longer than `idle_seconds`, except the one
-        each function used last (its warm worker); how many were stopped."""
+    def retire_spares(self) -> int:
+        """Stop the idle workers that have waited longer than `spare_idle_seconds`, except
+        the one each function used last (its warm worker); how many were stopped."""
         now = time.monotonic()
         retired: list[Worker] = []
         with self._lock:
             for pool in self._pools.values():
                 spares = sorted(pool.idle, key=lambda worker: worker.idle_since)[:-1]
-                for worker in spares:
-                    if now - worker.idle_since > idle_seconds:
-                        pool.idle.remove(worker)
-                        self._workers.discard(worker)
-                        retired.append(worker)
+                retired.extend(
+                    self._take_idle(pool, worker)
+                    for worker in spares
+                    if now - worker.idle_since > self.spare_idle_seconds
+                )
             if retired:
                 self._lock.notify_all()  # room under the cap for a function waiting on it
         for worker in retired:
@@ -471,6 +472,11 @@ class LambdaRunner:
         if not candidates:
             return None
         _, pool, worker = min(candidates, key=lambda c: c[0])
+        return self._take_idle(pool, worker)
+
+    def _take_idle(self, pool: _Pool, worker: Worker) -> Worker:
+        """`worker` out of `pool`'s idle list and the live set, for the caller to kill
+        outside the lock (called with the lock held)."""
         pool.idle.remove(worker)
         self._workers.discard(worker)
         return worker

@@ -153,10 +153,10 @@ def _allow_every_open_file_the_system_allows() -> None:
     """The soft limit of open files raised to the hard one: each S3 body over
     `S3_BODY_IN_MEMORY_BYTES` holds a temporary file open, beside the server's sockets."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = hard if hard != resource.RLIM_INFINITY else 1 << 20
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        with contextlib.suppress(ValueError, OSError):  # the system's own cap is lower
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    if soft != hard:
+        # An unlimited hard limit (macOS) cannot be the soft one: the soft one stays.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _keep_no_model_history() -> None:

@@ -151,6 +151,7 @@ class LocalCloud:
         from botocore.exceptions import BotoCoreError, ClientError
 
         while not self._stopping.is_set():
+            self.app.runner.retire_spares()  # whether or not the functions can be listed
             try:
                 pages = self.app.client("lambda").get_paginator("list_functions").paginate()
                 names = [f["FunctionName"] for page in pages for f in page["Functions"]]
@@ -161,7 +162,6 @@ class LocalCloud:
                     if warm.get(name):
                         continue  # the common case: no lookup of its configuration
                     self.app.runner.prewarm(self.app.function_config(name))
-                self.app.runner.retire_spares()
             except (BotoCoreError, ClientError, LookupError, RuntimeError) as exc:
                 self.log("localcloud", f"keeping functions warm failed, will retry: {exc}")
             self._stopping.wait(WARM_CHECK_SECONDS)
