@@ -43,24 +43,13 @@ def _health(control: Control) -> dict[str, Any]:
 
 def _fill_jobs_table(target: Target, like_job_id: str, count: int) -> None:
     """`count` CREATED jobs of the tenant and uploader of job `like_job_id`, each written by
-    JobRepository.create (what POST /uploads writes a job with), 8 writes at a time."""
-    import boto3
-
-    table_name = target.outputs.get("jobs_table")
-    assert table_name and target.aws_endpoint_url, (
-        f"target {target.name} has the emulator's controls but no jobs_table/endpoint"
-    )
-    table = boto3.resource(
-        "dynamodb",
-        endpoint_url=target.aws_endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    ).Table(table_name)
-    jobs = JobRepository(table)
+    JobRepository.create (what POST /uploads writes a job with), one after another (the
+    emulator takes DynamoDB requests one at a time anyway, and a boto3 resource is not
+    to be shared between threads)."""
+    jobs = JobRepository(target.dynamodb_table("jobs_table"))
     like = jobs.get(like_job_id)
 
-    def write(n: int) -> None:
+    for n in range(count):
         job_id = str(uuid.uuid4())
         now = utc_now()
         jobs.create(
@@ -79,9 +68,6 @@ def _fill_jobs_table(target: Target, like_job_id: str, count: int) -> None:
                 s3_key=document_key(like.tenant_id, job_id, f"filler-{n}.pdf"),
             )
         )
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(write, range(count)))
 
 
 @pytest.mark.timeout(900)  # thousands of jobs on a shared, busy machine

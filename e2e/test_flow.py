@@ -361,8 +361,6 @@ def test_a_method_a_path_does_not_serve_is_405_with_allow(api: Api) -> None:
 def test_textract_failure_fails_the_job_to_the_dlq_and_a_retry_succeeds(
     api: Api, target: Target, control: Control
 ) -> None:
-    import boto3
-
     document = generated_invoice()
     prepare(target, document)
     control.faults(fail_sha256=document.sha256, status_message="INVALID_IMAGE_TYPE (injected)")
@@ -376,13 +374,7 @@ def test_textract_failure_fails_the_job_to_the_dlq_and_a_retry_succeeds(
         f"target {target.name} has fault injection but no dlq_url/aws_endpoint_url to read the DLQ"
     )
     dlq_url = target.dlq_url
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=target.aws_endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    sqs = target.aws_client("sqs")
 
     def dead_letter() -> list[str] | None:
         # Read through the whole queue (other tests' failures are there too), hiding each
@@ -412,13 +404,7 @@ def test_textract_failure_fails_the_job_to_the_dlq_and_a_retry_succeeds(
     assert events(api.audit(job_id)).count("retried") == 1
     # And once the retry's execution has ended (it reconciles last), the failure it
     # resolved is off the dead-letter queue: the queue's alarm means open failures
-    sfn = boto3.client(
-        "stepfunctions",
-        endpoint_url=target.aws_endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    sfn = target.aws_client("stepfunctions")
     execution_arn = (
         target.outputs["state_machine_arn"].replace(":stateMachine:", ":execution:")
         + f":{job_id}-retry-2"
