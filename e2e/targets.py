@@ -15,9 +15,12 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docuflow_tools.localcloud.users import UserPool
+
+if TYPE_CHECKING:
+    from boto3.session import Session
 
 
 @dataclass(frozen=True)
@@ -35,32 +38,28 @@ class Target:
     def aws_client(self, service: str) -> Any:
         """A boto3 client of `service` at the target's AWS endpoint, with the local cloud's
         test credentials: what a test reads or writes behind the API's back."""
-        import boto3
-
-        if self.aws_endpoint_url is None:
-            raise RuntimeError(f"{self.name}: no AWS endpoint (DOCUFLOW_AWS_ENDPOINT_URL)")
-        return boto3.client(
+        return self._aws_session().client(
             service,  # type: ignore[call-overload]
             endpoint_url=self.aws_endpoint_url,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
         )
 
     def dynamodb_table(self, output: str) -> Any:
         """The DynamoDB table (a boto3 Table) the stack output `output` names."""
-        import boto3
-
         name = self.outputs.get(output)
-        if not name or self.aws_endpoint_url is None:
-            raise RuntimeError(f"{self.name}: no stack output {output!r} or no AWS endpoint")
-        return boto3.resource(
-            "dynamodb",
-            endpoint_url=self.aws_endpoint_url,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        ).Table(name)
+        if not name:
+            raise RuntimeError(f"{self.name}: no stack output {output!r}")
+        return (
+            self._aws_session().resource("dynamodb", endpoint_url=self.aws_endpoint_url).Table(name)
+        )
+
+    def _aws_session(self) -> Session:
+        from boto3.session import Session
+
+        if self.aws_endpoint_url is None:
+            raise RuntimeError(f"{self.name}: no AWS endpoint (DOCUFLOW_AWS_ENDPOINT_URL)")
+        return Session(
+            aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+        )
 
     def user_pool(self) -> UserPool:
         """Where the suite signs its users in: the pool of the target's outputs, else

@@ -120,8 +120,10 @@ def test_large_s3_bodies_are_kept_on_disk_and_read_back_whole(
     from moto import mock_aws
     from moto.s3.models import s3_backends
 
+    # (unset, as in a new server; set first so that what configure_moto writes is undone)
     for name in ("MOTO_PORT", "MOTO_LAMBDA_STUB_ECR", "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE"):
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
